@@ -1,0 +1,161 @@
+// What a load driver records inside its worker, cut into one sample per second of the run.
+// Seconds are aligned to the run's common start instant, so the controller can merge the
+// samples of all workers by their index.
+import type { ErrorKind } from '../../../shared/runResult.ts';
+import type { WorkerSample, WsSampleFigures } from '../worker/workerProtocol.ts';
+import { GeneratorMonitor } from './generatorMonitor.ts';
+import { createHistogram, encodeHistogram, recordUs, type Histogram } from './histogramCodec.ts';
+import { epochMs } from './clock.ts';
+
+/** Cumulative bytes written and read at the socket level, for the driver to report. */
+export type ByteCounter = () => { sent: number; received: number };
+
+export class SecondRecorder {
+  private readonly latency: Histogram = createHistogram();
+  private readonly connect: Histogram = createHistogram();
+  private readonly ping: Histogram = createHistogram();
+  private readonly monitor = new GeneratorMonitor();
+  private completedCount = 0;
+  private errors: Partial<Record<ErrorKind, number>> = {};
+  private statusCodes: Record<string, number> = {};
+  private opened = 0;
+  private failed = 0;
+  private open = 0;
+  private ws: Omit<WsSampleFigures, 'connectHistogram' | 'pingHistogram'> | null = null;
+  private lastBytes = { sent: 0, received: 0 };
+  private nextT = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private bytes: ByteCounter = () => this.lastBytes;
+
+  constructor(
+    private readonly startAt: number,
+    private readonly emit: (sample: WorkerSample) => void,
+    trackWs = false,
+  ) {
+    if (trackWs) this.ws = emptyWs();
+  }
+
+  setByteCounter(counter: ByteCounter): void {
+    this.bytes = counter;
+  }
+
+  /** Starts emitting a sample at every second boundary after the start instant. */
+  start(): void {
+    const schedule = () => {
+      const due = this.startAt + (this.nextT + 1) * 1000;
+      this.timer = setTimeout(() => {
+        this.flush();
+        schedule();
+      }, Math.max(0, due - epochMs()));
+    };
+    schedule();
+  }
+
+  /** Emits the last (possibly partial) second and stops the clock. */
+  finish(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flush();
+    this.monitor.close();
+  }
+
+  completed(latencyUs: number): void {
+    this.completedCount++;
+    recordUs(this.latency, latencyUs);
+  }
+
+  error(kind: ErrorKind, n = 1): void {
+    this.errors[kind] = (this.errors[kind] ?? 0) + n;
+  }
+
+  status(code: number): void {
+    this.statusCodes[code] = (this.statusCodes[code] ?? 0) + 1;
+  }
+
+  connectionOpened(handshakeUs?: number): void {
+    this.opened++;
+    this.open++;
+    if (handshakeUs !== undefined) recordUs(this.connect, handshakeUs);
+  }
+
+  connectionFailed(): void {
+    this.failed++;
+  }
+
+  connectionClosed(): void {
+    this.open--;
+  }
+
+  get openConnections(): number {
+    return this.open;
+  }
+
+  /** WebSocket counters; only present when constructed with trackWs. */
+  wsSent(n = 1): void {
+    if (this.ws) this.ws.sent += n;
+  }
+  wsReceived(n = 1): void {
+    if (this.ws) this.ws.received += n;
+  }
+  wsDuplicate(): void {
+    if (this.ws) this.ws.duplicates++;
+  }
+  wsOutOfOrder(): void {
+    if (this.ws) this.ws.outOfOrder++;
+  }
+  wsUnmatched(): void {
+    if (this.ws) this.ws.unmatched++;
+  }
+  wsLost(n = 1): void {
+    if (this.ws) this.ws.lost += n;
+    this.error('lost', n);
+  }
+  wsClosed(code: number): void {
+    if (this.ws) this.ws.closes[code] = (this.ws.closes[code] ?? 0) + 1;
+  }
+  wsPing(roundTripUs: number): void {
+    recordUs(this.ping, roundTripUs);
+  }
+
+  private flush(): void {
+    const bytes = this.bytes();
+    const { cpuPercent, loopLagMs } = this.monitor.read();
+    const sample: WorkerSample = {
+      t: this.nextT,
+      completed: this.completedCount,
+      errors: this.errors,
+      statusCodes: this.statusCodes,
+      bytesSent: bytes.sent - this.lastBytes.sent,
+      bytesReceived: bytes.received - this.lastBytes.received,
+      openConnections: this.open,
+      connectionsOpened: this.opened,
+      connectionsFailed: this.failed,
+      histogram: this.latency.totalCount > 0 ? encodeHistogram(this.latency) : '',
+      cpuPercent,
+      loopLagMs,
+    };
+    if (this.ws) {
+      sample.ws = {
+        ...this.ws,
+        connectHistogram: this.connect.totalCount > 0 ? encodeHistogram(this.connect) : '',
+        pingHistogram: this.ping.totalCount > 0 ? encodeHistogram(this.ping) : '',
+      };
+      this.ws = emptyWs();
+    }
+    this.lastBytes = bytes;
+    this.latency.reset();
+    this.connect.reset();
+    this.ping.reset();
+    this.completedCount = 0;
+    this.errors = {};
+    this.statusCodes = {};
+    this.opened = 0;
+    this.failed = 0;
+    this.nextT++;
+    this.emit(sample);
+  }
+}
+
+function emptyWs(): Omit<WsSampleFigures, 'connectHistogram' | 'pingHistogram'> {
+  return { sent: 0, received: 0, duplicates: 0, outOfOrder: 0, unmatched: 0, lost: 0, closes: {} };
+}

@@ -1,0 +1,12 @@
+// A protocol's load generator as it runs inside one worker thread.
+import type { SecondRecorder } from '../metrics/secondRecorder.ts';
+import type { WorkerJob } from './workerProtocol.ts';
+
+export interface LoadDriver {
+  /** Resolves when the load is over: the deadline passed, the amount was reached, or stop() was called. */
+  run(): Promise<void>;
+  /** Ends the load now; run() then resolves promptly with everything recorded so far. */
+  stop(): void;
+}
+
+export type LoadDriverFactory = (job: WorkerJob, recorder: SecondRecorder) => LoadDriver;

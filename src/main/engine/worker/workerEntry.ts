@@ -1,0 +1,36 @@
+// Entry point of a load worker thread: receives its share of the run, drives the protocol's
+// load generator, and streams one sample per second back to the run controller.
+import { parentPort } from 'node:worker_threads';
+import { SecondRecorder } from '../metrics/secondRecorder.ts';
+import { createHttpLoad } from '../http/httpLoad.ts';
+import { createWsSwarm } from '../ws/wsSwarm.ts';
+import type { LoadDriver } from './loadDriver.ts';
+import type { FromWorker, ToWorker, WorkerJob } from './workerProtocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('workerEntry must run in a worker thread');
+
+const post = (message: FromWorker) => port.postMessage(message);
+let driver: LoadDriver | undefined;
+let stopRequested = false;
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'start') {
+    start(message.job).catch((err: unknown) => {
+      post({ type: 'fatal', message: err instanceof Error ? err.message : String(err) });
+    });
+  } else if (message.type === 'stop') {
+    stopRequested = true;
+    driver?.stop();
+  }
+});
+
+async function start(job: WorkerJob): Promise<void> {
+  const recorder = new SecondRecorder(job.startAt, (sample) => post({ type: 'sample', sample }), job.scenario.protocol === 'ws');
+  driver = job.scenario.protocol === 'http' ? createHttpLoad(job, recorder) : createWsSwarm(job, recorder);
+  recorder.start();
+  if (stopRequested) driver.stop();
+  await driver.run();
+  recorder.finish();
+  post({ type: 'done' });
+}

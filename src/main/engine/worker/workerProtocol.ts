@@ -1,0 +1,61 @@
+// Messages between the run controller (main thread) and its load workers.
+import type { ErrorKind } from '../../../shared/runResult.ts';
+import type { Scenario } from '../../../shared/scenario.ts';
+
+/** One worker's share of a run. */
+export interface WorkerJob {
+  scenario: Scenario;
+  workerIndex: number;
+  workerCount: number;
+  /** This worker's share of the connections, rate and amount. */
+  connections: number;
+  rate?: number;
+  amount?: number;
+  /** Common start instant of all workers, epoch ms (sub-ms precision); seconds are counted from it. */
+  startAt: number;
+  /** Hard end instant, epoch ms, when the run is bounded by time. */
+  endAt?: number;
+  /** The target host resolved once by the controller (the worker connects to this address). */
+  address: string;
+}
+
+export type ToWorker = { type: 'start'; job: WorkerJob } | { type: 'stop' };
+
+/** Counters of one worker for one second [t, t+1) of the run. */
+export interface WorkerSample {
+  t: number;
+  completed: number;
+  errors: Partial<Record<ErrorKind, number>>;
+  statusCodes: Record<string, number>;
+  bytesSent: number;
+  bytesReceived: number;
+  /** Open at the end of the second. */
+  openConnections: number;
+  connectionsOpened: number;
+  connectionsFailed: number;
+  /** Latencies completed in this second (µs), compressed base64; '' when none. */
+  histogram: string;
+  cpuPercent: number;
+  loopLagMs: number;
+  ws?: WsSampleFigures;
+}
+
+export interface WsSampleFigures {
+  sent: number;
+  received: number;
+  duplicates: number;
+  outOfOrder: number;
+  unmatched: number;
+  /** Messages given up on (no echo by the end of the run or within the timeout). */
+  lost: number;
+  closes: Record<string, number>;
+  /** Handshake times (µs) of connections opened in this second. */
+  connectHistogram: string;
+  /** Ping round trips (µs) completed in this second. */
+  pingHistogram: string;
+}
+
+export type FromWorker =
+  | { type: 'sample'; sample: WorkerSample }
+  | { type: 'done' }
+  | { type: 'fatal'; message: string };

@@ -1,0 +1,129 @@
+// One result model for both protocols. All latencies are integers in microseconds.
+import type { Protocol, Scenario } from './scenario.ts';
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'aborted' | 'interrupted';
+
+/**
+ * Kinds of failure, each a result to record rather than a crash.
+ * Transport: refused, reset, timeout, dns, tls, closed (WebSocket closed by the peer);
+ * protocol: handshake (WebSocket upgrade rejected), status (HTTP status not expected), lost
+ * (WebSocket message whose echo never came); other: anything we could not classify.
+ */
+export const ERROR_KINDS = [
+  'refused',
+  'reset',
+  'timeout',
+  'dns',
+  'tls',
+  'closed',
+  'handshake',
+  'status',
+  'lost',
+  'other',
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+export interface LatencySummary {
+  count: number;
+  min: number;
+  mean: number;
+  stdev: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/** One second of a run, merged over all workers. */
+export interface RunSample {
+  /** Seconds since the run started: sample t covers [t, t+1). */
+  t: number;
+  /** Requests (HTTP) or echoed/received messages (WebSocket) completed in this second. */
+  throughput: number;
+  /** Latency of this second's completions (µs); null when nothing completed. */
+  latencyUs: { p50: number; p99: number; max: number; mean: number } | null;
+  errors: number;
+  openConnections: number;
+  bytesSent: number;
+  bytesReceived: number;
+  /** Busiest worker's CPU use in this second, percent of one core. */
+  cpuPercent: number;
+  /** Largest event-loop delay seen by any worker in this second (ms). */
+  loopLagMs: number;
+  /** Part of the warm-up: shown, but kept out of steady-state figures. */
+  warmup: boolean;
+}
+
+export interface GeneratorHealth {
+  workers: number;
+  /** Mean CPU use per worker over the run, percent of one core. */
+  cpuPercent: number;
+  maxCpuPercent: number;
+  maxLoopLagMs: number;
+  saturated: boolean;
+  /** Why it is considered saturated, in words. */
+  reasons: string[];
+}
+
+export interface WsFigures {
+  messagesSent: number;
+  messagesReceived: number;
+  lost: number;
+  duplicates: number;
+  outOfOrder: number;
+  /** Messages whose sequence id we never sent (or could not read). */
+  unmatched: number;
+  /** Close codes of connections the peer closed, with counts. */
+  unexpectedCloses: Record<string, number>;
+  connectUs: LatencySummary | null;
+  pingUs: LatencySummary | null;
+}
+
+export interface RunSummary {
+  protocol: Protocol;
+  status: RunStatus;
+  /** ISO timestamps. */
+  startedAt: string;
+  endedAt: string;
+  durationSec: number;
+  /** What the latency figures measure, in words (differs by protocol and mode). */
+  latencyMeaning: string;
+  throughput: {
+    total: number;
+    /** total / durationSec: requests/s (HTTP) or echoed/received messages/s (WebSocket). */
+    perSec: number;
+    /** Mean of the per-second throughput after the warm-up; null when the run was all warm-up. */
+    steadyPerSec: number | null;
+  };
+  latencyUs: LatencySummary;
+  bytes: { sent: number; received: number };
+  errors: { total: number; byKind: Partial<Record<ErrorKind, number>> };
+  /** HTTP status codes with counts. */
+  statusCodes: Record<string, number>;
+  connections: { opened: number; failed: number; peak: number };
+  ws: WsFigures | null;
+  generator: GeneratorHealth;
+  /** Present when the run failed (a worker died, the run could not start). */
+  failure?: string;
+  /** Present when the run was stopped early or degraded (e.g. the target was unresolvable). */
+  notes: string[];
+}
+
+export interface RunResult {
+  config: Scenario;
+  summary: RunSummary;
+  samples: RunSample[];
+  /** HdrHistogram of every latency of the run (µs), V2 compressed base64. */
+  histogram: string;
+}
+
+/** A live progress event: the newest sample and the run's figures so far. */
+export interface RunProgress {
+  sample: RunSample;
+  elapsedSec: number;
+  /** Planned length in seconds, when the run is bounded by time. */
+  plannedSec: number | null;
+  totals: { throughput: number; errors: number };
+}

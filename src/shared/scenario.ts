@@ -1,0 +1,212 @@
+// The one scenario schema: `barrage run --scenario` files, the CLI's flags, the store and
+// (later) every IPC payload from the renderer are validated against it, so a bad field gets
+// the same message wherever it comes from.
+import { z } from 'zod';
+
+/** Ceilings that keep a typo from becoming a denial of service of the generator itself. */
+export const LIMITS = {
+  connections: 50_000,
+  pipelining: 100,
+  durationSec: 24 * 3600,
+  amount: 1_000_000_000,
+  rate: 10_000_000,
+  timeoutSec: 600,
+  workers: 64,
+  inFlight: 1000,
+  connectRate: 100_000,
+  bodyBytes: 10 * 1024 * 1024,
+  headerCount: 100,
+} as const;
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+export const WS_MODES = ['echo', 'rate', 'push'] as const;
+
+export const DEFAULT_WS_MESSAGE = '{"seq":{{seq}},"ts":{{ts}},"data":"{{random:32}}"}';
+
+const positiveInt = (max: number, what: string) =>
+  z
+    .number({ error: `must be a number` })
+    .int({ error: `must be a whole number` })
+    .min(1, { error: `must be at least 1` })
+    .max(max, { error: `must be at most ${max.toLocaleString('en-US')} (${what})` });
+
+const positiveNumber = (max: number, what: string) =>
+  z
+    .number({ error: `must be a number` })
+    .gt(0, { error: `must be greater than 0` })
+    .max(max, { error: `must be at most ${max.toLocaleString('en-US')} (${what})` });
+
+const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+const headers = z
+  .record(z.string(), z.string())
+  .default({})
+  .superRefine((h, ctx) => {
+    const names = Object.keys(h);
+    if (names.length > LIMITS.headerCount) {
+      ctx.addIssue({ code: 'custom', message: `at most ${LIMITS.headerCount} headers` });
+    }
+    for (const name of names) {
+      if (!headerName.test(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is not a valid header name` });
+      } else if (/[\r\n]/.test(h[name])) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'header values cannot contain line breaks' });
+      }
+    }
+  });
+
+const common = {
+  name: z.string().trim().min(1, { error: 'cannot be empty' }).max(200).optional(),
+  url: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }),
+  durationSec: positiveNumber(LIMITS.durationSec, '24 hours').optional(),
+  amount: positiveInt(LIMITS.amount, 'requests or messages').optional(),
+  workers: positiveInt(LIMITS.workers, 'worker threads').optional(),
+  timeoutSec: positiveNumber(LIMITS.timeoutSec, '10 minutes').default(10),
+  headers,
+  /** Accept TLS certificates that do not verify (self-signed test servers). */
+  insecure: z.boolean().default(false),
+  /** Seconds at the start reported but kept out of steady-state figures. */
+  warmupSec: z.number().int().min(0).max(3600).default(1),
+};
+
+export const httpScenarioSchema = z
+  .object({
+    protocol: z.literal('http'),
+    ...common,
+    method: z.enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(', ')}` }).default('GET'),
+    body: z.string().max(LIMITS.bodyBytes, { error: 'is larger than 10 MiB' }).optional(),
+    bodyType: z.enum(['text', 'json']).default('text'),
+    connections: positiveInt(LIMITS.connections, 'open sockets').default(10),
+    pipelining: positiveInt(LIMITS.pipelining, 'requests in flight per connection').default(1),
+    /** Open model: target arrival rate in requests/s over the whole run. Absent: closed model. */
+    rate: positiveNumber(LIMITS.rate, 'requests per second').optional(),
+    /** Close and reopen the connection after every request (REST without keep-alive). */
+    newConnectionPerRequest: z.boolean().default(false),
+    /** Status codes that count as success; empty means 200–399. */
+    expectedStatus: z.array(z.number().int().min(100).max(599)).default([]),
+  })
+  .superRefine((s, ctx) => {
+    checkUrl(s.url, ['http:', 'https:'], 'http', ctx);
+    checkLength(s, ctx);
+    if (s.bodyType === 'json' && s.body !== undefined) {
+      try {
+        JSON.parse(s.body);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['body'], message: `is not valid JSON (${(err as Error).message})` });
+      }
+    }
+    if (s.rate !== undefined && s.pipelining > 1) {
+      ctx.addIssue({ code: 'custom', path: ['pipelining'], message: 'must be 1 with a target rate (open model)' });
+    }
+  });
+
+export const wsScenarioSchema = z
+  .object({
+    protocol: z.literal('ws'),
+    ...common,
+    connections: positiveInt(LIMITS.connections, 'open sockets').default(10),
+    /** New connections per second while the swarm ramps up. */
+    connectRate: positiveNumber(LIMITS.connectRate, 'connections per second').default(1000),
+    subprotocols: z.array(z.string().min(1)).default([]),
+    perMessageDeflate: z.boolean().default(false),
+    mode: z.enum(WS_MODES, { error: `must be one of ${WS_MODES.join(', ')}` }).default('echo'),
+    message: z.string().max(LIMITS.bodyBytes).default(DEFAULT_WS_MESSAGE),
+    /** Echo mode: messages awaiting their echo on each connection. */
+    inFlight: positiveInt(LIMITS.inFlight, 'messages per connection').default(1),
+    /** Rate mode: messages per second over the whole swarm. */
+    rate: positiveNumber(LIMITS.rate, 'messages per second').optional(),
+    /** Seconds between WebSocket pings on each connection; 0 turns pings off. */
+    pingIntervalSec: z.number().min(0).max(3600).default(5),
+  })
+  .superRefine((s, ctx) => {
+    checkUrl(s.url, ['ws:', 'wss:'], 'ws', ctx);
+    checkLength(s, ctx);
+    if (s.mode !== 'push' && !s.message.includes('{{seq}}')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['message'],
+        message: 'must contain {{seq}} in echo and rate modes, so each echo can be matched to its message',
+      });
+    }
+    if (s.mode === 'rate' && s.rate === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['rate'], message: 'is required in rate mode (messages per second)' });
+    }
+    if (s.mode !== 'rate' && s.rate !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['rate'], message: 'applies only to rate mode' });
+    }
+    if (s.mode === 'push' && s.amount !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'does not apply to push mode; set a duration' });
+    }
+  });
+
+export const scenarioSchema = z.discriminatedUnion('protocol', [httpScenarioSchema, wsScenarioSchema], {
+  error: 'protocol must be "http" or "ws"',
+});
+
+export type HttpScenario = z.output<typeof httpScenarioSchema>;
+export type WsScenario = z.output<typeof wsScenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Protocol = Scenario['protocol'];
+
+export const DEFAULT_DURATION_SEC = 10;
+
+/** Duration in seconds, or undefined when the run is bounded by an amount instead. */
+export function plannedDurationSec(s: Scenario): number | undefined {
+  if (s.durationSec !== undefined) return s.durationSec;
+  return s.amount === undefined ? DEFAULT_DURATION_SEC : undefined;
+}
+
+function checkUrl(raw: string, schemes: string[], protocol: string, ctx: z.RefinementCtx): void {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    ctx.addIssue({ code: 'custom', path: ['url'], message: `"${raw}" is not a valid URL` });
+    return;
+  }
+  if (!schemes.includes(url.protocol)) {
+    const known = ['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol);
+    const message = known
+      ? `scheme ${url.protocol.slice(0, -1)} does not match protocol ${protocol} (use ${schemes.map((s) => s.slice(0, -1)).join(' or ')})`
+      : `scheme ${url.protocol.slice(0, -1)} is not supported (use ${schemes.map((s) => s.slice(0, -1)).join(' or ')})`;
+    ctx.addIssue({ code: 'custom', path: ['url'], message });
+    return;
+  }
+  if (!url.hostname) ctx.addIssue({ code: 'custom', path: ['url'], message: 'has no host name' });
+}
+
+function checkLength(s: { durationSec?: number; amount?: number }, ctx: z.RefinementCtx): void {
+  if (s.durationSec !== undefined && s.amount !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['amount'], message: 'set either a duration or an amount, not both' });
+  }
+}
+
+/** One line per problem, each naming the field: `connections: must be at least 1`. */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const field = issue.path.map(String).join('.');
+      return field ? `${field}: ${issue.message}` : issue.message;
+    })
+    .join('\n');
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export function parseScenario(input: unknown): Parsed<Scenario> {
+  const result = scenarioSchema.safeParse(input);
+  return result.success ? { ok: true, value: result.data } : { ok: false, error: formatIssues(result.error) };
+}
+
+/** Protocol from a URL's scheme, for the CLI's `barrage run <url>`. */
+export function protocolOfUrl(raw: string): Protocol | undefined {
+  try {
+    const scheme = new URL(raw).protocol;
+    if (scheme === 'http:' || scheme === 'https:') return 'http';
+    if (scheme === 'ws:' || scheme === 'wss:') return 'ws';
+  } catch {
+    /* reported by the schema */
+  }
+  return undefined;
+}
