@@ -26,12 +26,12 @@ export class SecondRecorder {
   private nextT = 0;
   private timer: NodeJS.Timeout | undefined;
   private bytes: ByteCounter = () => this.lastBytes;
+  private readonly startAt: number;
+  private readonly emit: (sample: WorkerSample) => void;
 
-  constructor(
-    private readonly startAt: number,
-    private readonly emit: (sample: WorkerSample) => void,
-    trackWs = false,
-  ) {
+  constructor(startAt: number, emit: (sample: WorkerSample) => void, trackWs = false) {
+    this.startAt = startAt;
+    this.emit = emit;
     if (trackWs) this.ws = emptyWs();
   }
 

@@ -2,9 +2,7 @@
 // load generator, and streams one sample per second back to the run controller.
 import { parentPort } from 'node:worker_threads';
 import { SecondRecorder } from '../metrics/secondRecorder.ts';
-import { createHttpLoad } from '../http/httpLoad.ts';
-import { createWsSwarm } from '../ws/wsSwarm.ts';
-import type { LoadDriver } from './loadDriver.ts';
+import type { LoadDriver, LoadDriverFactory } from './loadDriver.ts';
 import type { FromWorker, ToWorker, WorkerJob } from './workerProtocol.ts';
 
 const port = parentPort;
@@ -25,12 +23,19 @@ port.on('message', (message: ToWorker) => {
   }
 });
 
+post({ type: 'ready' });
+
 async function start(job: WorkerJob): Promise<void> {
   const recorder = new SecondRecorder(job.startAt, (sample) => post({ type: 'sample', sample }), job.scenario.protocol === 'ws');
-  driver = job.scenario.protocol === 'http' ? createHttpLoad(job, recorder) : createWsSwarm(job, recorder);
+  const create: LoadDriverFactory =
+    job.scenario.protocol === 'http'
+      ? (await import('../http/httpLoad.ts')).createHttpLoad
+      : (await import('../ws/wsSwarm.ts')).createWsSwarm;
+  const load = create(job, recorder);
+  driver = load;
   recorder.start();
-  if (stopRequested) driver.stop();
-  await driver.run();
+  if (stopRequested) load.stop();
+  await load.run();
   recorder.finish();
   post({ type: 'done' });
 }

@@ -56,6 +56,7 @@ export interface WsSampleFigures {
 }
 
 export type FromWorker =
+  | { type: 'ready' }
   | { type: 'sample'; sample: WorkerSample }
   | { type: 'done' }
   | { type: 'fatal'; message: string };

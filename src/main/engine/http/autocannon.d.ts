@@ -1,0 +1,39 @@
+// The part of autocannon 9 that Barrage uses. `AutocannonClient` describes internals of its
+// lib/httpClient.js that the engine hooks through the documented `setupClient` option; the
+// version is pinned exactly in package.json because of that, and tests/httpEngine.test.ts
+// fails if the hooks stop taking effect.
+declare module 'autocannon' {
+  import type { EventEmitter } from 'node:events';
+  import type { Socket } from 'node:net';
+
+  export interface AutocannonClient extends EventEmitter {
+    conn: Socket;
+    destroyed: boolean;
+    _connect(): void;
+    _doRequest(): void;
+    _resetConnection(): void;
+  }
+
+  export interface AutocannonOptions {
+    url: string;
+    connections?: number;
+    pipelining?: number;
+    duration?: number;
+    amount?: number;
+    timeout?: number;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    servername?: string;
+    sampleInt?: number;
+    setupClient?: (client: AutocannonClient) => void;
+    excludeErrorStats?: boolean;
+  }
+
+  export interface Instance extends EventEmitter {
+    stop(): void;
+  }
+
+  function autocannon(opts: AutocannonOptions, cb: (err: Error | null, result: unknown) => void): Instance;
+  export default autocannon;
+}

@@ -1,0 +1,225 @@
+// HTTP load in one worker: one autocannon instance, every latency recorded by Barrage itself in
+// microseconds (autocannon's own histogram has 1 ms resolution and, with a rate, a wrong
+// coordinated-omission correction). Connections, bytes and the open-model schedule are taken
+// over through autocannon's `setupClient` hook; see autocannon.d.ts for what is hooked.
+import autocannon, { type AutocannonClient, type AutocannonOptions } from 'autocannon';
+import type { HttpScenario } from '../../../shared/scenario.ts';
+import { classifyError } from '../errorKinds.ts';
+import { epochMs } from '../metrics/clock.ts';
+import type { SecondRecorder } from '../metrics/secondRecorder.ts';
+import { SocketLedger } from '../metrics/socketLedger.ts';
+import type { LoadDriver } from '../worker/loadDriver.ts';
+import type { WorkerJob } from '../worker/workerProtocol.ts';
+import { OpenModelPacer } from './openModelPacer.ts';
+
+/** After a failed connection attempt, wait this long before the next one (no busy loop). */
+const RECONNECT_BACKOFF_MS = 50;
+/** A slot due less than this far ahead is sent at once: timers cannot wait shorter. */
+const EARLY_SEND_MS = 1;
+
+export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDriver {
+  const scenario = job.scenario as HttpScenario;
+  const ledger = new SocketLedger();
+  recorder.setByteCounter(() => ledger.totals());
+  const expected = statusPredicate(scenario.expectedStatus);
+  const pacer = job.rate !== undefined ? new OpenModelPacer(job.startAt, job.rate, job.amount ?? Infinity) : undefined;
+  let instance: ReturnType<typeof autocannon> | undefined;
+  let stopped = false;
+  let settled = 0;
+  let finishRun: (() => void) | undefined;
+  const timers = new Set<NodeJS.Timeout>();
+
+  const later = (fn: () => void, ms: number) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  };
+
+  const settle = () => {
+    // In the open model autocannon does not know the amount; stop it once every slot is settled.
+    if (pacer && job.amount !== undefined && ++settled >= job.amount) stop();
+  };
+
+  function setupClient(client: AutocannonClient): void {
+    // Origins of this connection's requests in flight, oldest first (HTTP/1.1 answers in order).
+    const origins: number[] = [];
+    let requestsOnConnection = 0;
+    let attemptFailed = false;
+    let errorCounted = false;
+    // Requests lost with the previous connection that no error event accounted for yet.
+    let unaccounted = 0;
+    let waitingForSlot = false;
+
+    const connect = client._connect.bind(client);
+    client._connect = () => {
+      unaccounted = errorCounted ? 0 : origins.length;
+      errorCounted = false;
+      origins.length = 0;
+      requestsOnConnection = 0;
+      if (client.destroyed || stopped) return;
+      if (attemptFailed) {
+        // autocannon reconnects at once after a refused connection: a busy loop that would
+        // measure the generator. Back off a little; every attempt is still counted.
+        attemptFailed = false;
+        later(() => client._connect(), RECONNECT_BACKOFF_MS);
+        return;
+      }
+      const startedAt = epochMs();
+      connect();
+      const socket = client.conn;
+      let connected = false;
+      socket.once(scenario.url.startsWith('https:') ? 'secureConnect' : 'connect', () => {
+        connected = true;
+        ledger.add(socket);
+        recorder.connectionOpened((epochMs() - startedAt) * 1000);
+      });
+      // Ahead of autocannon's own listeners, which reconnect straight away.
+      socket.prependListener('error', () => {
+        if (!connected) attemptFailed = true;
+      });
+      socket.prependListener('end', () => {
+        // The server closed the connection with requests in flight: they are lost.
+        if (origins.length > 0 && !stopped) {
+          recorder.error('reset', origins.length);
+          for (let i = 0; i < origins.length; i++) settle();
+          origins.length = 0;
+        }
+      });
+      socket.once('close', () => {
+        if (connected) recorder.connectionClosed();
+        else recorder.connectionFailed();
+      });
+    };
+
+    const send = client._doRequest.bind(client);
+    client._doRequest = () => {
+      if (client.destroyed || stopped) return;
+      if (scenario.newConnectionPerRequest && requestsOnConnection > 0) {
+        // REST without keep-alive: a fresh TCP connection for every request. (autocannon's
+        // reconnectRate drops the response event of the request it reconnects after.)
+        client._resetConnection();
+        return;
+      }
+      if (!pacer) {
+        requestsOnConnection++;
+        origins.push(epochMs());
+        send();
+        return;
+      }
+      if (waitingForSlot) return;
+      const due = pacer.take();
+      if (due === undefined) return;
+      const fire = () => {
+        waitingForSlot = false;
+        if (client.destroyed || stopped) return;
+        requestsOnConnection++;
+        // Late (the target or the generator held us up): measured from the due time.
+        // Early (timer granularity): measured from the actual send.
+        origins.push(Math.min(due, epochMs()));
+        send();
+      };
+      const wait = due - epochMs();
+      if (wait <= EARLY_SEND_MS) fire();
+      else {
+        waitingForSlot = true;
+        later(fire, wait - EARLY_SEND_MS);
+      }
+    };
+
+    client.on('response', (statusCode: number) => {
+      const origin = origins.shift();
+      recorder.completed(origin === undefined ? 0 : (epochMs() - origin) * 1000);
+      recorder.status(statusCode);
+      if (!expected(statusCode)) recorder.error('status');
+      settle();
+    });
+    client.on('connError', (err: unknown) => {
+      errorCounted = true;
+      recorder.error(classifyError(err));
+      settle();
+    });
+    client.on('timeout', () => {
+      // autocannon's timer also fires on an idle connection (nothing in flight): not a timeout.
+      if (unaccounted <= 0) return;
+      unaccounted--;
+      recorder.error('timeout');
+      settle();
+    });
+  }
+
+  function stop(): void {
+    if (stopped) return;
+    stopped = true;
+    for (const t of timers) clearTimeout(t);
+    timers.clear();
+    if (instance) instance.stop();
+    else finishRun?.();
+  }
+
+  return {
+    run: () =>
+      new Promise<void>((resolve, reject) => {
+        finishRun = resolve;
+        const target = new URL(scenario.url);
+        const hostHeader = target.host;
+        target.hostname = job.address.includes(':') ? `[${job.address}]` : job.address;
+        const headers: Record<string, string> = { host: hostHeader, ...scenario.headers };
+        if (scenario.body !== undefined && scenario.bodyType === 'json' && !hasHeader(headers, 'content-type')) {
+          headers['content-type'] = 'application/json';
+        }
+        if (scenario.newConnectionPerRequest && !hasHeader(headers, 'connection')) headers.connection = 'close';
+        const closedAmount = pacer ? undefined : job.amount;
+        const options: AutocannonOptions = {
+          url: target.toString(),
+          connections: closedAmount !== undefined ? Math.min(job.connections, closedAmount) : job.connections,
+          pipelining: scenario.pipelining,
+          // Barrage ends the run itself at the common end instant; this is only a backstop.
+          duration: job.endAt !== undefined ? (job.endAt - epochMs()) / 1000 + 5 : 1e6,
+          amount: closedAmount,
+          timeout: scenario.timeoutSec,
+          method: scenario.method,
+          headers,
+          body: scenario.body,
+          servername: isIpLiteral(new URL(scenario.url).hostname) ? undefined : new URL(scenario.url).hostname,
+          // autocannon checks for a stop only at each sample tick: keep it short so stop is prompt.
+          sampleInt: 100,
+          setupClient,
+        };
+        if (job.endAt !== undefined) later(stop, Math.max(0, job.endAt - epochMs()));
+        const begin = () => {
+          if (stopped) return resolve();
+          try {
+            instance = autocannon(options, (err) => {
+              for (const t of timers) clearTimeout(t);
+              timers.clear();
+              if (err) reject(err);
+              else resolve();
+            });
+          } catch (err) {
+            reject(err);
+          }
+        };
+        // All workers begin at the common start instant.
+        const wait = job.startAt - epochMs();
+        if (wait > 0) later(begin, wait);
+        else begin();
+      }),
+    stop,
+  };
+}
+
+function statusPredicate(expected: number[]): (code: number) => boolean {
+  if (expected.length === 0) return (code) => code >= 200 && code < 400;
+  const set = new Set(expected);
+  return (code) => set.has(code);
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  return Object.keys(headers).some((h) => h.toLowerCase() === name);
+}
+
+function isIpLiteral(hostname: string): boolean {
+  return /^[\d.]+$/.test(hostname) || hostname.startsWith('[');
+}

@@ -1,0 +1,103 @@
+// Checks made once, on the controller, before any load: does the machine have the file
+// descriptors for the connections asked for, does the host name resolve, does its TLS
+// certificate verify. The workers then connect to the resolved address without DNS.
+import { promises as dns } from 'node:dns';
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import tls from 'node:tls';
+import type { ErrorKind } from '../../shared/runResult.ts';
+import type { Scenario } from '../../shared/scenario.ts';
+import { classifyError } from './errorKinds.ts';
+
+/** Resolves a host name to one address; injectable so tests never query real DNS. */
+export type HostLookup = (hostname: string) => Promise<string>;
+
+export const systemLookup: HostLookup = async (hostname) => (await dns.lookup(hostname)).address;
+
+/** File descriptors kept back for the app itself (database, IPC, the UI server). */
+export const FD_RESERVE = 256;
+
+export class PreflightError extends Error {
+  override name = 'PreflightError';
+}
+
+/** Soft limit on open files of this process, where the OS tells (Linux); undefined elsewhere. */
+export function fileDescriptorLimit(): number | undefined {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = line?.split(/\s{2,}/)[1];
+    const n = Number(soft);
+    return Number.isFinite(n) ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Throws a PreflightError naming the field when the run cannot fit in this process. */
+export function checkCapacity(scenario: Scenario, fdLimit = fileDescriptorLimit()): void {
+  if (fdLimit === undefined) return;
+  const usable = fdLimit - FD_RESERVE;
+  if (scenario.connections > usable) {
+    throw new PreflightError(
+      `connections: ${scenario.connections} is more than this process can open ` +
+        `(file-descriptor limit ${fdLimit}, ${FD_RESERVE} kept for Barrage itself); ` +
+        `use at most ${usable}, or raise the limit (ulimit -n)`,
+    );
+  }
+}
+
+export type Reachability = { ok: true; address: string } | { ok: false; kind: ErrorKind; message: string };
+
+export function hostOf(url: URL): string {
+  return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+}
+
+export async function resolveTarget(url: URL, lookup: HostLookup): Promise<Reachability> {
+  const host = hostOf(url);
+  if (isIP(host)) return { ok: true, address: host };
+  try {
+    return { ok: true, address: await lookup(host) };
+  } catch (err) {
+    return { ok: false, kind: 'dns', message: `cannot resolve host ${host} (${(err as Error).message})` };
+  }
+}
+
+/** Verifies the target's certificate once, since autocannon itself never rejects one. */
+export function probeTls(url: URL, address: string, timeoutMs: number): Promise<Reachability> {
+  const host = hostOf(url);
+  const port = Number(url.port || 443);
+  return new Promise((resolve) => {
+    const socket = tls.connect({
+      host: address,
+      port,
+      servername: isIP(host) ? undefined : host,
+      rejectUnauthorized: true,
+      ALPNProtocols: ['http/1.1'],
+    });
+    const done = (r: Reachability) => {
+      socket.destroy();
+      clearTimeout(timer);
+      resolve(r);
+    };
+    const timer = setTimeout(() => done({ ok: true, address }), timeoutMs);
+    socket.once('secureConnect', () => done({ ok: true, address }));
+    socket.once('error', (err) => {
+      const kind = classifyError(err);
+      // Only a certificate problem is decided here; refused, reset and the like are measured
+      // by the load itself.
+      done(kind === 'tls' ? { ok: false, kind, message: `TLS: ${err.message}` } : { ok: true, address });
+    });
+  });
+}
+
+export async function checkReachability(scenario: Scenario, lookup: HostLookup): Promise<Reachability> {
+  const url = new URL(scenario.url);
+  const resolved = await resolveTarget(url, lookup);
+  if (!resolved.ok) return resolved;
+  if ((url.protocol === 'https:' || url.protocol === 'wss:') && !scenario.insecure) {
+    return probeTls(url, resolved.address, Math.min(scenario.timeoutSec * 1000, 5000));
+  }
+  return resolved;
+}

@@ -1,0 +1,184 @@
+// Merges the per-second samples of all workers into the run's time series and totals.
+// Worker seconds are aligned to one start instant, so second t of every worker is merged into
+// second t of the run; the whole-run histograms are the sums of the per-second ones.
+import type { ErrorKind, RunSample } from '../../shared/runResult.ts';
+import { createHistogram, mergeInto, type Histogram } from './metrics/histogramCodec.ts';
+import type { WorkerSample } from './worker/workerProtocol.ts';
+
+interface PendingSecond {
+  samples: WorkerSample[];
+  from: Set<number>;
+}
+
+export class RunAccumulator {
+  readonly latency: Histogram = createHistogram();
+  readonly connect: Histogram = createHistogram();
+  readonly ping: Histogram = createHistogram();
+  readonly samples: RunSample[] = [];
+  completed = 0;
+  errors: Partial<Record<ErrorKind, number>> = {};
+  statusCodes: Record<string, number> = {};
+  bytesSent = 0;
+  bytesReceived = 0;
+  opened = 0;
+  failed = 0;
+  peakOpen = 0;
+  ws = { sent: 0, received: 0, duplicates: 0, outOfOrder: 0, unmatched: 0, lost: 0, closes: {} as Record<string, number> };
+  private readonly pending = new Map<number, PendingSecond>();
+  private readonly finished = new Set<number>();
+  private readonly workers: number;
+  private readonly warmupSec: number;
+  /** Seconds of the run that may hold samples; later ones are folded into the last. */
+  private readonly maxSeconds: number | undefined;
+
+  constructor(workers: number, warmupSec: number, maxSeconds: number | undefined) {
+    this.workers = workers;
+    this.warmupSec = warmupSec;
+    this.maxSeconds = maxSeconds;
+  }
+
+  /** Adds one worker's second; returns the run's merged seconds that became complete. */
+  add(worker: number, sample: WorkerSample): RunSample[] {
+    const t = this.maxSeconds !== undefined ? Math.min(sample.t, Math.max(0, this.maxSeconds - 1)) : sample.t;
+    this.addTotals(sample);
+    let entry = this.pending.get(t);
+    if (!entry) {
+      entry = { samples: [], from: new Set() };
+      this.pending.set(t, entry);
+    }
+    entry.samples.push(sample);
+    entry.from.add(worker);
+    return this.release(false);
+  }
+
+  /** A worker sends no more seconds: the run's seconds no longer wait for it. */
+  workerFinished(worker: number): RunSample[] {
+    this.finished.add(worker);
+    return this.release(false);
+  }
+
+  /** Merges whatever is still pending (a worker finished early, died, or the run ended). */
+  flush(): RunSample[] {
+    return this.release(true);
+  }
+
+  private release(all: boolean): RunSample[] {
+    const out: RunSample[] = [];
+    const ready = [...this.pending.keys()].sort((a, b) => a - b);
+    for (const t of ready) {
+      const entry = this.pending.get(t)!;
+      // A second is complete once every worker still running has reported it.
+      if (!all && !this.isComplete(entry)) break;
+      this.pending.delete(t);
+      const merged = this.merge(t, entry.samples);
+      const existing = this.samples.findIndex((s) => s.t === t);
+      if (existing >= 0) {
+        this.samples[existing] = mergeRunSamples(this.samples[existing], merged);
+        out.push(this.samples[existing]);
+      } else {
+        this.samples.push(merged);
+        out.push(merged);
+      }
+    }
+    this.samples.sort((a, b) => a.t - b.t);
+    return out;
+  }
+
+  private isComplete(entry: PendingSecond): boolean {
+    for (let w = 0; w < this.workers; w++) {
+      if (!entry.from.has(w) && !this.finished.has(w)) return false;
+    }
+    return true;
+  }
+
+  private merge(t: number, parts: WorkerSample[]): RunSample {
+    const h = createHistogram();
+    let throughput = 0;
+    let errors = 0;
+    let open = 0;
+    let sent = 0;
+    let received = 0;
+    let cpu = 0;
+    let lag = 0;
+    for (const p of parts) {
+      mergeInto(h, p.histogram);
+      throughput += p.completed;
+      for (const n of Object.values(p.errors)) errors += n ?? 0;
+      open += p.openConnections;
+      sent += p.bytesSent;
+      received += p.bytesReceived;
+      cpu = Math.max(cpu, p.cpuPercent);
+      lag = Math.max(lag, p.loopLagMs);
+    }
+    this.peakOpen = Math.max(this.peakOpen, open);
+    return {
+      t,
+      throughput,
+      latencyUs:
+        h.totalCount > 0
+          ? {
+              p50: h.getValueAtPercentile(50),
+              p99: h.getValueAtPercentile(99),
+              max: h.maxValue,
+              mean: Math.round(h.mean),
+            }
+          : null,
+      errors,
+      openConnections: open,
+      bytesSent: sent,
+      bytesReceived: received,
+      cpuPercent: cpu,
+      loopLagMs: lag,
+      warmup: t < this.warmupSec,
+    };
+  }
+
+  private addTotals(s: WorkerSample): void {
+    mergeInto(this.latency, s.histogram);
+    this.completed += s.completed;
+    for (const [kind, n] of Object.entries(s.errors) as Array<[ErrorKind, number]>) {
+      this.errors[kind] = (this.errors[kind] ?? 0) + n;
+    }
+    for (const [code, n] of Object.entries(s.statusCodes)) this.statusCodes[code] = (this.statusCodes[code] ?? 0) + n;
+    this.bytesSent += s.bytesSent;
+    this.bytesReceived += s.bytesReceived;
+    this.opened += s.connectionsOpened;
+    this.failed += s.connectionsFailed;
+    if (s.ws) {
+      mergeInto(this.connect, s.ws.connectHistogram);
+      mergeInto(this.ping, s.ws.pingHistogram);
+      this.ws.sent += s.ws.sent;
+      this.ws.received += s.ws.received;
+      this.ws.duplicates += s.ws.duplicates;
+      this.ws.outOfOrder += s.ws.outOfOrder;
+      this.ws.unmatched += s.ws.unmatched;
+      this.ws.lost += s.ws.lost;
+      for (const [code, n] of Object.entries(s.ws.closes)) this.ws.closes[code] = (this.ws.closes[code] ?? 0) + n;
+    }
+  }
+}
+
+/** Two partial views of the same second (a worker reported after the second was released). */
+function mergeRunSamples(a: RunSample, b: RunSample): RunSample {
+  return {
+    t: a.t,
+    throughput: a.throughput + b.throughput,
+    // Percentiles cannot be merged exactly without the histograms; keep the worse of the two.
+    latencyUs:
+      a.latencyUs && b.latencyUs
+        ? {
+            p50: Math.max(a.latencyUs.p50, b.latencyUs.p50),
+            p99: Math.max(a.latencyUs.p99, b.latencyUs.p99),
+            max: Math.max(a.latencyUs.max, b.latencyUs.max),
+            mean: Math.round((a.latencyUs.mean * a.throughput + b.latencyUs.mean * b.throughput) / Math.max(1, a.throughput + b.throughput)),
+          }
+        : (a.latencyUs ?? b.latencyUs),
+    errors: a.errors + b.errors,
+    openConnections: a.openConnections + b.openConnections,
+    bytesSent: a.bytesSent + b.bytesSent,
+    bytesReceived: a.bytesReceived + b.bytesReceived,
+    cpuPercent: Math.max(a.cpuPercent, b.cpuPercent),
+    loopLagMs: Math.max(a.loopLagMs, b.loopLagMs),
+    warmup: a.warmup,
+  };
+}

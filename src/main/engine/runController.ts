@@ -1,0 +1,276 @@
+// The run controller: checks a run before it starts, spreads it over worker threads, merges
+// their per-second samples into one time series, and always ends with a complete result —
+// whether the run ran out, was stopped, or a worker died.
+import { Worker } from 'node:worker_threads';
+import type { RunProgress, RunResult, RunSample, RunStatus } from '../../shared/runResult.ts';
+import { plannedDurationSec, type Scenario } from '../../shared/scenario.ts';
+import { epochMs } from './metrics/clock.ts';
+import { encodeHistogram } from './metrics/histogramCodec.ts';
+import { checkCapacity, checkReachability, systemLookup, type HostLookup, type Reachability } from './preflight.ts';
+import { RunAccumulator } from './runAccumulator.ts';
+import { buildSummary } from './runSummary.ts';
+import type { FromWorker, ToWorker, WorkerJob } from './worker/workerProtocol.ts';
+import { workerCount, workerShares } from './workerShares.ts';
+
+/** How long past its end (or a stop) a run may take to wind down before workers are terminated. */
+export const GRACE_MS = 5000;
+/** Workers start together this long after the last one is ready. */
+const START_DELAY_MS = 50;
+/** How long workers may take to load before the run is failed. */
+const WORKER_BOOT_TIMEOUT_MS = 15_000;
+
+export interface RunOptions {
+  /** Worker threads; default: the scenario's, else one per core. */
+  workers?: number;
+  /** Host name resolution, injectable for tests. */
+  lookup?: HostLookup;
+  /** Called once per merged second of the run. */
+  onProgress?: (progress: RunProgress) => void;
+  /** Called once when the run has started (after the checks). */
+  onStart?: (info: { startedAt: number; workers: number }) => void;
+  /** The worker script; only tests replace it (to make a worker crash). */
+  workerUrl?: URL;
+}
+
+export interface RunHandle {
+  /** Stops the run now; the result still covers everything measured until then. */
+  stop(): void;
+  readonly result: Promise<RunResult>;
+}
+
+/** Where the worker entry lives: beside this file in the sources, beside the bundle when built. */
+function workerEntryUrl(): URL {
+  return import.meta.url.endsWith('.ts')
+    ? new URL('./worker/workerEntry.ts', import.meta.url)
+    : new URL('./engineWorker.js', import.meta.url);
+}
+
+/**
+ * Starts a run. Throws a PreflightError synchronously-in-promise for input the machine cannot
+ * honour (too many connections); target faults never throw, they end up in the result.
+ */
+export function startRun(scenario: Scenario, options: RunOptions = {}): RunHandle {
+  let stopRequested = false;
+  let stopHook: (() => void) | undefined;
+  const result = (async () => {
+    checkCapacity(scenario);
+    const reach = await checkReachability(scenario, options.lookup ?? systemLookup);
+    if (!reach.ok) return unreachableRun(scenario, reach, options, () => stopRequested, (hook) => (stopHook = hook));
+    return runOnWorkers(scenario, reach.address, options, () => stopRequested, (hook) => (stopHook = hook));
+  })();
+  return {
+    stop() {
+      stopRequested = true;
+      stopHook?.();
+    },
+    result,
+  };
+}
+
+type StopRegistrar = (hook: () => void) => void;
+
+async function runOnWorkers(
+  scenario: Scenario,
+  address: string,
+  options: RunOptions,
+  stopRequested: () => boolean,
+  onStop: StopRegistrar,
+): Promise<RunResult> {
+  const count = workerCount(scenario, options.workers);
+  const shares = workerShares(scenario, count);
+  const durationSec = plannedDurationSec(scenario);
+  const acc = new RunAccumulator(count, scenario.warmupSec, durationSec === undefined ? undefined : Math.ceil(durationSec));
+  const workers: Worker[] = [];
+  const done = new Set<number>();
+  let status = 'completed' as RunStatus;
+  let failure: string | undefined;
+  let startedAt = epochMs();
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  let graceTimer: NodeJS.Timeout | undefined;
+  // When the load ended: the planned end, the moment of a stop, or the last worker's finish.
+  let loadEndedAt: number | undefined;
+  const notes: string[] = [];
+
+  const emitProgress = (released: RunSample[]) => {
+    if (!options.onProgress) return;
+    for (const sample of released) {
+      options.onProgress({
+        sample,
+        elapsedSec: Math.min(sample.t + 1, (epochMs() - startedAt) / 1000),
+        plannedSec: durationSec ?? null,
+        totals: { throughput: acc.completed, errors: Object.values(acc.errors).reduce((a, b) => a + (b ?? 0), 0) },
+      });
+    }
+  };
+
+  const workerEnded = (index: number) => {
+    if (done.has(index)) return;
+    done.add(index);
+    emitProgress(acc.workerFinished(index));
+    if (done.size === workers.length) finish();
+  };
+
+  const fail = (reason: string) => {
+    if (status !== 'failed') {
+      status = 'failed';
+      failure = reason;
+    }
+    for (const w of workers) void w.terminate();
+    finish();
+  };
+
+  const armGrace = (deadline: number) => {
+    if (graceTimer) clearTimeout(graceTimer);
+    graceTimer = setTimeout(() => {
+      notes.push('some load workers did not wind down in time and were terminated');
+      for (const w of workers) void w.terminate();
+      finish();
+    }, Math.max(0, deadline - epochMs()) + GRACE_MS);
+  };
+
+  // Boot the workers and wait until all have loaded their code.
+  const ready = await new Promise<boolean>((resolve) => {
+    let readyCount = 0;
+    const bootTimer = setTimeout(() => {
+      fail(`load workers did not start within ${WORKER_BOOT_TIMEOUT_MS / 1000} s`);
+      resolve(false);
+    }, WORKER_BOOT_TIMEOUT_MS);
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(options.workerUrl ?? workerEntryUrl(), { stdout: false, stderr: false });
+      workers.push(worker);
+      worker.on('message', (message: FromWorker) => {
+        switch (message.type) {
+          case 'ready':
+            if (++readyCount === count) {
+              clearTimeout(bootTimer);
+              resolve(true);
+            }
+            break;
+          case 'sample':
+            emitProgress(acc.add(i, message.sample));
+            break;
+          case 'done':
+            workerEnded(i);
+            void worker.terminate();
+            break;
+          case 'fatal':
+            fail(`load worker ${i + 1} failed: ${message.message}`);
+            resolve(false);
+            break;
+        }
+      });
+      worker.on('error', (err) => {
+        fail(`load worker ${i + 1} crashed: ${err.message}`);
+        resolve(false);
+      });
+      worker.on('exit', (code) => {
+        if (!done.has(i) && status !== 'failed') {
+          fail(`load worker ${i + 1} exited unexpectedly (code ${code})`);
+          resolve(false);
+        }
+      });
+    }
+  });
+
+  if (ready) {
+    startedAt = epochMs() + START_DELAY_MS;
+    const endAt = durationSec === undefined ? undefined : startedAt + durationSec * 1000;
+    shares.forEach((share, i) => {
+      const job: WorkerJob = { scenario, workerIndex: i, workerCount: count, ...share, startAt: startedAt, endAt, address };
+      post(workers[i], { type: 'start', job });
+    });
+    options.onStart?.({ startedAt, workers: count });
+    if (endAt !== undefined) armGrace(endAt);
+    const stop = () => {
+      if (status === 'completed') status = 'aborted';
+      loadEndedAt ??= Math.min(epochMs(), endAt ?? Infinity);
+      for (const w of workers) post(w, { type: 'stop' });
+      armGrace(epochMs());
+    };
+    onStop(stop);
+    if (stopRequested()) stop();
+    await finished;
+    if (endAt !== undefined && status === 'completed') loadEndedAt ??= Math.min(endAt, epochMs());
+  }
+  if (graceTimer) clearTimeout(graceTimer);
+  const endedAt = Math.max(startedAt, loadEndedAt ?? epochMs());
+  emitProgress(acc.flush());
+  for (const w of workers) void w.terminate();
+  if (status === 'aborted') notes.push('stopped before its planned end');
+  return {
+    config: scenario,
+    summary: buildSummary({ scenario, status, startedAt, endedAt, workers: count, acc, failure, notes }),
+    samples: acc.samples,
+    histogram: encodeHistogram(acc.latency),
+  };
+}
+
+/**
+ * A target whose host does not resolve, or whose certificate does not verify, is a result too:
+ * the run keeps its planned length, retrying the check once a second and counting each failure.
+ */
+async function unreachableRun(
+  scenario: Scenario,
+  first: Extract<Reachability, { ok: false }>,
+  options: RunOptions,
+  stopRequested: () => boolean,
+  onStop: StopRegistrar,
+): Promise<RunResult> {
+  const durationSec = plannedDurationSec(scenario) ?? scenario.timeoutSec;
+  const acc = new RunAccumulator(1, scenario.warmupSec, Math.ceil(durationSec));
+  const startedAt = epochMs();
+  options.onStart?.({ startedAt, workers: 0 });
+  let status = 'completed' as RunStatus;
+  let wake: () => void = () => {};
+  onStop(() => {
+    status = 'aborted';
+    wake();
+  });
+  let last: Reachability = first;
+  for (let t = 0; t < durationSec && !stopRequested(); t++) {
+    if (t > 0) last = await checkReachability(scenario, options.lookup ?? systemLookup);
+    const kind = last.ok ? undefined : last.kind;
+    const released = acc.add(0, {
+      t,
+      completed: 0,
+      errors: kind ? { [kind]: 1 } : {},
+      statusCodes: {},
+      bytesSent: 0,
+      bytesReceived: 0,
+      openConnections: 0,
+      connectionsOpened: 0,
+      connectionsFailed: kind ? 1 : 0,
+      histogram: '',
+      cpuPercent: 0,
+      loopLagMs: 0,
+    });
+    for (const sample of released) {
+      options.onProgress?.({
+        sample,
+        elapsedSec: t + 1,
+        plannedSec: durationSec,
+        totals: { throughput: 0, errors: t + 1 },
+      });
+    }
+    const due = startedAt + (t + 1) * 1000;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+      setTimeout(resolve, Math.max(0, Math.min(due, startedAt + durationSec * 1000) - epochMs()));
+    });
+  }
+  acc.flush();
+  const endedAt = epochMs();
+  const notes = [`no load was sent: ${first.message}`];
+  if (status === 'aborted') notes.push('stopped before its planned end');
+  return {
+    config: scenario,
+    summary: buildSummary({ scenario, status, startedAt, endedAt, workers: 0, acc, notes }),
+    samples: acc.samples,
+    histogram: encodeHistogram(acc.latency),
+  };
+}
+
+function post(worker: Worker, message: ToWorker): void {
+  worker.postMessage(message);
+}

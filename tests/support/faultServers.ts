@@ -1,0 +1,97 @@
+// Small local servers that misbehave in one particular way each, on loopback only.
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+
+export interface TestServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+function listen(server: net.Server, scheme: string): Promise<TestServer> {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `${scheme}://127.0.0.1:${port}`,
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            (server as http.Server).closeAllConnections?.();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+/** Answers every request after a fixed delay. */
+export function delayedServer(delayMs: number): Promise<TestServer> {
+  const server = http.createServer((_req, res) => {
+    setTimeout(() => res.end('ok'), delayMs);
+  });
+  return listen(server, 'http');
+}
+
+/**
+ * Answers at once, except that for one second, starting `stallAfterMs` after the first request,
+ * every response is held back until the stall ends.
+ */
+export function stallingServer(stallAfterMs: number, stallMs: number): Promise<TestServer> {
+  let firstAt: number | undefined;
+  const server = http.createServer((_req, res) => {
+    const now = Date.now();
+    firstAt ??= now;
+    const stallStart = firstAt + stallAfterMs;
+    const stallEnd = stallStart + stallMs;
+    if (now >= stallStart && now < stallEnd) setTimeout(() => res.end('ok'), stallEnd - now);
+    else res.end('ok');
+  });
+  return listen(server, 'http');
+}
+
+/** Accepts connections and resets each as soon as a request arrives. */
+export function resettingServer(): Promise<TestServer> {
+  const server = net.createServer((socket) => {
+    socket.on('data', () => socket.resetAndDestroy());
+    socket.on('error', () => {});
+  });
+  return listen(server, 'http');
+}
+
+/** Accepts connections and never answers. */
+export function silentServer(): Promise<TestServer> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  });
+  return listen(server, 'http').then((s) => ({
+    ...s,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return s.close();
+    },
+  }));
+}
+
+/** HTTPS with a self-signed certificate (CN=localhost) that no client trusts. */
+export function selfSignedServer(): Promise<TestServer> {
+  const dir = new URL('../fixtures/tls/', import.meta.url);
+  const server = https.createServer(
+    { key: readFileSync(new URL('key.pem', dir)), cert: readFileSync(new URL('cert.pem', dir)) },
+    (_req, res) => res.end('ok'),
+  );
+  return listen(server, 'https');
+}
+
+/** A port on which nothing listens (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const s = await listen(net.createServer(), 'http');
+  await s.close();
+  return s.port;
+}
