@@ -61,7 +61,11 @@ const common = {
   durationSec: positiveNumber(LIMITS.durationSec, '24 hours').optional(),
   amount: positiveInt(LIMITS.amount, 'requests or messages').optional(),
   workers: positiveInt(LIMITS.workers, 'worker threads').optional(),
-  timeoutSec: positiveNumber(LIMITS.timeoutSec, '10 minutes').default(10),
+  timeoutSec: z
+    .number({ error: 'must be a number' })
+    .min(1, { error: 'must be at least 1 second' })
+    .max(LIMITS.timeoutSec, { error: 'must be at most 600 (10 minutes)' })
+    .default(10),
   headers,
   /** Accept TLS certificates that do not verify (self-signed test servers). */
   insecure: z.boolean().default(false),

@@ -6,7 +6,7 @@ import { createHistogram, mergeInto, type Histogram } from './metrics/histogramC
 import type { WorkerSample } from './worker/workerProtocol.ts';
 
 interface PendingSecond {
-  samples: WorkerSample[];
+  samples: Array<{ worker: number; sample: WorkerSample }>;
   from: Set<number>;
 }
 
@@ -46,7 +46,7 @@ export class RunAccumulator {
       entry = { samples: [], from: new Set() };
       this.pending.set(t, entry);
     }
-    entry.samples.push(sample);
+    entry.samples.push({ worker, sample });
     entry.from.add(worker);
     return this.release(false);
   }
@@ -68,7 +68,7 @@ export class RunAccumulator {
     for (const t of ready) {
       const entry = this.pending.get(t)!;
       // A second is complete once every worker still running has reported it.
-      if (!all && !this.isComplete(entry)) break;
+      if (!all && !this.isComplete(t, entry)) break;
       this.pending.delete(t);
       const merged = this.merge(t, entry.samples);
       const existing = this.samples.findIndex((s) => s.t === t);
@@ -84,32 +84,40 @@ export class RunAccumulator {
     return out;
   }
 
-  private isComplete(entry: PendingSecond): boolean {
+  private isComplete(t: number, entry: PendingSecond): boolean {
+    // The last planned second also collects what completes just after the end (the workers'
+    // final flush): it is complete only when every worker has finished.
+    if (this.maxSeconds !== undefined && t >= this.maxSeconds - 1) {
+      return this.finished.size >= this.workers;
+    }
     for (let w = 0; w < this.workers; w++) {
       if (!entry.from.has(w) && !this.finished.has(w)) return false;
     }
     return true;
   }
 
-  private merge(t: number, parts: WorkerSample[]): RunSample {
+  private merge(t: number, parts: PendingSecond['samples']): RunSample {
     const h = createHistogram();
     let throughput = 0;
     let errors = 0;
-    let open = 0;
     let sent = 0;
     let received = 0;
     let cpu = 0;
     let lag = 0;
-    for (const p of parts) {
+    // Connections open during the second: a worker's final report comes after it closed its
+    // connections, so take each worker's largest report.
+    const openBy = new Map<number, number>();
+    for (const { worker, sample: p } of parts) {
       mergeInto(h, p.histogram);
       throughput += p.completed;
       for (const n of Object.values(p.errors)) errors += n ?? 0;
-      open += p.openConnections;
+      openBy.set(worker, Math.max(openBy.get(worker) ?? 0, p.openConnections));
       sent += p.bytesSent;
       received += p.bytesReceived;
       cpu = Math.max(cpu, p.cpuPercent);
       lag = Math.max(lag, p.loopLagMs);
     }
+    const open = [...openBy.values()].reduce((a, b) => a + b, 0);
     this.peakOpen = Math.max(this.peakOpen, open);
     return {
       t,

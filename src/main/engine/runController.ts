@@ -137,7 +137,7 @@ async function runOnWorkers(
       resolve(false);
     }, WORKER_BOOT_TIMEOUT_MS);
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(options.workerUrl ?? workerEntryUrl(), { stdout: false, stderr: false });
+      const worker = new Worker(options.workerUrl ?? workerEntryUrl(), { workerData: { protocol: scenario.protocol } });
       workers.push(worker);
       worker.on('message', (message: FromWorker) => {
         switch (message.type) {

@@ -22,7 +22,7 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
   const ledger = new SocketLedger();
   recorder.setByteCounter(() => ledger.totals());
   const expected = statusPredicate(scenario.expectedStatus);
-  const pacer = job.rate !== undefined ? new OpenModelPacer(job.startAt, job.rate, job.amount ?? Infinity) : undefined;
+  const pacer = job.rate !== undefined ? new OpenModelPacer(job.startAt, job.rate, job.endAt, job.amount) : undefined;
   let instance: ReturnType<typeof autocannon> | undefined;
   let stopped = false;
   let settled = 0;

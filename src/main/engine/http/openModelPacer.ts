@@ -9,10 +9,11 @@ export class OpenModelPacer {
   private readonly startAt: number;
   private readonly limit: number;
 
-  constructor(startAt: number, rate: number, limit = Infinity) {
+  /** `endAt`: no slot is due at or after the run's end; `limit`: the amount, if any. */
+  constructor(startAt: number, rate: number, endAt = Infinity, limit = Infinity) {
     this.startAt = startAt;
     this.intervalMs = 1000 / rate;
-    this.limit = limit;
+    this.limit = Math.min(limit, Math.ceil((endAt - startAt) / this.intervalMs));
   }
 
   /** Due time (epoch ms) of the next slot, or undefined when the amount is used up. */

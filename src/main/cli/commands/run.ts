@@ -1,0 +1,268 @@
+// `barrage run <url> [options]` and `barrage run --scenario FILE`: one run on the engine,
+// progress on stderr, the summary on stdout.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { protocolOfUrl, scenarioSchema, formatIssues, type Scenario } from '../../../shared/scenario.ts';
+import type { RunProgress, RunResult } from '../../../shared/runResult.ts';
+import { PreflightError } from '../../engine/preflight.ts';
+import { startRun } from '../../engine/runController.ts';
+import { progressLine } from '../format/progressLine.ts';
+import { summaryTable } from '../format/summaryTable.ts';
+import { UsageError } from '../usageError.ts';
+import { EXIT } from '../exitCodes.ts';
+import { numberOption, integerOption } from '../argParsing.ts';
+
+export const RUN_HELP = `Usage: barrage run <url> [options]
+       barrage run --scenario FILE [options]
+
+Runs one load test. The protocol follows the URL's scheme: http/https (autocannon) or ws/wss.
+
+Load
+  -c, --connections N     open connections (default 10)
+  -d, --duration S        seconds to run (default 10 unless --amount)
+  -a, --amount N          stop after N requests or messages instead
+  -r, --rate N            open model: N requests (or messages) per second in total;
+                          latency is measured from each one's scheduled send time
+  -w, --workers N         load worker threads (default: one per CPU core)
+      --timeout S         request / handshake timeout in seconds (default 10)
+      --warmup S          leading seconds kept out of steady-state figures (default 1)
+      --insecure          accept TLS certificates that do not verify
+
+HTTP
+  -m, --method M          GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS (default GET)
+  -H, --header "K: V"     request header (repeatable)
+  -b, --body TEXT         request body
+      --body-type T       text or json (json is validated; default: json when -b parses as JSON)
+  -p, --pipelining N      requests in flight per connection (default 1)
+      --new-connection    a new TCP connection for every request (no keep-alive)
+      --expect-status C   status codes that count as success, e.g. 200,204 (default 200-399)
+
+WebSocket
+      --mode M            echo (round trips, closed loop), rate (echo at --rate), push (listen)
+      --message TEXT      message template; placeholders {{seq}} {{ts}} {{random:N}} {{conn}}
+      --in-flight N       echo mode: messages awaiting their echo per connection (default 1)
+      --connect-rate N    new connections per second while ramping up (default 1000)
+      --subprotocol P     WebSocket subprotocol (repeatable)
+      --ping-interval S   seconds between pings per connection, 0 for none (default 5)
+      --deflate           negotiate permessage-deflate (off by default)
+
+Output
+      --scenario FILE     read the scenario from a JSON file (flags given override it)
+      --json              print the summary as one JSON document
+  -q, --quiet             no progress lines on stderr
+
+Exit codes: 0 completed, 1 failed, 2 bad input, 130 stopped with Ctrl-C.
+`;
+
+const options = {
+  scenario: { type: 'string' },
+  connections: { type: 'string', short: 'c' },
+  duration: { type: 'string', short: 'd' },
+  amount: { type: 'string', short: 'a' },
+  rate: { type: 'string', short: 'r' },
+  workers: { type: 'string', short: 'w' },
+  timeout: { type: 'string' },
+  warmup: { type: 'string' },
+  insecure: { type: 'boolean' },
+  method: { type: 'string', short: 'm' },
+  header: { type: 'string', short: 'H', multiple: true },
+  body: { type: 'string', short: 'b' },
+  'body-type': { type: 'string' },
+  pipelining: { type: 'string', short: 'p' },
+  'new-connection': { type: 'boolean' },
+  'expect-status': { type: 'string' },
+  mode: { type: 'string' },
+  message: { type: 'string' },
+  'in-flight': { type: 'string' },
+  'connect-rate': { type: 'string' },
+  subprotocol: { type: 'string', multiple: true },
+  'ping-interval': { type: 'string' },
+  deflate: { type: 'boolean' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Scenario fields as the user knows them on the command line. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  connections: '--connections',
+  durationSec: '--duration',
+  amount: '--amount',
+  rate: '--rate',
+  workers: '--workers',
+  timeoutSec: '--timeout',
+  warmupSec: '--warmup',
+  method: '--method',
+  headers: '--header',
+  body: '--body',
+  pipelining: '--pipelining',
+  expectedStatus: '--expect-status',
+  mode: '--mode',
+  message: '--message',
+  inFlight: '--in-flight',
+  connectRate: '--connect-rate',
+  pingIntervalSec: '--ping-interval',
+};
+
+export async function main(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+  if (values.help) {
+    process.stdout.write(RUN_HELP);
+    return EXIT.ok;
+  }
+  const scenario = buildScenario(values, positionals);
+  const result = await execute(scenario, { json: !!values.json, quiet: !!values.quiet });
+  return exitCodeOf(result);
+}
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
+
+export function buildScenario(values: Values, positionals: string[]): Scenario {
+  if (positionals.length > 1) throw new UsageError(`expected one URL, got ${positionals.length}: ${positionals.join(' ')}`);
+  let base: Record<string, unknown> = {};
+  if (values.scenario) base = readScenarioFile(values.scenario);
+  const url = positionals[0] ?? (base.url as string | undefined);
+  if (!url) throw new UsageError('no URL given (barrage run <url>, or --scenario FILE); see barrage run --help');
+  const protocol = protocolOfUrl(url) ?? (base.protocol as string | undefined) ?? 'http';
+  const input: Record<string, unknown> = { ...base, protocol, url };
+  const set = (field: string, value: unknown) => {
+    if (value !== undefined) input[field] = value;
+  };
+  set('connections', integerOption(values.connections, '--connections'));
+  set('durationSec', numberOption(values.duration, '--duration'));
+  set('amount', integerOption(values.amount, '--amount'));
+  if (values.amount !== undefined && values.duration === undefined) delete input.durationSec;
+  if (values.duration !== undefined && values.amount === undefined) delete input.amount;
+  set('rate', numberOption(values.rate, '--rate'));
+  set('workers', integerOption(values.workers, '--workers'));
+  set('timeoutSec', numberOption(values.timeout, '--timeout'));
+  set('warmupSec', integerOption(values.warmup, '--warmup'));
+  if (values.insecure) input.insecure = true;
+  if (values.header) input.headers = { ...(base.headers as object | undefined), ...parseHeaders(values.header) };
+  if (protocol === 'http') {
+    set('method', values.method?.toUpperCase());
+    set('body', values.body);
+    const bodyType = values['body-type'] ?? (values.body !== undefined ? guessBodyType(values.body) : undefined);
+    set('bodyType', bodyType);
+    set('pipelining', integerOption(values.pipelining, '--pipelining'));
+    if (values['new-connection']) input.newConnectionPerRequest = true;
+    if (values['expect-status'] !== undefined) input.expectedStatus = parseStatusList(values['expect-status']);
+  } else {
+    set('mode', values.mode);
+    set('message', values.message);
+    set('inFlight', integerOption(values['in-flight'], '--in-flight'));
+    set('connectRate', numberOption(values['connect-rate'], '--connect-rate'));
+    set('subprotocols', values.subprotocol);
+    set('pingIntervalSec', numberOption(values['ping-interval'], '--ping-interval'));
+    if (values.deflate) input.perMessageDeflate = true;
+    for (const flag of ['method', 'body', 'pipelining', 'new-connection', 'expect-status'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to HTTP URLs only, not ${url}`);
+    }
+  }
+  const parsed = scenarioSchema.safeParse(input);
+  if (!parsed.success) throw new UsageError(withFlags(formatIssues(parsed.error)));
+  return parsed.data;
+}
+
+function withFlags(message: string): string {
+  return message
+    .split('\n')
+    .map((line) => {
+      const field = line.split(':')[0].split('.')[0];
+      const flag = FLAG_OF_FIELD[field];
+      return flag ? `${flag} (${line.split(':')[0]}):${line.slice(line.indexOf(':') + 1)}` : line;
+    })
+    .join('\n');
+}
+
+function readScenarioFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--scenario: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
+    return value as Record<string, unknown>;
+  } catch (err) {
+    throw new UsageError(`--scenario: ${path} is not a JSON scenario (${(err as Error).message})`);
+  }
+}
+
+function parseHeaders(list: string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const h of list) {
+    const i = h.indexOf(':');
+    if (i <= 0) throw new UsageError(`--header: "${h}" is not of the form "Name: value"`);
+    headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+  }
+  return headers;
+}
+
+function parseStatusList(raw: string): number[] {
+  return raw.split(',').map((part) => {
+    const n = Number(part.trim());
+    if (!Number.isInteger(n) || n < 100 || n > 599) throw new UsageError(`--expect-status: "${part}" is not an HTTP status code`);
+    return n;
+  });
+}
+
+function guessBodyType(body: string): 'json' | 'text' {
+  const t = body.trim();
+  if (!(t.startsWith('{') || t.startsWith('['))) return 'text';
+  try {
+    JSON.parse(t);
+    return 'json';
+  } catch {
+    // Looks like JSON but is not: declare it JSON so the schema says what is wrong with it.
+    return 'json';
+  }
+}
+
+export interface ExecuteOptions {
+  json: boolean;
+  quiet: boolean;
+  /** Hooks for persisting the run as it goes (the run history). */
+  onStart?: () => void;
+  onProgress?: (progress: RunProgress) => void;
+}
+
+export async function execute(scenario: Scenario, opts: ExecuteOptions): Promise<RunResult> {
+  const handle = startRun(scenario, {
+    onProgress: (p) => {
+      opts.onProgress?.(p);
+      if (!opts.quiet) process.stderr.write(progressLine(p, scenario.protocol) + '\n');
+    },
+  });
+  let interrupts = 0;
+  const onSigint = () => {
+    if (++interrupts > 1) process.exit(EXIT.interrupted);
+    if (!opts.quiet) process.stderr.write('stopping… (Ctrl-C again to quit at once)\n');
+    handle.stop();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const result = await handle.result;
+    if (opts.json) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
+    else process.stdout.write(summaryTable(result.summary, `${scenario.name ?? 'Run'} — ${scenario.url}`));
+    return result;
+  } catch (err) {
+    if (err instanceof PreflightError) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+export function exitCodeOf(result: RunResult): number {
+  switch (result.summary.status) {
+    case 'completed':
+      return EXIT.ok;
+    case 'aborted':
+      return EXIT.interrupted;
+    default:
+      return EXIT.failed;
+  }
+}

@@ -1,0 +1,41 @@
+// `barrage target`: the built-in demo target, until Ctrl-C.
+import { parseArgs } from 'node:util';
+import { startDemoTarget } from '../../target/demoTarget.ts';
+import { integerOption } from '../argParsing.ts';
+import { EXIT } from '../exitCodes.ts';
+import { UsageError } from '../usageError.ts';
+
+export const TARGET_HELP = `Usage: barrage target [--port N] [--host ADDRESS]
+
+Starts the built-in demo target on loopback (127.0.0.1, a free port by default):
+  GET  /                 a small JSON document
+  POST /echo             returns the request body
+  GET  /delay?ms=N       answers after N milliseconds
+  GET  /status?code=N    answers with status N
+  WS   /ws/echo          echoes every message
+  WS   /ws/push?rate=N   pushes N messages/s, each {"seq":n,"ts":<server send time, epoch ms>}
+`;
+
+export async function main(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    process.stdout.write(TARGET_HELP);
+    return EXIT.ok;
+  }
+  const port = integerOption(values.port, '--port');
+  if (port !== undefined && (port < 0 || port > 65535)) throw new UsageError(`--port: ${port} is not a TCP port (0–65535)`);
+  const host = values.host ?? '127.0.0.1';
+  let target;
+  try {
+    target = await startDemoTarget({ port, host });
+  } catch (err) {
+    throw new UsageError(`cannot listen on ${host}:${port ?? 0} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  process.stdout.write(`Barrage demo target\n  HTTP       ${target.httpUrl}/\n  WebSocket  ${target.wsUrl}/ws/echo\n  Push       ${target.wsUrl}/ws/push?rate=10\nCtrl-C to stop.\n`);
+  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  await target.close();
+  return EXIT.ok;
+}

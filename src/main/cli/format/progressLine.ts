@@ -1,0 +1,21 @@
+// One line of progress per second on stderr while a run goes.
+import type { Protocol } from '../../../shared/scenario.ts';
+import type { RunProgress } from '../../../shared/runResult.ts';
+import { formatCount, formatUs } from '../../../shared/units.ts';
+
+export function progressLine(p: RunProgress, protocol: Protocol): string {
+  const s = p.sample;
+  const clock = p.plannedSec ? `${Math.round(p.elapsedSec)}s/${Math.round(p.plannedSec)}s` : `${Math.round(p.elapsedSec)}s`;
+  const unit = protocol === 'http' ? 'req/s' : 'msg/s';
+  const parts = [
+    `[${clock.padStart(9)}]`,
+    `${formatCount(s.throughput).padStart(9)} ${unit}`,
+    `p50 ${formatUs(s.latencyUs?.p50).padStart(8)}`,
+    `p99 ${formatUs(s.latencyUs?.p99).padStart(8)}`,
+    `errors ${formatCount(s.errors)}`,
+    `conns ${formatCount(s.openConnections)}`,
+    `cpu ${Math.round(s.cpuPercent)}%`,
+  ];
+  if (s.warmup) parts.push('(warm-up)');
+  return parts.join('  ');
+}

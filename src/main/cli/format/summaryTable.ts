@@ -1,0 +1,47 @@
+// The run summary as a readable text table for the terminal.
+import type { RunSummary } from '../../../shared/runResult.ts';
+import { formatBytes, formatCount, formatUs } from '../../../shared/units.ts';
+
+export function summaryTable(s: RunSummary, title?: string): string {
+  const unit = s.protocol === 'http' ? 'requests' : 'messages';
+  const rows: Array<[string, string]> = [];
+  const l = s.latencyUs;
+  rows.push(['Status', s.failure ? `${s.status}: ${s.failure}` : s.status]);
+  rows.push(['Duration', `${s.durationSec.toFixed(2)} s`]);
+  rows.push([`Throughput`, `${formatCount(s.throughput.perSec, 1)} ${unit}/s (${formatCount(s.throughput.total)} in all)`]);
+  if (s.throughput.steadyPerSec !== null) rows.push(['  after warm-up', `${formatCount(s.throughput.steadyPerSec, 1)} ${unit}/s`]);
+  rows.push(['Latency', s.latencyMeaning]);
+  rows.push(['  min / mean / max', `${formatUs(l.min)} / ${formatUs(l.mean)} / ${formatUs(l.max)}`]);
+  rows.push(['  p50 / p90 / p95', `${formatUs(l.p50)} / ${formatUs(l.p90)} / ${formatUs(l.p95)}`]);
+  rows.push(['  p99 / p99.9', `${formatUs(l.p99)} / ${formatUs(l.p999)}`]);
+  rows.push(['Bytes sent / received', `${formatBytes(s.bytes.sent)} / ${formatBytes(s.bytes.received)}`]);
+  rows.push([
+    'Connections',
+    `${formatCount(s.connections.opened)} opened, ${formatCount(s.connections.failed)} failed, ${formatCount(s.connections.peak)} at peak`,
+  ]);
+  const kinds = Object.entries(s.errors.byKind)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .map(([k, n]) => `${k} ${formatCount(n)}`);
+  rows.push(['Errors', s.errors.total === 0 ? 'none' : `${formatCount(s.errors.total)} (${kinds.join(', ')})`]);
+  const codes = Object.entries(s.statusCodes).map(([c, n]) => `${c}: ${formatCount(n)}`);
+  if (codes.length) rows.push(['Status codes', codes.join(', ')]);
+  if (s.ws) {
+    const w = s.ws;
+    rows.push(['Messages sent / received', `${formatCount(w.messagesSent)} / ${formatCount(w.messagesReceived)}`]);
+    rows.push(['  lost / duplicate / out of order', `${formatCount(w.lost)} / ${formatCount(w.duplicates)} / ${formatCount(w.outOfOrder)}`]);
+    if (w.connectUs) rows.push(['Handshake p50 / p99', `${formatUs(w.connectUs.p50)} / ${formatUs(w.connectUs.p99)}`]);
+    if (w.pingUs) rows.push(['Ping p50 / p99', `${formatUs(w.pingUs.p50)} / ${formatUs(w.pingUs.p99)}`]);
+    const closes = Object.entries(w.unexpectedCloses).map(([c, n]) => `${c}: ${formatCount(n)}`);
+    if (closes.length) rows.push(['Closed by the server', closes.join(', ')]);
+  }
+  const g = s.generator;
+  rows.push([
+    'Generator',
+    `${g.workers} worker${g.workers === 1 ? '' : 's'}, CPU ${g.cpuPercent}% avg / ${g.maxCpuPercent}% max per worker, event-loop lag ≤ ${g.maxLoopLagMs} ms`,
+  ]);
+  if (g.saturated) rows.push(['  WARNING', `generator saturated: ${g.reasons.join('; ')} — latencies describe the generator, not the target`]);
+  for (const note of s.notes) rows.push(['Note', note]);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
+  return (title ? `${title}\n${'─'.repeat(Math.min(80, title.length))}\n` : '') + lines.join('\n') + '\n';
+}

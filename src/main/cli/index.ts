@@ -1,0 +1,72 @@
+// The `barrage` command: dispatches to one module per subcommand. Bad input is printed as one
+// line without a stack trace; anything else unexpected is a bug and shows its stack.
+import { readFileSync } from 'node:fs';
+import { EXIT } from './exitCodes.ts';
+import { UsageError } from './usageError.ts';
+
+const HELP = `Barrage — load testing for REST and WebSocket APIs
+
+Usage: barrage <command> [options]
+
+Commands
+  run <url> [options]     run a load test (HTTP or WebSocket), print its summary
+  target [--port N]       start the built-in demo target on loopback
+  runs ...                list, show, export, import and delete stored runs
+  scenarios ...           list, show, save and delete saved scenarios
+
+Options
+  -h, --help              help (also: barrage <command> --help)
+  -v, --version           version
+
+Examples
+  barrage target --port 8080
+  barrage run http://127.0.0.1:8080/ -c 50 -d 10
+  barrage run http://127.0.0.1:8080/ --rate 2000 -d 30 --json
+  barrage run ws://127.0.0.1:8080/ws/echo -c 100 --in-flight 4
+`;
+
+type Command = { main(args: string[]): Promise<number> };
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: () => import('./commands/run.ts'),
+  target: () => import('./commands/target.ts'),
+  runs: () => import('./commands/runs.ts'),
+  scenarios: () => import('./commands/scenarios.ts'),
+};
+
+export async function cli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(HELP);
+    return command ? EXIT.ok : EXIT.usage;
+  }
+  if (command === '-v' || command === '--version') {
+    process.stdout.write(`barrage ${version()}\n`);
+    return EXIT.ok;
+  }
+  const load = COMMANDS[command];
+  if (!load) {
+    process.stderr.write(`barrage: unknown command "${command}" (see barrage --help)\n`);
+    return EXIT.usage;
+  }
+  try {
+    return await (await load()).main(rest);
+  } catch (err) {
+    if (err instanceof UsageError || isArgError(err)) {
+      process.stderr.write(`barrage ${command}: ${(err as Error).message.split('\n').join(`\nbarrage ${command}: `)}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}
+
+/** node:util parseArgs rejects unknown or malformed flags with these codes. */
+function isArgError(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? '';
+  return code.startsWith('ERR_PARSE_ARGS');
+}
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

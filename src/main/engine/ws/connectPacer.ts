@@ -1,0 +1,74 @@
+// Paces connection attempts: the swarm ramps up at a fixed rate (a burst of thousands of
+// handshakes would measure the target's accept queue, not its steady state), and failed or
+// dropped connections come back after a back-off through the same queue, so a refused target
+// yields a steady trickle of errors instead of a tight loop.
+//
+// One queue and a token bucket, driven by the swarm's single timer: at high rates each wake
+// opens a small batch instead of each connection having its own timer.
+
+/** Longest burst the bucket saves up, in ms of rate: small batches, never a stampede. */
+const BURST_MS = 20;
+/** At high rates, wait at least this long between batches rather than waking per connection. */
+const MIN_GAP_MS = 5;
+
+export class ConnectPacer<T> {
+  private readonly perMs: number;
+  private readonly maxTokens: number;
+  private items: T[] = [];
+  private notBefore: number[] = [];
+  private head = 0;
+  private tokens = 1;
+  private refilledAt = -Infinity;
+
+  constructor(ratePerSec: number) {
+    this.perMs = ratePerSec / 1000;
+    this.maxTokens = Math.max(1, ratePerSec * (BURST_MS / 1000));
+  }
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  /** Queues an attempt; callers add in time order (the ramp first, back-offs later), so the queue stays sorted. */
+  add(item: T, notBeforeMs: number): void {
+    this.items.push(item);
+    this.notBefore.push(notBeforeMs);
+  }
+
+  clear(): void {
+    this.items = [];
+    this.notBefore = [];
+    this.head = 0;
+  }
+
+  /** Hands out every attempt due now that the rate allows; returns when to call again (Infinity: queue empty). */
+  take(nowMs: number, connect: (item: T) => void): number {
+    if (this.refilledAt === -Infinity) this.refilledAt = nowMs;
+    this.tokens = Math.min(this.maxTokens, this.tokens + (nowMs - this.refilledAt) * this.perMs);
+    this.refilledAt = nowMs;
+    while (this.head < this.items.length && this.tokens >= 1 && this.notBefore[this.head] <= nowMs) {
+      const item = this.items[this.head];
+      this.head++;
+      this.tokens -= 1;
+      connect(item);
+    }
+    this.compact();
+    if (this.head >= this.items.length) return Infinity;
+    const due = this.notBefore[this.head];
+    if (this.tokens >= 1) return due;
+    const tokenAt = nowMs + (1 - this.tokens) / this.perMs;
+    return Math.max(due, tokenAt, nowMs + MIN_GAP_MS);
+  }
+
+  private compact(): void {
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.notBefore.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items.splice(0, this.head);
+      this.notBefore.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+}

@@ -1,0 +1,50 @@
+// The open-model send schedule of one worker in rate mode. The worker's messages form one
+// evenly spaced sequence of slots (slot m intended at startAt + m/rate), dealt round-robin to
+// the connections: connection i owns slots i, i+C, i+2C, … so each connection sends at
+// rate/C with its own phase, and the worker as a whole never bursts. One timer walks the slots;
+// no connection has a timer of its own.
+//
+// Latency is measured from a slot's intended time (wrk2's rule), so a generator or connection
+// that falls behind shows its lateness instead of hiding it (coordinated omission).
+
+export class RateSchedule {
+  private readonly startAt: number;
+  private readonly slotMs: number;
+  readonly connections: number;
+
+  constructor(startAt: number, ratePerSec: number, connections: number) {
+    this.startAt = startAt;
+    this.slotMs = 1000 / ratePerSec;
+    this.connections = connections;
+  }
+
+  /** Intended send time (epoch ms) of slot m. */
+  intendedAt(slot: number): number {
+    return this.startAt + slot * this.slotMs;
+  }
+
+  /** Number of slots whose intended time is at or before `nowMs` (slot 0 is at startAt). */
+  dueCount(nowMs: number): number {
+    if (nowMs < this.startAt) return 0;
+    return Math.floor((nowMs - this.startAt) / this.slotMs) + 1;
+  }
+
+  /** Connection owning slot m. */
+  connectionOf(slot: number): number {
+    return slot % this.connections;
+  }
+
+  /** Which of its own messages (0, 1, 2, …) slot m is for its connection. */
+  turnOf(slot: number): number {
+    return Math.floor(slot / this.connections);
+  }
+
+  slotOf(connection: number, turn: number): number {
+    return turn * this.connections + connection;
+  }
+
+  /** The first turn of `connection` whose slot is at or after `slot`: where a fresh connection starts. */
+  firstTurnFrom(connection: number, slot: number): number {
+    return Math.max(0, Math.ceil((slot - connection) / this.connections));
+  }
+}

@@ -1,0 +1,534 @@
+// The WebSocket load driver of one worker: a swarm of connections opened on a ramp, then
+// driven in one of three modes:
+//   echo  closed loop: `inFlight` messages outstanding per connection, each echo sends the next;
+//   rate  open loop: the worker's rate spread evenly over its connections, latency measured
+//         from each message's intended send time (see rateSchedule.ts);
+//   push  listen only: each message is received; one carrying a "ts" field gives a delivery lag.
+//
+// Everything periodic (connection ramp and back-offs, rate sends, pings, echo timeouts, the end
+// of the run) runs off one timer whose next wake is the earliest thing due, so a swarm of
+// 10,000 idle connections costs no timers and little memory per connection: a Conn record, its
+// ws instance and, in echo/rate modes, a small SequenceTracker.
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import WebSocket from 'ws';
+import type { ErrorKind } from '../../../shared/runResult.ts';
+import type { WsScenario } from '../../../shared/scenario.ts';
+import { classifyError } from '../errorKinds.ts';
+import { epochMs } from '../metrics/clock.ts';
+import type { SecondRecorder } from '../metrics/secondRecorder.ts';
+import type { LoadDriver } from '../worker/loadDriver.ts';
+import type { WorkerJob } from '../worker/workerProtocol.ts';
+import { ConnectPacer } from './connectPacer.ts';
+import { fixedLookup } from './fixedLookup.ts';
+import { compileTemplate, type CompiledTemplate } from './payloadTemplate.ts';
+import { readPushTimestamp } from './pushTimestamp.ts';
+import { RateSchedule } from './rateSchedule.ts';
+import { ECHO_COMPLETED, SequenceTracker } from './sequenceTracker.ts';
+
+/** Wait before re-attempting a failed or dropped connection. */
+const BACKOFF_MS = 1000;
+/** Period of the sweep for echo timeouts, pings and the stall guard. */
+const HOUSEKEEPING_MS = 250;
+/** Rate mode skips a connection whose send buffer holds more than this (the lateness is then measured). */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Slots visited per wake in rate mode before yielding to the event loop (echoes must get in). */
+const MAX_SLOTS_PER_WAKE = 5000;
+/** After the deadline, outstanding echoes get at most this long (and at most the timeout). */
+const END_DRAIN_MS = 2000;
+/** After stop(), a shorter wait: the user asked for the run to end. */
+const STOP_DRAIN_MS = 500;
+/** Time for the close handshakes before the remaining sockets are destroyed. */
+const CLOSE_GRACE_MS = 500;
+/** After destroying sockets, give up waiting for their close events: never hang. */
+const CLOSE_HARD_MS = 1000;
+
+// Run phases (numbers: enums are not erasable syntax).
+const IDLE = 0;
+const RUNNING = 1;
+const DRAINING = 2;
+const CLOSING = 3;
+const DONE = 4;
+
+// Connection states.
+const DOWN = 0;
+const CONNECTING = 1;
+const OPEN = 2;
+
+/** One slot of the swarm; it outlives its sockets (a reconnect reuses it). */
+class Conn {
+  readonly swarm: WsSwarm;
+  readonly index: number;
+  /** Value of {{conn}}: unique across workers (worker w's i-th connection is i·W + w). */
+  readonly label: number;
+  readonly tracker: SequenceTracker | null;
+  ws: SwarmSocket | null = null;
+  /** The TCP (or TLS) socket, for byte counts; kept from the handshake on. */
+  socket: Socket | null = null;
+  state = DOWN;
+  /** Set when we close it, so its close is not an unexpected one. */
+  closingByUs = false;
+  upgraded = false;
+  failKind: ErrorKind | null = null;
+  startedAt = 0;
+  /** Rate mode: this connection's next turn to send (see RateSchedule). */
+  nextTurn = 0;
+  pingSentAt = 0;
+  nextPingAt = 0;
+
+  constructor(swarm: WsSwarm, index: number, label: number, tracked: boolean) {
+    this.swarm = swarm;
+    this.index = index;
+    this.label = label;
+    this.tracker = tracked ? new SequenceTracker() : null;
+  }
+}
+
+/** A ws client that knows its slot, so one set of listener functions serves every socket. */
+class SwarmSocket extends WebSocket {
+  declare conn: Conn;
+}
+
+// Shared listeners: `this` is the socket. A socket that is no longer its slot's current one
+// (replaced after a reconnect) is ignored.
+function onOpen(this: WebSocket): void {
+  const c = (this as SwarmSocket).conn;
+  if (c.ws === this) c.swarm.opened(c);
+}
+function onMessage(this: WebSocket, data: WebSocket.RawData): void {
+  const c = (this as SwarmSocket).conn;
+  if (c.ws === this) c.swarm.message(c, data as Buffer);
+}
+function onClose(this: WebSocket, code: number): void {
+  const c = (this as SwarmSocket).conn;
+  if (c.ws === this) c.swarm.closed(c, code);
+}
+function onError(this: WebSocket, err: Error): void {
+  const c = (this as SwarmSocket).conn;
+  // After 'open' an error is always followed by 'close', which is where it is counted.
+  if (c.ws === this && c.state === CONNECTING && c.failKind === null) {
+    c.failKind = c.upgraded ? 'handshake' : classifyError(err);
+  }
+}
+function onUpgrade(this: WebSocket, res: IncomingMessage): void {
+  const c = (this as SwarmSocket).conn;
+  c.upgraded = true;
+  if (c.socket === null) c.socket = res.socket;
+}
+function onUnexpectedResponse(this: WebSocket, req: ClientRequest, res: IncomingMessage): void {
+  // The server answered the upgrade with a plain HTTP response (404, 401, 503…). With this
+  // listener present ws leaves aborting to us.
+  const c = (this as SwarmSocket).conn;
+  if (c.ws === this) {
+    c.failKind = 'handshake';
+    if (c.socket === null) c.socket = req.socket;
+    c.swarm.recorder.status(res.statusCode ?? 0);
+  }
+  this.terminate();
+}
+function onPong(this: WebSocket): void {
+  const c = (this as SwarmSocket).conn;
+  if (c.ws === this && c.pingSentAt > 0) {
+    c.swarm.recorder.wsPing((epochMs() - c.pingSentAt) * 1000);
+    c.pingSentAt = 0;
+  }
+}
+
+export function createWsSwarm(job: WorkerJob, recorder: SecondRecorder): LoadDriver {
+  if (job.scenario.protocol !== 'ws') throw new Error('createWsSwarm needs a ws scenario');
+  return new WsSwarm(job, job.scenario, recorder);
+}
+
+class WsSwarm implements LoadDriver {
+  readonly recorder: SecondRecorder;
+  private readonly job: WorkerJob;
+  private readonly scenario: WsScenario;
+  private readonly conns: Conn[] = [];
+  private readonly template: CompiledTemplate | null;
+  private readonly schedule: RateSchedule | null;
+  private readonly pacer: ConnectPacer<Conn>;
+  private readonly clientOptions: WebSocket.ClientOptions & { lookup: ReturnType<typeof fixedLookup> };
+  private readonly timeoutMs: number;
+  private readonly pingMs: number;
+  private readonly amount: number;
+
+  private phase = IDLE;
+  private stopRequested = false;
+  private timer: NodeJS.Timeout | undefined;
+  private wakeAt = Infinity;
+  private nextHousekeepingAt = 0;
+  private drainUntil = 0;
+  private closeDeadline = 0;
+  private closeForced = false;
+  private closingCount = 0;
+  private openCount = 0;
+  /** Since when no connection has been open after a failure (0: not stalled). */
+  private stalledSince = 0;
+  /** Messages sent; the amount caps it. */
+  private sent = 0;
+  /** Messages answered or given up: the run is over when this reaches the amount. */
+  private settled = 0;
+  private outstanding = 0;
+  /** Rate mode: next slot of the schedule to visit. */
+  private slot = 0;
+  private closedBytesSent = 0;
+  private closedBytesReceived = 0;
+  private resolveRun: (() => void) | undefined;
+  private rejectRun: ((err: Error) => void) | undefined;
+  private runPromise: Promise<void> | undefined;
+
+  constructor(job: WorkerJob, scenario: WsScenario, recorder: SecondRecorder) {
+    this.job = job;
+    this.scenario = scenario;
+    this.recorder = recorder;
+    this.timeoutMs = scenario.timeoutSec * 1000;
+    this.pingMs = scenario.pingIntervalSec * 1000;
+    const tracked = scenario.mode !== 'push';
+    this.amount = tracked && job.amount !== undefined ? job.amount : Infinity;
+    this.template = tracked ? compileTemplate(scenario.message) : null;
+    this.schedule =
+      scenario.mode === 'rate' && job.rate !== undefined && job.rate > 0 && job.connections > 0
+        ? new RateSchedule(job.startAt, job.rate, job.connections)
+        : null;
+    this.pacer = new ConnectPacer(scenario.connectRate / Math.max(1, job.workerCount));
+    for (let i = 0; i < job.connections; i++) {
+      this.conns.push(new Conn(this, i, i * job.workerCount + job.workerIndex, tracked));
+    }
+    this.clientOptions = {
+      perMessageDeflate: scenario.perMessageDeflate,
+      handshakeTimeout: this.timeoutMs,
+      rejectUnauthorized: !scenario.insecure,
+      headers: scenario.headers,
+      lookup: fixedLookup(job.address),
+    };
+  }
+
+  run(): Promise<void> {
+    if (this.runPromise) return this.runPromise;
+    this.runPromise = new Promise<void>((resolve, reject) => {
+      this.resolveRun = resolve;
+      this.rejectRun = reject;
+    });
+    this.recorder.setByteCounter(() => this.bytes());
+    if (this.stopRequested || (this.conns.length === 0 && this.job.endAt === undefined)) {
+      this.phase = DONE;
+      this.resolveRun?.();
+      return this.runPromise;
+    }
+    this.phase = RUNNING;
+    for (const c of this.conns) this.pacer.add(c, this.job.startAt);
+    this.nextHousekeepingAt = this.job.startAt;
+    this.arm(this.job.startAt);
+    return this.runPromise;
+  }
+
+  stop(): void {
+    this.stopRequested = true;
+    if (this.phase === RUNNING) this.beginEnd(STOP_DRAIN_MS);
+  }
+
+  // ---- socket events (called by the shared listeners) ----
+
+  opened(c: Conn): void {
+    const now = epochMs();
+    c.state = OPEN;
+    this.openCount++;
+    this.stalledSince = 0;
+    this.recorder.connectionOpened((now - c.startedAt) * 1000);
+    if (c.socket === null) c.socket = (c.ws as unknown as { _socket: Socket | null })._socket;
+    c.pingSentAt = 0;
+    c.nextPingAt = now + this.pingMs;
+    if (this.phase !== RUNNING) return;
+    if (this.scenario.mode === 'echo') this.topUp(c);
+    else if (this.schedule) c.nextTurn = this.schedule.firstTurnFrom(c.index, this.slot);
+  }
+
+  message(c: Conn, data: Buffer): void {
+    this.recorder.wsReceived();
+    const now = epochMs();
+    if (c.tracker === null) {
+      const ts = readPushTimestamp(data);
+      // Without a timestamp a pushed message is counted as received only: a latency of 0 or
+      // of the arrival gap would be invented, not measured.
+      if (ts > 0) this.recorder.completed(Math.max(1, (now - ts) * 1000));
+      return;
+    }
+    if (c.tracker.echo(this.template!.readSeq(data), now, this.recorder) !== ECHO_COMPLETED) return;
+    this.outstanding--;
+    this.settled++;
+    if (this.phase === RUNNING) {
+      if (this.scenario.mode === 'echo') this.topUp(c);
+      this.checkAmount();
+    } else if (this.phase === DRAINING && this.outstanding === 0) {
+      this.closeAll();
+    }
+  }
+
+  closed(c: Conn, code: number): void {
+    const wasOpen = c.state === OPEN;
+    const byUs = c.closingByUs;
+    c.ws = null;
+    c.state = DOWN;
+    c.closingByUs = false;
+    if (c.socket !== null) {
+      this.closedBytesSent += c.socket.bytesWritten;
+      this.closedBytesReceived += c.socket.bytesRead;
+      c.socket = null;
+    }
+    if (wasOpen) {
+      this.openCount--;
+      this.recorder.connectionClosed();
+      this.abandon(c);
+    }
+    if (byUs) {
+      if (--this.closingCount === 0 && this.phase === CLOSING) this.finish();
+      return;
+    }
+    if (wasOpen) {
+      // The peer (or the network) ended a live connection.
+      this.recorder.wsClosed(code);
+      this.recorder.error('closed');
+    } else {
+      this.recorder.connectionFailed();
+      this.recorder.error(c.failKind ?? 'other');
+    }
+    if (this.openCount === 0 && this.stalledSince === 0) this.stalledSince = epochMs();
+    if (this.phase === RUNNING) {
+      const retryAt = epochMs() + BACKOFF_MS;
+      this.pacer.add(c, retryAt);
+      this.arm(retryAt);
+      this.checkAmount();
+    } else if (this.phase === DRAINING && this.outstanding === 0) {
+      this.closeAll();
+    }
+  }
+
+  // ---- sending ----
+
+  private connect(c: Conn): void {
+    c.state = CONNECTING;
+    c.failKind = null;
+    c.upgraded = false;
+    c.startedAt = epochMs();
+    // Throws only on a malformed URL or subprotocol list, which no retry can fix: end the run.
+    const ws = new SwarmSocket(this.scenario.url, this.scenario.subprotocols, this.clientOptions);
+    ws.conn = c;
+    c.ws = ws;
+    ws.on('open', onOpen);
+    ws.on('message', onMessage);
+    ws.on('close', onClose);
+    ws.on('error', onError);
+    ws.on('upgrade', onUpgrade);
+    ws.on('unexpected-response', onUnexpectedResponse);
+    if (this.pingMs > 0) ws.on('pong', onPong);
+  }
+
+  /** Echo mode: keeps `inFlight` messages outstanding on the connection. */
+  private topUp(c: Conn): void {
+    const ws = c.ws!;
+    const tracker = c.tracker!;
+    while (tracker.outstanding < this.scenario.inFlight && this.sent < this.amount && ws.readyState === WebSocket.OPEN) {
+      this.send(c, ws, tracker, epochMs());
+    }
+  }
+
+  private send(c: Conn, ws: WebSocket, tracker: SequenceTracker, originMs: number): void {
+    const seq = tracker.next(originMs);
+    ws.send(this.template!.render(seq, c.label, epochMs()));
+    this.recorder.wsSent();
+    this.sent++;
+    this.outstanding++;
+  }
+
+  /** Rate mode: sends every slot that has come due; returns whether it stopped early (more is due). */
+  private sendDue(now: number): boolean {
+    const schedule = this.schedule!;
+    const due = schedule.dueCount(now);
+    let budget = MAX_SLOTS_PER_WAKE;
+    while (this.slot < due && this.sent < this.amount) {
+      if (budget <= 0) return true;
+      budget--;
+      const c = this.conns[schedule.connectionOf(this.slot)];
+      const ws = c.ws;
+      if (c.state === OPEN && ws !== null && ws.readyState === WebSocket.OPEN) {
+        const turn = schedule.turnOf(this.slot);
+        // Also catches up turns skipped under backpressure, each with its own intended time.
+        while (c.nextTurn <= turn && this.sent < this.amount && budget > 0) {
+          if (ws.bufferedAmount > MAX_BUFFERED_BYTES) break;
+          this.send(c, ws, c.tracker!, schedule.intendedAt(schedule.slotOf(c.index, c.nextTurn)));
+          c.nextTurn++;
+          budget--;
+        }
+        if (c.nextTurn <= turn && budget <= 0) return true; // come back to this slot
+      }
+      this.slot++;
+    }
+    return false;
+  }
+
+  // ---- the timer ----
+
+  private arm(at: number): void {
+    if (this.phase === DONE || at >= this.wakeAt) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.wakeAt = at;
+    this.timer = setTimeout(this.wake, Math.max(0, at - epochMs()));
+  }
+
+  private readonly wake = (): void => {
+    this.timer = undefined;
+    this.wakeAt = Infinity;
+    try {
+      this.tick(epochMs());
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+    }
+  };
+
+  private tick(now: number): void {
+    const endAt = this.job.endAt ?? Infinity;
+    if (this.phase === RUNNING) {
+      if (now >= endAt) return this.beginEnd(END_DRAIN_MS);
+      let next = this.pacer.take(now, (c) => this.connect(c));
+      if (this.schedule && this.sent < this.amount) {
+        const behind = this.sendDue(now);
+        next = Math.min(next, behind ? now : this.schedule.intendedAt(this.slot));
+      }
+      if (now >= this.nextHousekeepingAt) {
+        this.housekeeping(now);
+        this.nextHousekeepingAt = now + HOUSEKEEPING_MS;
+      }
+      if (this.phase === RUNNING) this.arm(Math.min(next, this.nextHousekeepingAt, endAt));
+    } else if (this.phase === DRAINING) {
+      this.expire(now);
+      if (now >= this.drainUntil || this.outstanding === 0) this.closeAll();
+      else this.arm(Math.min(this.drainUntil, now + HOUSEKEEPING_MS));
+    } else if (this.phase === CLOSING) {
+      // A wake armed before closing began may come early.
+      if (now < this.closeDeadline) return this.arm(this.closeDeadline);
+      if (!this.closeForced) {
+        // Close handshakes that have not finished by now will not: destroy the sockets.
+        this.closeForced = true;
+        for (const c of this.conns) c.ws?.terminate();
+        this.closeDeadline = now + CLOSE_HARD_MS;
+        this.arm(this.closeDeadline);
+      } else {
+        this.finish();
+      }
+    }
+  }
+
+  private housekeeping(now: number): void {
+    this.expire(now);
+    if (this.pingMs > 0) this.ping(now);
+    // A run bounded only by an amount would wait forever on a target that never accepts.
+    if (this.job.endAt === undefined && this.stalledSince > 0 && now - this.stalledSince >= this.timeoutMs) {
+      this.beginEnd(0);
+    }
+  }
+
+  /** Gives up messages outstanding longer than the timeout. */
+  private expire(now: number): void {
+    if (this.outstanding === 0) return;
+    const cutoff = now - this.timeoutMs;
+    for (const c of this.conns) {
+      if (c.tracker === null || c.tracker.outstanding === 0) continue;
+      const n = c.tracker.expire(cutoff, this.recorder);
+      if (n === 0) continue;
+      this.outstanding -= n;
+      this.settled += n;
+      if (this.phase === RUNNING && this.scenario.mode === 'echo' && c.state === OPEN) this.topUp(c);
+    }
+    if (this.phase === RUNNING) this.checkAmount();
+  }
+
+  private ping(now: number): void {
+    for (const c of this.conns) {
+      if (c.state !== OPEN || c.ws === null || c.ws.readyState !== WebSocket.OPEN) continue;
+      // A pong that never came is forgotten after the timeout, so pinging resumes.
+      if (c.pingSentAt > 0 && now - c.pingSentAt > this.timeoutMs) c.pingSentAt = 0;
+      if (c.pingSentAt === 0 && now >= c.nextPingAt) {
+        c.ws.ping();
+        c.pingSentAt = now;
+        c.nextPingAt = now + this.pingMs;
+      }
+    }
+  }
+
+  // ---- the end ----
+
+  private checkAmount(): void {
+    if (this.amount !== Infinity && this.sent >= this.amount && this.settled >= this.amount) this.beginEnd(0);
+  }
+
+  /** Stops sending; waits for outstanding echoes at most `drainMs` (and the timeout), then closes. */
+  private beginEnd(drainMs: number): void {
+    if (this.phase !== RUNNING) return;
+    this.phase = DRAINING;
+    this.pacer.clear();
+    const now = epochMs();
+    this.drainUntil = now + Math.min(drainMs, this.timeoutMs);
+    if (this.outstanding === 0 || drainMs <= 0) this.closeAll();
+    else this.arm(Math.min(this.drainUntil, now + HOUSEKEEPING_MS));
+  }
+
+  private closeAll(): void {
+    if (this.phase === CLOSING || this.phase === DONE) return;
+    this.phase = CLOSING;
+    for (const c of this.conns) this.abandon(c);
+    for (const c of this.conns) {
+      const ws = c.ws;
+      if (ws === null) continue;
+      c.closingByUs = true;
+      this.closingCount++;
+      if (c.state === OPEN) ws.close(1000);
+      else ws.terminate();
+    }
+    if (this.closingCount === 0) return this.finish();
+    this.closeDeadline = epochMs() + CLOSE_GRACE_MS;
+    this.arm(this.closeDeadline);
+  }
+
+  /** Counts whatever the connection still awaits as lost. */
+  private abandon(c: Conn): void {
+    if (c.tracker === null) return;
+    const n = c.tracker.abandon(this.recorder);
+    this.outstanding -= n;
+    this.settled += n;
+  }
+
+  private finish(): void {
+    if (this.phase === DONE) return;
+    this.phase = DONE;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pacer.clear();
+    this.resolveRun?.();
+  }
+
+  private fail(err: Error): void {
+    // Leave nothing running behind a failed run.
+    this.phase = DONE;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pacer.clear();
+    for (const c of this.conns) {
+      c.closingByUs = true;
+      c.ws?.terminate();
+    }
+    this.rejectRun?.(err);
+  }
+
+  /** Socket-level bytes: closed sockets' totals plus the live sockets' counters. */
+  private bytes(): { sent: number; received: number } {
+    let sent = this.closedBytesSent;
+    let received = this.closedBytesReceived;
+    for (const c of this.conns) {
+      if (c.socket !== null) {
+        sent += c.socket.bytesWritten;
+        received += c.socket.bytesRead;
+      }
+    }
+    return { sent, received };
+  }
+}

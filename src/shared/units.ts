@@ -1,0 +1,44 @@
+// Formatting of measured figures, shared by the CLI, the app and the reports.
+
+/** A latency given in microseconds, in the unit that keeps 3 significant digits readable. */
+export function formatUs(us: number | null | undefined): string {
+  if (us === null || us === undefined || !Number.isFinite(us)) return '–';
+  if (us < 1000) return `${Math.round(us)} µs`;
+  if (us < 1_000_000) return `${trim(us / 1000)} ms`;
+  return `${trim(us / 1_000_000)} s`;
+}
+
+export function formatCount(n: number | null | undefined, digits = 0): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? Math.round(v) : trim(v)} ${units[i]}`;
+}
+
+export function formatDuration(sec: number): string {
+  if (sec < 60) return `${trim(sec)} s`;
+  const m = Math.floor(sec / 60);
+  const s = Math.round(sec % 60);
+  if (m < 60) return `${m} min ${s} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+export function formatPercent(fraction: number, digits = 1): string {
+  return `${(fraction * 100).toFixed(digits)}%`;
+}
+
+/** Three significant digits without trailing zeros. */
+function trim(v: number): string {
+  const digits = v >= 100 ? 0 : v >= 10 ? 1 : 2;
+  return Number(v.toFixed(digits)).toString();
+}
