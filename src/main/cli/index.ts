@@ -1,6 +1,6 @@
 // The `barrage` command: dispatches to one module per subcommand. Bad input is printed as one
 // line without a stack trace; anything else unexpected is a bug and shows its stack.
-import { readFileSync } from 'node:fs';
+import { appVersion } from '../appVersion.ts';
 import { EXIT } from './exitCodes.ts';
 import { UsageError } from './usageError.ts';
 
@@ -13,6 +13,7 @@ Commands
   target [--port N]       start the built-in demo target on loopback
   runs ...                list, show, export, import and delete stored runs
   scenarios ...           list, show, save and delete saved scenarios
+  serve [--port N]        the app's interface in a browser (loopback, token-protected)
 
 Options
   -h, --help              help (also: barrage <command> --help)
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   target: () => import('./commands/target.ts'),
   runs: () => import('./commands/runs.ts'),
   scenarios: () => import('./commands/scenarios.ts'),
+  serve: () => import('./commands/serve.ts'),
 };
 
 export async function cli(argv: string[]): Promise<number> {
@@ -41,7 +43,7 @@ export async function cli(argv: string[]): Promise<number> {
     return command ? EXIT.ok : EXIT.usage;
   }
   if (command === '-v' || command === '--version') {
-    process.stdout.write(`barrage ${version()}\n`);
+    process.stdout.write(`barrage ${appVersion()}\n`);
     return EXIT.ok;
   }
   const load = COMMANDS[command];
@@ -64,9 +66,4 @@ export async function cli(argv: string[]): Promise<number> {
 function isArgError(err: unknown): boolean {
   const code = (err as { code?: string }).code ?? '';
   return code.startsWith('ERR_PARSE_ARGS');
-}
-
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }

@@ -271,6 +271,18 @@ async function unreachableRun(
   };
 }
 
+/** The result of a run that could not be measured at all. */
+export function failedResult(scenario: Scenario, reason: string): RunResult {
+  const now = epochMs();
+  const acc = new RunAccumulator(0, scenario.warmupSec, undefined);
+  return {
+    config: scenario,
+    summary: buildSummary({ scenario, status: 'failed', startedAt: now, endedAt: now, workers: 0, acc, failure: reason, notes: [] }),
+    samples: [],
+    histogram: encodeHistogram(acc.latency),
+  };
+}
+
 function post(worker: Worker, message: ToWorker): void {
   worker.postMessage(message);
 }

@@ -1,0 +1,32 @@
+// Builds the desktop app: the main process (Electron shell + Electron-free services, and the
+// load worker as its own entry), the sandboxed preload (one CommonJS file, as sandboxing
+// requires), and the Svelte renderer (shared with `barrage serve`, see vite.renderer.config.ts).
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import { rendererConfig } from './vite.renderer.config.ts';
+
+export default defineConfig({
+  main: {
+    build: {
+      externalizeDeps: true,
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/electron/main.ts'),
+          engineWorker: resolve('src/main/engine/worker/workerEntry.ts'),
+        },
+        output: { format: 'es', entryFileNames: '[name].js' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        external: ['electron'],
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: rendererConfig,
+});

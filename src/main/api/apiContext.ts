@@ -1,0 +1,17 @@
+// What the API handlers work with: the Electron-free services of the main process.
+import type { AppInfo, DemoTargetInfo } from '../../shared/contract.ts';
+import type { RunStore } from '../store/runStore.ts';
+import type { RunService } from '../services/runService.ts';
+
+export interface ApiContext {
+  store: RunStore;
+  runs: RunService;
+  /** Starts the built-in demo target on first use. */
+  demoTarget(): Promise<DemoTargetInfo>;
+  appInfo(): AppInfo;
+}
+
+/** An error meant for the user, e.g. "scenario 12 does not exist". */
+export class ApiError extends Error {
+  override name = 'ApiError';
+}

@@ -1,0 +1,67 @@
+// Run requests: start and stop live runs, and browse, annotate, export and compare the history.
+import type { RunDetail } from '../../shared/contract.ts';
+import { decodeHistogram, percentileCurve } from '../engine/metrics/histogramCodec.ts';
+import { PreflightError } from '../engine/preflight.ts';
+import { exportRunsCsv, exportRunsJson } from '../store/runExchange.ts';
+import type { StoredRun } from '../store/types.ts';
+import { ApiError, type ApiContext } from './apiContext.ts';
+import type { HandlersFor } from './handlerTypes.ts';
+
+export function runsHandlers(ctx: ApiContext): HandlersFor<'runs'> {
+  const must = (id: number): StoredRun => {
+    const run = ctx.store.getRun(id);
+    if (!run) throw new ApiError(`run ${id} does not exist`);
+    return run;
+  };
+  return {
+    'runs.start': ({ scenarioId, config }) => {
+      const scenario = scenarioId !== undefined ? ctx.store.getScenario(scenarioId) : undefined;
+      if (scenarioId !== undefined && !scenario) throw new ApiError(`scenario ${scenarioId} does not exist`);
+      const runConfig = scenario?.config ?? config!;
+      try {
+        const started = ctx.runs.start(runConfig, {
+          scenarioId: scenario?.id ?? null,
+          scenarioName: scenario?.name ?? runConfig.name ?? null,
+        });
+        // Failures are stored with the run; nobody awaits this promise.
+        started.done.catch(() => {});
+        const active = ctx.runs.active().find((r) => r.runId === started.runId);
+        if (!active) throw new ApiError('the run ended before it started');
+        return active;
+      } catch (err) {
+        if (err instanceof PreflightError) throw new ApiError(err.message);
+        throw err;
+      }
+    },
+    'runs.stop': (id) => ctx.runs.stop(id),
+    'runs.active': () => ctx.runs.active(),
+    'runs.list': (query) => ctx.store.listRuns(query),
+    'runs.get': (id) => detail(must(id)),
+    'runs.delete': (ids) => ctx.store.deleteRuns(ids),
+    'runs.setNotes': ({ id, notes }) => {
+      must(id);
+      ctx.store.setNotes(id, notes);
+      return true;
+    },
+    'runs.setTags': ({ id, tags }) => {
+      const run = must(id);
+      const wanted = new Set(tags);
+      ctx.store.removeTags(id, run.tags.filter((t) => !wanted.has(t)));
+      return ctx.store.addTags(id, [...wanted].filter((t) => !run.tags.includes(t)));
+    },
+    'runs.tags': () => ctx.store.listTags(),
+    'runs.export': ({ ids, format }) => {
+      const runs = ids.map(must);
+      const stem = runs.length === 1 ? `barrage-run-${runs[0].id}` : `barrage-runs-${runs.map((r) => r.id).join('-')}`;
+      return format === 'json'
+        ? { fileName: `${stem}.json`, mimeType: 'application/json', content: exportRunsJson(runs) }
+        : { fileName: `${stem}.csv`, mimeType: 'text/csv', content: exportRunsCsv(runs) };
+    },
+    'runs.compare': (ids) => ids.map((id) => detail(must(id))),
+  };
+}
+
+function detail(run: StoredRun): RunDetail {
+  const percentiles = run.histogram ? percentileCurve(decodeHistogram(run.histogram)) : [];
+  return { ...run, percentiles };
+}

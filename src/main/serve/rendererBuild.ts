@@ -1,0 +1,35 @@
+// `barrage serve` serves the same renderer the desktop app ships. From a source checkout it
+// builds it on first use (and again when its sources changed), so no manual build step is
+// needed after `npm install`.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const rendererOutDir = join(projectRoot, 'out/renderer');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+export function rendererIsStale(): boolean {
+  const index = join(rendererOutDir, 'index.html');
+  if (!existsSync(index)) return true;
+  const built = statSync(index).mtimeMs;
+  const sources = Math.max(newestMtime(join(projectRoot, 'src/renderer')), newestMtime(join(projectRoot, 'src/shared')));
+  return sources > built;
+}
+
+export async function ensureRendererBuilt(log: (line: string) => void = () => {}): Promise<string> {
+  if (!rendererIsStale()) return rendererOutDir;
+  log('building the user interface (first start, or its sources changed)…');
+  const { build } = await import('vite');
+  const { rendererConfig } = await import('../../../vite.renderer.config.ts');
+  await build({ ...rendererConfig, configFile: false, logLevel: 'warn' });
+  return rendererOutDir;
+}

@@ -1,0 +1,65 @@
+// The main process's services, composed once: the run history, the run service on top of it,
+// the demo target (started on first use), and the API handlers over all of them. The Electron
+// shell and `barrage serve` each make one of these and differ only in transport.
+import type { AppInfo, DemoTargetInfo } from '../../shared/contract.ts';
+import type { ApiContext } from '../api/apiContext.ts';
+import { createDispatcher, createHandlers, type Dispatch } from '../api/apiDispatcher.ts';
+import { appVersion } from '../appVersion.ts';
+import type { RunOptions } from '../engine/runController.ts';
+import { startDemoTarget, type DemoTarget } from '../target/demoTarget.ts';
+import { prepareDbPath } from '../store/dbLocation.ts';
+import { openStore } from '../store/runStore.ts';
+import { RunService } from './runService.ts';
+
+export interface AppServices {
+  context: ApiContext;
+  dispatch: Dispatch;
+  close(): Promise<void>;
+}
+
+export interface AppServicesOptions {
+  dbPath?: string;
+  transport: AppInfo['transport'];
+  engine?: Pick<RunOptions, 'lookup' | 'workers'>;
+  onUnexpected?: (err: unknown) => void;
+}
+
+export function createAppServices(options: AppServicesOptions): AppServices {
+  const databasePath = prepareDbPath(options.dbPath);
+  const store = openStore(databasePath);
+  // Runs left 'running' by a process that died are marked interrupted, samples kept.
+  store.recoverInterrupted();
+  const runs = new RunService(store, options.engine);
+  let target: Promise<DemoTarget> | undefined;
+  const context: ApiContext = {
+    store,
+    runs,
+    demoTarget: async (): Promise<DemoTargetInfo> => {
+      target ??= startDemoTarget();
+      const t = await target;
+      return { httpUrl: t.httpUrl, wsUrl: t.wsUrl };
+    },
+    appInfo: () => ({
+      version: appVersion(),
+      versions: {
+        node: process.versions.node,
+        electron: process.versions.electron ?? null,
+        chrome: process.versions.chrome ?? null,
+        v8: process.versions.v8,
+      },
+      platform: `${process.platform} ${process.arch}`,
+      transport: options.transport,
+      databasePath,
+    }),
+  };
+  return {
+    context,
+    dispatch: createDispatcher(createHandlers(context), options.onUnexpected),
+    close: async () => {
+      runs.stopAll();
+      await runs.drain();
+      if (target) await (await target).close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+// The browser transport of `barrage serve`: the contract's requests and events over one
+// WebSocket to the same main-process services the Electron preload reaches over IPC.
+import type { ApiErrorPayload, ChannelName, EventName, Transport } from '../../../shared/contract.ts';
+
+export class ApiCallError extends Error {
+  readonly invalidInput: boolean;
+  constructor(payload: ApiErrorPayload) {
+    super(payload.message);
+    this.name = 'ApiCallError';
+    this.invalidInput = payload.invalidInput;
+  }
+}
+
+type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: ApiErrorPayload };
+type Pushed = { event: EventName; payload: unknown };
+
+export function wsTransport(url = defaultUrl()): Transport {
+  let socket: WebSocket | undefined;
+  let opening: Promise<WebSocket> | undefined;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+
+  const open = (): Promise<WebSocket> => {
+    if (socket && socket.readyState === WebSocket.OPEN) return Promise.resolve(socket);
+    opening ??= new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(url);
+      ws.onopen = () => {
+        socket = ws;
+        opening = undefined;
+        resolve(ws);
+      };
+      ws.onerror = () => {
+        opening = undefined;
+        reject(new Error('cannot reach the Barrage server (is `barrage serve` still running?)'));
+      };
+      ws.onclose = () => {
+        socket = undefined;
+        for (const p of pending.values()) p.reject(new Error('the connection to the Barrage server closed'));
+        pending.clear();
+        // Events resume when the next request reopens the socket; reconnect soon if anyone listens.
+        if ([...listeners.values()].some((s) => s.size > 0)) setTimeout(() => void open().catch(() => {}), 1000);
+      };
+      ws.onmessage = (e) => {
+        const msg = JSON.parse(String(e.data)) as Reply | Pushed;
+        if ('event' in msg) {
+          for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
+          return;
+        }
+        const p = pending.get(msg.id);
+        if (!p) return;
+        pending.delete(msg.id);
+        if (msg.ok) p.resolve(msg.value);
+        else p.reject(new ApiCallError(msg.error));
+      };
+    });
+    return opening;
+  };
+
+  return {
+    async invoke(channel: ChannelName, input: unknown) {
+      const ws = await open();
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        ws.send(JSON.stringify({ id, channel, input }));
+      });
+    },
+    subscribe(event, listener) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener);
+      void open().catch(() => {});
+      return () => set.delete(listener);
+    },
+  };
+}
+
+function defaultUrl(): string {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${location.host}/api`;
+}

@@ -1,0 +1,207 @@
+// The one contract between the renderer and the main-process services. Every request channel
+// names its input schema (validated in the main process, never trusted from the renderer) and
+// its output type; every event names its payload. The preload (Electron) and the WebSocket
+// transport (`barrage serve`) both build `window.barrage` from this list, so the two
+// transports cannot drift apart, and the views have no transport-specific code.
+import { z } from 'zod';
+import type { RunProgress, RunResult, RunStatus, RunSummary } from './runResult.ts';
+import { scenarioSchema, type Protocol, type Scenario } from './scenario.ts';
+
+// ---- shapes handed to the renderer -------------------------------------------------------
+
+export interface ScenarioRecord {
+  id: number;
+  name: string;
+  config: Scenario;
+  createdAt: string;
+  updatedAt: string;
+  baselineRunId: number | null;
+}
+
+export interface RunEnvironmentInfo {
+  barrageVersion: string | null;
+  nodeVersion: string | null;
+  electronVersion: string | null;
+  os: { platform: string; release: string; arch: string } | null;
+  cpu: { model: string; count: number } | null;
+  workers: number | null;
+  targetHost: string | null;
+  importedFrom?: string;
+}
+
+export interface RunRow {
+  id: number;
+  scenarioId: number | null;
+  scenarioName: string | null;
+  groupId: string | null;
+  protocol: Protocol;
+  url: string;
+  targetHost: string;
+  status: RunStatus;
+  startedAt: string;
+  endedAt: string | null;
+  durationSec: number | null;
+  throughputPerSec: number | null;
+  p50Us: number | null;
+  p99Us: number | null;
+  errorsTotal: number | null;
+  tags: string[];
+  notes: string;
+  summary: RunSummary | null;
+}
+
+export interface RunDetail extends RunResult {
+  id: number;
+  scenarioId: number | null;
+  scenarioName: string | null;
+  groupId: string | null;
+  tags: string[];
+  notes: string;
+  environment: RunEnvironmentInfo;
+  /** Percentile distribution of the whole run (the "nines" plot). */
+  percentiles: Array<{ percentile: number; us: number }>;
+}
+
+export interface ActiveRun {
+  runId: number;
+  scenarioName: string | null;
+  config: Scenario;
+  startedAt: string;
+  plannedSec: number | null;
+  /** Progress so far, so a view opened mid-run can draw the whole series. */
+  progress: RunProgress[];
+}
+
+export interface AppInfo {
+  version: string;
+  versions: { node: string; electron: string | null; chrome: string | null; v8: string };
+  platform: string;
+  transport: 'electron' | 'browser';
+  databasePath: string;
+}
+
+export interface DemoTargetInfo {
+  httpUrl: string;
+  wsUrl: string;
+}
+
+// ---- request inputs ------------------------------------------------------------------------
+
+const id = z.number().int().positive();
+const idList = z.array(id).min(1, { error: 'select at least one run' }).max(10_000);
+const name = z.string().trim().min(1, { error: 'cannot be empty' }).max(200, { error: 'is longer than 200 characters' });
+const tag = z.string().trim().min(1).max(50).regex(/^[^,\s]+$/, { error: 'tags cannot contain spaces or commas' });
+
+export const runListQuery = z.object({
+  scenario: z.string().max(200).optional(),
+  tag: z.string().max(50).optional(),
+  protocol: z.enum(['http', 'ws']).optional(),
+  status: z.enum(['running', 'completed', 'failed', 'aborted', 'interrupted']).optional(),
+  text: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(1000).default(100),
+  offset: z.number().int().min(0).default(0),
+  sort: z.enum(['newest', 'oldest', 'throughput', 'p50', 'p99', 'errors', 'duration']).default('newest'),
+  reverse: z.boolean().default(false),
+});
+
+// ---- the channels ----------------------------------------------------------------------------
+
+/** A request channel: its input schema and (as a phantom) its output type. */
+interface Channel<I extends z.ZodType, O> {
+  input: I;
+  output: O;
+}
+const returns =
+  <O>() =>
+  <I extends z.ZodType>(input: I): Channel<I, O> => ({ input, output: undefined as O });
+const none = z.undefined();
+
+export const channels = {
+  'app.info': returns<AppInfo>()(none),
+  'target.demo': returns<DemoTargetInfo>()(none),
+
+  'scenarios.list': returns<ScenarioRecord[]>()(none),
+  'scenarios.get': returns<ScenarioRecord>()(id),
+  /** Creates (no id) or updates (id) a scenario. */
+  'scenarios.save': returns<ScenarioRecord>()(z.object({ id: id.optional(), name, config: scenarioSchema })),
+  'scenarios.duplicate': returns<ScenarioRecord>()(id),
+  'scenarios.rename': returns<ScenarioRecord>()(z.object({ id, name })),
+  'scenarios.delete': returns<boolean>()(id),
+  'scenarios.setBaseline': returns<boolean>()(z.object({ scenarioId: id, runId: id.nullable() })),
+
+  /** Starts a run of a saved scenario, or of an unsaved configuration. */
+  'runs.start': returns<ActiveRun>()(
+    z
+      .object({ scenarioId: id.optional(), config: scenarioSchema.optional() })
+      .refine((v) => (v.scenarioId === undefined) !== (v.config === undefined), {
+        error: 'give either a scenario id or a configuration',
+      }),
+  ),
+  'runs.stop': returns<boolean>()(id),
+  'runs.active': returns<ActiveRun[]>()(none),
+  'runs.list': returns<{ runs: RunRow[]; total: number }>()(runListQuery),
+  'runs.get': returns<RunDetail>()(id),
+  'runs.delete': returns<number[]>()(idList),
+  'runs.setNotes': returns<boolean>()(z.object({ id, notes: z.string().max(100_000) })),
+  'runs.setTags': returns<string[]>()(z.object({ id, tags: z.array(tag).max(50) })),
+  'runs.tags': returns<Array<{ tag: string; runs: number }>>()(none),
+  /** The file's contents; the renderer offers it as a download. */
+  'runs.export': returns<{ fileName: string; mimeType: string; content: string }>()(
+    z.object({ ids: idList, format: z.enum(['json', 'csv']) }),
+  ),
+  'runs.compare': returns<RunDetail[]>()(idList),
+} as const;
+
+export type ChannelName = keyof typeof channels;
+export type ChannelInput<C extends ChannelName> = z.input<(typeof channels)[C]['input']>;
+export type ChannelParsed<C extends ChannelName> = z.output<(typeof channels)[C]['input']>;
+export type ChannelOutput<C extends ChannelName> = (typeof channels)[C]['output'];
+
+/** Events pushed from the main process; at most one progress event per run per second. */
+export interface Events {
+  'run.progress': RunProgress & { runId: number };
+  'run.finished': { runId: number; summary: RunSummary };
+  'runs.changed': { reason: 'started' | 'finished' | 'deleted' | 'imported' | 'updated' };
+}
+export type EventName = keyof Events;
+export const EVENT_NAMES: EventName[] = ['run.progress', 'run.finished', 'runs.changed'];
+
+// ---- the API object the views use ------------------------------------------------------------
+
+type Split<S extends string> = S extends `${infer A}.${infer B}` ? [A, B] : never;
+type Domain = Split<ChannelName>[0];
+type MethodsOf<D extends string> = {
+  [C in ChannelName as Split<C>[0] extends D ? Split<C>[1] : never]: undefined extends ChannelInput<C>
+    ? (input?: ChannelInput<C>) => Promise<ChannelOutput<C>>
+    : (input: ChannelInput<C>) => Promise<ChannelOutput<C>>;
+};
+
+/** `window.barrage`: one method per channel (`barrage.runs.start(...)`), plus event subscriptions. */
+export type BarrageApi = { [D in Domain]: MethodsOf<D> } & {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+};
+
+/** What a transport must provide; the API object is built on top of it. */
+export interface Transport {
+  invoke(channel: ChannelName, input: unknown): Promise<unknown>;
+  subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
+}
+
+/** Errors crossing the boundary: a message for the user, and whether the input was at fault. */
+export interface ApiErrorPayload {
+  message: string;
+  invalidInput: boolean;
+}
+
+/** Builds `window.barrage` from the channel list over any transport. */
+export function createApi(transport: Transport): BarrageApi {
+  const api: Record<string, Record<string, (input?: unknown) => Promise<unknown>>> = {};
+  for (const name of Object.keys(channels) as ChannelName[]) {
+    const [domain, method] = name.split('.') as [string, string];
+    api[domain] ??= {};
+    api[domain][method] = (input?: unknown) => transport.invoke(name, input);
+  }
+  const on = <E extends EventName>(event: E, listener: (payload: Events[E]) => void) =>
+    transport.subscribe(event, listener as (payload: unknown) => void);
+  return Object.assign(api, { on }) as unknown as BarrageApi;
+}
