@@ -9,7 +9,7 @@ const root = resolve(import.meta.dirname, 'src/renderer');
 export const rendererConfig: UserConfig = {
   root,
   base: './',
-  plugins: [svelte()],
+  plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') })],
   build: {
     outDir: resolve(import.meta.dirname, 'out/renderer'),
     emptyOutDir: true,
