@@ -39,11 +39,12 @@ export async function main(args: string[]): Promise<number> {
     await services.close();
     throw new UsageError(`cannot listen on 127.0.0.1:${port ?? 0} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  process.stdout.write(`Barrage is serving its interface at\n  ${server.url}\nDatabase: ${services.context.appInfo().databasePath}\nCtrl-C to stop.\n`);
-  await new Promise<void>((resolve) => {
+  const interrupted = new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
+  process.stdout.write(`Barrage is serving its interface at\n  ${server.url}\nDatabase: ${services.context.appInfo().databasePath}\nCtrl-C to stop.\n`);
+  await interrupted;
   process.stderr.write('stopping…\n');
   await server.close();
   await services.close();

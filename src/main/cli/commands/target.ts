@@ -34,8 +34,13 @@ export async function main(args: string[]): Promise<number> {
   } catch (err) {
     throw new UsageError(`cannot listen on ${host}:${port ?? 0} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+  // Listen for Ctrl-C before printing the URLs: whoever reads them may stop us at once.
+  const interrupted = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
   process.stdout.write(`Barrage demo target\n  HTTP       ${target.httpUrl}/\n  WebSocket  ${target.wsUrl}/ws/echo\n  Push       ${target.wsUrl}/ws/push?rate=10\nCtrl-C to stop.\n`);
-  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  await interrupted;
   await target.close();
   return EXIT.ok;
 }

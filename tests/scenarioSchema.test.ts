@@ -1,0 +1,58 @@
+// Bad input gets one clear message naming the field and the problem.
+import { describe, expect, it } from 'vitest';
+import { checkCapacity, FD_RESERVE } from '../src/main/engine/preflight.ts';
+import { parseScenario, type ScenarioInput } from '../src/shared/scenario.ts';
+
+function errorOf(input: unknown): string {
+  const r = parseScenario(input);
+  if (r.ok) throw new Error('expected a validation error');
+  return r.error;
+}
+
+describe('scenario validation', () => {
+  it('accepts a minimal HTTP scenario with sensible defaults', () => {
+    const r = parseScenario({ protocol: 'http', url: 'http://127.0.0.1:8080/' });
+    expect(r.ok).toBe(true);
+    if (r.ok && r.value.protocol === 'http') {
+      expect(r.value).toMatchObject({ method: 'GET', connections: 10, pipelining: 1, timeoutSec: 10, warmupSec: 1 });
+    }
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['malformed URL', { protocol: 'http', url: 'http//nope' }, /^url: "http\/\/nope" is not a valid URL$/],
+    ['unsupported scheme', { protocol: 'http', url: 'ftp://127.0.0.1/' }, /^url: scheme ftp is not supported \(use http or https\)$/],
+    ['scheme of the other protocol', { protocol: 'http', url: 'ws://127.0.0.1/' }, /^url: scheme ws does not match protocol http/],
+    ['ws scheme mismatch', { protocol: 'ws', url: 'https://127.0.0.1/' }, /^url: scheme https does not match protocol ws/],
+    ['zero connections', { protocol: 'http', url: 'http://a/', connections: 0 }, /^connections: must be at least 1$/],
+    ['absurd connections', { protocol: 'http', url: 'http://a/', connections: 1e9 }, /^connections: must be at most 50,000/],
+    ['fractional connections', { protocol: 'http', url: 'http://a/', connections: 2.5 }, /^connections: must be a whole number$/],
+    ['negative duration', { protocol: 'http', url: 'http://a/', durationSec: -1 }, /^durationSec: must be greater than 0$/],
+    ['non-number rate', { protocol: 'http', url: 'http://a/', rate: 'fast' }, /^rate: must be a number$/],
+    ['invalid JSON body', { protocol: 'http', url: 'http://a/', body: '{"a":', bodyType: 'json' }, /^body: is not valid JSON/],
+    ['both duration and amount', { protocol: 'http', url: 'http://a/', durationSec: 5, amount: 10 }, /^amount: set either a duration or an amount, not both$/],
+    ['bad method', { protocol: 'http', url: 'http://a/', method: 'FETCH' }, /^method: must be one of GET, POST/],
+    ['bad header name', { protocol: 'http', url: 'http://a/', headers: { 'bad name': 'x' } }, /^headers\.bad name: "bad name" is not a valid header name$/],
+    ['echo without {{seq}}', { protocol: 'ws', url: 'ws://a/', message: 'hello' }, /^message: must contain \{\{seq\}\}/],
+    ['rate mode without rate', { protocol: 'ws', url: 'ws://a/', mode: 'rate' }, /^rate: is required in rate mode/],
+    ['unknown protocol', { protocol: 'grpc', url: 'http://a/' }, /protocol must be "http" or "ws"/],
+    ['timeout below a second', { protocol: 'http', url: 'http://a/', timeoutSec: 0.1 }, /^timeoutSec: must be at least 1 second$/],
+  ])('%s', (_name, input, message) => {
+    const error = errorOf(input);
+    expect(error).toMatch(message);
+    expect(error).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports every problem, one line each', () => {
+    const error = errorOf({ protocol: 'http', url: 'ftp://x/', connections: 0, pipelining: 0 });
+    expect(error.split('\n')).toHaveLength(3);
+  });
+
+  it('refuses more connections than the file-descriptor limit allows', () => {
+    const r = parseScenario({ protocol: 'ws', url: 'ws://a/', connections: 30_000 } satisfies ScenarioInput);
+    if (!r.ok) throw new Error(r.error);
+    expect(() => checkCapacity(r.value, 20_000)).toThrow(
+      new RegExp(`^connections: 30000 is more than this process can open \\(file-descriptor limit 20000, ${FD_RESERVE} kept`),
+    );
+    expect(() => checkCapacity(r.value, 40_000)).not.toThrow();
+  });
+});
