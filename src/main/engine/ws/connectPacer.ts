@@ -6,8 +6,14 @@
 // One queue and a token bucket, driven by the swarm's single timer: at high rates each wake
 // opens a small batch instead of each connection having its own timer.
 
-/** Longest burst the bucket saves up, in ms of rate: small batches, never a stampede. */
-const BURST_MS = 20;
+/**
+ * How far behind the ramp may fall and still catch up, in ms of rate. A busy event loop (a
+ * closed-loop swarm can keep the poll phase busy for hundreds of ms) delays the timer; without
+ * saving up, every delay would slow the ramp below the configured rate for good.
+ */
+const CATCH_UP_MS = 250;
+/** Attempts per call at most: catching up happens in small batches, never in a stampede. */
+const MAX_BATCH = 100;
 /** At high rates, wait at least this long between batches rather than waking per connection. */
 const MIN_GAP_MS = 5;
 
@@ -22,7 +28,7 @@ export class ConnectPacer<T> {
 
   constructor(ratePerSec: number) {
     this.perMs = ratePerSec / 1000;
-    this.maxTokens = Math.max(1, ratePerSec * (BURST_MS / 1000));
+    this.maxTokens = Math.max(1, ratePerSec * (CATCH_UP_MS / 1000));
   }
 
   get size(): number {
@@ -46,16 +52,18 @@ export class ConnectPacer<T> {
     if (this.refilledAt === -Infinity) this.refilledAt = nowMs;
     this.tokens = Math.min(this.maxTokens, this.tokens + (nowMs - this.refilledAt) * this.perMs);
     this.refilledAt = nowMs;
-    while (this.head < this.items.length && this.tokens >= 1 && this.notBefore[this.head] <= nowMs) {
+    let batch = MAX_BATCH;
+    while (this.head < this.items.length && this.tokens >= 1 && this.notBefore[this.head] <= nowMs && batch > 0) {
       const item = this.items[this.head];
       this.head++;
       this.tokens -= 1;
+      batch--;
       connect(item);
     }
     this.compact();
     if (this.head >= this.items.length) return Infinity;
     const due = this.notBefore[this.head];
-    if (this.tokens >= 1) return due;
+    if (this.tokens >= 1) return batch === 0 ? nowMs : due;
     const tokenAt = nowMs + (1 - this.tokens) / this.perMs;
     return Math.max(due, tokenAt, nowMs + MIN_GAP_MS);
   }

@@ -42,6 +42,8 @@ const STOP_DRAIN_MS = 500;
 const CLOSE_GRACE_MS = 500;
 /** After destroying sockets, give up waiting for their close events: never hang. */
 const CLOSE_HARD_MS = 1000;
+/** Mask: every 256th received message checks whether the timer is overdue. */
+const PIGGYBACK_EVERY = 255;
 
 // Run phases (numbers: enums are not erasable syntax).
 const IDLE = 0;
@@ -156,6 +158,7 @@ class WsSwarm implements LoadDriver {
   private stopRequested = false;
   private timer: NodeJS.Timeout | undefined;
   private wakeAt = Infinity;
+  private messagesSeen = 0;
   private nextHousekeepingAt = 0;
   private drainUntil = 0;
   private closeDeadline = 0;
@@ -244,8 +247,16 @@ class WsSwarm implements LoadDriver {
   }
 
   message(c: Conn, data: Buffer): void {
-    this.recorder.wsReceived();
     const now = epochMs();
+    this.receive(c, data, now);
+    // With more than ~1,000 busy sockets, libuv's poll phase can run for hundreds of ms before
+    // timers get their turn; the schedule (ramp, rate sends, timeouts, the deadline) is then
+    // also served from here, so a saturated loop delays it by a batch of messages at most.
+    if ((++this.messagesSeen & PIGGYBACK_EVERY) === 0 && now >= this.wakeAt) this.wake();
+  }
+
+  private receive(c: Conn, data: Buffer, now: number): void {
+    this.recorder.wsReceived();
     if (c.tracker === null) {
       const ts = readPushTimestamp(data);
       // Without a timestamp a pushed message is counted as received only: a latency of 0 or
@@ -375,7 +386,10 @@ class WsSwarm implements LoadDriver {
     this.timer = setTimeout(this.wake, Math.max(0, at - epochMs()));
   }
 
+  private readonly connectOne = (c: Conn): void => this.connect(c);
+
   private readonly wake = (): void => {
+    if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.wakeAt = Infinity;
     try {
@@ -389,7 +403,7 @@ class WsSwarm implements LoadDriver {
     const endAt = this.job.endAt ?? Infinity;
     if (this.phase === RUNNING) {
       if (now >= endAt) return this.beginEnd(END_DRAIN_MS);
-      let next = this.pacer.take(now, (c) => this.connect(c));
+      let next = this.pacer.take(now, this.connectOne);
       if (this.schedule && this.sent < this.amount) {
         const behind = this.sendDue(now);
         next = Math.min(next, behind ? now : this.schedule.intendedAt(this.slot));
@@ -448,8 +462,10 @@ class WsSwarm implements LoadDriver {
       // A pong that never came is forgotten after the timeout, so pinging resumes.
       if (c.pingSentAt > 0 && now - c.pingSentAt > this.timeoutMs) c.pingSentAt = 0;
       if (c.pingSentAt === 0 && now >= c.nextPingAt) {
+        // Stamped per ping, not with the sweep's start: a sweep over thousands of connections
+        // takes a while, and that time is not the peer's.
+        c.pingSentAt = epochMs();
         c.ws.ping();
-        c.pingSentAt = now;
         c.nextPingAt = now + this.pingMs;
       }
     }

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { compileTemplate } from '../src/main/engine/ws/payloadTemplate.ts';
+import { readPushTimestamp } from '../src/main/engine/ws/pushTimestamp.ts';
+import { DEFAULT_WS_MESSAGE } from '../src/shared/scenario.ts';
+
+const buf = (s: string) => Buffer.from(s, 'utf8');
+
+describe('compileTemplate: rendering', () => {
+  it('fills seq, ts, conn and random placeholders', () => {
+    const t = compileTemplate('{"seq":{{seq}},"ts":{{ts}},"c":{{conn}},"r":"{{random:12}}"}');
+    const out = JSON.parse(t.render(42, 7, 1_700_000_000_123.4567));
+    expect(out.seq).toBe(42);
+    expect(out.ts).toBeCloseTo(1_700_000_000_123.457, 3);
+    expect(out.c).toBe(7);
+    expect(out.r).toMatch(/^[A-Za-z0-9]{12}$/);
+  });
+
+  it('varies the random part from message to message', () => {
+    const t = compileTemplate('{{random:32}}');
+    const seen = new Set<string>();
+    for (let i = 0; i < 50; i++) seen.add(t.render(1, 0, 0));
+    expect(seen.size).toBeGreaterThan(40);
+    for (const s of seen) expect(s).toMatch(/^[A-Za-z0-9]{32}$/);
+  });
+
+  it('leaves unknown placeholders and plain text alone', () => {
+    const t = compileTemplate('hello {{name}} {{seq}}');
+    expect(t.render(3, 0, 0)).toBe('hello {{name}} 3');
+    expect(compileTemplate('no placeholders').render(1, 2, 3)).toBe('no placeholders');
+  });
+
+  it('renders the default scenario message as valid JSON', () => {
+    const t = compileTemplate(DEFAULT_WS_MESSAGE);
+    const out = JSON.parse(t.render(9, 1, 1_700_000_000_000));
+    expect(out).toMatchObject({ seq: 9 });
+    expect(out.data).toHaveLength(32);
+  });
+});
+
+describe('compileTemplate: reading seq back from an echo', () => {
+  it('reads the digits after the marker (the literal before {{seq}})', () => {
+    const t = compileTemplate(DEFAULT_WS_MESSAGE);
+    expect(t.hasSeq).toBe(true);
+    expect(t.readSeq(buf(t.render(123456, 0, 1_700_000_000_000)))).toBe(123456);
+  });
+
+  it('finds the marker anywhere, e.g. in an echo the server wrapped', () => {
+    const t = compileTemplate('{"ts":{{ts}},"seq":{{seq}}}');
+    expect(t.readSeq(buf('{"echo":{"ts":1.5,"seq":77},"server":"x"}'))).toBe(77);
+    // The marker is the whole literal before {{seq}} (here `,"seq":`): an echo the server
+    // re-serialized with other separators does not match, and counts as unmatched.
+    expect(t.readSeq(buf('{"seq":77,"ts":1}'))).toBe(-1);
+  });
+
+  it('returns -1 when the marker or the digits are missing', () => {
+    const t = compileTemplate('{"seq":{{seq}}}');
+    expect(t.readSeq(buf('{"other":1}'))).toBe(-1);
+    expect(t.readSeq(buf('{"seq":"x"}'))).toBe(-1);
+    expect(t.readSeq(buf(''))).toBe(-1);
+  });
+
+  it('handles {{seq}} at the start of the message', () => {
+    const t = compileTemplate('{{seq}}|{{random:4}}');
+    expect(t.readSeq(buf(t.render(55, 0, 0)))).toBe(55);
+  });
+
+  it('skips to the same occurrence of a marker that repeats earlier in the template', () => {
+    const t = compileTemplate('#{{conn}}#{{seq}}');
+    const rendered = t.render(31, 999, 0);
+    expect(rendered).toBe('#999#31');
+    expect(t.readSeq(buf(rendered))).toBe(31);
+  });
+
+  it('reads a quoted seq', () => {
+    const t = compileTemplate('{"id":"{{seq}}"}');
+    expect(t.readSeq(buf(t.render(8, 0, 0)))).toBe(8);
+  });
+
+  it('has no seq reader without {{seq}} (push mode)', () => {
+    const t = compileTemplate('ping');
+    expect(t.hasSeq).toBe(false);
+    expect(t.readSeq(buf('ping'))).toBe(-1);
+  });
+
+  it('rejects {{seq}} glued to another placeholder: its start could not be found', () => {
+    expect(() => compileTemplate('{{conn}}{{seq}}')).toThrow(/seq/);
+  });
+});
+
+describe('readPushTimestamp', () => {
+  it('reads an epoch-ms "ts" field, fractional or not, with JSON whitespace', () => {
+    expect(readPushTimestamp(buf('{"seq":1,"ts":1700000000123.456}'))).toBeCloseTo(1700000000123.456, 3);
+    expect(readPushTimestamp(buf(' { "ts" : 1700000000123 , "x": 1 }'))).toBe(1700000000123);
+  });
+
+  it('ignores messages that are not JSON objects, lack ts, or carry a non-ms value', () => {
+    expect(readPushTimestamp(buf('hello'))).toBe(-1);
+    expect(readPushTimestamp(buf('{"seq":1}'))).toBe(-1);
+    expect(readPushTimestamp(buf('{"ts":"soon"}'))).toBe(-1);
+    expect(readPushTimestamp(buf('{"ts":1700000000}'))).toBe(-1); // seconds
+    expect(readPushTimestamp(buf('{"msg":"say \\"ts\\": 1700000000123"}'))).toBe(-1);
+  });
+});
