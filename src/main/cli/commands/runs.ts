@@ -1,0 +1,368 @@
+// `barrage runs list|show|delete|export|import`: the run history from the terminal, on the
+// same database as the desktop app (--db, $BARRAGE_DB, or the OS's default location).
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { RunStatus } from '../../../shared/runResult.ts';
+import { formatCount, formatDuration, formatUs } from '../../../shared/units.ts';
+import { resolveDbPath, prepareDbPath } from '../../store/dbLocation.ts';
+import { ImportError, exportRunsCsv, exportRunsJson, importRunFile } from '../../store/runExchange.ts';
+import { openStore, type RunStore } from '../../store/runStore.ts';
+import { StoreError } from '../../store/storeError.ts';
+import { RUN_SORTS, RUN_STATUSES, type RunListItem, type RunSort, type StoredRun } from '../../store/types.ts';
+import { integerOption } from '../argParsing.ts';
+import { EXIT } from '../exitCodes.ts';
+import { summaryTable } from '../format/summaryTable.ts';
+import { UsageError } from '../usageError.ts';
+
+export const RUNS_HELP = `Usage: barrage runs <command> [options]
+
+Commands
+  list                    stored runs, newest first
+      --scenario NAME     runs of this scenario
+      --tag T             runs with this tag
+      --protocol P        http or ws
+      --status S          running, completed, failed, aborted or interrupted
+      --search TEXT       in the scenario name, URL and notes
+      --sort S            ${RUN_SORTS.join(', ')} (default newest)
+      --limit N           at most N runs (default 20)
+      --offset N          skip the first N
+  show ID                 one run: configuration, environment and summary
+  delete ID...            delete runs with their samples
+  export ID...            write runs to a file or stdout
+      --format F          json (everything, re-importable; default) or csv (per-second samples)
+      --out FILE          file to write (default: stdout)
+  import FILE...          read Barrage JSON exports or autocannon --json output
+
+Options
+      --db FILE           the database (default: $BARRAGE_DB, else ${friendlyDefault()})
+      --json              list and show: print JSON
+  -h, --help              this help
+
+Exit codes: 0 done, 1 a run or file was not found or could not be stored, 2 bad input.
+`;
+
+const COMMON = {
+  db: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+export async function main(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '-h' || sub === '--help' || sub === 'help') {
+    process.stdout.write(RUNS_HELP);
+    return sub === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = SUBCOMMANDS[sub];
+  if (!command) throw new UsageError(`unknown command "${sub}" (list, show, delete, export, import; see barrage runs --help)`);
+  return command(rest);
+}
+
+const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  list: listCommand,
+  show: showCommand,
+  delete: deleteCommand,
+  export: exportCommand,
+  import: importCommand,
+};
+
+async function listCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...COMMON,
+      scenario: { type: 'string' },
+      tag: { type: 'string' },
+      protocol: { type: 'string' },
+      status: { type: 'string' },
+      search: { type: 'string' },
+      sort: { type: 'string' },
+      limit: { type: 'string' },
+      offset: { type: 'string' },
+    },
+  });
+  if (values.help) return help();
+  noPositionals(positionals);
+  const protocol = values.protocol;
+  if (protocol !== undefined && protocol !== 'http' && protocol !== 'ws') throw new UsageError(`--protocol: "${protocol}" is not http or ws`);
+  const status = values.status;
+  if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) {
+    throw new UsageError(`--status: "${status}" is not one of ${RUN_STATUSES.join(', ')}`);
+  }
+  const sort = values.sort;
+  if (sort !== undefined && !RUN_SORTS.includes(sort as RunSort)) throw new UsageError(`--sort: "${sort}" is not one of ${RUN_SORTS.join(', ')}`);
+  const limit = integerOption(values.limit, '--limit') ?? 20;
+  const offset = integerOption(values.offset, '--offset') ?? 0;
+  if (limit < 1) throw new UsageError(`--limit: must be at least 1`);
+  if (offset < 0) throw new UsageError(`--offset: must be at least 0`);
+  return withStore(values.db, (store) => {
+    const list = store.listRuns({
+      scenario: values.scenario,
+      tag: values.tag,
+      protocol,
+      status: status as RunStatus | undefined,
+      text: values.search,
+      sort: sort as RunSort | undefined,
+      limit,
+      offset,
+    });
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    if (list.total === 0) {
+      const filtered = [values.scenario, values.tag, protocol, status, values.search].some((v) => v !== undefined);
+      process.stdout.write(filtered ? 'No stored runs match.\n' : `No runs stored in ${store.file} yet.\n`);
+      return EXIT.ok;
+    }
+    process.stdout.write(runTable(list.runs));
+    if (list.total > list.runs.length) {
+      const from = offset + 1;
+      process.stdout.write(`\nRuns ${from}–${offset + list.runs.length} of ${list.total}; --limit and --offset show others.\n`);
+    }
+    return EXIT.ok;
+  });
+}
+
+async function showCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: COMMON });
+  if (values.help) return help();
+  if (positionals.length !== 1) throw new UsageError('show takes one run id: barrage runs show ID');
+  const id = runId(positionals[0]);
+  return withStore(values.db, (store) => {
+    const run = store.getRun(id);
+    if (!run) return notFound(store, [id]);
+    process.stdout.write(values.json ? `${JSON.stringify(run, null, 2)}\n` : showRun(run));
+    return EXIT.ok;
+  });
+}
+
+async function deleteCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: COMMON });
+  if (values.help) return help();
+  const ids = runIds(positionals, 'delete ID...');
+  return withStore(values.db, (store) => {
+    const deleted = store.deleteRuns(ids);
+    if (deleted.length > 0) process.stdout.write(`Deleted ${deleted.length === 1 ? 'run' : 'runs'} ${deleted.join(', ')}.\n`);
+    const missing = ids.filter((id) => !deleted.includes(id));
+    return missing.length > 0 ? notFound(store, missing) : EXIT.ok;
+  });
+}
+
+async function exportCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...COMMON, format: { type: 'string' }, out: { type: 'string', short: 'o' } },
+  });
+  if (values.help) return help();
+  const format = values.format ?? 'json';
+  if (format !== 'json' && format !== 'csv') throw new UsageError(`--format: "${format}" is not json or csv`);
+  const ids = runIds(positionals, 'export ID... [--format json|csv] [--out FILE]');
+  return withStore(values.db, (store) => {
+    const runs = ids.map((id) => store.getRun(id));
+    const missing = ids.filter((_, i) => runs[i] === undefined);
+    // All or nothing: a partial export would pass for a complete one.
+    if (missing.length > 0) return notFound(store, missing);
+    const found = runs as StoredRun[];
+    const text = format === 'json' ? exportRunsJson(found) : exportRunsCsv(found);
+    if (values.out === undefined) {
+      process.stdout.write(text);
+      return EXIT.ok;
+    }
+    try {
+      fs.writeFileSync(values.out, text);
+    } catch (err) {
+      throw new UsageError(`--out: cannot write ${values.out} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    process.stdout.write(`Exported ${plural(found.length, 'run')} to ${values.out} (${format}).\n`);
+    return EXIT.ok;
+  });
+}
+
+async function importCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: COMMON });
+  if (values.help) return help();
+  if (positionals.length === 0) throw new UsageError('import needs at least one file: barrage runs import FILE...');
+  return withStore(values.db, (store) => {
+    let rejected = false;
+    for (const file of positionals) {
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (err) {
+        process.stderr.write(`barrage runs: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})\n`);
+        rejected = true;
+        continue;
+      }
+      try {
+        for (const outcome of importRunFile(store, text, file)) {
+          const from = outcome.source === 'autocannon' ? ' (from autocannon)' : '';
+          process.stdout.write(
+            outcome.duplicate ? `${file}: already stored as run ${outcome.id}\n` : `${file}: imported as run ${outcome.id}${from}\n`,
+          );
+        }
+      } catch (err) {
+        if (!(err instanceof ImportError)) throw err;
+        process.stderr.write(`barrage runs: ${err.message.split('\n').join('\n  ')}\n`);
+        rejected = true;
+      }
+    }
+    // A file that cannot be imported is bad input, like a bad scenario file.
+    return rejected ? EXIT.usage : EXIT.ok;
+  });
+}
+
+/**
+ * Opens the database, finishes off runs whose process died (so the list shows them as
+ * interrupted), runs fn, and closes. Store errors (not a database, newer schema, locked) are
+ * reported in one line naming the file.
+ */
+export function withStore(db: string | undefined, fn: (store: RunStore) => number, command = 'runs'): Promise<number> {
+  let store: RunStore | undefined;
+  try {
+    store = openStore(prepareDbPath(db));
+    store.recoverInterrupted();
+    return Promise.resolve(fn(store));
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    process.stderr.write(`barrage ${command}: ${err.message}\n`);
+    return Promise.resolve(err.code === 'invalid' ? EXIT.usage : EXIT.failed);
+  } finally {
+    store?.close();
+  }
+}
+
+function runTable(runs: RunListItem[]): string {
+  return formatTable(runs, [
+    { header: 'ID', value: (r) => String(r.id), align: 'right' },
+    { header: 'STARTED', value: (r) => localTime(r.startedAt) },
+    { header: 'STATUS', value: (r) => r.status },
+    { header: 'SCENARIO', value: (r) => r.scenarioName ?? '–', max: 24 },
+    { header: 'TARGET', value: (r) => shortUrl(r.url), max: 40 },
+    { header: 'REQ|MSG/S', value: (r) => formatCount(r.throughputPerSec, 1), align: 'right' },
+    { header: 'P50', value: (r) => formatUs(r.p50Us), align: 'right' },
+    { header: 'P99', value: (r) => formatUs(r.p99Us), align: 'right' },
+    { header: 'ERRORS', value: (r) => formatCount(r.errorsTotal), align: 'right' },
+    { header: 'DURATION', value: (r) => (r.durationSec === null ? '–' : formatDuration(r.durationSec)), align: 'right' },
+    { header: 'TAGS', value: (r) => r.tags.join(','), max: 30 },
+  ]);
+}
+
+function showRun(run: StoredRun): string {
+  const c = run.config;
+  const e = run.environment;
+  const rows: Array<[string, string]> = [
+    ['Scenario', run.scenarioName ?? c.name ?? '–'],
+    ['Target', `${c.protocol === 'http' ? `${c.method} ` : ''}${c.url}`],
+    ['Started', localTime(run.summary.startedAt)],
+    ['Ended', run.summary.status === 'running' ? 'still running' : localTime(run.summary.endedAt)],
+    ['Load', loadLine(run)],
+  ];
+  if (run.groupId) rows.push(['Group', run.groupId]);
+  if (run.tags.length) rows.push(['Tags', run.tags.join(', ')]);
+  if (run.notes) rows.push(['Notes', run.notes]);
+  rows.push(['Environment', environmentLine(e)]);
+  rows.push(['Samples', `${plural(run.samples.length, 'second')} (barrage runs export ${run.id} --format csv)`]);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const head = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+  return `${summaryTable(run.summary, `Run ${run.id}`)}\n${head}\n`;
+}
+
+function loadLine(run: StoredRun): string {
+  const c = run.config;
+  const parts = [`${formatCount(c.connections)} connections`];
+  if (c.durationSec !== undefined) parts.push(`${formatDuration(c.durationSec)}`);
+  if (c.amount !== undefined) parts.push(`${formatCount(c.amount)} ${c.protocol === 'http' ? 'requests' : 'messages'}`);
+  if (c.rate !== undefined) parts.push(`rate ${formatCount(c.rate)}/s`);
+  if (c.protocol === 'http' && c.pipelining > 1) parts.push(`pipelining ${c.pipelining}`);
+  if (c.protocol === 'ws') parts.push(`${c.mode} mode`);
+  return parts.join(', ');
+}
+
+function environmentLine(e: StoredRun['environment']): string {
+  if (e.importedFrom) return `imported from ${e.importedFrom}${e.workers ? `, ${plural(e.workers, 'worker')}` : ''}`;
+  const parts = [
+    e.barrageVersion ? `Barrage ${e.barrageVersion}` : null,
+    e.nodeVersion ? `Node ${e.nodeVersion}` : null,
+    e.electronVersion ? `Electron ${e.electronVersion}` : null,
+    e.os ? `${e.os.platform} ${e.os.release} ${e.os.arch}` : null,
+    e.cpu ? `${e.cpu.count} × ${e.cpu.model}` : null,
+    e.workers ? plural(e.workers, 'worker') : null,
+  ];
+  return parts.filter((p) => p !== null).join(', ') || '–';
+}
+
+export interface Column<T> {
+  header: string;
+  value: (row: T) => string;
+  align?: 'left' | 'right';
+  /** Longer cells are cut with an ellipsis. */
+  max?: number;
+}
+
+/** Rows under a header, columns padded to their widest cell, two spaces apart. */
+export function formatTable<T>(rows: T[], columns: Array<Column<T>>): string {
+  const cells = rows.map((row) => columns.map((c) => cut(c.value(row), c.max)));
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i].length)));
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => (columns[i].align === 'right' ? v.padStart(widths[i]) : v.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return `${[line(columns.map((c) => c.header)), ...cells.map(line)].join('\n')}\n`;
+}
+
+function cut(s: string, max: number | undefined): string {
+  return max !== undefined && s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** Local time to the second, as people read it in a terminal. */
+export function localTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+function shortUrl(url: string): string {
+  return url.replace(/^(https?|wss?):\/\//, (m) => (m.startsWith('http') ? '' : m));
+}
+
+function runId(raw: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
+    throw new UsageError(`"${raw}" is not a run id (a whole number, see barrage runs list)`);
+  }
+  return Number(raw);
+}
+
+function runIds(positionals: string[], usage: string): number[] {
+  if (positionals.length === 0) throw new UsageError(`no run id given: barrage runs ${usage}`);
+  return [...new Set(positionals.map(runId))];
+}
+
+function noPositionals(positionals: string[]): void {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+}
+
+function notFound(store: RunStore, ids: number[]): number {
+  process.stderr.write(`barrage runs: no ${ids.length === 1 ? 'run' : 'runs'} ${ids.join(', ')} in ${store.file}\n`);
+  return EXIT.failed;
+}
+
+function help(): number {
+  process.stdout.write(RUNS_HELP);
+  return EXIT.ok;
+}
+
+export function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function friendlyDefault(): string {
+  const file = resolveDbPath(undefined, { ...process.env, BARRAGE_DB: undefined });
+  const home = process.env.HOME ?? process.env.USERPROFILE;
+  return home && file.startsWith(home) ? path.join('~', path.relative(home, file)) : file;
+}

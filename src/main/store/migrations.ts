@@ -1,0 +1,139 @@
+// Numbered schema migrations, applied in order and recorded in PRAGMA user_version.
+//
+// Rules (a user's history must survive every upgrade):
+// - A migration, once released, is never edited: databases in the field went through it as
+//   written. Change the schema by appending a new one.
+// - Each migration runs in its own IMMEDIATE transaction that re-reads user_version first, so
+//   two processes opening an old database at once (the app and a CI run of the CLI) cannot
+//   both apply it.
+// - A database whose user_version is higher than we know is refused, never "repaired".
+import type Database from 'better-sqlite3';
+
+/** PRAGMA application_id of Barrage databases: "Brrg" in ASCII, big-endian. */
+export const BARRAGE_APPLICATION_ID = 1114796647;
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'scenarios, runs, per-second samples, tags',
+    sql: `
+      PRAGMA application_id = ${BARRAGE_APPLICATION_ID};
+
+      CREATE TABLE scenarios (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE,
+        config      TEXT NOT NULL,              -- JSON of the validated Scenario
+        created_at  TEXT NOT NULL,              -- ISO 8601, UTC
+        updated_at  TEXT NOT NULL
+      );
+
+      CREATE TABLE runs (
+        id                 INTEGER PRIMARY KEY,
+        -- The scenario may be edited or deleted later: config and scenario_name are snapshots.
+        scenario_id        INTEGER REFERENCES scenarios(id) ON DELETE SET NULL,
+        scenario_name      TEXT,
+        protocol           TEXT NOT NULL,
+        target_host        TEXT NOT NULL,
+        url                TEXT NOT NULL,
+        status             TEXT NOT NULL,
+        started_at         TEXT NOT NULL,       -- ISO 8601, UTC: sorts as text
+        ended_at           TEXT,
+        config             TEXT NOT NULL,
+        summary            TEXT,                -- JSON RunSummary; NULL while running
+        -- Key figures copied out of the summary, so listing and sorting never parse JSON.
+        throughput_per_sec REAL,
+        p50_us             INTEGER,
+        p99_us             INTEGER,
+        errors_total       INTEGER,
+        duration_sec       REAL,
+        histogram          TEXT NOT NULL DEFAULT '',
+        notes              TEXT NOT NULL DEFAULT '',
+        environment        TEXT NOT NULL,       -- JSON RunEnvironment
+        -- Process writing a running run: lets the next start tell a live run from a killed one.
+        writer_pid         INTEGER
+      );
+      CREATE INDEX runs_by_start ON runs(started_at DESC, id DESC);
+
+      -- One row per second. WITHOUT ROWID clusters a run's seconds together on disk, so loading
+      -- an hour (3,600 rows) reads a few contiguous pages; rows are small, which is where
+      -- WITHOUT ROWID tables do well.
+      CREATE TABLE run_samples (
+        run_id           INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        t                INTEGER NOT NULL,
+        throughput       INTEGER NOT NULL,
+        p50_us           INTEGER,               -- latencies NULL when nothing completed
+        p99_us           INTEGER,
+        max_us           INTEGER,
+        mean_us          INTEGER,
+        errors           INTEGER NOT NULL,
+        open_connections INTEGER NOT NULL,
+        bytes_sent       INTEGER NOT NULL,
+        bytes_received   INTEGER NOT NULL,
+        cpu_percent      REAL NOT NULL,
+        loop_lag_ms      REAL NOT NULL,
+        warmup           INTEGER NOT NULL,
+        PRIMARY KEY (run_id, t)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE run_tags (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        tag    TEXT NOT NULL,
+        PRIMARY KEY (run_id, tag)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 2,
+    description: 'run groups, scenario baselines, writer incarnation, filter indexes',
+    sql: `
+      -- Runs measured together (showdown, A/B) share a group id.
+      ALTER TABLE runs ADD COLUMN group_id TEXT;
+      -- A pid is reused after a restart (always so in containers): the token tells this process's
+      -- runs from those of a dead process that happened to have the same pid.
+      ALTER TABLE runs ADD COLUMN writer_token TEXT;
+      ALTER TABLE scenarios ADD COLUMN baseline_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL;
+
+      CREATE INDEX runs_by_scenario ON runs(scenario_id, started_at DESC);
+      CREATE INDEX runs_by_scenario_name ON runs(scenario_name, started_at DESC);
+      CREATE INDEX runs_by_protocol ON runs(protocol, started_at DESC);
+      CREATE INDEX runs_by_status ON runs(status, started_at DESC);
+      CREATE INDEX runs_by_group ON runs(group_id) WHERE group_id IS NOT NULL;
+      CREATE INDEX run_tags_by_tag ON run_tags(tag, run_id);
+      CREATE INDEX scenarios_by_baseline ON scenarios(baseline_run_id) WHERE baseline_run_id IS NOT NULL;
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Applies the migrations above `user_version`, up to `target` (tests build old databases with a
+ * lower target). Returns the versions applied.
+ */
+export function migrate(db: Database.Database, target: number = SCHEMA_VERSION): number[] {
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (migration.version > target) break;
+    // Checked before taking the write lock too, so opening an up-to-date database never waits.
+    if (schemaVersion(db) >= migration.version) continue;
+    const apply = db.transaction(() => {
+      // Re-read inside the write lock: another process may have migrated meanwhile.
+      if (schemaVersion(db) >= migration.version) return false;
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+      return true;
+    });
+    if (apply.immediate()) applied.push(migration.version);
+  }
+  return applied;
+}

@@ -1,0 +1,232 @@
+// Runs in and out of the history as files: our own JSON (everything, for moving runs between
+// machines), CSV of the per-second samples (for spreadsheets), and autocannon's `--json`
+// output (import only).
+//
+// The JSON export format, version 1:
+//   {
+//     "format": "barrage-run",          // identifies the file
+//     "version": 1,                     // bumped only for changes old readers cannot ignore
+//     "exportedAt": "<ISO time>",
+//     "exportedBy": "Barrage <version>",
+//     "runs": [ {                       // one or more runs
+//       "id": 12,                       // in the exporting database; informational
+//       "scenarioName": "checkout" | null,
+//       "groupId": "…" | null,
+//       "tags": ["nightly"],
+//       "notes": "…",
+//       "environment": RunEnvironment,  // src/main/store/types.ts
+//       "config": Scenario,             // src/shared/scenario.ts
+//       "summary": RunSummary,          // src/shared/runResult.ts
+//       "samples": RunSample[],
+//       "histogram": "<HdrHistogram V2 compressed base64, µs>" | ""
+//     } ]
+//   }
+// Readers ignore fields they do not know, so adding fields keeps version 1.
+import pkg from '../../../package.json' with { type: 'json' };
+import type { RunSample, RunStatus } from '../../shared/runResult.ts';
+import { parseScenario } from '../../shared/scenario.ts';
+import { fromAutocannon, isAutocannonResult } from './autocannonImport.ts';
+import type { RunStore } from './runStore.ts';
+import { RUN_STATUSES, type RunEnvironment, type RunRecord, type StoredRun } from './types.ts';
+
+export const RUN_EXPORT_FORMAT = 'barrage-run';
+export const RUN_EXPORT_VERSION = 1;
+
+export interface ExportedRun extends Omit<RunRecord, 'scenarioId'> {
+  id: number;
+}
+
+export interface RunExport {
+  format: typeof RUN_EXPORT_FORMAT;
+  version: typeof RUN_EXPORT_VERSION;
+  exportedAt: string;
+  exportedBy: string;
+  runs: ExportedRun[];
+}
+
+export function exportRunsJson(runs: StoredRun[]): string {
+  const doc: RunExport = {
+    format: RUN_EXPORT_FORMAT,
+    version: RUN_EXPORT_VERSION,
+    exportedAt: new Date().toISOString(),
+    exportedBy: `Barrage ${pkg.version}`,
+    runs: runs.map(({ scenarioId: _local, ...run }) => run),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+export const CSV_COLUMNS = [
+  'run_id',
+  't',
+  'throughput',
+  'p50_us',
+  'p99_us',
+  'max_us',
+  'errors',
+  'open_connections',
+  'bytes_sent',
+  'bytes_received',
+  'cpu_percent',
+  'loop_lag_ms',
+  'mean_us',
+  'warmup',
+] as const;
+
+/** The per-second samples of the runs, one row per second; empty latency cells when none completed. */
+export function exportRunsCsv(runs: StoredRun[]): string {
+  const lines: string[] = [CSV_COLUMNS.join(',')];
+  for (const run of runs) {
+    for (const s of run.samples) {
+      lines.push(
+        [
+          run.id,
+          s.t,
+          s.throughput,
+          s.latencyUs?.p50 ?? '',
+          s.latencyUs?.p99 ?? '',
+          s.latencyUs?.max ?? '',
+          s.errors,
+          s.openConnections,
+          s.bytesSent,
+          s.bytesReceived,
+          s.cpuPercent,
+          s.loopLagMs,
+          s.latencyUs?.mean ?? '',
+          s.warmup ? 1 : 0,
+        ].join(','),
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export class ImportError extends Error {
+  override name = 'ImportError';
+}
+
+/** Runs found in a file's text: a Barrage export or autocannon's --json output. */
+export function parseRunFile(text: string, fileName: string): RunRecord[] {
+  const doc = parseJsonLeniently(text);
+  if (doc === undefined) throw new ImportError(`${fileName} is not JSON (expected a Barrage run export or autocannon --json output)`);
+  if (isObject(doc) && doc.format === RUN_EXPORT_FORMAT) {
+    if (doc.version !== RUN_EXPORT_VERSION) {
+      throw new ImportError(
+        `${fileName} is a Barrage run export of version ${String(doc.version)}; this Barrage reads version ${RUN_EXPORT_VERSION}`,
+      );
+    }
+    if (!Array.isArray(doc.runs)) throw new ImportError(`${fileName}: "runs" is not a list`);
+    return doc.runs.map((run, i) => {
+      try {
+        return recordFromExport(run);
+      } catch (err) {
+        throw new ImportError(`${fileName}: run ${i + 1}: ${(err as Error).message}`);
+      }
+    });
+  }
+  if (isAutocannonResult(doc)) {
+    try {
+      return [fromAutocannon(doc)];
+    } catch (err) {
+      throw new ImportError(`${fileName}: autocannon result: ${(err as Error).message}`);
+    }
+  }
+  throw new ImportError(`${fileName} is neither a Barrage run export nor autocannon --json output`);
+}
+
+export interface ImportOutcome {
+  /** Id of the run in the store: new, or the one already there. */
+  id: number;
+  /** The same run was already stored (same start, URL, configuration and status). */
+  duplicate: boolean;
+  source: 'barrage' | 'autocannon';
+}
+
+/** Imports every run of a file, each at most once (re-importing a file changes nothing). */
+export function importRunFile(store: RunStore, text: string, fileName: string): ImportOutcome[] {
+  return parseRunFile(text, fileName).map((record) => {
+    const source = record.environment.importedFrom === 'autocannon' ? 'autocannon' : 'barrage';
+    const existing = store.findSameRun(record);
+    if (existing !== undefined) return { id: existing, duplicate: true, source };
+    // The exporting database's scenario ids mean nothing here; a scenario of the same name does.
+    const local = record.scenarioName ? store.getScenario(record.scenarioName) : undefined;
+    const scenarioId = local && local.name === record.scenarioName ? local.id : null;
+    return { id: store.insertRun({ ...record, scenarioId }), duplicate: false, source };
+  });
+}
+
+/**
+ * Checks what the store relies on (the columns it fills and the samples' shape); the rest of
+ * the summary is kept as written, so export → import gives the identical run.
+ */
+function recordFromExport(run: unknown): RunRecord {
+  if (!isObject(run)) throw new Error('is not an object');
+  const config = parseScenario(run.config);
+  if (!config.ok) throw new Error(`its configuration is not valid:\n${config.error}`);
+  const summary = run.summary;
+  if (!isObject(summary)) throw new Error('has no summary');
+  if (!RUN_STATUSES.includes(summary.status as RunStatus)) throw new Error(`summary.status "${String(summary.status)}" is unknown`);
+  for (const field of ['startedAt', 'endedAt'] as const) {
+    if (typeof summary[field] !== 'string' || Number.isNaN(Date.parse(summary[field] as string))) {
+      throw new Error(`summary.${field} is not a time`);
+    }
+  }
+  const need = (path: string) => {
+    const v = path.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), summary);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`summary.${path} is not a number`);
+  };
+  ['durationSec', 'throughput.total', 'throughput.perSec', 'latencyUs.p50', 'latencyUs.p99', 'errors.total'].forEach(need);
+  if (!Array.isArray(run.samples)) throw new Error('samples is not a list');
+  run.samples.forEach(checkSample);
+  if (typeof run.histogram !== 'string') throw new Error('histogram is not a string');
+  if (!isObject(run.environment)) throw new Error('environment is not an object');
+  const tags = Array.isArray(run.tags) ? run.tags.filter((t): t is string => typeof t === 'string') : [];
+  return {
+    config: config.value,
+    summary: summary as unknown as RunRecord['summary'],
+    samples: run.samples as RunSample[],
+    histogram: run.histogram,
+    scenarioId: null,
+    scenarioName: typeof run.scenarioName === 'string' ? run.scenarioName : null,
+    groupId: typeof run.groupId === 'string' ? run.groupId : null,
+    tags,
+    notes: typeof run.notes === 'string' ? run.notes : '',
+    environment: run.environment as unknown as RunEnvironment,
+  };
+}
+
+function checkSample(s: unknown, i: number): void {
+  if (!isObject(s)) throw new Error(`sample ${i + 1} is not an object`);
+  for (const k of ['t', 'throughput', 'errors', 'openConnections', 'bytesSent', 'bytesReceived', 'cpuPercent', 'loopLagMs']) {
+    if (typeof s[k] !== 'number' || !Number.isFinite(s[k])) throw new Error(`sample ${i + 1}: ${k} is not a number`);
+  }
+  if (typeof s.warmup !== 'boolean') throw new Error(`sample ${i + 1}: warmup is not true or false`);
+  const l = s.latencyUs;
+  if (l !== null && !(isObject(l) && ['p50', 'p99', 'max', 'mean'].every((k) => typeof l[k] === 'number'))) {
+    throw new Error(`sample ${i + 1}: latencyUs is neither null nor { p50, p99, max, mean }`);
+  }
+}
+
+/**
+ * JSON of the whole text, or else of its last line that is a JSON object: autocannon's output
+ * saved with `2>&1` has progress lines before the result.
+ */
+function parseJsonLeniently(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    const lines = text.split(/\r?\n/).reverse();
+    for (const line of lines) {
+      if (!line.trimStart().startsWith('{')) continue;
+      try {
+        return JSON.parse(line);
+      } catch {
+        /* keep looking */
+      }
+    }
+    return undefined;
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,111 @@
+// The shapes the run history store hands out. Kept apart from the SQL so the app, the CLI and
+// the exchange formats can depend on them without pulling in better-sqlite3.
+import type { RunResult, RunStatus, RunSummary } from '../../shared/runResult.ts';
+import type { Protocol, Scenario } from '../../shared/scenario.ts';
+
+/**
+ * Where and with what a run was measured. Fields are null when unknown, which is the case for
+ * runs imported from other tools: the importing machine is not the one that measured.
+ */
+export interface RunEnvironment {
+  barrageVersion: string | null;
+  nodeVersion: string | null;
+  electronVersion: string | null;
+  os: { platform: string; release: string; arch: string } | null;
+  cpu: { model: string; count: number } | null;
+  /** Load worker threads used for the run. */
+  workers: number | null;
+  /** host[:port] of the target, as in the run's URL. */
+  targetHost: string | null;
+  /** Set when the run was not measured by Barrage, e.g. "autocannon". */
+  importedFrom?: string;
+}
+
+export interface NewRun {
+  config: Scenario;
+  scenarioId?: number | null;
+  /** Snapshot of the scenario's name; defaults to the scenario's current name, then config.name. */
+  scenarioName?: string | null;
+  environment: RunEnvironment;
+  tags?: string[];
+  notes?: string;
+  /** Runs measured together (a showdown, an A/B pair) share a group id. */
+  groupId?: string | null;
+  /** ISO time; defaults to now. */
+  startedAt?: string;
+}
+
+/** Everything stored about one run: the run's own result plus what the history adds. */
+export interface StoredRun extends RunResult {
+  id: number;
+  scenarioId: number | null;
+  scenarioName: string | null;
+  groupId: string | null;
+  tags: string[];
+  notes: string;
+  environment: RunEnvironment;
+}
+
+/** A complete run to insert as is (imports): everything but the id. */
+export type RunRecord = Omit<StoredRun, 'id'>;
+
+/** One row of the history list: the key figures, plus the summary for richer views. */
+export interface RunListItem {
+  id: number;
+  scenarioId: number | null;
+  scenarioName: string | null;
+  groupId: string | null;
+  protocol: Protocol;
+  url: string;
+  targetHost: string;
+  status: RunStatus;
+  startedAt: string;
+  endedAt: string | null;
+  /** Key figures; null while the run is still running (no summary yet). */
+  durationSec: number | null;
+  throughputPerSec: number | null;
+  p50Us: number | null;
+  p99Us: number | null;
+  errorsTotal: number | null;
+  tags: string[];
+  notes: string;
+  summary: RunSummary | null;
+}
+
+export const RUN_STATUSES: readonly RunStatus[] = ['running', 'completed', 'failed', 'aborted', 'interrupted'];
+
+export const RUN_SORTS = ['newest', 'oldest', 'throughput', 'p50', 'p99', 'errors', 'duration'] as const;
+export type RunSort = (typeof RUN_SORTS)[number];
+
+export interface RunFilter {
+  /** Scenario name (the run's snapshot of it) or scenario id. */
+  scenario?: string | number;
+  tag?: string;
+  protocol?: Protocol;
+  status?: RunStatus;
+  groupId?: string;
+  /** Case-insensitive substring of the scenario name, URL, target host or notes. */
+  text?: string;
+  /** Default 100. */
+  limit?: number;
+  offset?: number;
+  /** Default newest first. Figures sort best-first: highest throughput, lowest latency/errors. */
+  sort?: RunSort;
+  /** Reverse the sort's direction. */
+  reverse?: boolean;
+}
+
+export interface RunList {
+  runs: RunListItem[];
+  /** Runs matching the filter, ignoring limit and offset. */
+  total: number;
+}
+
+export interface StoredScenario {
+  id: number;
+  name: string;
+  config: Scenario;
+  createdAt: string;
+  updatedAt: string;
+  baselineRunId: number | null;
+}
