@@ -33,6 +33,7 @@ describe('scenario validation', () => {
     ['bad method', { protocol: 'http', url: 'http://a/', method: 'FETCH' }, /^method: must be one of GET, POST/],
     ['bad header name', { protocol: 'http', url: 'http://a/', headers: { 'bad name': 'x' } }, /^headers\.bad name: "bad name" is not a valid header name$/],
     ['echo without {{seq}}', { protocol: 'ws', url: 'ws://a/', message: 'hello' }, /^message: must contain \{\{seq\}\}/],
+    ['{{seq}} right after another placeholder', { protocol: 'ws', url: 'ws://a/', message: '{{conn}}{{seq}}' }, /^message: \{\{seq\}\} must start the message or follow literal text/],
     ['rate mode without rate', { protocol: 'ws', url: 'ws://a/', mode: 'rate' }, /^rate: is required in rate mode/],
     ['unknown protocol', { protocol: 'grpc', url: 'http://a/' }, /protocol must be "http" or "ws"/],
     ['timeout below a second', { protocol: 'http', url: 'http://a/', timeoutSec: 0.1 }, /^timeoutSec: must be at least 1 second$/],

@@ -132,6 +132,13 @@ export const wsScenarioSchema = z
         message: 'must contain {{seq}} in echo and rate modes, so each echo can be matched to its message',
       });
     }
+    if (/\}\}\{\{seq\}\}/.test(s.message)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['message'],
+        message: '{{seq}} must start the message or follow literal text (e.g. "seq":{{seq}}), not another placeholder',
+      });
+    }
     if (s.mode === 'rate' && s.rate === undefined) {
       ctx.addIssue({ code: 'custom', path: ['rate'], message: 'is required in rate mode (messages per second)' });
     }

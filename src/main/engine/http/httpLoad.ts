@@ -27,6 +27,7 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
   let stopped = false;
   let settled = 0;
   let finishRun: (() => void) | undefined;
+  let responses = 0;
   const timers = new Set<NodeJS.Timeout>();
 
   const later = (fn: () => void, ms: number) => {
@@ -130,7 +131,9 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
 
     client.on('response', (statusCode: number) => {
       const origin = origins.shift();
-      recorder.completed(origin === undefined ? 0 : (epochMs() - origin) * 1000);
+      const now = epochMs();
+      recorder.completed(origin === undefined ? 0 : (now - origin) * 1000);
+      if ((++responses & 255) === 0) recorder.catchUp(now);
       recorder.status(statusCode);
       if (!expected(statusCode)) recorder.error('status');
       settle();

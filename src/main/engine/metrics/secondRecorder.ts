@@ -41,14 +41,27 @@ export class SecondRecorder {
 
   /** Starts emitting a sample at every second boundary after the start instant. */
   start(): void {
-    const schedule = () => {
-      const due = this.startAt + (this.nextT + 1) * 1000;
-      this.timer = setTimeout(() => {
-        this.flush();
-        schedule();
-      }, Math.max(0, due - epochMs()));
-    };
-    schedule();
+    this.schedule();
+  }
+
+  /**
+   * Emits any second that is already over. Drivers call this from their hot path every few
+   * hundred events: with thousands of busy sockets the event loop can spend far more than a
+   * second on I/O before a timer runs, and a late flush would put events in the wrong second.
+   */
+  catchUp(now = epochMs()): void {
+    if (!this.timer || now < this.startAt + (this.nextT + 1) * 1000) return;
+    clearTimeout(this.timer);
+    this.flush();
+    this.schedule();
+  }
+
+  private schedule(): void {
+    const due = this.startAt + (this.nextT + 1) * 1000;
+    this.timer = setTimeout(() => {
+      this.flush();
+      this.schedule();
+    }, Math.max(0, due - epochMs()));
   }
 
   /** Emits the last (possibly partial) second and stops the clock. */

@@ -252,7 +252,10 @@ class WsSwarm implements LoadDriver {
     // With more than ~1,000 busy sockets, libuv's poll phase can run for hundreds of ms before
     // timers get their turn; the schedule (ramp, rate sends, timeouts, the deadline) is then
     // also served from here, so a saturated loop delays it by a batch of messages at most.
-    if ((++this.messagesSeen & PIGGYBACK_EVERY) === 0 && now >= this.wakeAt) this.wake();
+    if ((++this.messagesSeen & PIGGYBACK_EVERY) === 0) {
+      this.recorder.catchUp(now);
+      if (now >= this.wakeAt) this.wake();
+    }
   }
 
   private receive(c: Conn, data: Buffer, now: number): void {
