@@ -65,6 +65,32 @@ describe('barrage CLI', () => {
     expect(r.stderr.split('\n').filter((l) => /req\/s/.test(l)).length).toBeGreaterThanOrEqual(2);
   });
 
+  it('stores every run in the history unless --no-save, with tags and a note', async () => {
+    const db = { BARRAGE_DB: join(dir, 'history.db') };
+    const saved = await runCli(['run', `${target.httpUrl}/`, '-a', '200', '-c', '2', '-w', '1', '--json', '-q', '--tag', 'ci', '--tag', 'smoke', '--note', 'nightly'], db);
+    expect(saved.code).toBe(0);
+    const { runId } = JSON.parse(saved.stdout);
+    expect(runId).toBeGreaterThan(0);
+    const unsaved = await runCli(['run', `${target.httpUrl}/`, '-a', '50', '-c', '1', '-w', '1', '--json', '-q', '--no-save'], db);
+    expect(JSON.parse(unsaved.stdout).runId).toBeUndefined();
+    const list = await runCli(['runs', 'list', '--json'], db);
+    const listed = JSON.parse(list.stdout);
+    const runs = Array.isArray(listed) ? listed : listed.runs;
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ id: runId, status: 'completed', tags: ['ci', 'smoke'], notes: 'nightly' });
+    const show = await runCli(['runs', 'show', String(runId)], db);
+    expect(show.stdout).toMatch(/Throughput/);
+  });
+
+  it('names the database file when it is not one, and suggests --no-save', async () => {
+    const bogus = join(dir, 'not-a-db.db');
+    writeFileSync(bogus, 'this is not SQLite');
+    const r = await runCli(['run', `${target.httpUrl}/`, '-a', '10', '-c', '1', '--db', bogus], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(bogus);
+    expect(r.stderr).toMatch(/--no-save/);
+  });
+
   it('runs a scenario file, with flags overriding it', async () => {
     const file = join(dir, 'scenario.json');
     writeFileSync(file, JSON.stringify({ protocol: 'http', url: `${target.httpUrl}/echo`, method: 'POST', body: '{"a":1}', bodyType: 'json', connections: 2, amount: 100 }));

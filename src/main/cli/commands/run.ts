@@ -5,7 +5,10 @@ import { parseArgs } from 'node:util';
 import { protocolOfUrl, scenarioSchema, formatIssues, type Scenario } from '../../../shared/scenario.ts';
 import type { RunProgress, RunResult } from '../../../shared/runResult.ts';
 import { PreflightError } from '../../engine/preflight.ts';
-import { startRun } from '../../engine/runController.ts';
+import { RunService, type RunMeta } from '../../services/runService.ts';
+import { prepareDbPath } from '../../store/dbLocation.ts';
+import { openStore, type RunStore } from '../../store/runStore.ts';
+import { StoreError } from '../../store/storeError.ts';
 import { progressLine } from '../format/progressLine.ts';
 import { summaryTable } from '../format/summaryTable.ts';
 import { UsageError } from '../usageError.ts';
@@ -46,9 +49,15 @@ WebSocket
       --ping-interval S   seconds between pings per connection, 0 for none (default 5)
       --deflate           negotiate permessage-deflate (off by default)
 
+History
+      --db FILE           the run history (default: $BARRAGE_DB, else the app's own database)
+      --no-save           do not store the run
+      --tag T             tag the stored run (repeatable)
+      --note TEXT         a note on the stored run
+
 Output
       --scenario FILE     read the scenario from a JSON file (flags given override it)
-      --json              print the summary as one JSON document
+      --json              print the summary as one JSON document (with "runId" when stored)
   -q, --quiet             no progress lines on stderr
 
 Exit codes: 0 completed, 1 failed, 2 bad input, 130 stopped with Ctrl-C.
@@ -80,6 +89,10 @@ const options = {
   deflate: { type: 'boolean' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
+  db: { type: 'string' },
+  'no-save': { type: 'boolean' },
+  tag: { type: 'string', multiple: true },
+  note: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -111,8 +124,29 @@ export async function main(args: string[]): Promise<number> {
     return EXIT.ok;
   }
   const scenario = buildScenario(values, positionals);
-  const result = await execute(scenario, { json: !!values.json, quiet: !!values.quiet });
-  return exitCodeOf(result);
+  const tags = values.tag ?? [];
+  for (const t of tags) if (!/^[^,\s]{1,50}$/.test(t)) throw new UsageError(`--tag: "${t}" is not a tag (1–50 characters, no spaces or commas)`);
+  const store = values['no-save'] ? null : openHistory(values.db);
+  try {
+    const runs = new RunService(store);
+    const { runId, result } = await execute(runs, scenario, { json: !!values.json, quiet: !!values.quiet }, { tags, notes: values.note });
+    if (runId !== null && !values.json && !values.quiet) process.stderr.write(`Stored as run ${runId} (barrage runs show ${runId}) in ${store!.file}\n`);
+    return exitCodeOf(result);
+  } finally {
+    store?.close();
+  }
+}
+
+/** Opens the run history, finishing off runs whose process died; errors name the file. */
+function openHistory(db: string | undefined): RunStore {
+  try {
+    const store = openStore(prepareDbPath(db));
+    store.recoverInterrupted();
+    return store;
+  } catch (err) {
+    if (err instanceof StoreError) throw new UsageError(`${err.message} (use --no-save to run without the history)`);
+    throw err;
+  }
 }
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
@@ -224,18 +258,25 @@ function guessBodyType(body: string): 'json' | 'text' {
 export interface ExecuteOptions {
   json: boolean;
   quiet: boolean;
-  /** Hooks for persisting the run as it goes (the run history). */
-  onStart?: () => void;
-  onProgress?: (progress: RunProgress) => void;
 }
 
-export async function execute(scenario: Scenario, opts: ExecuteOptions): Promise<RunResult> {
-  const handle = startRun(scenario, {
-    onProgress: (p) => {
-      opts.onProgress?.(p);
+/** One run through the run service (stored as it goes when it has a store), with Ctrl-C. */
+export async function execute(
+  runs: RunService,
+  scenario: Scenario,
+  opts: ExecuteOptions,
+  meta: RunMeta = {},
+): Promise<{ runId: number | null; result: RunResult }> {
+  let started;
+  try {
+    started = runs.start(scenario, meta, (p: RunProgress) => {
       if (!opts.quiet) process.stderr.write(progressLine(p, scenario.protocol) + '\n');
-    },
-  });
+    });
+  } catch (err) {
+    if (err instanceof PreflightError) throw new UsageError(err.message);
+    throw err;
+  }
+  const { handle, done } = started;
   let interrupts = 0;
   const onSigint = () => {
     if (++interrupts > 1) process.exit(EXIT.interrupted);
@@ -244,13 +285,12 @@ export async function execute(scenario: Scenario, opts: ExecuteOptions): Promise
   };
   process.on('SIGINT', onSigint);
   try {
-    const result = await handle.result;
-    if (opts.json) process.stdout.write(JSON.stringify(result.summary, null, 2) + '\n');
-    else process.stdout.write(summaryTable(result.summary, `${scenario.name ?? 'Run'} — ${scenario.url}`));
-    return result;
-  } catch (err) {
-    if (err instanceof PreflightError) throw new UsageError(err.message);
-    throw err;
+    const { runId, result } = await done;
+    if (opts.json) {
+      const doc = runId === null ? result.summary : { runId, ...result.summary };
+      process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+    } else process.stdout.write(summaryTable(result.summary, `${scenario.name ?? 'Run'} — ${scenario.url}`));
+    return { runId, result };
   } finally {
     process.off('SIGINT', onSigint);
   }

@@ -6,7 +6,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { StoredScenario } from '../../store/types.ts';
 import { EXIT } from '../exitCodes.ts';
 import { UsageError } from '../usageError.ts';
-import { formatTable, localTime, withStore } from './runs.ts';
+import { formatTable, localTime } from '../format/table.ts';
+import { withStore } from './runs.ts';
 
 export const SCENARIOS_HELP = `Usage: barrage scenarios <command> [options]
 
