@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../src/shared/runResult.ts';
 import { collectEnvironment } from '../src/main/store/environment.ts';
 import { openStore, type RunStore } from '../src/main/store/runStore.ts';
-import type { RunRecord } from '../src/main/store/types.ts';
+import type { RunRecord } from '../src/shared/history.ts';
 import { syntheticRun } from '../tests/fixtures/syntheticRun.ts';
 
 export interface StoreBenchFigure {

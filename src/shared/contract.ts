@@ -4,60 +4,17 @@
 // transport (`barrage serve`) both build `window.barrage` from this list, so the two
 // transports cannot drift apart, and the views have no transport-specific code.
 import { z } from 'zod';
-import type { RunProgress, RunResult, RunStatus, RunSummary } from './runResult.ts';
-import { scenarioSchema, type Protocol, type Scenario } from './scenario.ts';
+import { RUN_SORTS, RUN_STATUSES, type RunListItem, type StoredRun, type StoredScenario } from './history.ts';
+import type { RunProgress, RunSummary } from './runResult.ts';
+import { scenarioSchema, type Scenario } from './scenario.ts';
 
 // ---- shapes handed to the renderer -------------------------------------------------------
 
-export interface ScenarioRecord {
-  id: number;
-  name: string;
-  config: Scenario;
-  createdAt: string;
-  updatedAt: string;
-  baselineRunId: number | null;
-}
+/** Saved scenarios, stored runs and history rows: the history's own shapes. */
+export type ScenarioRecord = StoredScenario;
+export type RunRow = RunListItem;
 
-export interface RunEnvironmentInfo {
-  barrageVersion: string | null;
-  nodeVersion: string | null;
-  electronVersion: string | null;
-  os: { platform: string; release: string; arch: string } | null;
-  cpu: { model: string; count: number } | null;
-  workers: number | null;
-  targetHost: string | null;
-  importedFrom?: string;
-}
-
-export interface RunRow {
-  id: number;
-  scenarioId: number | null;
-  scenarioName: string | null;
-  groupId: string | null;
-  protocol: Protocol;
-  url: string;
-  targetHost: string;
-  status: RunStatus;
-  startedAt: string;
-  endedAt: string | null;
-  durationSec: number | null;
-  throughputPerSec: number | null;
-  p50Us: number | null;
-  p99Us: number | null;
-  errorsTotal: number | null;
-  tags: string[];
-  notes: string;
-  summary: RunSummary | null;
-}
-
-export interface RunDetail extends RunResult {
-  id: number;
-  scenarioId: number | null;
-  scenarioName: string | null;
-  groupId: string | null;
-  tags: string[];
-  notes: string;
-  environment: RunEnvironmentInfo;
+export interface RunDetail extends StoredRun {
   /** Percentile distribution of the whole run (the "nines" plot). */
   percentiles: Array<{ percentile: number; us: number }>;
 }
@@ -96,11 +53,11 @@ export const runListQuery = z.object({
   scenario: z.string().max(200).optional(),
   tag: z.string().max(50).optional(),
   protocol: z.enum(['http', 'ws']).optional(),
-  status: z.enum(['running', 'completed', 'failed', 'aborted', 'interrupted']).optional(),
+  status: z.enum(RUN_STATUSES).optional(),
   text: z.string().max(200).optional(),
   limit: z.number().int().min(1).max(1000).default(100),
   offset: z.number().int().min(0).default(0),
-  sort: z.enum(['newest', 'oldest', 'throughput', 'p50', 'p99', 'errors', 'duration']).default('newest'),
+  sort: z.enum(RUN_SORTS).default('newest'),
   reverse: z.boolean().default(false),
 });
 

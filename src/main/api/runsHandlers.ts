@@ -3,7 +3,7 @@ import type { RunDetail } from '../../shared/contract.ts';
 import { decodeHistogram, percentileCurve } from '../engine/metrics/histogramCodec.ts';
 import { PreflightError } from '../engine/preflight.ts';
 import { exportRunsCsv, exportRunsJson } from '../store/runExchange.ts';
-import type { StoredRun } from '../store/types.ts';
+import type { StoredRun } from '../../shared/history.ts';
 import { ApiError, type ApiContext } from './apiContext.ts';
 import type { HandlersFor } from './handlerTypes.ts';
 

@@ -13,7 +13,7 @@
 import { parseScenario } from '../../shared/scenario.ts';
 import type { ErrorKind, LatencySummary, RunSummary } from '../../shared/runResult.ts';
 import { unknownEnvironment } from './environment.ts';
-import type { RunRecord } from './types.ts';
+import type { RunRecord } from '../../shared/history.ts';
 
 interface AutocannonStats {
   mean?: number;

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import pkg from '../../../package.json' with { type: 'json' };
 import type { Scenario } from '../../shared/scenario.ts';
-import type { RunEnvironment } from './types.ts';
+import type { RunEnvironment } from '../../shared/history.ts';
 
 export function collectEnvironment(config: Pick<Scenario, 'url'>, workers: number): RunEnvironment {
   const cpus = os.cpus();

@@ -14,7 +14,7 @@
 //       "groupId": "…" | null,
 //       "tags": ["nightly"],
 //       "notes": "…",
-//       "environment": RunEnvironment,  // src/main/store/types.ts
+//       "environment": RunEnvironment,  // src/shared/history.ts
 //       "config": Scenario,             // src/shared/scenario.ts
 //       "summary": RunSummary,          // src/shared/runResult.ts
 //       "samples": RunSample[],
@@ -27,7 +27,7 @@ import type { RunSample, RunStatus } from '../../shared/runResult.ts';
 import { parseScenario } from '../../shared/scenario.ts';
 import { fromAutocannon, isAutocannonResult } from './autocannonImport.ts';
 import type { RunStore } from './runStore.ts';
-import { RUN_STATUSES, type RunEnvironment, type RunRecord, type StoredRun } from './types.ts';
+import { RUN_STATUSES, type RunEnvironment, type RunRecord, type StoredRun } from '../../shared/history.ts';
 
 export const RUN_EXPORT_FORMAT = 'barrage-run';
 export const RUN_EXPORT_VERSION = 1;

@@ -1,6 +1,6 @@
 // The SQL of the history list: filters, sorts, and rows turned into list items.
 import type { RunStatus, RunSummary } from '../../shared/runResult.ts';
-import type { RunFilter, RunListItem, RunSort } from './types.ts';
+import type { RunFilter, RunListItem, RunSort } from '../../shared/history.ts';
 
 /** A row of the runs table as better-sqlite3 returns it. */
 export interface RunRow {

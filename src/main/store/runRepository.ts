@@ -8,7 +8,7 @@ import { summarizeSamples } from './samplesSummary.ts';
 import type { StoreContext } from './storeContext.ts';
 import { StoreError } from './storeError.ts';
 import { WRITER_TOKEN, writerAlive } from './writerIdentity.ts';
-import type { NewRun, RunEnvironment, RunFilter, RunList, RunRecord, StoredRun } from './types.ts';
+import type { NewRun, RunEnvironment, RunFilter, RunList, RunRecord, StoredRun } from '../../shared/history.ts';
 
 export const DEFAULT_LIST_LIMIT = 100;
 

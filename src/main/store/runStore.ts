@@ -7,7 +7,7 @@ import { openDatabase, type OpenOptions } from './openDatabase.ts';
 import { RunRepository } from './runRepository.ts';
 import { ScenarioRepository } from './scenarioRepository.ts';
 import { StoreContext } from './storeContext.ts';
-import type { NewRun, RunFilter, RunList, RunRecord, StoredRun, StoredScenario } from './types.ts';
+import type { NewRun, RunFilter, RunList, RunRecord, StoredRun, StoredScenario } from '../../shared/history.ts';
 
 export class RunStore {
   /** Absolute path of the database file. */

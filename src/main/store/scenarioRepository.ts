@@ -2,7 +2,7 @@
 import { parseScenario, type Scenario } from '../../shared/scenario.ts';
 import type { StoreContext } from './storeContext.ts';
 import { StoreError } from './storeError.ts';
-import type { StoredScenario } from './types.ts';
+import type { StoredScenario } from '../../shared/history.ts';
 
 interface ScenarioRow {
   id: number;

@@ -9,7 +9,7 @@ import { resolveDbPath, prepareDbPath } from '../../store/dbLocation.ts';
 import { ImportError, exportRunsCsv, exportRunsJson, importRunFile } from '../../store/runExchange.ts';
 import { openStore, type RunStore } from '../../store/runStore.ts';
 import { StoreError } from '../../store/storeError.ts';
-import { RUN_SORTS, RUN_STATUSES, type RunListItem, type RunSort, type StoredRun } from '../../store/types.ts';
+import { RUN_SORTS, RUN_STATUSES, type RunListItem, type RunSort, type StoredRun } from '../../../shared/history.ts';
 import { integerOption } from '../argParsing.ts';
 import { EXIT } from '../exitCodes.ts';
 import { summaryTable } from '../format/summaryTable.ts';

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { StoredScenario } from '../../store/types.ts';
+import type { StoredScenario } from '../../../shared/history.ts';
 import { EXIT } from '../exitCodes.ts';
 import { UsageError } from '../usageError.ts';
 import { formatTable, localTime } from '../format/table.ts';

@@ -22,7 +22,7 @@ export function summaryTable(s: RunSummary, title?: string): string {
   const kinds = Object.entries(s.errors.byKind)
     .filter(([, n]) => (n ?? 0) > 0)
     .map(([k, n]) => `${k} ${formatCount(n)}`);
-  rows.push(['Errors', s.errors.total === 0 ? 'none' : `${formatCount(s.errors.total)} (${kinds.join(', ')})`]);
+  rows.push(['Errors', s.errors.total === 0 ? 'none' : `${formatCount(s.errors.total)}${kinds.length ? ` (${kinds.join(', ')})` : ''}`]);
   const codes = Object.entries(s.statusCodes).map(([c, n]) => `${c}: ${formatCount(n)}`);
   if (codes.length) rows.push(['Status codes', codes.join(', ')]);
   if (s.ws) {

@@ -1,7 +1,7 @@
-// The shapes the run history store hands out. Kept apart from the SQL so the app, the CLI and
-// the exchange formats can depend on them without pulling in better-sqlite3.
-import type { RunResult, RunStatus, RunSummary } from '../../shared/runResult.ts';
-import type { Protocol, Scenario } from '../../shared/scenario.ts';
+// The shapes the run history hands out: to the CLI, the exchange formats and, through the
+// contract, the renderer. Kept apart from the SQL so none of them pulls in better-sqlite3.
+import type { RunResult, RunStatus, RunSummary } from './runResult.ts';
+import type { Protocol, Scenario } from './scenario.ts';
 
 /**
  * Where and with what a run was measured. Fields are null when unknown, which is the case for
