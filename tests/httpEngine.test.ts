@@ -103,8 +103,14 @@ describe('HTTP engine', () => {
 
   it('stops at any moment with a complete, consistent result', async () => {
     const target = await demo();
-    const handle = startRun(scenarioOf({ protocol: 'http', url: `${target.httpUrl}/`, durationSec: 60, connections: 4, workers: 2 }));
-    await new Promise((r) => setTimeout(r, 1500));
+    let firstSecond: () => void = () => {};
+    const running = new Promise<void>((resolve) => (firstSecond = resolve));
+    const handle = startRun(scenarioOf({ protocol: 'http', url: `${target.httpUrl}/`, durationSec: 60, connections: 4, workers: 2 }), {
+      onProgress: () => firstSecond(),
+    });
+    // Stop half a second into the second second of load (worker start-up time varies).
+    await running;
+    await new Promise((r) => setTimeout(r, 500));
     const stoppedAt = performance.now();
     handle.stop();
     const result = await handle.result;

@@ -1,0 +1,249 @@
+// Thresholds (SLOs): `p99 < 250ms`, `errors < 1%`, `rps > 5000`. One small readable syntax for
+// the CLI's `--threshold`, scenario files and the builder, parsed here so that a typo gets the
+// same message wherever it was typed, and evaluated against a run's summary at the end of a run.
+import { z } from 'zod';
+import type { RunSummary } from './runResult.ts';
+import { formatCount, formatUs } from './units.ts';
+
+export const THRESHOLD_METRICS = ['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'max', 'errors', 'rps', 'connect_p99'] as const;
+export type ThresholdMetric = (typeof THRESHOLD_METRICS)[number];
+export type ThresholdOperator = '<' | '<=' | '>' | '>=';
+/** The limit's unit: microseconds, a share of requests/messages (fraction), a count, or per second. */
+export type ThresholdUnit = 'us' | 'share' | 'count' | 'per-second';
+
+export interface Threshold {
+  /** As written, trimmed. */
+  expression: string;
+  metric: ThresholdMetric;
+  operator: ThresholdOperator;
+  /** In `unit`: µs for latencies, a fraction for error shares (0.01 = 1%), a count, or per second. */
+  limit: number;
+  unit: ThresholdUnit;
+}
+
+export interface ThresholdResult {
+  expression: string;
+  metric: ThresholdMetric;
+  /** The run's figure in the threshold's unit; null when the run has nothing to measure it on. */
+  actual: number | null;
+  limit: number;
+  unit: ThresholdUnit;
+  passed: boolean;
+  /** "p99 312 ms (limit < 250 ms): failed". */
+  message: string;
+}
+
+/** A threshold that cannot be parsed; `message` reads `"p98 < 250ms": unknown metric "p98" (…)`. */
+export class ThresholdError extends Error {
+  readonly expression: string;
+  /** 1-based column of the offending token, when there is one. */
+  readonly column: number | null;
+  readonly problem: string;
+  constructor(expression: string, problem: string, column: number | null = null) {
+    super(`"${expression}": ${problem}`);
+    this.name = 'ThresholdError';
+    this.expression = expression;
+    this.problem = problem;
+    this.column = column;
+  }
+}
+
+const LATENCY_METRICS = new Set<ThresholdMetric>(['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'max', 'connect_p99']);
+/** Other spellings people type for the same metric. */
+const ALIASES: Record<string, ThresholdMetric> = { throughput: 'rps', 'p99.9': 'p999' };
+const LATENCY_UNITS: Record<string, number> = { us: 1, µs: 1, μs: 1, ms: 1000, s: 1_000_000 };
+const KNOWN = `known: ${THRESHOLD_METRICS.join(', ')}; throughput is the same as rps`;
+const OPERATORS = '<, <=, > or >=';
+
+/** Parses one expression; throws ThresholdError naming the problem and, for syntax, its column. */
+export function parseThreshold(input: string): Threshold {
+  const expression = input.trim();
+  function fail(problem: string, index?: number): never {
+    throw new ThresholdError(expression, problem, index === undefined ? null : index + 1);
+  }
+  const at = (index: number) => ` at column ${index + 1}`;
+  if (expression === '') fail('empty threshold; write e.g. "p99 < 250ms"');
+  let pos = 0;
+  const skipSpaces = () => {
+    while (pos < expression.length && /\s/.test(expression[pos])) pos++;
+  };
+
+  const name = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(expression)?.[0];
+  if (!name) fail(`expected a metric name${at(0)}, e.g. p99, errors or rps (${KNOWN})`, 0);
+  const lower = name.toLowerCase();
+  const metric = (THRESHOLD_METRICS as readonly string[]).includes(lower) ? (lower as ThresholdMetric) : ALIASES[lower];
+  if (!metric) fail(`unknown metric "${name}" (${KNOWN})`, 0);
+  pos = name.length;
+  skipSpaces();
+
+  const opStart = pos;
+  const op = /^(<=|>=|<|>)/.exec(expression.slice(pos))?.[0] as ThresholdOperator | undefined;
+  if (!op) {
+    const bad = /^(==|=<|=>|!=|=)/.exec(expression.slice(pos))?.[0];
+    if (bad) fail(`operator "${bad}"${at(opStart)} is not supported; use ${OPERATORS}`, opStart);
+    fail(pos >= expression.length ? `missing operator and limit after "${name}"; write e.g. "${name} < ${example(metric)}"` : `expected ${OPERATORS} after "${name}"${at(opStart)}, found "${token(expression, pos)}"`, opStart);
+  }
+  pos += op.length;
+  skipSpaces();
+
+  const numStart = pos;
+  if (expression[pos] === '-') fail(`the limit cannot be negative${at(numStart)}`, numStart);
+  const num = /^(\d+(\.\d+)?|\.\d+)/.exec(expression.slice(pos))?.[0];
+  if (!num) {
+    fail(pos >= expression.length ? `missing limit after "${op}"; write e.g. "${name} ${op} ${example(metric)}"` : `expected a number after "${op}"${at(numStart)}, found "${token(expression, pos)}"`, numStart);
+  }
+  const value = Number(num);
+  pos += num.length;
+  skipSpaces();
+
+  const unitStart = pos;
+  const unitText = /^(%|\/s|[A-Za-zµμ]+)/.exec(expression.slice(pos))?.[0] ?? '';
+  pos += unitText.length;
+  skipSpaces();
+  if (pos < expression.length) fail(`unexpected "${token(expression, pos)}"${at(pos)}; a threshold is <metric> <operator> <limit>`, pos);
+
+  let limit: number;
+  let unit: ThresholdUnit;
+  if (LATENCY_METRICS.has(metric)) {
+    if (unitText === '') fail(`the limit of ${metric} needs a unit: us, µs, ms or s (e.g. "${metric} ${op} ${num}ms")`, unitStart);
+    const factor = LATENCY_UNITS[unitText];
+    if (factor === undefined) fail(`unknown unit "${unitText}" for ${metric}${at(unitStart)} (use us, µs, ms or s)`, unitStart);
+    limit = value * factor;
+    unit = 'us';
+  } else if (metric === 'errors') {
+    if (unitText === '%') {
+      if (value > 100) fail(`a share of errors cannot exceed 100%${at(numStart)}`, numStart);
+      limit = value / 100;
+      unit = 'share';
+    } else if (unitText === '') {
+      if (!Number.isInteger(value)) fail(`a count of errors must be a whole number${at(numStart)}; add % for a share of requests`, numStart);
+      limit = value;
+      unit = 'count';
+    } else {
+      fail(`errors takes % (a share of requests or messages) or no unit (a count), not "${unitText}"${at(unitStart)}`, unitStart);
+    }
+  } else {
+    if (unitText !== '' && unitText !== '/s') fail(`${metric} is per second and takes no unit, not "${unitText}"${at(unitStart)}`, unitStart);
+    limit = value;
+    unit = 'per-second';
+  }
+  // All figures are ≥ 0: "< 0" is a threshold that no run can pass, certainly a typo.
+  if (op === '<' && limit === 0) fail(`"${metric} < 0" can never pass; use <= 0 to allow none`, numStart);
+  return { expression, metric, operator: op, limit, unit };
+}
+
+export type ParsedThreshold = { ok: true; value: Threshold } | { ok: false; error: string };
+
+export function tryParseThreshold(expression: string): ParsedThreshold {
+  try {
+    return { ok: true, value: parseThreshold(expression) };
+  } catch (err) {
+    if (err instanceof ThresholdError) return { ok: false, error: err.message };
+    throw err;
+  }
+}
+
+/** One threshold expression; the value stays the string as written (scenario files stay readable). */
+export const thresholdExpressionSchema = z.string({ error: 'must be a string such as "p99 < 250ms"' }).superRefine((s, ctx) => {
+  const parsed = tryParseThreshold(s);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+});
+
+/** The thresholds of a scenario: to be added to the scenario schema as `thresholds`. */
+export const thresholdListSchema = z
+  .array(thresholdExpressionSchema, { error: 'must be a list of thresholds such as ["p99 < 250ms", "errors < 1%"]' })
+  .max(50, { error: 'at most 50 thresholds' })
+  .default([]);
+
+/** The canonical spelling: "p99 < 250 ms", "errors < 1%", "rps > 5,000/s". */
+export function formatThreshold(t: Threshold): string {
+  return `${t.metric} ${t.operator} ${formatLimit(t.limit, t.unit)}`;
+}
+
+/**
+ * Evaluates thresholds against a finished run. Strings are parsed first (invalid ones throw
+ * ThresholdError: validate them before the run, with the schema or tryParseThreshold). A
+ * threshold the run gives nothing to measure on — latency when nothing completed,
+ * connect_p99 on an HTTP run — fails: a gate that cannot be checked must not let a run through.
+ */
+export function evaluateThresholds(expressions: ReadonlyArray<string | Threshold>, summary: RunSummary): ThresholdResult[] {
+  return expressions.map((e) => evaluateOne(typeof e === 'string' ? parseThreshold(e) : e, summary));
+}
+
+export function allPassed(results: readonly ThresholdResult[]): boolean {
+  return results.every((r) => r.passed);
+}
+
+function evaluateOne(t: Threshold, summary: RunSummary): ThresholdResult {
+  const measured = measure(t, summary);
+  const base = { expression: t.expression, metric: t.metric, limit: t.limit, unit: t.unit };
+  const required = `${t.operator} ${formatLimit(t.limit, t.unit)}`;
+  if (typeof measured === 'string') {
+    return { ...base, actual: null, passed: false, message: `${t.metric}: ${measured} (limit ${required}): failed` };
+  }
+  const passed = satisfies(measured, t.operator, t.limit);
+  return { ...base, actual: measured, passed, message: `${t.metric} ${formatLimit(measured, t.unit)} (limit ${required}): ${passed ? 'passed' : 'failed'}` };
+}
+
+/** The run's figure for a threshold, or why there is none. */
+function measure(t: Threshold, summary: RunSummary): number | string {
+  switch (t.metric) {
+    case 'connect_p99': {
+      if (summary.protocol !== 'ws') return 'applies to WebSocket runs only';
+      const connect = summary.ws?.connectUs;
+      return connect && connect.count > 0 ? connect.p99 : 'no WebSocket handshake completed';
+    }
+    case 'errors': {
+      if (t.unit === 'count') return summary.errors.total;
+      // Every request ends in a response or an error; a response with an unexpected status is
+      // both (counted in throughput and as a 'status' error), so it is subtracted once.
+      const attempts = summary.throughput.total + summary.errors.total - (summary.errors.byKind.status ?? 0);
+      return attempts > 0 ? summary.errors.total / attempts : 'nothing was attempted';
+    }
+    case 'rps':
+      // The steady rate (after warm-up) is the figure people mean by "requests per second".
+      return summary.throughput.steadyPerSec ?? summary.throughput.perSec;
+    default:
+      // With no completion the summary's latencies are zeros, which would pass any "<" limit.
+      return summary.latencyUs.count > 0 ? summary.latencyUs[t.metric] : 'nothing completed, no latency to measure';
+  }
+}
+
+function satisfies(actual: number, op: ThresholdOperator, limit: number): boolean {
+  // Equal within rounding (1 error in 100 requests against "1%") counts as equal.
+  const equal = Math.abs(actual - limit) <= 1e-9 * Math.max(Math.abs(actual), Math.abs(limit));
+  switch (op) {
+    case '<':
+      return actual < limit && !equal;
+    case '<=':
+      return actual <= limit || equal;
+    case '>':
+      return actual > limit && !equal;
+    case '>=':
+      return actual >= limit || equal;
+  }
+}
+
+function formatLimit(value: number, unit: ThresholdUnit): string {
+  switch (unit) {
+    case 'us':
+      return formatUs(value);
+    case 'share':
+      return `${Number((value * 100).toPrecision(3))}%`;
+    case 'count':
+      return formatCount(value);
+    case 'per-second':
+      return `${formatCount(value, value < 100 ? 1 : 0)}/s`;
+  }
+}
+
+function example(metric: ThresholdMetric | undefined): string {
+  if (metric === 'errors') return '1%';
+  if (metric === 'rps') return '5000';
+  return '250ms';
+}
+
+/** The token starting at `pos`, for messages. */
+function token(s: string, pos: number): string {
+  return /^\S+/.exec(s.slice(pos))?.[0] ?? s.slice(pos);
+}
