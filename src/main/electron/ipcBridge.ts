@@ -1,8 +1,9 @@
 // Electron IPC for the contract: one ipcMain handler per channel, each checking that the
 // message comes from our own renderer's top frame before the dispatcher validates its payload.
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { channels, type EventName, type Events } from '../../shared/contract.ts';
+import { channels } from '../../shared/contract.ts';
 import type { Dispatch } from '../api/apiDispatcher.ts';
+import { forwardRunEvents } from '../services/runEvents.ts';
 import type { RunService } from '../services/runService.ts';
 
 /** Is this the app's own page (the built file, or the dev server in development)? */
@@ -29,24 +30,10 @@ export function registerIpc(ipcMain: IpcMain, dispatch: Dispatch, rendererUrl: s
   }
 }
 
-/** Forwards the run service's events to a window, at the engine's pace (once per second per run). */
+/** Forwards run events to a window (the one open now, if any). */
 export function forwardEvents(runs: RunService, target: () => WebContents | undefined): () => void {
-  const send = <E extends EventName>(event: E, payload: Events[E]) => {
+  return forwardRunEvents(runs, (event, payload) => {
     const contents = target();
     if (contents && !contents.isDestroyed()) contents.send(event, payload);
-  };
-  const onProgress = (p: Events['run.progress']) => send('run.progress', p);
-  const onFinished = (f: Events['run.finished']) => {
-    send('run.finished', f);
-    send('runs.changed', { reason: 'finished' });
-  };
-  const onStarted = () => send('runs.changed', { reason: 'started' });
-  runs.on('progress', onProgress);
-  runs.on('finished', onFinished);
-  runs.on('started', onStarted);
-  return () => {
-    runs.off('progress', onProgress);
-    runs.off('finished', onFinished);
-    runs.off('started', onStarted);
-  };
+  });
 }

@@ -9,8 +9,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { EventName, Events } from '../../shared/contract.ts';
 import type { AppServices } from '../services/appServices.ts';
+import { forwardRunEvents } from '../services/runEvents.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -84,21 +84,11 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     wss.handleUpgrade(req, socket, head, (ws) => serveApi(ws, options.services));
   });
 
-  // Live events go to every open UI, at most once per run per second (the engine's pace).
-  const { runs } = options.services.context;
-  const broadcast = <E extends EventName>(event: E, payload: Events[E]) => {
+  // Live events go to every open UI.
+  const stopForwarding = forwardRunEvents(options.services.context.runs, (event, payload) => {
     const text = JSON.stringify({ event, payload });
     for (const client of wss.clients) if (client.readyState === client.OPEN) client.send(text);
-  };
-  const onProgress = (p: Events['run.progress']) => broadcast('run.progress', p);
-  const onFinished = (f: Events['run.finished']) => {
-    broadcast('run.finished', f);
-    broadcast('runs.changed', { reason: 'finished' });
-  };
-  const onStarted = () => broadcast('runs.changed', { reason: 'started' });
-  runs.on('progress', onProgress);
-  runs.on('finished', onFinished);
-  runs.on('started', onStarted);
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -112,9 +102,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     port,
     token,
     close: async () => {
-      runs.off('progress', onProgress);
-      runs.off('finished', onFinished);
-      runs.off('started', onStarted);
+      stopForwarding();
       for (const c of wss.clients) c.terminate();
       wss.close();
       server.closeAllConnections();

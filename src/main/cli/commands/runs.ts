@@ -2,7 +2,7 @@
 // same database as the desktop app (--db, $BARRAGE_DB, or the OS's default location).
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import type { RunStatus } from '../../../shared/runResult.ts';
 import { formatCount, formatDuration, formatUs } from '../../../shared/units.ts';
 import { resolveDbPath, prepareDbPath } from '../../store/dbLocation.ts';
@@ -12,6 +12,7 @@ import { StoreError } from '../../store/storeError.ts';
 import { RUN_SORTS, RUN_STATUSES, type RunListItem, type RunSort, type StoredRun } from '../../../shared/history.ts';
 import { integerOption } from '../argParsing.ts';
 import { EXIT } from '../exitCodes.ts';
+import { dispatchSubcommand, HISTORY_OPTIONS, type Subcommands } from '../subcommands.ts';
 import { summaryTable } from '../format/summaryTable.ts';
 import { formatTable, localTime } from '../format/table.ts';
 import { UsageError } from '../usageError.ts';
@@ -43,24 +44,13 @@ Options
 Exit codes: 0 done, 1 a run or file was not found or could not be stored, 2 bad input.
 `;
 
-const COMMON = {
-  db: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies ParseArgsConfig['options'];
+const COMMON = HISTORY_OPTIONS;
 
-export async function main(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === undefined || sub === '-h' || sub === '--help' || sub === 'help') {
-    process.stdout.write(RUNS_HELP);
-    return sub === undefined ? EXIT.usage : EXIT.ok;
-  }
-  const command = SUBCOMMANDS[sub];
-  if (!command) throw new UsageError(`unknown command "${sub}" (list, show, delete, export, import; see barrage runs --help)`);
-  return command(rest);
+export function main(args: string[]): Promise<number> {
+  return dispatchSubcommand('runs', RUNS_HELP, SUBCOMMANDS, args);
 }
 
-const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+const SUBCOMMANDS: Subcommands = {
   list: listCommand,
   show: showCommand,
   delete: deleteCommand,

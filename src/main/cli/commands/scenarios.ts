@@ -2,9 +2,10 @@
 // app shows, in the same database as the run history.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import type { StoredScenario } from '../../../shared/history.ts';
 import { EXIT } from '../exitCodes.ts';
+import { dispatchSubcommand, HISTORY_OPTIONS, type Subcommands } from '../subcommands.ts';
 import { UsageError } from '../usageError.ts';
 import { formatTable, localTime } from '../format/table.ts';
 import { withStore } from './runs.ts';
@@ -27,24 +28,13 @@ Options
 NAME may also be a scenario's id. Exit codes: 0 done, 1 not found, 2 bad input.
 `;
 
-const COMMON = {
-  db: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies ParseArgsConfig['options'];
+const COMMON = HISTORY_OPTIONS;
 
-export async function main(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === undefined || sub === '-h' || sub === '--help' || sub === 'help') {
-    process.stdout.write(SCENARIOS_HELP);
-    return sub === undefined ? EXIT.usage : EXIT.ok;
-  }
-  const command = SUBCOMMANDS[sub];
-  if (!command) throw new UsageError(`unknown command "${sub}" (list, show, save, rename, delete; see barrage scenarios --help)`);
-  return command(rest);
+export function main(args: string[]): Promise<number> {
+  return dispatchSubcommand('scenarios', SCENARIOS_HELP, SUBCOMMANDS, args);
 }
 
-const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+const SUBCOMMANDS: Subcommands = {
   list: listCommand,
   show: showCommand,
   save: saveCommand,

@@ -5,6 +5,7 @@ import { startUiServer } from '../../serve/uiServer.ts';
 import { createAppServices } from '../../services/appServices.ts';
 import { integerOption } from '../argParsing.ts';
 import { EXIT } from '../exitCodes.ts';
+import { untilInterrupted } from '../interrupted.ts';
 import { UsageError } from '../usageError.ts';
 
 export const SERVE_HELP = `Usage: barrage serve [--port N] [--db FILE]
@@ -39,10 +40,8 @@ export async function main(args: string[]): Promise<number> {
     await services.close();
     throw new UsageError(`cannot listen on 127.0.0.1:${port ?? 0} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  const interrupted = new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  // Listen for Ctrl-C before printing the URL: whoever reads it may stop us at once.
+  const interrupted = untilInterrupted();
   process.stdout.write(`Barrage is serving its interface at\n  ${server.url}\nDatabase: ${services.context.appInfo().databasePath}\nCtrl-C to stop.\n`);
   await interrupted;
   process.stderr.write('stopping…\n');

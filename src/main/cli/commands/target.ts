@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { startDemoTarget } from '../../target/demoTarget.ts';
 import { integerOption } from '../argParsing.ts';
 import { EXIT } from '../exitCodes.ts';
+import { untilInterrupted } from '../interrupted.ts';
 import { UsageError } from '../usageError.ts';
 
 export const TARGET_HELP = `Usage: barrage target [--port N] [--host ADDRESS]
@@ -34,11 +35,8 @@ export async function main(args: string[]): Promise<number> {
   } catch (err) {
     throw new UsageError(`cannot listen on ${host}:${port ?? 0} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  // Listen for Ctrl-C before printing the URLs: whoever reads them may stop us at once.
-  const interrupted = new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  // Listen for Ctrl-C before printing the URL: whoever reads it may stop us at once.
+  const interrupted = untilInterrupted();
   process.stdout.write(`Barrage demo target\n  HTTP       ${target.httpUrl}/\n  WebSocket  ${target.wsUrl}/ws/echo\n  Push       ${target.wsUrl}/ws/push?rate=10\nCtrl-C to stop.\n`);
   await interrupted;
   await target.close();

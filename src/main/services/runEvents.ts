@@ -1,0 +1,24 @@
+// The run service's events as the contract's events, for any transport (Electron IPC, the
+// WebSocket of `barrage serve`). Progress arrives at the engine's pace: once per run per second.
+import type { EventName, Events } from '../../shared/contract.ts';
+import type { RunService } from './runService.ts';
+
+export type EventSink = <E extends EventName>(event: E, payload: Events[E]) => void;
+
+/** Forwards run events to `send`; returns the function that stops forwarding. */
+export function forwardRunEvents(runs: RunService, send: EventSink): () => void {
+  const onProgress = (p: Events['run.progress']) => send('run.progress', p);
+  const onFinished = (f: Events['run.finished']) => {
+    send('run.finished', f);
+    send('runs.changed', { reason: 'finished' });
+  };
+  const onStarted = () => send('runs.changed', { reason: 'started' });
+  runs.on('progress', onProgress);
+  runs.on('finished', onFinished);
+  runs.on('started', onStarted);
+  return () => {
+    runs.off('progress', onProgress);
+    runs.off('finished', onFinished);
+    runs.off('started', onStarted);
+  };
+}
