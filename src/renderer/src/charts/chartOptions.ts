@@ -1,0 +1,196 @@
+// uPlot options for Barrage's two kinds of chart, built from a small description (what the
+// axes measure, which series, how to print a value) and the current theme. Every chart of the
+// app goes through here, so they all look and behave alike.
+import type uPlot from 'uplot';
+import { NINES_TICKS, formatPercentile, percentileAt } from './nines.ts';
+import { seriesColor, type ChartTheme } from './theme.svelte.ts';
+
+export interface SeriesSpec {
+  label: string;
+  /** Exact value for the legend (the chart's tooltip): "12,345 req/s", "1.23 ms". */
+  format: (v: number) => string;
+  /** Palette slot; defaults to the series' position. */
+  color?: number;
+  dash?: number[];
+  width?: number;
+}
+
+export interface ChartSpec {
+  x: 'seconds' | 'nines';
+  /** Axis title, with its unit: "Latency (ms)". */
+  yLabel: string;
+  series: SeriesSpec[];
+  /** Seconds at the start drawn as a warm-up band (time charts). */
+  warmupSec?: number;
+  /** Time charts: the x axis spans at least this many seconds (a live run's planned length). */
+  xMax?: number | null;
+  /** y starts at zero (counts, rates); latency axes too, so differences are not exaggerated. */
+  yFromZero?: boolean;
+  /** Whole-number y ticks only (counts: errors, connections). */
+  yIntegers?: boolean;
+}
+
+/** Compact axis numbers: 950, 1.2k, 35k, 1.5M; axes have little room. */
+export function compactNumber(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 1e9) return `${trim(v / 1e9)}G`;
+  if (a >= 1e6) return `${trim(v / 1e6)}M`;
+  if (a >= 1e4) return `${trim(v / 1e3)}k`;
+  if (a >= 1000) return `${trim(v / 1e3)}k`;
+  if (a === 0) return '0';
+  if (a < 0.01) return v.toExponential(0);
+  return String(Number(v.toPrecision(3)));
+}
+const trim = (v: number) => String(Number(v.toFixed(Math.abs(v) >= 100 ? 0 : 1)));
+
+/** Draws the warm-up seconds as a shaded band, under the series, labelled. */
+function warmupBand(warmupSec: number, theme: ChartTheme): uPlot.Plugin {
+  return {
+    hooks: {
+      drawAxes: (u: uPlot) => {
+        if (!(warmupSec > 0) || !u.data[0]?.length) return;
+        const { top, height, left, width } = u.bbox;
+        const x0 = Math.max(left, u.valToPos(0, 'x', true));
+        const x1 = Math.min(left + width, u.valToPos(warmupSec, 'x', true));
+        if (x1 <= x0) return;
+        const ctx = u.ctx;
+        ctx.save();
+        ctx.fillStyle = theme.warmup;
+        ctx.fillRect(x0, top, x1 - x0, height);
+        ctx.fillStyle = theme.axis;
+        ctx.font = `${Math.round(10 * devicePixelRatio)}px sans-serif`;
+        // uPlot leaves the context as its last axis drew (right-aligned); set what we need.
+        ctx.textAlign = 'left';
+        ctx.textBaseline = 'top';
+        if (x1 - x0 > 50 * devicePixelRatio) ctx.fillText('warm-up', x0 + 4 * devicePixelRatio, top + 4 * devicePixelRatio);
+        ctx.restore();
+      },
+    },
+  };
+}
+
+/**
+ * When the cursor is not over a time chart, its legend shows the newest second instead of
+ * dashes, so the legend doubles as a readout of current values (exact numbers).
+ */
+/** The nines plot's legend at rest reads each curve at the 99th percentile (x = 2). */
+function p99InLegend(): uPlot.Plugin {
+  const nearest99 = (u: uPlot): number => {
+    const xs = u.data[0] ?? [];
+    let best = 0;
+    xs.forEach((x, i) => {
+      if (Math.abs(x - 2) < Math.abs(xs[best] - 2)) best = i;
+    });
+    return best;
+  };
+  const atRest = (u: uPlot) => (u.cursor.left ?? -1) < 0 && (u.data[0]?.length ?? 0) > 0;
+  return {
+    hooks: {
+      setLegend: (u: uPlot) => {
+        if (u.legend.idx == null && atRest(u)) u.setLegend({ idx: nearest99(u) }, false);
+      },
+      setData: (u: uPlot) => {
+        if (atRest(u)) u.setLegend({ idx: nearest99(u) }, false);
+      },
+    },
+  };
+}
+
+function latestInLegend(): uPlot.Plugin {
+  return {
+    hooks: {
+      setLegend: (u: uPlot) => {
+        const n = u.data[0]?.length ?? 0;
+        if (u.legend.idx == null && n > 0) u.setLegend({ idx: n - 1 }, false);
+      },
+      // New data while the cursor is elsewhere: move the readout to the new last second.
+      setData: (u: uPlot) => {
+        const n = u.data[0]?.length ?? 0;
+        if ((u.cursor.left ?? -1) < 0 && n > 0) u.setLegend({ idx: n - 1 }, false);
+      },
+    },
+  };
+}
+
+export function buildOptions(spec: ChartSpec, theme: ChartTheme): Omit<uPlot.Options, 'width' | 'height'> {
+  const axisBase = {
+    stroke: theme.axis,
+    font: theme.font,
+    labelFont: theme.font,
+    grid: { stroke: theme.grid, width: 1 },
+    ticks: { stroke: theme.grid, width: 1, size: 4 },
+  };
+  const xAxis: uPlot.Axis =
+    spec.x === 'seconds'
+      ? {
+          ...axisBase,
+          label: 'Time (s)',
+          size: 28,
+          labelSize: 16,
+          labelGap: 0,
+          // Whole seconds, in steps a person would count in.
+          incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200],
+          values: (_u, splits) => splits.map((v) => String(v)),
+        }
+      : {
+          ...axisBase,
+          label: 'Percentile',
+          size: 28,
+          labelSize: 16,
+          labelGap: 0,
+          splits: (_u, _i, min, max) => NINES_TICKS.map((t) => t.x).filter((x) => x >= min - 1e-9 && x <= max + 1e-9),
+          values: (_u, splits) => splits.map((x) => NINES_TICKS.find((t) => Math.abs(t.x - x) < 1e-9)?.label ?? ''),
+        };
+  const yAxis: uPlot.Axis = {
+    ...axisBase,
+    label: spec.yLabel,
+    labelSize: 18,
+    labelGap: 0,
+    size: 48,
+    values: (_u, splits) => splits.map(compactNumber),
+    ...(spec.yIntegers ? { incrs: [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 1_000_000] } : {}),
+  };
+  const xSeries: uPlot.Series =
+    spec.x === 'seconds'
+      ? { label: 'Time', value: (_u, v) => (v == null ? '–' : `${v} s`) }
+      : { label: 'Percentile', value: (_u, v) => (v == null ? '–' : formatPercentile(percentileAt(v))) };
+
+  return {
+    scales: {
+      x: {
+        time: false,
+        range:
+          spec.x === 'nines'
+            ? (_u, _min, max) => [0, Math.max(2, Math.ceil(max * 10) / 10)]
+            : (_u, _min, max) => [0, Math.max(1, max ?? 0, spec.xMax ?? 0)],
+      },
+      y: {
+        range: (_u, min, max) => {
+          const lo = spec.yFromZero !== false ? 0 : min;
+          const hi = max > lo ? max * 1.08 : lo + 1;
+          return [lo, hi];
+        },
+      },
+    },
+    axes: [xAxis, yAxis],
+    series: [
+      xSeries,
+      ...spec.series.map((s, i): uPlot.Series => ({
+        label: s.label,
+        stroke: seriesColor(theme, s.color ?? i),
+        width: s.width ?? 1.5,
+        dash: s.dash,
+        spanGaps: false,
+        points: { show: spec.x === 'nines' ? false : (u: uPlot) => (u.data[0]?.length ?? 0) < 3, size: 5 },
+        value: (_u, v) => (v == null ? '–' : s.format(v)),
+      })),
+    ],
+    legend: { live: true },
+    cursor: { drag: { x: true, y: false }, focus: { prox: 24 } },
+    focus: { alpha: 0.35 },
+    plugins: [
+      ...(spec.warmupSec ? [warmupBand(spec.warmupSec, theme)] : []),
+      spec.x === 'seconds' ? latestInLegend() : p99InLegend(),
+    ],
+  };
+}

@@ -1,0 +1,35 @@
+// The scenario in plain words, shown beside the builder: what load it will put on the target,
+// so a wrong model or a missing zero is noticed before the run, not after.
+import { plannedDurationSec, type Scenario } from '../../../shared/scenario.ts';
+import { formatCount, formatDuration } from '../format.ts';
+
+export function describeLoad(s: Scenario): string[] {
+  const lines: string[] = [];
+  const planned = plannedDurationSec(s);
+  const length =
+    planned !== undefined
+      ? `for ${formatDuration(planned)}`
+      : `until ${formatCount(s.amount)} ${s.protocol === 'http' ? 'requests have' : 'messages have'} completed`;
+  if (s.protocol === 'http') {
+    const target = `${s.method} ${s.url}`;
+    if (s.rate !== undefined) {
+      lines.push(`Open model: ${formatCount(s.rate)} requests/s arrive on schedule over ${formatCount(s.connections)} connections, ${length}.`);
+      lines.push('Latency counts from each request’s scheduled time, so a slow server cannot hide queueing (no coordinated omission).');
+    } else {
+      lines.push(
+        `Closed model: ${formatCount(s.connections)} connections each send the next request as soon as the previous one answered${s.pipelining > 1 ? ` (${s.pipelining} in flight each)` : ''}, ${length}.`,
+      );
+      lines.push('Throughput is whatever the server sustains; latency is per request.');
+    }
+    lines.push(`Target: ${target}${s.body ? ` with a ${s.bodyType === 'json' ? 'JSON' : 'text'} body of ${formatCount(new TextEncoder().encode(s.body).length)} bytes` : ''}.`);
+    if (s.newConnectionPerRequest) lines.push('A new TCP connection for every request (no keep-alive).');
+  } else {
+    lines.push(`${formatCount(s.connections)} WebSocket connections, opened at up to ${formatCount(s.connectRate)} per second, ${length}.`);
+    if (s.mode === 'echo') lines.push(`Echo: each connection keeps ${s.inFlight} message${s.inFlight > 1 ? 's' : ''} awaiting its echo; latency is the round trip.`);
+    if (s.mode === 'rate') lines.push(`Rate: ${formatCount(s.rate)} messages/s over all connections; latency is the round trip to each echo.`);
+    if (s.mode === 'push') lines.push('Push: only listens; latency is the server’s send time to arrival (needs {"ts": …} in the messages and synchronised clocks).');
+  }
+  if (s.warmupSec > 0) lines.push(`Warm-up: the first ${formatDuration(s.warmupSec)} is shown but kept out of the steady-state figures.`);
+  lines.push(`${s.workers ? `${s.workers} load worker${s.workers > 1 ? 's' : ''}` : 'One load worker per CPU core'}; timeout ${formatDuration(s.timeoutSec)}.`);
+  return lines;
+}
