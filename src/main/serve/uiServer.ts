@@ -62,6 +62,9 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     if (req.method !== 'GET' && req.method !== 'HEAD') return deny(res, 405, 'method not allowed');
     if (!authorized(req, url)) return deny(res, 403, 'this Barrage session needs the token from the URL printed by `barrage serve`');
     const headers: http.OutgoingHttpHeaders = {
+      // The page's own CSP is in its <meta> tag; framing can only be refused by a header.
+      'content-security-policy': "frame-ancestors 'none'",
+      'x-frame-options': 'DENY',
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'cache-control': 'no-store',

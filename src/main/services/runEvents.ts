@@ -13,12 +13,15 @@ export function forwardRunEvents(runs: RunService, send: EventSink): () => void 
     send('runs.changed', { reason: 'finished' });
   };
   const onStarted = () => send('runs.changed', { reason: 'started' });
+  const onChanged = (c: Events['runs.changed']) => send('runs.changed', c);
   runs.on('progress', onProgress);
   runs.on('finished', onFinished);
   runs.on('started', onStarted);
+  runs.on('changed', onChanged);
   return () => {
     runs.off('progress', onProgress);
     runs.off('finished', onFinished);
     runs.off('started', onStarted);
+    runs.off('changed', onChanged);
   };
 }

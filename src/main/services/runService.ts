@@ -5,11 +5,13 @@ import { EventEmitter } from 'node:events';
 import type { ActiveRun } from '../../shared/contract.ts';
 import type { RunProgress, RunResult, RunSummary } from '../../shared/runResult.ts';
 import { plannedDurationSec, type Scenario } from '../../shared/scenario.ts';
+import { evaluateThresholds, parseThreshold, type Threshold, type ThresholdResult } from '../../shared/thresholds.ts';
 import { checkCapacity } from '../engine/preflight.ts';
 import { failedResult, startRun, type RunHandle, type RunOptions } from '../engine/runController.ts';
 import { workerCount } from '../engine/workerShares.ts';
 import { collectEnvironment } from '../store/environment.ts';
 import type { RunStore } from '../store/runStore.ts';
+import { LiveThresholdWatch, type LiveBreach } from './liveThresholds.ts';
 
 export interface RunMeta {
   scenarioId?: number | null;
@@ -17,6 +19,11 @@ export interface RunMeta {
   tags?: string[];
   notes?: string;
   groupId?: string | null;
+  /**
+   * Stop the run as soon as one of the scenario's thresholds is breached by the figures so far
+   * (see liveThresholds.ts for which ones can be checked while the run goes, and how).
+   */
+  abortOnFail?: boolean;
 }
 
 export interface StartedRun {
@@ -24,13 +31,15 @@ export interface StartedRun {
   runId: number | null;
   handle: RunHandle;
   /** Resolves once the result is measured and stored. */
-  done: Promise<{ runId: number | null; result: RunResult }>;
+  done: Promise<{ runId: number | null; result: RunResult; thresholdBreach?: LiveBreach }>;
 }
 
 interface RunServiceEvents {
   progress: [RunProgress & { runId: number }];
   finished: [{ runId: number; summary: RunSummary }];
   started: [{ runId: number }];
+  /** The history changed in another way (deleted, annotated); open views should reload. */
+  changed: [{ reason: 'deleted' | 'updated' | 'imported' }];
 }
 
 export class RunService extends EventEmitter<RunServiceEvents> {
@@ -47,6 +56,10 @@ export class RunService extends EventEmitter<RunServiceEvents> {
   /** Throws a PreflightError (before anything is stored) when the machine cannot run it. */
   start(config: Scenario, meta: RunMeta = {}, onProgress?: (p: RunProgress) => void): StartedRun {
     checkCapacity(config);
+    // Validated with the scenario; parsed once here for the live check and the final evaluation.
+    const thresholds = (config.thresholds ?? []).map(parseThreshold);
+    const watch = meta.abortOnFail && thresholds.length > 0 ? new LiveThresholdWatch(thresholds) : null;
+    let breach: LiveBreach | undefined;
     const workers = workerCount(config, this.engineOptions.workers);
     const runId = this.store
       ? this.store.createRun({
@@ -76,6 +89,10 @@ export class RunService extends EventEmitter<RunServiceEvents> {
         if (info) info.startedAt = new Date(startedAt).toISOString();
       },
       onProgress: (p) => {
+        if (watch && !breach) {
+          breach = watch.add(p.sample) ?? undefined;
+          if (breach) handle.stop();
+        }
         onProgress?.(p);
         if (runId === null || !info) return;
         this.persist(runId, p);
@@ -88,13 +105,14 @@ export class RunService extends EventEmitter<RunServiceEvents> {
       this.emit('started', { runId });
     }
     const done = handle.result.then(
-      (result) => {
+      (measured) => {
+        const result = withThresholds(measured, thresholds, breach);
         if (runId !== null) {
           this.store?.finishRun(runId, result);
           this.running.delete(runId);
           this.emit('finished', { runId, summary: result.summary });
         }
-        return { runId, result };
+        return breach ? { runId, result, thresholdBreach: breach } : { runId, result };
       },
       (err: unknown) => {
         // A bug in the engine: the history keeps the run as failed with the reason, rather
@@ -120,6 +138,10 @@ export class RunService extends EventEmitter<RunServiceEvents> {
     for (const run of this.running.values()) run.handle.stop();
   }
 
+  notifyChanged(reason: 'deleted' | 'updated' | 'imported'): void {
+    this.emit('changed', { reason });
+  }
+
   active(): ActiveRun[] {
     return [...this.running.values()].map((r) => r.info);
   }
@@ -137,4 +159,21 @@ export class RunService extends EventEmitter<RunServiceEvents> {
       // in full when the run ends (finishRun stores every sample).
     }
   }
+}
+
+/**
+ * The result with its thresholds evaluated on the final summary. A run stopped by a live breach
+ * has that threshold failed whatever the truncated run's summary says, and a note saying why it
+ * stopped early.
+ */
+export function withThresholds(result: RunResult, thresholds: readonly Threshold[], breach?: LiveBreach): RunResult {
+  if (thresholds.length === 0) return result;
+  const evaluated: ThresholdResult[] = evaluateThresholds(thresholds, result.summary);
+  const notes = [...result.summary.notes];
+  if (breach) {
+    const r = evaluated[breach.index];
+    evaluated[breach.index] = { ...r, passed: false, message: r.passed ? `${r.metric}: breached while running — ${breach.message}: failed` : r.message };
+    notes.push(`Stopped after ${breach.atSec} s because a threshold was breached (abort on fail): ${breach.message}.`);
+  }
+  return { ...result, summary: { ...result.summary, notes, thresholds: evaluated } };
 }
