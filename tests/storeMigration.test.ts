@@ -14,6 +14,7 @@ describe('schema migrations', () => {
     const pinned: Record<number, string> = {
       1: '40fde132136dd8d5247c08f35913cc8934fb267e81763d9ad075c37215f7fe35',
       2: '6e31b501ce60b03bc1dd517f8ccabe3c8016ca3c0a701b32e0e708059197d218',
+      3: '2195527b6325e0c102440a5f03bdaecbaac627028180b6d033d4cfca1dfd40cd',
     };
     for (const m of MIGRATIONS) {
       if (pinned[m.version]) expect(createHash('sha256').update(m.sql).digest('hex'), `migration ${m.version}`).toBe(pinned[m.version]);

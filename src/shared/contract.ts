@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { RUN_SORTS, RUN_STATUSES, type RunListItem, type StoredRun, type StoredScenario } from './history.ts';
 import type { RunProgress, RunSummary } from './runResult.ts';
 import { scenarioSchema, type Scenario } from './scenario.ts';
+import { AB_DEFAULT_ROUNDS, AB_MAX_ROUNDS, AB_MIN_ROUNDS, type AbStatus } from './ab.ts';
+import { compareOptionsSchema, type FigureComparison } from './stats/index.ts';
+import { showdownInputSchema, type ShowdownStatus } from './showdown.ts';
 
 // ---- shapes handed to the renderer -------------------------------------------------------
 
@@ -48,6 +51,7 @@ const id = z.number().int().positive();
 const idList = z.array(id).min(1, { error: 'select at least one run' }).max(10_000);
 const name = z.string().trim().min(1, { error: 'cannot be empty' }).max(200, { error: 'is longer than 200 characters' });
 const tag = z.string().trim().min(1).max(50).regex(/^[^,\s]+$/, { error: 'tags cannot contain spaces or commas' });
+const showdownId = z.string().min(1).max(64);
 
 export const runListQuery = z.object({
   scenario: z.string().max(200).optional(),
@@ -55,6 +59,8 @@ export const runListQuery = z.object({
   protocol: z.enum(['http', 'ws']).optional(),
   status: z.enum(RUN_STATUSES).optional(),
   text: z.string().max(200).optional(),
+  /** true: runs whose thresholds all passed; false: runs with a failed threshold. */
+  passed: z.boolean().optional(),
   limit: z.number().int().min(1).max(1000).default(100),
   offset: z.number().int().min(0).default(0),
   sort: z.enum(RUN_SORTS).default('newest'),
@@ -89,7 +95,12 @@ export const channels = {
   /** Starts a run of a saved scenario, or of an unsaved configuration. */
   'runs.start': returns<ActiveRun>()(
     z
-      .object({ scenarioId: id.optional(), config: scenarioSchema.optional() })
+      .object({
+        scenarioId: id.optional(),
+        config: scenarioSchema.optional(),
+        /** Stop the run as soon as one of its thresholds is breached by the figures so far. */
+        abortOnFail: z.boolean().optional(),
+      })
       .refine((v) => (v.scenarioId === undefined) !== (v.config === undefined), {
         error: 'give either a scenario id or a configuration',
       }),
@@ -107,6 +118,72 @@ export const channels = {
     z.object({ ids: idList, format: z.enum(['json', 'csv']) }),
   ),
   'runs.compare': returns<RunDetail[]>()(idList),
+  /**
+   * Verdicts per figure (throughput, p50, p99): two runs (`ids`: baseline, candidate) by block
+   * bootstrap over their steady seconds, or two groups of runs (`groupA` baseline, `groupB`) by
+   * Mann-Whitney U and a bootstrap of the medians. `options` as in src/shared/stats/options.ts.
+   */
+  'runs.statistics': returns<FigureComparison[]>()(
+    z
+      .object({
+        ids: z.array(id).length(2, { error: 'give two run ids: the baseline, then the candidate' }).optional(),
+        groupA: idList.optional(),
+        groupB: idList.optional(),
+        options: compareOptionsSchema.optional(),
+      })
+      .refine((v) => (v.ids !== undefined) !== (v.groupA !== undefined && v.groupB !== undefined) && (v.groupA === undefined) === (v.groupB === undefined), {
+        error: 'give either ids (two runs) or groupA and groupB',
+      }),
+  ),
+  /**
+   * A self-contained HTML report: one id → the run's report; several → a comparison with the
+   * first as the baseline; groupId → the A/B report of that group.
+   */
+  'runs.report': returns<{ fileName: string; mimeType: string; content: string }>()(
+    z
+      .object({
+        ids: z.array(id).min(1, { error: 'select at least one run' }).max(20, { error: 'at most 20 runs in one report' }).optional(),
+        groupId: z.string().min(1).max(64).optional(),
+        options: compareOptionsSchema.optional(),
+      })
+      .refine((v) => (v.ids === undefined) !== (v.groupId === undefined), { error: 'give either ids or a groupId' }),
+  ),
+
+  /**
+   * Starts an A/B run of two saved scenarios: A B A B … `rounds` times each, the same warm-up,
+   * every run stored with the A/B's group id and tags ab, ab:A / ab:B. Refused while other runs
+   * go. Returns the status at once; poll `ab.get` (e.g. on each runs.changed) until its state is
+   * no longer 'running'; its `comparisons` then hold the verdicts of B against A.
+   */
+  'ab.start': returns<AbStatus>()(
+    z.object({
+      scenarioA: id,
+      scenarioB: id,
+      rounds: z
+        .number()
+        .int()
+        .min(AB_MIN_ROUNDS, { error: `must be at least ${AB_MIN_ROUNDS}: with fewer runs per side no difference can reach p < 0.05` })
+        .max(AB_MAX_ROUNDS)
+        .default(AB_DEFAULT_ROUNDS),
+      warmupSec: z.number().int().min(0).max(3600).optional(),
+      options: compareOptionsSchema.optional(),
+    }),
+  ),
+  'ab.get': returns<AbStatus>()(z.string().min(1).max(64)),
+  /** Stops an A/B run: the run going now ends early, no further round starts. */
+  'ab.stop': returns<boolean>()(z.string().min(1).max(64)),
+
+  /**
+   * Starts a REST vs WebSocket showdown (one at a time, and not beside other runs). Returns its
+   * status at once; poll `showdown.get` for the step, the run ids as they come (each measured
+   * run also sends run.progress) and, at the end, the result.
+   */
+  'showdown.start': returns<ShowdownStatus>()(showdownInputSchema),
+  'showdown.get': returns<ShowdownStatus>()(showdownId),
+  /** Stops a running showdown: its current run ends early, the remaining modes do not run. */
+  'showdown.stop': returns<boolean>()(showdownId),
+  /** The showdowns of this session, newest first (their runs stay in the history for good). */
+  'showdown.list': returns<ShowdownStatus[]>()(none),
 } as const;
 
 export type ChannelName = keyof typeof channels;

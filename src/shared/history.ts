@@ -67,6 +67,8 @@ export interface RunListItem {
   p50Us: number | null;
   p99Us: number | null;
   errorsTotal: number | null;
+  /** All thresholds passed (true), at least one failed (false), or the run had none / no result yet (null). */
+  thresholdsPassed: boolean | null;
   tags: string[];
   notes: string;
   summary: RunSummary | null;
@@ -84,6 +86,8 @@ export interface RunFilter {
   protocol?: Protocol;
   status?: RunStatus;
   groupId?: string;
+  /** Runs whose thresholds all passed (true) or of which one failed (false); runs without thresholds match neither. */
+  passed?: boolean;
   /** Case-insensitive substring of the scenario name, URL, target host or notes. */
   text?: string;
   /** Default 100. */

@@ -1,5 +1,6 @@
 // One result model for both protocols. All latencies are integers in microseconds.
 import type { Protocol, Scenario } from './scenario.ts';
+import type { ThresholdResult } from './thresholds.ts';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'aborted' | 'interrupted';
 
@@ -109,6 +110,11 @@ export interface RunSummary {
   failure?: string;
   /** Present when the run was stopped early or degraded (e.g. the target was unresolvable). */
   notes: string[];
+  /**
+   * The scenario's thresholds, evaluated at the end of the run, in the scenario's order. Absent
+   * when the run had none (and on runs stored before thresholds existed).
+   */
+  thresholds?: ThresholdResult[];
 }
 
 export interface RunResult {

@@ -2,6 +2,7 @@
 // (later) every IPC payload from the renderer are validated against it, so a bad field gets
 // the same message wherever it comes from.
 import { z } from 'zod';
+import { thresholdListSchema } from './thresholds.ts';
 
 /** Ceilings that keep a typo from becoming a denial of service of the generator itself. */
 export const LIMITS = {
@@ -71,6 +72,8 @@ const common = {
   insecure: z.boolean().default(false),
   /** Seconds at the start reported but kept out of steady-state figures. */
   warmupSec: z.number().int().min(0).max(3600).default(1),
+  /** SLOs checked at the end of the run, e.g. ["p99 < 250ms", "errors < 1%"] (src/shared/thresholds.ts). */
+  thresholds: thresholdListSchema,
 };
 
 export const httpScenarioSchema = z

@@ -5,15 +5,18 @@ import { channels, type ApiErrorPayload, type ChannelName } from '../../shared/c
 import { formatIssues } from '../../shared/scenario.ts';
 import { StoreError } from '../store/storeError.ts';
 import { ApiError, type ApiContext } from './apiContext.ts';
+import { abHandlers } from './abHandlers.ts';
 import { appHandlers } from './appHandlers.ts';
 import type { AllHandlers } from './handlerTypes.ts';
 import { runsHandlers } from './runsHandlers.ts';
 import { scenariosHandlers } from './scenariosHandlers.ts';
+import { statsHandlers } from './statsHandlers.ts';
+import { showdownHandlers } from './showdownHandlers.ts';
 
 export type Dispatch = (channel: string, input: unknown) => Promise<{ ok: true; value: unknown } | { ok: false; error: ApiErrorPayload }>;
 
 export function createHandlers(ctx: ApiContext): AllHandlers {
-  return { ...appHandlers(ctx), ...scenariosHandlers(ctx), ...runsHandlers(ctx) };
+  return { ...appHandlers(ctx), ...scenariosHandlers(ctx), ...runsHandlers(ctx), ...statsHandlers(ctx), ...abHandlers(ctx), ...showdownHandlers(ctx) };
 }
 
 export function isChannel(name: string): name is ChannelName {

@@ -7,14 +7,15 @@ import type { StoredRun } from '../../shared/history.ts';
 import { ApiError, type ApiContext } from './apiContext.ts';
 import type { HandlersFor } from './handlerTypes.ts';
 
-export function runsHandlers(ctx: ApiContext): HandlersFor<'runs'> {
+/** The history's statistics and reports are in statsHandlers.ts. */
+export function runsHandlers(ctx: ApiContext): Omit<HandlersFor<'runs'>, 'runs.statistics' | 'runs.report'> {
   const must = (id: number): StoredRun => {
     const run = ctx.store.getRun(id);
     if (!run) throw new ApiError(`run ${id} does not exist`);
     return run;
   };
   return {
-    'runs.start': ({ scenarioId, config }) => {
+    'runs.start': ({ scenarioId, config, abortOnFail }) => {
       const scenario = scenarioId !== undefined ? ctx.store.getScenario(scenarioId) : undefined;
       if (scenarioId !== undefined && !scenario) throw new ApiError(`scenario ${scenarioId} does not exist`);
       const runConfig = scenario?.config ?? config!;
@@ -22,6 +23,7 @@ export function runsHandlers(ctx: ApiContext): HandlersFor<'runs'> {
         const started = ctx.runs.start(runConfig, {
           scenarioId: scenario?.id ?? null,
           scenarioName: scenario?.name ?? runConfig.name ?? null,
+          abortOnFail,
         });
         // Failures are stored with the run; nobody awaits this promise.
         started.done.catch(() => {});
@@ -37,17 +39,24 @@ export function runsHandlers(ctx: ApiContext): HandlersFor<'runs'> {
     'runs.active': () => ctx.runs.active(),
     'runs.list': (query) => ctx.store.listRuns(query),
     'runs.get': (id) => detail(must(id)),
-    'runs.delete': (ids) => ctx.store.deleteRuns(ids),
+    'runs.delete': (ids) => {
+      const deleted = ctx.store.deleteRuns(ids);
+      ctx.runs.notifyChanged('deleted');
+      return deleted;
+    },
     'runs.setNotes': ({ id, notes }) => {
       must(id);
       ctx.store.setNotes(id, notes);
+      ctx.runs.notifyChanged('updated');
       return true;
     },
     'runs.setTags': ({ id, tags }) => {
       const run = must(id);
       const wanted = new Set(tags);
       ctx.store.removeTags(id, run.tags.filter((t) => !wanted.has(t)));
-      return ctx.store.addTags(id, [...wanted].filter((t) => !run.tags.includes(t)));
+      const result = ctx.store.addTags(id, [...wanted].filter((t) => !run.tags.includes(t)));
+      ctx.runs.notifyChanged('updated');
+      return result;
     },
     'runs.tags': () => ctx.store.listTags(),
     'runs.export': ({ ids, format }) => {

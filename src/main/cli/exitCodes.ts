@@ -5,6 +5,10 @@ export const EXIT = {
   failed: 1,
   /** Bad input: a flag, a scenario file, a limit. */
   usage: 2,
+  /** `barrage compare` / `barrage ab`: a figure got worse beyond its noise threshold. */
+  worse: 3,
+  /** `barrage run`: the run completed but a threshold failed (the code k6 uses). */
+  thresholdFailed: 99,
   /** Stopped with Ctrl-C (the summary is still printed). */
   interrupted: 130,
 } as const;

@@ -10,8 +10,12 @@ Usage: barrage <command> [options]
 
 Commands
   run <url> [options]     run a load test (HTTP or WebSocket), print its summary
+  showdown [options]      REST vs WebSocket on the same work, measured side by side
   target [--port N]       start the built-in demo target on loopback
   runs ...                list, show, export, import and delete stored runs
+  compare A B [C...]      stored runs side by side with verdicts (exit 3 when one got worse)
+  ab A B [--rounds N]     two saved scenarios run interleaved A B A B …, compared as groups
+  report ID...            a self-contained HTML report of a run or a comparison
   scenarios ...           list, show, save and delete saved scenarios
   serve [--port N]        the app's interface in a browser (loopback, token-protected)
 
@@ -24,14 +28,19 @@ Examples
   barrage run http://127.0.0.1:8080/ -c 50 -d 10
   barrage run http://127.0.0.1:8080/ --rate 2000 -d 30 --json
   barrage run ws://127.0.0.1:8080/ws/echo -c 100 --in-flight 4
+  barrage showdown --payload-bytes 256 -c 20 -d 5
 `;
 
 type Command = { main(args: string[]): Promise<number> };
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   run: () => import('./commands/run.ts'),
+  showdown: () => import('./commands/showdown.ts'),
   target: () => import('./commands/target.ts'),
   runs: () => import('./commands/runs.ts'),
+  compare: () => import('./commands/compare.ts'),
+  ab: () => import('./commands/ab.ts'),
+  report: () => import('./commands/report.ts'),
   scenarios: () => import('./commands/scenarios.ts'),
   serve: () => import('./commands/serve.ts'),
 };

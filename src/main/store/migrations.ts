@@ -108,6 +108,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX scenarios_by_baseline ON scenarios(baseline_run_id) WHERE baseline_run_id IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    description: 'threshold outcome of each run',
+    sql: `
+      -- 1 when every threshold of the run passed, 0 when one failed, NULL when the run had none
+      -- (or has no result yet). The per-threshold results live in the summary's JSON.
+      ALTER TABLE runs ADD COLUMN thresholds_passed INTEGER;
+      CREATE INDEX runs_by_thresholds ON runs(thresholds_passed, started_at DESC) WHERE thresholds_passed IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -26,10 +26,11 @@ export interface RunRow {
   writer_pid: number | null;
   writer_token: string | null;
   group_id: string | null;
+  thresholds_passed: number | null;
 }
 
 export const LIST_COLUMNS =
-  'id, scenario_id, scenario_name, group_id, protocol, url, target_host, status, started_at, ended_at, duration_sec, throughput_per_sec, p50_us, p99_us, errors_total, notes, summary';
+  'id, scenario_id, scenario_name, group_id, protocol, url, target_host, status, started_at, ended_at, duration_sec, throughput_per_sec, p50_us, p99_us, errors_total, thresholds_passed, notes, summary';
 
 /** ORDER BY per sort, best first; NULLS LAST keeps running runs (no figures yet) at the end. */
 export const SORTS: Record<RunSort, { column: string; desc: boolean }> = {
@@ -59,6 +60,7 @@ export function listItem(r: RunRow, tags: string[]): RunListItem {
     p50Us: r.p50_us,
     p99Us: r.p99_us,
     errorsTotal: r.errors_total,
+    thresholdsPassed: r.thresholds_passed === null ? null : r.thresholds_passed === 1,
     tags,
     notes: r.notes,
     summary: r.summary ? (JSON.parse(r.summary) as RunSummary) : null,
@@ -92,6 +94,10 @@ export function whereClause(f: RunFilter): { where: string; params: unknown[] } 
   if (f.groupId !== undefined) {
     parts.push('group_id = ?');
     params.push(f.groupId);
+  }
+  if (f.passed !== undefined) {
+    parts.push('thresholds_passed = ?');
+    params.push(f.passed ? 1 : 0);
   }
   if (f.text !== undefined && f.text.trim() !== '') {
     const like = `%${f.text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -297,15 +297,15 @@ export class RunRepository {
   }): number {
     const figures = r.summary
       ? figuresOf(r.summary)
-      : { throughput_per_sec: null, p50_us: null, p99_us: null, errors_total: null, duration_sec: null };
+      : { throughput_per_sec: null, p50_us: null, p99_us: null, errors_total: null, duration_sec: null, thresholds_passed: null };
     const info = this.ctx
       .stmt(
         `INSERT INTO runs (scenario_id, scenario_name, protocol, target_host, url, status, started_at, ended_at,
-           config, summary, throughput_per_sec, p50_us, p99_us, errors_total, duration_sec, histogram, notes,
-           environment, writer_pid, writer_token, group_id)
+           config, summary, throughput_per_sec, p50_us, p99_us, errors_total, duration_sec, thresholds_passed, histogram,
+           notes, environment, writer_pid, writer_token, group_id)
          VALUES (@scenario_id, @scenario_name, @protocol, @target_host, @url, @status, @started_at, @ended_at,
-           @config, @summary, @throughput_per_sec, @p50_us, @p99_us, @errors_total, @duration_sec, @histogram, @notes,
-           @environment, @writer_pid, @writer_token, @group_id)`,
+           @config, @summary, @throughput_per_sec, @p50_us, @p99_us, @errors_total, @duration_sec, @thresholds_passed, @histogram,
+           @notes, @environment, @writer_pid, @writer_token, @group_id)`,
       )
       .run({
         scenario_id: r.scenarioId,
@@ -381,15 +381,17 @@ function importedStatus(record: RunRecord): RunStatus {
 }
 
 const FIGURE_ASSIGNMENTS =
-  'throughput_per_sec = @throughput_per_sec, p50_us = @p50_us, p99_us = @p99_us, errors_total = @errors_total, duration_sec = @duration_sec';
+  'throughput_per_sec = @throughput_per_sec, p50_us = @p50_us, p99_us = @p99_us, errors_total = @errors_total, duration_sec = @duration_sec, thresholds_passed = @thresholds_passed';
 
 function figuresOf(s: RunSummary) {
+  const thresholds = s.thresholds ?? [];
   return {
     throughput_per_sec: s.throughput.perSec,
     p50_us: s.latencyUs.p50,
     p99_us: s.latencyUs.p99,
     errors_total: s.errors.total,
     duration_sec: s.durationSec,
+    thresholds_passed: thresholds.length === 0 ? null : thresholds.every((t) => t.passed) ? 1 : 0,
   };
 }
 

@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { protocolOfUrl, scenarioSchema, formatIssues, type Scenario } from '../../../shared/scenario.ts';
 import type { RunProgress, RunResult } from '../../../shared/runResult.ts';
+import { tryParseThreshold } from '../../../shared/thresholds.ts';
 import { PreflightError } from '../../engine/preflight.ts';
+import type { LiveBreach } from '../../services/liveThresholds.ts';
 import { RunService, type RunMeta } from '../../services/runService.ts';
 import { prepareDbPath } from '../../store/dbLocation.ts';
 import { openStore, type RunStore } from '../../store/runStore.ts';
@@ -49,6 +51,15 @@ WebSocket
       --ping-interval S   seconds between pings per connection, 0 for none (default 5)
       --deflate           negotiate permessage-deflate (off by default)
 
+Thresholds (SLOs)
+      --threshold EXPR    the run fails (exit 99) unless EXPR holds at its end, e.g. 'p99<250ms',
+                          'p50 < 20ms', 'errors<1%', 'errors<=10', 'rps>5000', 'connect_p99<100ms';
+                          metrics p50 p90 p95 p99 p999 mean max errors rps connect_p99
+                          (repeatable; added to a scenario file's "thresholds")
+      --abort-on-fail     stop the run as soon as a threshold is breached by the figures so far
+                          (errors, max, mean, rps, and p50/p99 when every second breaches; the
+                          other percentiles are checked at the end only)
+
 History
       --db FILE           the run history (default: $BARRAGE_DB, else the app's own database)
       --no-save           do not store the run
@@ -60,7 +71,8 @@ Output
       --json              print the summary as one JSON document (with "runId" when stored)
   -q, --quiet             no progress lines on stderr
 
-Exit codes: 0 completed, 1 failed, 2 bad input, 130 stopped with Ctrl-C.
+Exit codes: 0 completed (every threshold passed), 1 failed, 2 bad input, 99 a threshold failed,
+130 stopped with Ctrl-C.
 `;
 
 const options = {
@@ -93,6 +105,8 @@ const options = {
   'no-save': { type: 'boolean' },
   tag: { type: 'string', multiple: true },
   note: { type: 'string' },
+  threshold: { type: 'string', multiple: true },
+  'abort-on-fail': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -129,9 +143,14 @@ export async function main(args: string[]): Promise<number> {
   const store = values['no-save'] ? null : openHistory(values.db);
   try {
     const runs = new RunService(store);
-    const { runId, result } = await execute(runs, scenario, { json: !!values.json, quiet: !!values.quiet }, { tags, notes: values.note });
+    const abortOnFail = !!values['abort-on-fail'];
+    if (abortOnFail && scenario.thresholds.length === 0) {
+      throw new UsageError('--abort-on-fail needs a threshold (--threshold, or "thresholds" in the scenario file)');
+    }
+    const meta = { tags, notes: values.note, abortOnFail };
+    const { runId, result, thresholdBreach } = await execute(runs, scenario, { json: !!values.json, quiet: !!values.quiet }, meta);
     if (runId !== null && !values.json && !values.quiet) process.stderr.write(`Stored as run ${runId} (barrage runs show ${runId}) in ${store!.file}\n`);
-    return exitCodeOf(result);
+    return exitCodeOf(result, thresholdBreach);
   } finally {
     store?.close();
   }
@@ -152,6 +171,12 @@ function openHistory(db: string | undefined): RunStore {
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
 
 export function buildScenario(values: Values, positionals: string[]): Scenario {
+  // Thresholds first: a typo in a CI gate is reported before anything else happens.
+  const flagThresholds = (values.threshold ?? []).map((expression) => {
+    const parsed = tryParseThreshold(expression);
+    if (!parsed.ok) throw new UsageError(`--threshold ${parsed.error}`);
+    return parsed.value.expression;
+  });
   if (positionals.length > 1) throw new UsageError(`expected one URL, got ${positionals.length}: ${positionals.join(' ')}`);
   let base: Record<string, unknown> = {};
   if (values.scenario) base = readScenarioFile(values.scenario);
@@ -172,6 +197,11 @@ export function buildScenario(values: Values, positionals: string[]): Scenario {
   set('timeoutSec', numberOption(values.timeout, '--timeout'));
   set('warmupSec', integerOption(values.warmup, '--warmup'));
   if (values.insecure) input.insecure = true;
+  if (flagThresholds.length > 0) {
+    // A scenario file's own list is checked by the schema (its errors name "thresholds.N").
+    const own = Array.isArray(base.thresholds) ? (base.thresholds as unknown[]) : [];
+    input.thresholds = [...new Set([...own, ...flagThresholds])];
+  }
   if (values.header) input.headers = { ...(base.headers as object | undefined), ...parseHeaders(values.header) };
   if (protocol === 'http') {
     set('method', values.method?.toUpperCase());
@@ -266,7 +296,7 @@ export async function execute(
   scenario: Scenario,
   opts: ExecuteOptions,
   meta: RunMeta = {},
-): Promise<{ runId: number | null; result: RunResult }> {
+): Promise<{ runId: number | null; result: RunResult; thresholdBreach?: LiveBreach }> {
   let started;
   try {
     started = runs.start(scenario, meta, (p: RunProgress) => {
@@ -285,23 +315,29 @@ export async function execute(
   };
   process.on('SIGINT', onSigint);
   try {
-    const { runId, result } = await done;
+    const outcome = await done;
+    const { runId, result } = outcome;
     if (opts.json) {
       const doc = runId === null ? result.summary : { runId, ...result.summary };
       process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
     } else process.stdout.write(summaryTable(result.summary, `${scenario.name ?? 'Run'} — ${scenario.url}`));
-    return { runId, result };
+    return outcome;
   } finally {
     process.off('SIGINT', onSigint);
   }
 }
 
-export function exitCodeOf(result: RunResult): number {
+/**
+ * A run that could not be measured is a failure (1) whatever its thresholds say; a run stopped by
+ * a breached threshold, or completed with a failed threshold, exits 99; Ctrl-C exits 130.
+ */
+export function exitCodeOf(result: RunResult, breach?: LiveBreach): number {
+  const thresholdsFailed = (result.summary.thresholds ?? []).some((t) => !t.passed);
   switch (result.summary.status) {
     case 'completed':
-      return EXIT.ok;
+      return thresholdsFailed ? EXIT.thresholdFailed : EXIT.ok;
     case 'aborted':
-      return EXIT.interrupted;
+      return breach ? EXIT.thresholdFailed : EXIT.interrupted;
     default:
       return EXIT.failed;
   }

@@ -14,7 +14,7 @@ import { integerOption } from '../argParsing.ts';
 import { EXIT } from '../exitCodes.ts';
 import { dispatchSubcommand, HISTORY_OPTIONS, type Subcommands } from '../subcommands.ts';
 import { summaryTable } from '../format/summaryTable.ts';
-import { formatTable, localTime } from '../format/table.ts';
+import { formatTable, localTime, type Column } from '../format/table.ts';
 import { UsageError } from '../usageError.ts';
 
 export const RUNS_HELP = `Usage: barrage runs <command> [options]
@@ -26,6 +26,7 @@ Commands
       --protocol P        http or ws
       --status S          running, completed, failed, aborted or interrupted
       --search TEXT       in the scenario name, URL and notes
+      --passed yes|no     runs whose thresholds all passed (yes) or of which one failed (no)
       --sort S            ${RUN_SORTS.join(', ')} (default newest)
       --limit N           at most N runs (default 20)
       --offset N          skip the first N
@@ -69,6 +70,7 @@ async function listCommand(args: string[]): Promise<number> {
       protocol: { type: 'string' },
       status: { type: 'string' },
       search: { type: 'string' },
+      passed: { type: 'string' },
       sort: { type: 'string' },
       limit: { type: 'string' },
       offset: { type: 'string' },
@@ -82,6 +84,7 @@ async function listCommand(args: string[]): Promise<number> {
   if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) {
     throw new UsageError(`--status: "${status}" is not one of ${RUN_STATUSES.join(', ')}`);
   }
+  const passed = values.passed === undefined ? undefined : yesNo(values.passed, '--passed');
   const sort = values.sort;
   if (sort !== undefined && !RUN_SORTS.includes(sort as RunSort)) throw new UsageError(`--sort: "${sort}" is not one of ${RUN_SORTS.join(', ')}`);
   const limit = integerOption(values.limit, '--limit') ?? 20;
@@ -95,6 +98,7 @@ async function listCommand(args: string[]): Promise<number> {
       protocol,
       status: status as RunStatus | undefined,
       text: values.search,
+      passed,
       sort: sort as RunSort | undefined,
       limit,
       offset,
@@ -104,7 +108,7 @@ async function listCommand(args: string[]): Promise<number> {
       return EXIT.ok;
     }
     if (list.total === 0) {
-      const filtered = [values.scenario, values.tag, protocol, status, values.search].some((v) => v !== undefined);
+      const filtered = [values.scenario, values.tag, protocol, status, values.search, passed].some((v) => v !== undefined);
       process.stdout.write(filtered ? 'No stored runs match.\n' : `No runs stored in ${store.file} yet.\n`);
       return EXIT.ok;
     }
@@ -227,6 +231,10 @@ export function withStore(db: string | undefined, fn: (store: RunStore) => numbe
 }
 
 function runTable(runs: RunListItem[]): string {
+  // The thresholds' outcome only when a run listed has thresholds.
+  const slo: Array<Column<RunListItem>> = runs.some((r) => r.thresholdsPassed !== null)
+    ? [{ header: 'SLO', value: (r) => (r.thresholdsPassed === null ? '–' : r.thresholdsPassed ? 'pass' : 'FAIL') }]
+    : [];
   return formatTable(runs, [
     { header: 'ID', value: (r) => String(r.id), align: 'right' },
     { header: 'STARTED', value: (r) => localTime(r.startedAt) },
@@ -238,6 +246,7 @@ function runTable(runs: RunListItem[]): string {
     { header: 'P99', value: (r) => formatUs(r.p99Us), align: 'right' },
     { header: 'ERRORS', value: (r) => formatCount(r.errorsTotal), align: 'right' },
     { header: 'DURATION', value: (r) => (r.durationSec === null ? '–' : formatDuration(r.durationSec)), align: 'right' },
+    ...slo,
     { header: 'TAGS', value: (r) => r.tags.join(','), max: 30 },
   ]);
 }
@@ -300,6 +309,13 @@ function runId(raw: string): number {
 function runIds(positionals: string[], usage: string): number[] {
   if (positionals.length === 0) throw new UsageError(`no run id given: barrage runs ${usage}`);
   return [...new Set(positionals.map(runId))];
+}
+
+function yesNo(raw: string, flag: string): boolean {
+  const v = raw.trim().toLowerCase();
+  if (v === 'yes' || v === 'true' || v === 'pass' || v === 'passed') return true;
+  if (v === 'no' || v === 'false' || v === 'fail' || v === 'failed') return false;
+  throw new UsageError(`${flag}: "${raw}" is not yes or no`);
 }
 
 function noPositionals(positionals: string[]): void {

@@ -40,6 +40,12 @@ export function summaryTable(s: RunSummary, title?: string): string {
     `${g.workers} worker${g.workers === 1 ? '' : 's'}, CPU ${g.cpuPercent}% avg / ${g.maxCpuPercent}% max per worker, event-loop lag ≤ ${g.maxLoopLagMs} ms`,
   ]);
   if (g.saturated) rows.push(['  WARNING', `generator saturated: ${g.reasons.join('; ')} — latencies describe the generator, not the target`]);
+  if (s.thresholds && s.thresholds.length > 0) {
+    const passed = s.thresholds.filter((t) => t.passed).length;
+    const all = s.thresholds.length;
+    rows.push(['Thresholds', passed === all ? `all ${all} passed` : `${all - passed} of ${all} FAILED`]);
+    for (const t of s.thresholds) rows.push([t.passed ? '  passed' : '  FAILED', t.message.replace(/: (passed|failed)$/, '')]);
+  }
   for (const note of s.notes) rows.push(['Note', note]);
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);

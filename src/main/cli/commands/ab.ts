@@ -1,0 +1,168 @@
+// `barrage ab SCENARIO_A SCENARIO_B --rounds N`: two saved scenarios run interleaved A B A B …
+// with the same warm-up, stored as one group, then compared as groups of runs.
+import { parseArgs } from 'node:util';
+import { AB_DEFAULT_ROUNDS, AB_MAX_ROUNDS, AB_MIN_ROUNDS, type AbStatus } from '../../../shared/ab.ts';
+import { compareStoredGroups } from '../../../shared/comparison.ts';
+import type { StoredRun, StoredScenario } from '../../../shared/history.ts';
+import { formatCount, formatUs } from '../../../shared/units.ts';
+import { PreflightError } from '../../engine/preflight.ts';
+import { startAb } from '../../services/abRunner.ts';
+import { RunService } from '../../services/runService.ts';
+import { prepareDbPath } from '../../store/dbLocation.ts';
+import { openStore, type RunStore } from '../../store/runStore.ts';
+import { StoreError } from '../../store/storeError.ts';
+import { integerOption } from '../argParsing.ts';
+import { COMPARE_FLAGS, COMPARE_FLAGS_HELP, compareOptionsFrom } from '../compareFlags.ts';
+import { EXIT } from '../exitCodes.ts';
+import { groupsComparisonText } from '../format/comparisonText.ts';
+import { progressLine } from '../format/progressLine.ts';
+import { HISTORY_OPTIONS } from '../subcommands.ts';
+import { UsageError } from '../usageError.ts';
+
+export const AB_HELP = `Usage: barrage ab SCENARIO_A SCENARIO_B [options]
+
+Runs two saved scenarios (names or ids, see barrage scenarios list) interleaved, A B A B …, with
+the same warm-up, so that the machine's drift over time falls on both alike. Every run is stored
+with one group id and the tags ab and ab:A / ab:B. At the end B is compared with A with the runs
+as the units: a verdict per figure (throughput, p50, p99) needs Mann-Whitney U at p < 0.05 and
+the whole 95% interval of the change of the medians beyond the noise threshold.
+
+Options
+      --rounds N          runs per side (default ${AB_DEFAULT_ROUNDS}, ${AB_MIN_ROUNDS} to ${AB_MAX_ROUNDS}: with fewer than ${AB_MIN_ROUNDS} no
+                          difference can reach p < 0.05)
+      --warmup-sec S      warm-up of every run (default: the larger of the two scenarios')
+${COMPARE_FLAGS_HELP}
+      --json              print the result as one JSON document
+  -q, --quiet             no progress on stderr
+  -v, --verbose           progress of every second, not only of every run
+      --db FILE           the run history (default: $BARRAGE_DB, else the app's own database)
+  -h, --help              this help
+
+Afterwards: barrage compare --group GROUP, barrage report --group GROUP.
+
+Exit codes: 0 no figure of B got worse, 1 a run failed, 2 bad input, 3 a figure of B got worse
+beyond its noise threshold, 130 stopped with Ctrl-C.
+`;
+
+export async function main(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...HISTORY_OPTIONS,
+      ...COMPARE_FLAGS,
+      rounds: { type: 'string' },
+      'warmup-sec': { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      verbose: { type: 'boolean', short: 'v' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(AB_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 2) throw new UsageError('give two saved scenarios: barrage ab SCENARIO_A SCENARIO_B (see barrage ab --help)');
+  const rounds = integerOption(values.rounds, '--rounds') ?? AB_DEFAULT_ROUNDS;
+  if (rounds < AB_MIN_ROUNDS || rounds > AB_MAX_ROUNDS) {
+    throw new UsageError(`--rounds: must be from ${AB_MIN_ROUNDS} to ${AB_MAX_ROUNDS} (with fewer than ${AB_MIN_ROUNDS} runs per side no difference can reach p < 0.05)`);
+  }
+  const warmupSec = integerOption(values['warmup-sec'], '--warmup-sec');
+  if (warmupSec !== undefined && (warmupSec < 0 || warmupSec > 3600)) throw new UsageError('--warmup-sec: must be from 0 to 3600');
+  const compare = compareOptionsFrom(values);
+  const quiet = !!values.quiet || !!values.json;
+  const verbose = !!values.verbose && !quiet;
+
+  const store = openHistory(values.db);
+  try {
+    const [a, b] = positionals.map((p) => {
+      const s = store.getScenario(p);
+      if (!s) throw new UsageError(`no saved scenario "${p}" in ${store.file} (see barrage scenarios list)`);
+      return s;
+    });
+    const runs = new RunService(store);
+    let handle;
+    try {
+      handle = startAb(runs, {
+        a: side(a),
+        b: side(b),
+        rounds,
+        warmupSec,
+        compare,
+        onUpdate: quiet ? undefined : runReporter((x) => (x === 'A' ? a : b).config.protocol),
+        onProgress: verbose ? (run, p) => process.stderr.write(`  ${run.side}  ${progressLine(p, (run.side === 'A' ? a : b).config.protocol)}\n`) : undefined,
+      });
+    } catch (err) {
+      if (err instanceof PreflightError || err instanceof RangeError) throw new UsageError(err.message);
+      throw err;
+    }
+    if (!quiet) {
+      process.stderr.write(`A/B ${handle.groupId}: ${rounds} rounds of A "${a.name}" and B "${b.name}", warm-up ${handle.status().warmupSec} s\n`);
+    }
+    let interrupts = 0;
+    const onSigint = () => {
+      if (++interrupts > 1) process.exit(EXIT.interrupted);
+      if (!quiet) process.stderr.write('stopping after the run in progress… (Ctrl-C again to quit at once)\n');
+      handle.stop();
+    };
+    process.on('SIGINT', onSigint);
+    let status: AbStatus;
+    try {
+      status = await handle.done;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+    return finish(store, status, compare, !!values.json);
+  } finally {
+    store.close();
+  }
+}
+
+function side(s: StoredScenario) {
+  return { config: s.config, scenarioId: s.id, name: s.name };
+}
+
+/** Prints each run on stderr as it ends: "round 2/5  B  run 15  completed  12,345 req/s  p50 812 µs  p99 2.1 ms". */
+function runReporter(protocolOf: (side: 'A' | 'B') => 'http' | 'ws'): (s: AbStatus) => void {
+  let printed = 0;
+  return (s) => {
+    while (printed < s.runs.length && s.runs[printed].status !== 'running') {
+      const r = s.runs[printed++];
+      const unit = protocolOf(r.side) === 'ws' ? 'msg/s' : 'req/s';
+      process.stderr.write(
+        `  round ${r.round}/${s.rounds}  ${r.side}  run ${r.runId}  ${r.status}  ${formatCount(r.throughputPerSec, 1)} ${unit}  p50 ${formatUs(r.p50Us)}  p99 ${formatUs(r.p99Us)}\n`,
+      );
+    }
+  };
+}
+
+function finish(store: RunStore, status: AbStatus, compare: ReturnType<typeof compareOptionsFrom>, json: boolean): number {
+  const stored = status.runs.map((r) => store.getRun(r.runId)).filter((r): r is StoredRun => r !== undefined);
+  const completed = stored.filter((r) => r.summary.status === 'completed');
+  const a = completed.filter((r) => status.runs.find((e) => e.runId === r.id)?.side === 'A');
+  const b = completed.filter((r) => status.runs.find((e) => e.runId === r.id)?.side === 'B');
+  const comparison = a.length > 0 && b.length > 0 ? compareStoredGroups(a, b, compare, status.groupId) : null;
+  if (json) {
+    const { comparisons: _c, worse: _w, ...rest } = status;
+    process.stdout.write(`${JSON.stringify({ ...rest, comparison }, null, 2)}\n`);
+  } else {
+    if (comparison) process.stdout.write(groupsComparisonText(comparison, { a: status.scenarioA.name, b: status.scenarioB.name }));
+    process.stdout.write(`Group ${status.groupId}: barrage compare --group ${status.groupId}, barrage report --group ${status.groupId}\n`);
+  }
+  if (status.state === 'failed') {
+    process.stderr.write(`barrage ab: ${status.error}\n`);
+    return EXIT.failed;
+  }
+  if (status.state === 'stopped') return EXIT.interrupted;
+  return comparison && comparison.worse.length > 0 ? EXIT.worse : EXIT.ok;
+}
+
+function openHistory(db: string | undefined): RunStore {
+  try {
+    const store = openStore(prepareDbPath(db));
+    store.recoverInterrupted();
+    return store;
+  } catch (err) {
+    if (err instanceof StoreError) throw new UsageError(err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,98 @@
+// `barrage compare A B [C…]`: stored runs side by side, the first as the baseline, with the
+// statistics' verdicts; `barrage compare --group ID` compares the two sides of an A/B run.
+// Exits 3 when a figure got worse beyond its noise threshold, so CI can gate on it.
+import { parseArgs } from 'node:util';
+import { abSides, compareStoredGroups, compareStoredRuns } from '../../../shared/comparison.ts';
+import type { StoredRun } from '../../../shared/history.ts';
+import type { RunStore } from '../../store/runStore.ts';
+import { COMPARE_FLAGS, COMPARE_FLAGS_HELP, compareOptionsFrom } from '../compareFlags.ts';
+import { EXIT } from '../exitCodes.ts';
+import { groupsComparisonText, runsComparisonText } from '../format/comparisonText.ts';
+import { HISTORY_OPTIONS } from '../subcommands.ts';
+import { UsageError } from '../usageError.ts';
+import { withStore } from './runs.ts';
+
+export const COMPARE_HELP = `Usage: barrage compare BASELINE RUN [RUN...] [options]
+       barrage compare --group GROUP [options]
+
+Compares stored runs: the first is the baseline, every other run is compared with it. Prints the
+runs' key figures side by side (throughput, p50, p99, p99.9, errors, connections) with their
+differences, and a verdict per figure — better, worse or no clear difference — from a block
+bootstrap over each run's steady seconds. A verdict needs the whole 95% interval of the change
+beyond the noise threshold; "no clear difference" is the honest answer for most pairs of runs.
+
+--group compares the two sides of an A/B run (barrage ab): B against A, runs as the units
+(Mann-Whitney U and a bootstrap of the medians).
+
+Options
+      --group GROUP       the A/B group to compare (its runs are tagged ab:A and ab:B)
+${COMPARE_FLAGS_HELP}
+      --json              print the comparison as one JSON document
+      --db FILE           the run history (default: $BARRAGE_DB, else the app's own database)
+  -h, --help              this help
+
+Exit codes: 0 no figure got worse, 1 a run was not found, 2 bad input, 3 a figure got worse
+beyond its noise threshold.
+`;
+
+export async function main(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...HISTORY_OPTIONS, ...COMPARE_FLAGS, group: { type: 'string' } },
+  });
+  if (values.help) {
+    process.stdout.write(COMPARE_HELP);
+    return EXIT.ok;
+  }
+  const options = compareOptionsFrom(values);
+  const group = values.group;
+  if (group !== undefined) {
+    if (positionals.length > 0) throw new UsageError('give either run ids or --group, not both');
+    return withStore(values.db, (store) => compareGroup(store, group, options, !!values.json), 'compare');
+  }
+  if (positionals.length < 2) throw new UsageError('give at least two run ids (the first is the baseline), or --group GROUP; see barrage compare --help');
+  const ids = positionals.map(runId);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup !== undefined) throw new UsageError(`run ${dup} is given twice`);
+  return withStore(
+    values.db,
+    (store) => {
+      const runs = ids.map((id) => store.getRun(id));
+      const missing = ids.filter((_, i) => runs[i] === undefined);
+      if (missing.length > 0) {
+        process.stderr.write(`barrage compare: no ${missing.length === 1 ? 'run' : 'runs'} ${missing.join(', ')} in ${store.file}\n`);
+        return EXIT.failed;
+      }
+      const comparison = compareStoredRuns(runs as StoredRun[], options);
+      process.stdout.write(values.json ? `${JSON.stringify(comparison, null, 2)}\n` : runsComparisonText(comparison));
+      return comparison.worse ? EXIT.worse : EXIT.ok;
+    },
+    'compare',
+  );
+}
+
+function compareGroup(store: RunStore, groupId: string, options: ReturnType<typeof compareOptionsFrom>, json: boolean): number {
+  const listed = store.listRuns({ groupId, limit: 10_000 }).runs;
+  const runs = listed.map((r) => store.getRun(r.id)).filter((r): r is StoredRun => r !== undefined);
+  const { a, b } = abSides(runs);
+  if (a.length === 0 || b.length === 0) {
+    process.stderr.write(
+      runs.length === 0
+        ? `barrage compare: no runs in group "${groupId}" in ${store.file}\n`
+        : `barrage compare: group "${groupId}" is not an A/B group (no runs tagged ab:A and ab:B)\n`,
+    );
+    return EXIT.failed;
+  }
+  const comparison = compareStoredGroups(a, b, options, groupId);
+  const labels = { a: a[0].scenarioName ?? `run ${a[0].id}`, b: b[0].scenarioName ?? `run ${b[0].id}` };
+  process.stdout.write(json ? `${JSON.stringify(comparison, null, 2)}\n` : groupsComparisonText(comparison, labels));
+  return comparison.worse.length > 0 ? EXIT.worse : EXIT.ok;
+}
+
+function runId(raw: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) {
+    throw new UsageError(`"${raw}" is not a run id (a whole number, see barrage runs list)`);
+  }
+  return Number(raw);
+}

@@ -1,0 +1,108 @@
+// Comparisons as text for the terminal: which runs, their key figures side by side with the
+// differences from the baseline, and the statistics' verdicts one sentence per figure.
+import {
+  KEY_FIGURES,
+  formatKeyDifference,
+  formatKeyFigure,
+  type ComparedRun,
+  type GroupsComparison,
+  type RunsComparison,
+} from '../../../shared/comparison.ts';
+import { signedPercent, type FigureComparison } from '../../../shared/stats/index.ts';
+import { formatDuration } from '../../../shared/units.ts';
+import { formatTable, localTime, type Column } from './table.ts';
+
+/** The runs compared, one line each. */
+export function runsList(runs: readonly ComparedRun[], roleOf: (r: ComparedRun) => string): string {
+  return formatTable([...runs], [
+    { header: 'ROLE', value: roleOf },
+    { header: 'RUN', value: (r) => String(r.id), align: 'right' },
+    { header: 'SCENARIO', value: (r) => r.scenarioName ?? '–', max: 28 },
+    { header: 'STARTED', value: (r) => localTime(r.startedAt) },
+    { header: 'STATUS', value: (r) => r.status },
+    { header: 'DURATION', value: (r) => formatDuration(r.durationSec), align: 'right' },
+    { header: 'TARGET', value: (r) => r.url, max: 48 },
+  ]);
+}
+
+/** Key figures, one row per figure: the baseline, then each candidate with its change. */
+export function keyFiguresTable(runs: readonly ComparedRun[]): string {
+  const columns: Array<Column<(typeof KEY_FIGURES)[number]>> = [{ header: 'FIGURE', value: (d) => d.name }];
+  runs.forEach((run, i) => {
+    const cell = (id: string) => run.figures.find((f) => f.id === id)!;
+    columns.push({
+      header: i === 0 ? `RUN ${run.id} (BASELINE)` : `RUN ${run.id}`,
+      value: (d) => formatKeyFigure(d, cell(d.id).value, run.protocol),
+      align: 'right',
+    });
+    if (i > 0) {
+      columns.push({
+        header: 'CHANGE',
+        value: (d) => {
+          const f = cell(d.id);
+          if (f.difference === null) return '–';
+          const pct = f.change === null ? '' : ` (${signedPercent(f.change)})`;
+          return `${formatKeyDifference(d, f.difference, run.protocol)}${pct}`;
+        },
+        align: 'right',
+      });
+    }
+  });
+  return formatTable([...KEY_FIGURES], columns);
+}
+
+/** "95% CI from …; noise thresholds ±3% throughput, ±5% latency". */
+export function methodLine(c: { confidence: number; noiseThreshold: { throughput: number; latency: number } }, how: string): string {
+  const pct = (f: number) => `±${Number((f * 100).toFixed(2))}%`;
+  return `${Number((c.confidence * 100).toFixed(1))}% CI ${how}; noise thresholds ${pct(c.noiseThreshold.throughput)} throughput, ${pct(c.noiseThreshold.latency)} latency`;
+}
+
+export function verdictLines(verdicts: readonly FigureComparison[]): string {
+  return verdicts.map((v) => `  ${v.sentence}`).join('\n') + '\n';
+}
+
+export function runsComparisonText(c: RunsComparison): string {
+  const out: string[] = [];
+  out.push(runsList(c.runs, (r) => (r.role === 'baseline' ? 'baseline' : '')));
+  out.push(keyFiguresTable(c.runs));
+  out.push('Figures above: whole-run latencies, throughput after the warm-up. Verdicts below: per-second figures over steady seconds.');
+  const protocols = new Set(c.runs.map((r) => r.protocol));
+  if (protocols.size > 1) out.push('Note: the runs mix HTTP and WebSocket; their throughputs count requests and messages respectively.');
+  for (const r of c.runs) {
+    if (r.status !== 'completed') out.push(`Note: run ${r.id} is ${r.status}; its figures cover the part that ran.`);
+  }
+  for (const pair of c.pairs) {
+    out.push('');
+    out.push(`Run ${pair.candidateId} against run ${pair.baselineId} (${methodLine(c, 'from a block bootstrap over steady seconds')}):`);
+    out.push(verdictLines(pair.verdicts).trimEnd());
+  }
+  out.push('');
+  const worse = c.pairs.filter((p) => p.worse.length > 0);
+  out.push(
+    worse.length === 0
+      ? 'Result: no figure got worse beyond its noise threshold.'
+      : `Result: worse — ${worse.map((p) => `run ${p.candidateId}: ${namesOf(p.verdicts, p.worse)}`).join('; ')}.`,
+  );
+  return out.join('\n') + '\n';
+}
+
+export function groupsComparisonText(g: GroupsComparison, labels: { a: string; b: string }): string {
+  const out: string[] = [];
+  out.push(runsList([...g.runsA, ...g.runsB].sort((x, y) => x.startedAt.localeCompare(y.startedAt)), (r) => (g.runsA.includes(r) ? `A ${labels.a}` : `B ${labels.b}`)));
+  out.push(`B (${labels.b}) against A (${labels.a}), ${g.runsA.length} and ${g.runsB.length} runs (${methodLine(g, 'from a bootstrap over the runs, Mann-Whitney U on the runs')}):`);
+  out.push(verdictLines(g.verdicts).trimEnd());
+  out.push('');
+  out.push(
+    g.worse.length === 0
+      ? 'Result: no figure of B got worse beyond its noise threshold.'
+      : `Result: worse — B's ${namesOf(g.verdicts, g.worse)}.`,
+  );
+  return out.join('\n') + '\n';
+}
+
+function namesOf(verdicts: readonly FigureComparison[], ids: readonly string[]): string {
+  return verdicts
+    .filter((v) => ids.includes(v.figure))
+    .map((v) => `${v.name} (beyond the ±${Number((v.noiseThreshold * 100).toFixed(2))}% noise threshold)`)
+    .join(', ');
+}

@@ -1,0 +1,197 @@
+// Stored runs side by side: the key figures of each run, their differences from the baseline,
+// and the statistics' verdicts (compareRuns for single runs, compareGroups for A/B groups).
+// Shared by `barrage compare`, `barrage ab`, the HTML reports and the app's API.
+import type { StoredRun } from './history.ts';
+import type { RunResult, RunStatus } from './runResult.ts';
+import type { Protocol } from './scenario.ts';
+import {
+  compareGroups,
+  compareRuns,
+  resolveCompareOptions,
+  type CompareOptions,
+  type FigureComparison,
+} from './stats/index.ts';
+import { formatCount, formatUs } from './units.ts';
+
+export type KeyFigureId = 'throughput' | 'p50' | 'p99' | 'p999' | 'errors' | 'connections';
+
+export interface KeyFigureDefinition {
+  id: KeyFigureId;
+  /** As shown: "throughput", "p99.9 latency". */
+  name: string;
+  /** 'rate' (per second), 'us' (latency) or 'count'. */
+  kind: 'rate' | 'us' | 'count';
+  higherIsBetter: boolean | null;
+  value(run: RunResult): number | null;
+}
+
+/**
+ * The figures shown side by side. These are each run's whole-run figures (latencies from its
+ * whole histogram, throughput after the warm-up) — what a person reads on the run's summary.
+ * The verdicts compare per-second figures over steady seconds instead (see stats/figures.ts), so
+ * a table value and the verdict's value may differ a little.
+ */
+export const KEY_FIGURES: readonly KeyFigureDefinition[] = [
+  {
+    id: 'throughput',
+    name: 'throughput',
+    kind: 'rate',
+    higherIsBetter: true,
+    value: (r) => r.summary.throughput.steadyPerSec ?? r.summary.throughput.perSec,
+  },
+  { id: 'p50', name: 'p50 latency', kind: 'us', higherIsBetter: false, value: (r) => latency(r, 'p50') },
+  { id: 'p99', name: 'p99 latency', kind: 'us', higherIsBetter: false, value: (r) => latency(r, 'p99') },
+  { id: 'p999', name: 'p99.9 latency', kind: 'us', higherIsBetter: false, value: (r) => latency(r, 'p999') },
+  { id: 'errors', name: 'errors', kind: 'count', higherIsBetter: false, value: (r) => r.summary.errors.total },
+  { id: 'connections', name: 'connections (peak)', kind: 'count', higherIsBetter: null, value: (r) => r.summary.connections.peak },
+];
+
+function latency(r: RunResult, which: 'p50' | 'p99' | 'p999'): number | null {
+  return r.summary.latencyUs.count > 0 ? r.summary.latencyUs[which] : null;
+}
+
+/** "req/s" or "msg/s" for a run's throughput. */
+export function rateUnit(protocol: Protocol): string {
+  return protocol === 'ws' ? 'msg/s' : 'req/s';
+}
+
+/** A key figure with its unit: "12,345 req/s", "812 µs", "3". */
+export function formatKeyFigure(def: KeyFigureDefinition, value: number | null, protocol: Protocol): string {
+  if (value === null) return '–';
+  if (def.kind === 'us') return formatUs(value);
+  if (def.kind === 'rate') return `${formatCount(value, value < 100 ? 1 : 0)} ${rateUnit(protocol)}`;
+  return formatCount(value);
+}
+
+/** The difference in the figure's unit, signed: "+2,400 req/s", "-163 µs", "+2". */
+export function formatKeyDifference(def: KeyFigureDefinition, difference: number | null, protocol: Protocol): string {
+  if (difference === null) return '–';
+  const sign = difference > 0 ? '+' : difference < 0 ? '-' : '±';
+  return `${sign}${formatKeyFigure(def, Math.abs(difference), protocol)}`;
+}
+
+export interface KeyFigureValue {
+  id: KeyFigureId;
+  name: string;
+  value: number | null;
+  /** Candidates only: candidate − baseline, in the figure's unit. */
+  difference: number | null;
+  /** Candidates only: candidate / baseline − 1 (null when the baseline is 0 or missing). */
+  change: number | null;
+}
+
+export interface ComparedRun {
+  id: number;
+  role: 'baseline' | 'candidate';
+  scenarioName: string | null;
+  protocol: Protocol;
+  url: string;
+  status: RunStatus;
+  startedAt: string;
+  durationSec: number;
+  tags: string[];
+  groupId: string | null;
+  figures: KeyFigureValue[];
+}
+
+export interface PairComparison {
+  baselineId: number;
+  candidateId: number;
+  /** compareRuns(baseline, candidate): throughput, p50 and p99 with intervals and verdicts. */
+  verdicts: FigureComparison[];
+  /** Figures whose verdict is "worse". */
+  worse: string[];
+}
+
+export interface RunsComparison {
+  baselineId: number;
+  noiseThreshold: { throughput: number; latency: number };
+  confidence: number;
+  runs: ComparedRun[];
+  /** One per candidate, in the order given. */
+  pairs: PairComparison[];
+  /** True when any candidate got worse beyond the noise threshold in any figure. */
+  worse: boolean;
+}
+
+/** The first run is the baseline; every other run is compared with it. */
+export function compareStoredRuns(runs: readonly StoredRun[], options?: CompareOptions): RunsComparison {
+  if (runs.length < 2) throw new RangeError('a comparison needs at least two runs');
+  const opts = resolveCompareOptions(options);
+  const [baseline, ...candidates] = runs;
+  const pairs = candidates.map((c): PairComparison => {
+    const verdicts = compareRuns(baseline, c, opts);
+    return { baselineId: baseline.id, candidateId: c.id, verdicts, worse: verdicts.filter((v) => v.verdict === 'worse').map((v) => v.figure) };
+  });
+  return {
+    baselineId: baseline.id,
+    noiseThreshold: { ...opts.noiseThreshold },
+    confidence: opts.confidence,
+    runs: runs.map((r, i) => comparedRun(r, i === 0 ? null : baseline)),
+    pairs,
+    worse: pairs.some((p) => p.worse.length > 0),
+  };
+}
+
+export function comparedRun(run: StoredRun, baseline: RunResult | null): ComparedRun {
+  return {
+    id: run.id,
+    role: baseline ? 'candidate' : 'baseline',
+    scenarioName: run.scenarioName ?? run.config.name ?? null,
+    protocol: run.summary.protocol,
+    url: run.config.url,
+    status: run.summary.status,
+    startedAt: run.summary.startedAt,
+    durationSec: run.summary.durationSec,
+    tags: run.tags,
+    groupId: run.groupId,
+    figures: KEY_FIGURES.map((def) => {
+      const value = def.value(run);
+      const base = baseline ? def.value(baseline) : null;
+      const difference = baseline && value !== null && base !== null ? value - base : null;
+      const change = difference !== null && base !== null && base !== 0 ? value! / base - 1 : null;
+      return { id: def.id, name: def.name, value, difference, change };
+    }),
+  };
+}
+
+/** The tags an A/B run's runs carry: every run "ab", plus its side. */
+export const AB_TAG = 'ab';
+export const AB_SIDE_TAGS = { A: 'ab:A', B: 'ab:B' } as const;
+
+export interface GroupsComparison {
+  /** The A/B group, when the groups are the two sides of one. */
+  groupId: string | null;
+  runsA: ComparedRun[];
+  runsB: ComparedRun[];
+  noiseThreshold: { throughput: number; latency: number };
+  confidence: number;
+  /** compareGroups(A, B): B against A, per figure, with Mann-Whitney p-values. */
+  verdicts: FigureComparison[];
+  /** Figures whose verdict is "worse" (B worse than A). */
+  worse: string[];
+}
+
+/** Group B against group A (A is the baseline): the runs are the units. */
+export function compareStoredGroups(a: readonly StoredRun[], b: readonly StoredRun[], options?: CompareOptions, groupId: string | null = null): GroupsComparison {
+  const opts = resolveCompareOptions(options);
+  const verdicts = compareGroups(a, b, opts);
+  return {
+    groupId,
+    runsA: a.map((r) => comparedRun(r, null)),
+    runsB: b.map((r) => ({ ...comparedRun(r, null), role: 'candidate' as const })),
+    noiseThreshold: { ...opts.noiseThreshold },
+    confidence: opts.confidence,
+    verdicts,
+    worse: verdicts.filter((v) => v.verdict === 'worse').map((v) => v.figure),
+  };
+}
+
+/** Splits the runs of an A/B group by their side tags, each side in the order the runs started. */
+export function abSides<T extends { tags: string[]; summary: { startedAt: string } }>(runs: readonly T[]): { a: T[]; b: T[] } {
+  const byStart = [...runs].sort((x, y) => x.summary.startedAt.localeCompare(y.summary.startedAt));
+  return {
+    a: byStart.filter((r) => r.tags.includes(AB_SIDE_TAGS.A)),
+    b: byStart.filter((r) => r.tags.includes(AB_SIDE_TAGS.B)),
+  };
+}

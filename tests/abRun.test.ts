@@ -1,0 +1,96 @@
+// An A/B run end to end: `barrage ab` as a real process, two saved scenarios against the demo
+// target (B answers 2 ms later), four short rounds each. The runs must alternate A B A B, share
+// one group id and their side's tags, and the verdicts must find B slower.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../src/main/store/runStore.ts';
+import { startDemoTarget, type DemoTarget } from '../src/main/target/demoTarget.ts';
+import { runCli } from './support/cliProcess.ts';
+
+let target: DemoTarget;
+const dir = mkdtempSync(join(tmpdir(), 'barrage-ab-'));
+const db = join(dir, 'history.db');
+const env = { BARRAGE_DB: db };
+
+beforeAll(async () => {
+  target = await startDemoTarget();
+  const store = openStore(db);
+  const common = { protocol: 'http', connections: 2, workers: 1, durationSec: 3, warmupSec: 2 };
+  store.saveScenario('fast', { ...common, url: `${target.httpUrl}/` });
+  store.saveScenario('slow', { ...common, url: `${target.httpUrl}/delay?ms=2` });
+  store.close();
+});
+afterAll(async () => {
+  await target.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('barrage ab', () => {
+  it('runs A B A B … with the same warm-up, stores them as one group, and compares the groups', { timeout: 120_000 }, async () => {
+    const started = Date.now();
+    // 3 s runs without warm-up: 3 steady seconds each, enough with --min-seconds 3.
+    const r = await runCli(['ab', 'fast', 'slow', '--rounds', '4', '--warmup-sec', '0', '--min-seconds', '3', '--json'], env, 110_000);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(3);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({
+      state: 'completed',
+      rounds: 4,
+      warmupSec: 0,
+      scenarioA: { name: 'fast' },
+      scenarioB: { name: 'slow' },
+      error: null,
+    });
+    expect(doc.groupId).toMatch(/^ab-[0-9a-f]{8}$/);
+    expect(doc.runs.map((x: { side: string; round: number }) => `${x.side}${x.round}`)).toEqual(['A1', 'B1', 'A2', 'B2', 'A3', 'B3', 'A4', 'B4']);
+    expect(doc.runs.every((x: { status: string }) => x.status === 'completed')).toBe(true);
+
+    // The verdicts: one per figure; B (2 ms per request) is slower at the median for certain.
+    const verdicts = doc.comparison.verdicts as Array<{ figure: string; verdict: string; pValue: number | null; sentence: string }>;
+    expect(verdicts.map((v) => v.figure)).toEqual(['throughput', 'p50', 'p99']);
+    for (const v of verdicts) expect(['better', 'worse', 'no clear difference', 'not enough data']).toContain(v.verdict);
+    const p50 = verdicts.find((v) => v.figure === 'p50')!;
+    expect(p50.verdict).toBe('worse');
+    expect(p50.pValue).toBeLessThan(0.05);
+    expect(verdicts.find((v) => v.figure === 'throughput')!.verdict).toBe('worse');
+    expect(doc.comparison.runsA).toHaveLength(4);
+    expect(doc.comparison.runsB).toHaveLength(4);
+
+    // In the history: one group, side tags, interleaved by start time, same warm-up.
+    const store = openStore(db);
+    try {
+      const listed = store.listRuns({ groupId: doc.groupId, sort: 'oldest', limit: 100 }).runs;
+      expect(listed).toHaveLength(8);
+      expect(listed.map((x) => x.id)).toEqual(doc.runs.map((x: { runId: number }) => x.runId));
+      const starts = listed.map((x) => Date.parse(x.startedAt));
+      expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+      expect(listed.map((x) => (x.tags.includes('ab:A') ? 'A' : x.tags.includes('ab:B') ? 'B' : '?')).join('')).toBe('ABABABAB');
+      expect(listed.every((x) => x.tags.includes('ab'))).toBe(true);
+      expect(listed.map((x) => x.scenarioName)).toEqual(['fast', 'slow', 'fast', 'slow', 'fast', 'slow', 'fast', 'slow']);
+      for (const x of listed) expect(store.getRun(x.id)!.config.warmupSec).toBe(0);
+      // A run ends before the next one starts: they never measure each other.
+      for (let i = 1; i < listed.length; i++) expect(Date.parse(listed[i].startedAt)).toBeGreaterThanOrEqual(Date.parse(listed[i - 1].endedAt!));
+    } finally {
+      store.close();
+    }
+
+    // The group compares again from the history.
+    const again = await runCli(['compare', '--group', doc.groupId, '--min-seconds', '3'], env);
+    expect(again.code).toBe(3);
+    expect(again.stdout).toMatch(/^B \(slow\) against A \(fast\), 4 and 4 runs/m);
+  });
+
+  it.each([
+    [['ab', 'fast'], /give two saved scenarios/],
+    [['ab', 'fast', 'slow', '--rounds', '3'], /--rounds: must be from 4 to 100 \(with fewer than 4 runs per side no difference can reach p < 0\.05\)/],
+    [['ab', 'fast', 'nope'], /no saved scenario "nope"/],
+  ])('%j exits 2 with one line', async (args, message) => {
+    const r = await runCli(args, env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
