@@ -1,0 +1,217 @@
+// The showdown's conclusion in plain language, computed from the measured numbers: every
+// sentence names the figures it rests on, says which side was better and by how much, calls a
+// difference under 5% a tie, and says so plainly when REST came out ahead.
+import type { BreakEven, ExchangeModeResult, ShowdownResult, UpdateModeResult } from '../../shared/showdown.ts';
+import { formatCount, formatPercent, formatUs } from '../../shared/units.ts';
+import { formatSmallBytes, formatSmallUs } from './showdownTable.ts';
+
+type Inputs = Pick<ShowdownResult, 'config' | 'exchange' | 'updates' | 'status'>;
+
+/** Below this ratio two figures are called the same. */
+export const TIE_RATIO = 1.05;
+/** Below this ratio a difference is flagged as within what a rerun can change. */
+export const NOISE_RATIO = 1.1;
+
+/** How the REST modes are named inside a sentence. */
+const PROSE: Record<'rest-new' | 'rest-keepalive', string> = {
+  'rest-keepalive': 'REST keep-alive',
+  'rest-new': 'REST with a new connection per request',
+};
+
+export function formatRatio(r: number): string {
+  if (!Number.isFinite(r)) return 'far';
+  if (r >= 10) return `${Math.round(r)}×`;
+  // Close to 1 the second decimal matters (1.07× is not 1.1×).
+  return `${r < 1.095 ? r.toFixed(2) : r.toFixed(1)}×`;
+}
+
+export interface Comparison {
+  /** Which of the two is better: 'a', 'b', or a tie (within 5%). */
+  winner: 'a' | 'b' | 'tie';
+  /** Larger over smaller (≥ 1); Infinity when one of them is 0. */
+  ratio: number;
+}
+
+/** Compares a with b where lower (or higher) is better. */
+export function compare(a: number, b: number, better: 'lower' | 'higher'): Comparison {
+  if (a === b) return { winner: 'tie', ratio: 1 };
+  const aWins = better === 'lower' ? a < b : a > b;
+  if (!(a > 0) || !(b > 0)) return { winner: aWins ? 'a' : 'b', ratio: Infinity };
+  const ratio = Math.max(a, b) / Math.min(a, b);
+  if (ratio < TIE_RATIO) return { winner: 'tie', ratio };
+  return { winner: aWins ? 'a' : 'b', ratio };
+}
+
+interface Versus {
+  rest: ExchangeModeResult & { mode: 'rest-new' | 'rest-keepalive' };
+  c: Comparison;
+  ws: number;
+  other: number;
+}
+
+/** Words for one figure: how WebSocket compares with a REST mode when better, worse or level. */
+interface Wording {
+  better: string;
+  worse: string;
+  same: string;
+}
+
+/** "<subject> 3.0× fewer bytes than REST keep-alive (136 B vs 406 B) and …<tail>." */
+function versusSentence(items: Versus[], subject: string, words: Wording, format: (n: number) => string, tail = ''): string {
+  const parts = items.map((v) => {
+    const fig = `${format(v.ws)} vs ${format(v.other)}`;
+    const name = PROSE[v.rest.mode];
+    if (v.c.winner === 'tie') return `about ${words.same} ${name} (${fig})`;
+    return `${formatRatio(v.c.ratio)} ${v.c.winner === 'a' ? words.better : words.worse} ${name} (${fig})`;
+  });
+  return `${subject} ${parts.join(' and ')}${tail}.`;
+}
+
+export function conclude(r: Inputs): string[] {
+  const out: string[] = [];
+  const close: string[] = [];
+  const watch = (what: string, c: Comparison) => {
+    if (c.winner !== 'tie' && c.ratio < NOISE_RATIO) close.push(`${what} ${formatRatio(c.ratio)}`);
+  };
+  const modes = r.exchange?.modes ?? [];
+  const get = (id: ExchangeModeResult['mode']) => modes.find((m) => m.mode === id && m.exchanges > 0);
+  const ws = get('ws');
+  const ka = get('rest-keepalive') as Versus['rest'] | undefined;
+  const nc = get('rest-new') as Versus['rest'] | undefined;
+  const rests = [ka, nc].filter((m): m is Versus['rest'] => m !== undefined);
+
+  if (r.status !== 'completed') {
+    out.push(`The showdown ${r.status === 'failed' ? 'failed' : 'was stopped'} before every mode had run: only the modes measured are compared.`);
+  }
+
+  const versus = (value: (m: ExchangeModeResult) => number | null, better: 'lower' | 'higher', what: string): Versus[] => {
+    if (!ws || value(ws) === null) return [];
+    return rests
+      .filter((m) => value(m) !== null)
+      .map((rest) => {
+        const c = compare(value(ws)!, value(rest)!, better);
+        watch(`${what} vs ${PROSE[rest.mode]}`, c);
+        return { rest, c, ws: value(ws)!, other: value(rest)! };
+      });
+  };
+
+  // ---- bytes ----
+  const bytes = versus((m) => m.bytes.sent.total + m.bytes.received.total, 'lower', 'bytes');
+  if (bytes.length > 0) {
+    out.push(
+      versusSentence(bytes, 'Per exchange WebSocket moved', { better: 'fewer bytes than', worse: 'more bytes than', same: 'the same bytes as' }, formatSmallBytes, `, both directions, with ${r.config.payloadBytes} B of payload each way`),
+    );
+  }
+
+  // ---- latency against keep-alive, and keep-alive against a new connection ----
+  if (ws && ka) {
+    const c50 = compare(ws.latencyUs.p50, ka.latencyUs.p50, 'lower');
+    const c99 = compare(ws.latencyUs.p99, ka.latencyUs.p99, 'lower');
+    watch('p50 round trip', c50);
+    watch('p99 round trip', c99);
+    out.push(`Against REST keep-alive, ${latencyClause('p50', c50, ws.latencyUs.p50, ka.latencyUs.p50)}; ${latencyClause('p99', c99, ws.latencyUs.p99, ka.latencyUs.p99)}.`);
+  }
+  if (nc && ka) {
+    const c = compare(nc.latencyUs.p50, ka.latencyUs.p50, 'lower');
+    watch('new connection vs keep-alive p50', c);
+    const fig = `${formatUs(nc.latencyUs.p50)} vs ${formatUs(ka.latencyUs.p50)}`;
+    const conns = `${formatCount(nc.connections.opened)} TCP connections for ${formatCount(nc.exchanges)} exchanges, against ${formatCount(ka.connections.opened)} for keep-alive`;
+    if (c.winner === 'b') out.push(`A new connection per request made the p50 round trip ${formatRatio(c.ratio)} longer than keep-alive (${fig}) and opened ${conns}.`);
+    else if (c.winner === 'tie') out.push(`A new connection per request cost about the same p50 round trip as keep-alive here (${fig}), while opening ${conns}.`);
+    else out.push(`A new connection per request had the shorter p50 round trip here (${fig}), while opening ${conns}.`);
+  }
+
+  // ---- throughput ----
+  const tput = versus((m) => m.throughputPerSec, 'higher', 'throughput');
+  if (tput.length > 0) {
+    const clients = `${r.config.concurrency} client${r.config.concurrency === 1 ? '' : 's'}`;
+    out.push(
+      versusSentence(
+        tput,
+        `With ${clients}, WebSocket completed`,
+        { better: 'as many exchanges per second as', worse: 'fewer exchanges per second than', same: 'as many exchanges per second as' },
+        (n) => `${formatCount(n)}/s`,
+      ),
+    );
+  }
+
+  // ---- CPU ----
+  const server = versus((m) => m.serverCpuUs, 'lower', 'server CPU');
+  if (server.length > 0) {
+    out.push(versusSentence(server, 'Per exchange the server spent', { better: 'less CPU on WebSocket than on', worse: 'more CPU on WebSocket than on', same: 'the same CPU on WebSocket as on' }, formatSmallUs));
+  }
+  const client = versus((m) => m.generatorCpuUs, 'lower', 'client CPU');
+  if (client.length > 0) {
+    out.push(
+      versusSentence(client, 'Per exchange the client (load generator) spent', { better: 'less CPU on WebSocket than on', worse: 'more CPU on WebSocket than on', same: 'the same CPU on WebSocket as on' }, formatSmallUs),
+    );
+  }
+
+  // ---- break-even ----
+  out.push(...breakEvenSentences(r.exchange?.breakEven ?? []));
+
+  // ---- updates ----
+  const poll = r.updates?.modes.find((m) => m.mode === 'poll' && m.delivered > 0);
+  const push = r.updates?.modes.find((m) => m.mode === 'push' && m.delivered > 0);
+  if (poll && push) out.push(...updateSentences(poll, push, r.updates!.pollIntervalMs, watch));
+  else if (poll) out.push(`Polling every ${r.updates!.pollIntervalMs} ms delivered updates with a p50 lag of ${formatUs(poll.lagUs.p50)}; push was not measured.`);
+  else if (push) out.push(`WebSocket push delivered updates with a p50 lag of ${formatUs(push.lagUs.p50)}; polling was not measured.`);
+
+  // ---- caveats ----
+  const saturated = modes.filter((m) => m.generatorSaturated).map((m) => m.label);
+  if (saturated.length > 0) {
+    out.push(`The load generator was saturated during ${saturated.join(', ')}: those latencies and throughputs describe the generator as much as the server.`);
+  }
+  const failing = [...modes, ...(r.updates?.modes ?? [])].filter((m) => m.errors > 0);
+  if (failing.length > 0) out.push(`Errors: ${failing.map((m) => `${m.label} ${formatCount(m.errors)}`).join(', ')}.`);
+  if (close.length > 0) out.push(`Differences under 10% (${close.join('; ')}) are within what a rerun can change: each mode ran once.`);
+  return out;
+}
+
+function latencyClause(label: string, c: Comparison, ws: number, rest: number): string {
+  const fig = `${formatUs(ws)} vs ${formatUs(rest)}`;
+  if (c.winner === 'tie') return `WebSocket's ${label} round trip was about the same (${fig})`;
+  if (c.winner === 'a') return `WebSocket's ${label} round trip was ${formatRatio(c.ratio)} lower (${fig})`;
+  return `REST keep-alive had the lower ${label} round trip here (${formatUs(rest)} vs ${formatUs(ws)} for WebSocket)`;
+}
+
+function breakEvenSentences(list: BreakEven[]): string[] {
+  const out: string[] = [];
+  if (list.length === 0) return out;
+  const n = (k: number, unit: string) => `${formatCount(k)} ${unit}${k === 1 ? '' : 's'}`;
+  const clause = (b: BreakEven, kind: 'bytes' | 'time', unit: string) => {
+    const f = b[kind];
+    const against = PROSE[b.against];
+    if (f.messages === null) return `never against ${against} (${kind === 'bytes' ? formatSmallBytes(f.wsPerMessage) : formatUs(f.wsPerMessage)} per message vs ${kind === 'bytes' ? formatSmallBytes(f.restPerMessage) : formatUs(f.restPerMessage)})`;
+    return `after ${n(f.messages, unit)} against ${against}${f.holds ? '' : ', falling behind again later'}`;
+  };
+  const first = list[0];
+  const setupBytes = first.bytes.wsSetup;
+  out.push(`Opening and closing a WebSocket cost ${formatSmallBytes(setupBytes)} on the wire; it was paid back in bytes ${list.map((b) => clause(b, 'bytes', 'message')).join(' and ')}.`);
+  const tcp = list.find((b) => b.time.restSetup > 0)?.time.restSetup;
+  out.push(
+    `Opening it took ${formatUs(first.time.wsSetup)}${tcp !== undefined ? ` (a TCP connection: ${formatUs(tcp)})` : ''}; in time it was paid back ${list.map((b) => clause(b, 'time', 'round trip')).join(' and ')}.`,
+  );
+  return out;
+}
+
+function updateSentences(poll: UpdateModeResult, push: UpdateModeResult, intervalMs: number, watch: (what: string, c: Comparison) => void): string[] {
+  const out: string[] = [];
+  const c50 = compare(poll.lagUs.p50, push.lagUs.p50, 'lower');
+  watch('update lag', c50);
+  const lag = `p50 ${formatUs(poll.lagUs.p50)} vs ${formatUs(push.lagUs.p50)}, p99 ${formatUs(poll.lagUs.p99)} vs ${formatUs(push.lagUs.p99)}`;
+  if (c50.winner === 'b') out.push(`Polling every ${intervalMs} ms delivered updates ${formatRatio(c50.ratio)} later than WebSocket push (${lag}).`);
+  else if (c50.winner === 'tie') out.push(`Polling every ${intervalMs} ms delivered updates about as fast as WebSocket push (${lag}).`);
+  else out.push(`Polling every ${intervalMs} ms had the lower update lag here (${lag}).`);
+  out.push(
+    `Polling sent ${formatCount(poll.requestsPerEvent, 2)} requests per delivered update, and ${formatPercent(poll.emptyShare ?? 0, 0)} of its ${formatCount(poll.requests)} polls came back empty; push sent no requests.`,
+  );
+  const pb = poll.bytesPerEvent.sent + poll.bytesPerEvent.received.total;
+  const wb = push.bytesPerEvent.sent + push.bytesPerEvent.received.total;
+  const cb = compare(pb, wb, 'lower');
+  watch('bytes per update', cb);
+  if (cb.winner === 'b') out.push(`Each delivered update cost ${formatRatio(cb.ratio)} the bytes with polling (${formatSmallBytes(pb)} vs ${formatSmallBytes(wb)}).`);
+  else if (cb.winner === 'tie') out.push(`Each delivered update cost about the same bytes either way (${formatSmallBytes(pb)} vs ${formatSmallBytes(wb)}).`);
+  else out.push(`Polling used fewer bytes per delivered update here (${formatSmallBytes(pb)} vs ${formatSmallBytes(wb)}): its responses carried several updates each.`);
+  return out;
+}

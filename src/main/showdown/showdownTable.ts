@@ -1,0 +1,225 @@
+// The measured table in the shape of the usual articles: Factor / REST (new connection) /
+// REST (keep-alive) / WebSocket, grouped as cost, overhead per message, TCP connections,
+// latency and communication model. Every cell comes from a measured number; a factor that does
+// not apply or was not measured says so.
+import {
+  EXCHANGE_MODES,
+  EXCHANGE_MODE_LABELS,
+  TABLE_GROUP_LABELS,
+  type BreakEvenFigure,
+  type ExchangeModeResult,
+  type ShowdownResult,
+  type ShowdownTable,
+  type TableColumn,
+  type TableGroup,
+  type TableRow,
+  type UpdateModeResult,
+} from '../../shared/showdown.ts';
+import { formatCount, formatPercent, formatUs } from '../../shared/units.ts';
+
+type Inputs = Pick<ShowdownResult, 'config' | 'exchange' | 'updates'>;
+type Cells = Record<TableColumn, string>;
+type Values = Record<TableColumn, number | null>;
+
+const NOT_MEASURED = '–';
+
+/** Bytes with one decimal below 100 (per-message figures are small and the decimal matters). */
+export function formatSmallBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return NOT_MEASURED;
+  if (Math.abs(n) < 100 && !Number.isInteger(n)) return `${n.toFixed(1)} B`;
+  if (Math.abs(n) < 10_000) return `${formatCount(n)} B`;
+  return `${formatCount(n / 1024, 1)} KiB`;
+}
+
+/** Microseconds with one decimal below 100 µs (CPU per exchange is a few µs). */
+export function formatSmallUs(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return NOT_MEASURED;
+  return Math.abs(n) < 100 ? `${Number(n.toFixed(1))} µs` : formatUs(n);
+}
+
+export function buildTable(r: Inputs): ShowdownTable {
+  const modes = new Map<TableColumn, ExchangeModeResult>();
+  for (const m of r.exchange?.modes ?? []) modes.set(m.mode, m);
+  const poll = r.updates?.modes.find((m) => m.mode === 'poll');
+  const push = r.updates?.modes.find((m) => m.mode === 'push');
+  const rows: TableRow[] = [];
+
+  const perMode = (
+    id: string,
+    group: TableGroup,
+    factor: string,
+    unit: string,
+    better: TableRow['better'],
+    value: (m: ExchangeModeResult) => number | null,
+    cell: (v: number, m: ExchangeModeResult) => string,
+  ) => {
+    const values = {} as Values;
+    const cells = {} as Cells;
+    for (const col of EXCHANGE_MODES) {
+      const m = modes.get(col);
+      const v = m ? value(m) : null;
+      values[col] = v;
+      cells[col] = m && v !== null ? cell(v, m) : NOT_MEASURED;
+    }
+    if (EXCHANGE_MODES.some((c) => values[c] !== null)) rows.push({ id, group, factor, unit, values, cells, better });
+  };
+
+  // ---- cost ----
+  perMode('throughput', 'cost', 'Throughput (exchanges per second)', '/s', 'higher', (m) => m.throughputPerSec, (v) => `${formatCount(v)} /s`);
+  perMode(
+    'bytes-per-exchange',
+    'cost',
+    `Bytes on the wire per exchange, both directions (payload ${r.config.payloadBytes} B each way)`,
+    'B',
+    'lower',
+    (m) => m.bytes.sent.total + m.bytes.received.total,
+    (v) => formatSmallBytes(v),
+  );
+  perMode('client-cpu', 'cost', 'Client CPU per exchange', 'µs', 'lower', (m) => m.generatorCpuUs, (v) => formatSmallUs(v));
+  perMode('server-cpu', 'cost', 'Server CPU per exchange', 'µs', 'lower', (m) => m.serverCpuUs, (v) => formatSmallUs(v));
+
+  // ---- overhead per message ----
+  perMode('overhead-sent', 'overhead', 'Protocol overhead client → server, per exchange', 'B', 'lower', (m) => m.bytes.sent.overhead, (v) =>
+    formatSmallBytes(v),
+  );
+  perMode('overhead-received', 'overhead', 'Protocol overhead server → client, per exchange', 'B', 'lower', (m) => m.bytes.received.overhead, (v) =>
+    formatSmallBytes(v),
+  );
+  perMode(
+    'setup-bytes',
+    'overhead',
+    'Bytes to open and close a connection (apart from the exchanges)',
+    'B',
+    'lower',
+    (m) => (m.mode === 'rest-new' ? null : setupBytes(m)),
+    (v, m) =>
+      m.mode === 'ws' && m.setup
+        ? `${formatSmallBytes(v)} (upgrade ${m.setup.openSentBytes} ↑ ${m.setup.openReceivedBytes} ↓, close ${m.setup.closeSentBytes} ↑ ${m.setup.closeReceivedBytes} ↓)`
+        : `${formatSmallBytes(v)} (TCP handshake only)`,
+  );
+  const be = r.exchange?.breakEven ?? [];
+  for (const kind of ['bytes', 'time'] as const) {
+    const values = { 'rest-new': null, 'rest-keepalive': null, ws: null } as Values;
+    const cells = { 'rest-new': NOT_MEASURED, 'rest-keepalive': NOT_MEASURED, ws: 'the reference' } as Cells;
+    for (const b of be) {
+      const f = b[kind];
+      values[b.against] = f.messages;
+      cells[b.against] = breakEvenCell(f);
+    }
+    if (be.length > 0) {
+      rows.push({
+        id: `break-even-${kind}`,
+        group: 'overhead',
+        factor: kind === 'bytes' ? 'WebSocket connection pays for itself in bytes after' : 'WebSocket connection pays for itself in time after',
+        unit: 'messages',
+        values,
+        cells,
+        better: null,
+      });
+    }
+  }
+
+  // ---- TCP connections ----
+  perMode('connections', 'connections', 'TCP connections opened', '', 'lower', (m) => m.connections.opened, (v, m) =>
+    m.mode === 'rest-new'
+      ? `${formatCount(v)} (${formatCount(m.connections.perExchange, 2)} per exchange)`
+      : `${formatCount(v)} (one per client, reused ${formatCount(m.exchanges / Math.max(1, v))}×)`,
+  );
+  perMode('connect-time', 'connections', 'Time to open a connection (idle target, p50)', 'µs', 'lower', (m) => m.setup?.openUs ?? null, (v, m) =>
+    m.mode === 'ws' ? `${formatUs(v)} (TCP + upgrade)` : m.mode === 'rest-new' ? `${formatUs(v)} (TCP), every request` : `${formatUs(v)} (TCP), once`,
+  );
+
+  // ---- latency ----
+  perMode('latency-p50', 'latency', 'Round trip p50', 'µs', 'lower', (m) => m.latencyUs.p50, (v) => formatUs(v));
+  perMode('latency-p99', 'latency', 'Round trip p99', 'µs', 'lower', (m) => m.latencyUs.p99, (v) => formatUs(v));
+  perMode('latency-p999', 'latency', 'Round trip p99.9', 'µs', 'lower', (m) => m.latencyUs.p999, (v) => formatUs(v));
+
+  // ---- communication model ----
+  if (modes.size > 0 || poll || push) {
+    rows.push({
+      id: 'model',
+      group: 'model',
+      factor: 'Model',
+      unit: '',
+      values: { 'rest-new': null, 'rest-keepalive': null, ws: null },
+      cells: {
+        'rest-new': 'request–response, new connection each',
+        'rest-keepalive': 'request–response; client polls',
+        ws: 'full duplex; server pushes',
+      },
+      better: null,
+    });
+  }
+  if (poll || push) {
+    const interval = r.updates?.pollIntervalMs ?? 0;
+    const updateRow = (id: string, factor: string, unit: string, better: TableRow['better'], value: (u: UpdateModeResult) => number | null, cell: (v: number, u: UpdateModeResult) => string) => {
+      const pv = poll ? value(poll) : null;
+      const wv = push ? value(push) : null;
+      rows.push({
+        id,
+        group: 'model',
+        factor,
+        unit,
+        values: { 'rest-new': null, 'rest-keepalive': pv, ws: wv },
+        cells: {
+          'rest-new': 'not measured',
+          'rest-keepalive': poll && pv !== null ? cell(pv, poll) : NOT_MEASURED,
+          ws: push && wv !== null ? cell(wv, push) : NOT_MEASURED,
+        },
+        better,
+      });
+    };
+    updateRow('update-lag-p50', `Update delivery lag p50 (polling every ${interval} ms vs push)`, 'µs', 'lower', (u) => (u.delivered > 0 ? u.lagUs.p50 : null), (v) => formatUs(v));
+    updateRow('update-lag-p99', 'Update delivery lag p99', 'µs', 'lower', (u) => (u.delivered > 0 ? u.lagUs.p99 : null), (v) => formatUs(v));
+    updateRow('update-requests', 'Requests per delivered update', '', 'lower', (u) => u.requestsPerEvent, (v, u) =>
+      u.mode === 'push' ? 'none (pushed)' : formatCount(v, 2),
+    );
+    updateRow('update-empty', 'Empty polls', '%', 'lower', (u) => (u.emptyShare === null ? null : u.emptyShare * 100), (v, u) =>
+      `${formatPercent(v / 100)} (${formatCount(u.emptyRequests)} of ${formatCount(u.requests)})`,
+    );
+    updateRow('update-bytes', 'Bytes per delivered update, both directions', 'B', 'lower', (u) => (u.delivered > 0 ? u.bytesPerEvent.sent + u.bytesPerEvent.received.total : null), (v) =>
+      formatSmallBytes(v),
+    );
+    updateRow('update-server-cpu', 'Server CPU per delivered update', 'µs', 'lower', (u) => u.serverCpuUs, (v) => formatSmallUs(v));
+  }
+
+  return { columns: EXCHANGE_MODES.map((id) => ({ id, label: EXCHANGE_MODE_LABELS[id] })), rows };
+}
+
+function setupBytes(m: ExchangeModeResult): number {
+  const s = m.setup;
+  return s ? s.openSentBytes + s.openReceivedBytes + s.closeSentBytes + s.closeReceivedBytes : 0;
+}
+
+function breakEvenCell(f: BreakEvenFigure): string {
+  if (f.messages === null) return 'never (costs more per message)';
+  const n = `${formatCount(f.messages)} message${f.messages === 1 ? '' : 's'}`;
+  return f.holds ? n : `${n}, then falls behind`;
+}
+
+/** The table as text for the terminal: one line per factor, grouped, columns aligned. */
+export function renderTableText(table: ShowdownTable): string {
+  const header = ['Factor', ...table.columns.map((c) => c.label)];
+  const lines: string[][] = [];
+  let group: TableGroup | null = null;
+  const groupRows: number[] = [];
+  for (const row of table.rows) {
+    if (row.group !== group) {
+      group = row.group;
+      groupRows.push(lines.length);
+      lines.push([TABLE_GROUP_LABELS[group]]);
+    }
+    lines.push([`  ${row.factor}`, ...table.columns.map((c) => row.cells[c.id])]);
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.filter((l) => l.length > 1).map((l) => (l[i] ?? '').length)));
+  // Long factor names wrap the table badly: cap the first column and let the name run over.
+  widths[0] = Math.min(widths[0], 56);
+  const fmt = (cols: string[]) =>
+    cols
+      .map((c, i) => (i === cols.length - 1 ? c : c.length > widths[i] ? `${c}\n${' '.repeat(widths[i])}` : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  const out = [fmt(header), '─'.repeat(Math.min(160, widths.reduce((a, b) => a + b + 2, 0)))];
+  lines.forEach((l, i) => out.push(groupRows.includes(i) ? l[0] : fmt(l)));
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,230 @@
+// The showdown against the demo target on loopback: the target's event feed and CPU meter, the
+// accounting of every mode (connections, bytes from the socket counters), polling lag against
+// push lag, and the app's API (start, follow, result, runs saved as one group).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { RunService } from '../src/main/services/runService.ts';
+import { createAppServices } from '../src/main/services/appServices.ts';
+import { getJson } from '../src/main/showdown/probes.ts';
+import { startShowdown } from '../src/main/showdown/showdownRunner.ts';
+import { startDemoTarget, type DemoTarget } from '../src/main/target/demoTarget.ts';
+import { showdownInputSchema, type ShowdownInput, type ShowdownResult, type ShowdownStatus } from '../src/shared/showdown.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'barrage-showdown-'));
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function demo(): Promise<DemoTarget> {
+  const t = await startDemoTarget();
+  cleanups.push(() => t.close());
+  return t;
+}
+
+function showdown(input: ShowdownInput): Promise<ShowdownResult> {
+  const config = showdownInputSchema.parse({ save: false, seed: 0, ...input });
+  return startShowdown(config, { runs: new RunService(null), store: null }).result;
+}
+
+describe('demo target: event feed and CPU meter', () => {
+  it('creates events once, stamps them, and offers them by cursor and by push', async () => {
+    const t = await demo();
+    const feed = 'feed=t1&rate=200&bytes=64&arrivals=even';
+    const pushed: Array<{ seq: number; ts: number }> = [];
+    const ws = new WebSocket(`${t.wsUrl}/ws/events?${feed}`, { perMessageDeflate: false });
+    cleanups.push(() => ws.terminate());
+    ws.on('message', (d) => pushed.push(JSON.parse(d.toString())));
+    await new Promise((resolve) => ws.once('open', resolve));
+    const first = (await getJson(`${t.httpUrl}/events?${feed}`)) as { cursor: number; events: unknown[] };
+    // Without `since`: the cursor only.
+    expect(first.events).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const next = (await getJson(`${t.httpUrl}/events?${feed}&since=${first.cursor}`)) as { cursor: number; events: Array<{ seq: number; ts: number; data: string }> };
+    expect(next.events.length).toBeGreaterThanOrEqual(15);
+    expect(next.events[0].seq).toBe(first.cursor + 1);
+    expect(next.cursor).toBe(next.events.at(-1)!.seq);
+    for (const e of next.events) {
+      expect(Buffer.byteLength(JSON.stringify(e))).toBeGreaterThanOrEqual(63);
+      expect(Math.abs(e.ts - Date.now())).toBeLessThan(5000);
+    }
+    // The same events were pushed, with the same creation times.
+    const byPush = new Map(pushed.map((e) => [e.seq, e.ts]));
+    for (const e of next.events) expect(byPush.get(e.seq)).toBe(e.ts);
+    // An up-to-date cursor gets an empty answer.
+    const empty = (await getJson(`${t.httpUrl}/events?${feed}&since=${next.cursor + 1000}`)) as { events: unknown[] };
+    expect(empty.events).toEqual([]);
+  });
+
+  it('reports the CPU time of the thread that serves it', async () => {
+    const t = await demo();
+    const a = (await getJson(`${t.httpUrl}/_barrage/cpu`)) as { totalUs: number; scope: string };
+    const b = (await getJson(`${t.httpUrl}/_barrage/cpu`)) as { totalUs: number };
+    expect(a.scope).toBe('thread');
+    expect(b.totalUs).toBeGreaterThanOrEqual(a.totalUs);
+  });
+});
+
+describe('showdown on the demo target', () => {
+  it('runs every exchange mode with consistent accounting', async () => {
+    const concurrency = 4;
+    const exchanges = 1500;
+    const r = await showdown({ experiments: ['exchange'], exchanges, concurrency, warmupSec: 0.3, payloadBytes: 64 });
+    expect(r.status).toBe('completed');
+    expect(r.target).toMatchObject({ kind: 'demo', serverCpuIsolated: true });
+    const by = Object.fromEntries(r.exchange!.modes.map((m) => [m.mode, m]));
+    for (const m of r.exchange!.modes) {
+      expect(m.status).toBe('completed');
+      expect(m.exchanges).toBe(exchanges);
+      expect(m.errors).toBe(0);
+      expect(m.latencyUs.p50).toBeGreaterThan(0);
+      expect(m.serverCpuUs).toBeGreaterThan(0);
+      expect(m.generatorCpuUs).toBeGreaterThan(0);
+    }
+    // A new TCP connection for every request; one per client for keep-alive and WebSocket.
+    expect(by['rest-new'].connections.opened).toBe(exchanges);
+    expect(by['rest-keepalive'].connections.opened).toBe(concurrency);
+    expect(by.ws.connections.opened).toBe(concurrency);
+    // REST carries the payload both ways plus HTTP headers.
+    for (const id of ['rest-new', 'rest-keepalive'] as const) {
+      expect(by[id].bytes.sent.payload).toBe(64);
+      expect(by[id].bytes.received.payload).toBe(64);
+      expect(by[id].bytes.sent.overhead).toBeGreaterThan(60);
+      expect(by[id].bytes.received.overhead).toBeGreaterThan(60);
+    }
+    // WebSocket at 64 bytes, from the socket counters: payload + 2-byte header + 4-byte mask
+    // client → server, payload + 2-byte header server → client, once the handshake is apart.
+    const ws = by.ws;
+    expect(ws.bytes.sent.payload).toBeGreaterThan(62);
+    expect(ws.bytes.sent.payload).toBeLessThan(66);
+    expect(Math.abs(ws.bytes.sent.total - (ws.bytes.sent.payload + 6))).toBeLessThan(0.5);
+    expect(Math.abs(ws.bytes.received.total - (ws.bytes.received.payload + 2))).toBeLessThan(0.5);
+    const perMessageFromCounters = (ws.bytes.socketSent - concurrency * (ws.setup!.openSentBytes + ws.setup!.closeSentBytes)) / exchanges;
+    expect(perMessageFromCounters).toBeCloseTo(ws.bytes.sent.total, 0);
+    expect(ws.setup!.openSentBytes).toBeGreaterThan(100);
+    expect(ws.setup!.openReceivedBytes).toBeGreaterThan(100);
+    // The break-even and the table come from these figures.
+    expect(r.exchange!.breakEven.map((b) => b.against)).toEqual(['rest-new', 'rest-keepalive']);
+    const row = r.table.rows.find((x) => x.id === 'connections')!;
+    expect(row.values).toEqual({ 'rest-new': exchanges, 'rest-keepalive': concurrency, ws: concurrency });
+    expect(r.conclusion.some((s) => /fewer bytes than REST keep-alive/.test(s))).toBe(true);
+  });
+
+  it('polling lag grows with the polling interval; push lag does not', async () => {
+    const base: ShowdownInput = { experiments: ['updates'], durationSec: 2, concurrency: 4, eventRate: 40, payloadBytes: 64 };
+    const fast = await showdown({ ...base, pollIntervalMs: 50 });
+    const slow = await showdown({ ...base, pollIntervalMs: 250 });
+    const get = (r: ShowdownResult, mode: 'poll' | 'push') => r.updates!.modes.find((m) => m.mode === mode)!;
+    const lags = [fast, slow].map((r) => `every ${r.config.pollIntervalMs} ms: poll p50 ${get(r, 'poll').lagUs.p50} µs, push p50 ${get(r, 'push').lagUs.p50} µs`).join('; ');
+    for (const r of [fast, slow]) {
+      expect(r.status).toBe('completed');
+      const poll = get(r, 'poll');
+      const push = get(r, 'push');
+      expect(poll.delivered).toBeGreaterThan(100);
+      expect(push.delivered).toBeGreaterThan(100);
+      expect(poll.connectionsOpened).toBe(4);
+      expect(push.connectionsOpened).toBe(4);
+      // Every client polls once per interval (a stalled machine can make it skip a few).
+      const expected = (4 * 2000) / r.config.pollIntervalMs;
+      expect(poll.requests).toBeGreaterThanOrEqual(Math.floor(expected * 0.8));
+      expect(poll.requests).toBeLessThanOrEqual(expected + 4);
+      expect(poll.requestsPerEvent).toBeCloseTo(poll.requests / poll.delivered, 3);
+      expect(push.requestsPerEvent).toBe(0);
+      expect(poll.emptyShare).toBeGreaterThanOrEqual(0);
+      expect(poll.emptyShare).toBeLessThanOrEqual(1);
+      // Push carries each event with a 2-byte frame header.
+      expect(push.bytesPerEvent.received.total - push.bytesPerEvent.received.payload).toBeLessThan(4);
+    }
+    // On average an event waits half an interval for the next poll: ~25 ms against ~125 ms.
+    expect(get(fast, 'poll').lagUs.p50, lags).toBeLessThan(60_000);
+    expect(get(slow, 'poll').lagUs.p50, lags).toBeGreaterThan(80_000);
+    expect(get(slow, 'poll').lagUs.p50, lags).toBeGreaterThan(2 * get(fast, 'poll').lagUs.p50);
+    // Push does not depend on the interval: well below even the faster polling, both times.
+    for (const r of [fast, slow]) expect(get(r, 'push').lagUs.p50, lags).toBeLessThan(get(fast, 'poll').lagUs.p50 / 2);
+    expect(get(slow, 'push').lagUs.p50, lags).toBeLessThan(2 * get(fast, 'push').lagUs.p50 + 5000);
+  });
+
+  it('takes endpoints of the user’s own, and names the one that does not answer', async () => {
+    const t = await demo();
+    const r = await showdown({ experiments: ['exchange'], httpUrl: `${t.httpUrl}/echo`, wsUrl: `${t.wsUrl}/ws/echo`, exchanges: 200, concurrency: 2, warmupSec: 0 });
+    expect(r.status).toBe('completed');
+    expect(r.target).toMatchObject({ kind: 'custom', cpuUrl: null, serverCpuIsolated: false });
+    expect(r.exchange!.modes.every((m) => m.serverCpuUs === null && m.exchanges === 200)).toBe(true);
+    expect(r.table.rows.find((row) => row.id === 'server-cpu')).toBeUndefined();
+    // Without poll and push endpoints the updates are skipped, and the result says why.
+    const both = await showdown({ httpUrl: `${t.httpUrl}/echo`, wsUrl: `${t.wsUrl}/ws/nowhere`, exchanges: 100, concurrency: 1, warmupSec: 0 });
+    expect(both.status).toBe('failed');
+    expect(both.failure).toMatch(/^WebSocket endpoint ws:\/\/127\.0\.0\.1:\d+\/ws\/nowhere: /);
+    expect(both.notes.join('\n')).toMatch(/updates were not measured: give a poll endpoint and a push endpoint/);
+  });
+
+  it('stops when asked: the current run ends early and the rest does not run', async () => {
+    const config = showdownInputSchema.parse({ save: false, seed: 0, durationSec: 5, warmupSec: 0, concurrency: 2 });
+    const handle = startShowdown(config, { runs: new RunService(null), store: null });
+    // Into the first measured run (no warm-up), then a little more.
+    const deadline = Date.now() + 10_000;
+    while (handle.status().step.phase !== 'measure' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(handle.status().step).toMatchObject({ experiment: 'exchange', mode: 'rest-new', phase: 'measure' });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const stoppedAt = Date.now();
+    handle.stop();
+    const r = await handle.result;
+    expect(Date.now() - stoppedAt).toBeLessThan(4000);
+    expect(r.status).toBe('aborted');
+    expect(r.exchange!.modes).toHaveLength(1);
+    expect(r.exchange!.modes[0]).toMatchObject({ mode: 'rest-new', status: 'aborted' });
+    expect(r.updates).toBeNull();
+    expect(r.conclusion[0]).toMatch(/was stopped before every mode had run/);
+    expect(handle.status().state).toBe('aborted');
+  });
+
+  it('is started, followed and stored through the app API', async () => {
+    const services = createAppServices({ dbPath: join(dir, 'api.db'), transport: 'browser' });
+    cleanups.push(() => services.close());
+    const bad = await services.dispatch('showdown.start', { concurrency: 0 });
+    expect(bad).toMatchObject({ ok: false, error: { invalidInput: true } });
+    expect(!bad.ok && bad.error.message).toMatch(/^concurrency: must be at least 1/);
+
+    const started = await services.dispatch('showdown.start', { exchanges: 300, concurrency: 2, warmupSec: 0, durationSec: 1, pollIntervalMs: 100, seed: 1 });
+    expect(started.ok).toBe(true);
+    const first = (started as { value: ShowdownStatus }).value;
+    expect(first).toMatchObject({ state: 'running', stepIndex: 0 });
+    expect(first.groupId).toMatch(/^showdown-/);
+    // One at a time.
+    const busy = await services.dispatch('showdown.start', {});
+    expect(!busy.ok && busy.error.message).toMatch(/still running/);
+
+    let status = first;
+    const deadline = Date.now() + 40_000;
+    while (status.state === 'running' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const got = await services.dispatch('showdown.get', first.id);
+      status = (got as { value: ShowdownStatus }).value;
+    }
+    expect(status.state).toBe('completed');
+    const result = status.result!;
+    expect(result.order.exchange).toEqual(['rest-keepalive', 'ws', 'rest-new']);
+    expect(Object.keys(status.runIds).sort()).toEqual(['poll', 'push', 'rest-keepalive', 'rest-new', 'ws']);
+    const runs = services.context.store.listRuns({ groupId: first.groupId!, limit: 10 });
+    expect(runs.total).toBe(5);
+    expect(runs.runs.every((run) => run.tags.includes('showdown') && run.status === 'completed')).toBe(true);
+    expect(runs.runs.map((run) => run.scenarioName).sort()).toEqual([
+      'Showdown · REST (keep-alive)',
+      'Showdown · REST (new connection)',
+      'Showdown · REST polling (every 100 ms)',
+      'Showdown · WebSocket',
+      'Showdown · WebSocket push',
+    ]);
+    // The stored polling run reads like any other: its latency is the delivery lag.
+    const poll = services.context.store.getRun(status.runIds.poll!)!;
+    expect(poll.summary.latencyMeaning).toMatch(/polling delivery lag/);
+    expect(poll.summary.throughput.total).toBe(result.updates!.modes.find((m) => m.mode === 'poll')!.delivered);
+    const list = await services.dispatch('showdown.list', undefined);
+    expect((list as { value: ShowdownStatus[] }).value[0].id).toBe(first.id);
+    expect(await services.dispatch('showdown.get', 'nope')).toMatchObject({ ok: false });
+  });
+});

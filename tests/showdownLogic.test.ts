@@ -1,0 +1,286 @@
+// The showdown's arithmetic and words, on known inputs: break-even, payload sizing, the mode
+// order, the table and the conclusion (which must follow the numbers, ties and reversals included).
+import { describe, expect, it } from 'vitest';
+import { breakEvenPoint, showdownBreakEven } from '../src/main/showdown/breakEven.ts';
+import { compare, conclude, formatRatio } from '../src/main/showdown/conclusion.ts';
+import { steadyWindow, serverCpuPerCompletion } from '../src/main/showdown/modeFigures.ts';
+import { digitsUpTo, meanWsPayloadBytes, restBody, templateFixedLength, wsTemplate } from '../src/main/showdown/payload.ts';
+import { modeOrder, rotate } from '../src/main/showdown/showdownPlan.ts';
+import { buildTable, renderTableText } from '../src/main/showdown/showdownTable.ts';
+import type { RunResult, RunSample } from '../src/shared/runResult.ts';
+import {
+  EXCHANGE_MODE_LABELS,
+  showdownInputSchema,
+  type ExchangeModeId,
+  type ExchangeModeResult,
+  type ShowdownResult,
+  type UpdateModeResult,
+} from '../src/shared/showdown.ts';
+
+describe('break-even', () => {
+  it('is the first message count at which WebSocket’s running total is not higher', () => {
+    // 300 B to open; 136 B per message against 406 B: 300 / 270 = 1.11 → 2 messages.
+    expect(breakEvenPoint({ setup: 300, perMessage: 136 }, { setup: 0, perMessage: 406 })).toMatchObject({ messages: 2, holds: true });
+    // Exactly divisible: 270 / 270 = 1 message.
+    expect(breakEvenPoint({ setup: 270, perMessage: 136 }, { setup: 0, perMessage: 406 }).messages).toBe(1);
+    // 1000 µs to open vs 100 µs for TCP; 200 µs vs 300 µs per round trip: (1000-100)/100 = 9.
+    expect(breakEvenPoint({ setup: 1000, perMessage: 200 }, { setup: 100, perMessage: 300 })).toMatchObject({ messages: 9, holds: true });
+    // 901 µs to win back at 100 µs a message: 10.
+    expect(breakEvenPoint({ setup: 1001, perMessage: 200 }, { setup: 100, perMessage: 300 }).messages).toBe(10);
+    // Floating point: 0.3 / 0.1 must be 3, not 4.
+    expect(breakEvenPoint({ setup: 0.3, perMessage: 0.1 }, { setup: 0, perMessage: 0.2 }).messages).toBe(3);
+  });
+
+  it('never pays off when WebSocket costs as much or more per message, unless it starts ahead', () => {
+    expect(breakEvenPoint({ setup: 300, perMessage: 400 }, { setup: 0, perMessage: 400 })).toMatchObject({ messages: null, holds: true });
+    expect(breakEvenPoint({ setup: 300, perMessage: 500 }, { setup: 0, perMessage: 400 })).toMatchObject({ messages: null, holds: false });
+    // Cheaper to open but dearer per message: ahead at first, behind later.
+    expect(breakEvenPoint({ setup: 0, perMessage: 500 }, { setup: 1000, perMessage: 400 })).toMatchObject({ messages: 1, holds: false });
+    // Level from the start.
+    expect(breakEvenPoint({ setup: 0, perMessage: 100 }, { setup: 0, perMessage: 100 })).toMatchObject({ messages: 1, holds: true });
+  });
+
+  it('uses bytes in both directions and setup only where REST pays it apart', () => {
+    const modes = [
+      mode('rest-new', { sent: 205, received: 191, p50: 1200, setupUs: 100 }),
+      mode('rest-keepalive', { sent: 186, received: 220, p50: 300, setupUs: 100 }),
+      mode('ws', { sent: 70, received: 66, p50: 200, setupUs: 1000, setupBytes: [161, 129, 8, 4] }),
+    ];
+    const [vsNew, vsKa] = showdownBreakEven(modes);
+    expect(vsNew.against).toBe('rest-new');
+    // 302 B against 396 − 136 = 260 B a message → 2; time: 1000 µs against 1000 µs a message → 1.
+    expect(vsNew.bytes).toMatchObject({ wsSetup: 302, restSetup: 0, wsPerMessage: 136, restPerMessage: 396, messages: 2 });
+    expect(vsNew.time).toMatchObject({ wsSetup: 1000, restSetup: 0, messages: 1 });
+    // Keep-alive pays one TCP connect (100 µs) apart: (1000 − 100) / (300 − 200) = 9.
+    expect(vsKa.bytes.messages).toBe(2);
+    expect(vsKa.time).toMatchObject({ restSetup: 100, messages: 9 });
+  });
+});
+
+describe('payload sizing', () => {
+  it('makes the REST body and the WebSocket message the chosen size', () => {
+    for (const n of [32, 64, 100, 1024]) {
+      expect(Buffer.byteLength(restBody(n))).toBe(n);
+      expect(() => JSON.parse(restBody(n))).not.toThrow();
+      const t = wsTemplate(n, 4);
+      expect(Buffer.byteLength(t.replace('{{seq}}', '1234'))).toBe(n);
+      expect(t).toContain('{{seq}}');
+    }
+  });
+
+  it('computes the mean payload from the sequence ids actually used', () => {
+    expect(digitsUpTo(9)).toBe(9);
+    expect(digitsUpTo(10)).toBe(11);
+    expect(digitsUpTo(100)).toBe(9 + 180 + 3);
+    const t = wsTemplate(64, 3);
+    // 2 connections × 10 messages: ids 1…10 on each → 11 digits each.
+    expect(meanWsPayloadBytes(t, 20, 2)).toBeCloseTo(templateFixedLength(t) + 22 / 20, 10);
+    // Uneven split: 21 messages over 2 connections → 11 and 10.
+    expect(meanWsPayloadBytes(t, 21, 2)).toBeCloseTo(templateFixedLength(t) + (digitsUpTo(11) + digitsUpTo(10)) / 21, 10);
+  });
+});
+
+describe('mode order', () => {
+  it('rotates by the seed, so successive showdowns start with a different mode', () => {
+    expect(rotate(['a', 'b', 'c'], 0)).toEqual(['a', 'b', 'c']);
+    expect(rotate(['a', 'b', 'c'], 1)).toEqual(['b', 'c', 'a']);
+    expect(rotate(['a', 'b', 'c'], 5)).toEqual(['c', 'a', 'b']);
+    expect(modeOrder(1)).toEqual({ exchange: ['rest-keepalive', 'ws', 'rest-new'], updates: ['push', 'poll'] });
+  });
+});
+
+describe('steady window and CPU per exchange', () => {
+  it('sums the steady seconds, leaving out the wind-down of the last one', () => {
+    const samples = [sample(0, 100, 50, true), sample(1, 1000, 80, false), sample(2, 600, 40, false), sample(3, 300, 90, false)];
+    const w = steadyWindow(runResult(samples, 3.5, 1));
+    expect(w).toMatchObject({ steady: true, completed: 1600, completedToEnd: 1900, cpuExact: true, seconds: 2 });
+    // 80% + 40% of a second = 1,200,000 µs.
+    expect(w.generatorCpuUs).toBeCloseTo(1_200_000, 6);
+    // The server's meter covers the end of the warm-up to the end: 19,000 µs / 1,900.
+    expect(serverCpuPerCompletion({ before: 0, steady: 1000, after: 20_000 }, w, 2000)).toBe(10);
+    // No reading at the warm-up boundary: the whole run.
+    expect(serverCpuPerCompletion({ before: 0, steady: null, after: 20_000 }, w, 2000)).toBe(10);
+    expect(serverCpuPerCompletion({ before: null, steady: null, after: null }, w, 2000)).toBeNull();
+  });
+
+  it('weights a partial second and keeps a single steady second', () => {
+    const w = steadyWindow(runResult([sample(0, 100, 50, true), sample(1, 400, 60, false)], 1.5, 2));
+    expect(w).toMatchObject({ completed: 400, completedToEnd: 400, seconds: 0.5, cpuExact: false });
+    // Two workers: the busiest one's 60% × 2 over half a second.
+    expect(w.generatorCpuUs).toBeCloseTo(600_000, 6);
+  });
+});
+
+describe('input', () => {
+  it('has defaults and names the field at fault', () => {
+    const c = showdownInputSchema.parse({});
+    expect(c).toMatchObject({ payloadBytes: 64, concurrency: 10, durationSec: 5, pollIntervalMs: 100, save: true, experiments: ['exchange', 'updates'] });
+    const bad = showdownInputSchema.safeParse({ httpUrl: 'http://127.0.0.1:1/echo' });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues[0].path).toEqual(['wsUrl']);
+    expect(showdownInputSchema.safeParse({ httpUrl: 'ws://x/', wsUrl: 'ws://x/' }).success).toBe(false);
+    expect(showdownInputSchema.safeParse({ payloadBytes: 8 }).success).toBe(false);
+  });
+});
+
+describe('conclusion', () => {
+  it('reports ratios from the numbers when WebSocket wins', () => {
+    const text = conclude(inputs([
+      mode('rest-new', { sent: 205, received: 191, p50: 1200, p99: 10_000, tput: 5000, serverCpu: 44 }),
+      mode('rest-keepalive', { sent: 186, received: 220, p50: 300, p99: 1300, tput: 30_000, serverCpu: 15 }),
+      mode('ws', { sent: 70, received: 66, p50: 200, p99: 1000, tput: 60_000, serverCpu: 9 }),
+    ])).join('\n');
+    // 406 / 136 = 2.99 → 3.0×; 1300 / 1000 = 1.3×.
+    expect(text).toMatch(/WebSocket moved 3\.0× fewer bytes than REST keep-alive \(136 B vs 406 B\)/);
+    expect(text).toMatch(/WebSocket's p99 round trip was 1\.3× lower \(1 ms vs 1\.3 ms\)/);
+    expect(text).toMatch(/WebSocket's p50 round trip was 1\.5× lower/);
+    expect(text).toMatch(/2\.0× as many exchanges per second as REST keep-alive/);
+    expect(text).toMatch(/1\.7× less CPU on WebSocket than on REST keep-alive \(9 µs vs 15 µs\)/);
+    expect(text).toMatch(/made the p50 round trip 4\.0× longer than keep-alive/);
+    expect(text).not.toMatch(/REST keep-alive had the lower/);
+  });
+
+  it('says so when REST keep-alive is ahead, and calls a small difference a tie', () => {
+    const text = conclude(inputs([
+      mode('rest-keepalive', { sent: 186, received: 220, p50: 200, p99: 900, tput: 30_000, serverCpu: 10 }),
+      // p50 within 5% (204 vs 200): a tie; p99 1.5× higher; bytes still lower.
+      mode('ws', { sent: 70, received: 66, p50: 204, p99: 1350, tput: 29_000, serverCpu: 12 }),
+    ])).join('\n');
+    expect(text).toMatch(/WebSocket's p50 round trip was about the same \(204 µs vs 200 µs\)/);
+    expect(text).toMatch(/REST keep-alive had the lower p99 round trip here \(900 µs vs 1\.35 ms for WebSocket\)/);
+    expect(text).toMatch(/about as many exchanges per second as REST keep-alive/);
+    expect(text).toMatch(/1\.2× more CPU on WebSocket than on REST keep-alive/);
+    // 12 vs 10 µs is a 1.2× difference: not flagged as noise; 29,000 vs 30,000 is a tie.
+    expect(text).not.toMatch(/Differences under 10%/);
+  });
+
+  it('flags differences that a rerun could change', () => {
+    const text = conclude(inputs([
+      mode('rest-keepalive', { sent: 186, received: 220, p50: 300, p99: 1000, tput: 30_000 }),
+      mode('ws', { sent: 70, received: 66, p50: 280, p99: 930, tput: 32_000 }),
+    ])).join('\n');
+    expect(text).toMatch(/Differences under 10% \(.*p50 round trip 1\.07×.*\) are within what a rerun can change/);
+  });
+
+  it('describes polling against push from their figures', () => {
+    const poll = update('poll', { p50: 50_000, p99: 100_000, requests: 200, empty: 50, delivered: 300, bytes: 250 });
+    const push = update('push', { p50: 500, p99: 2000, requests: 0, empty: 0, delivered: 400, bytes: 66 });
+    const text = conclude({ ...inputs([]), updates: { pollIntervalMs: 100, eventRate: 20, modes: [poll, push] } }).join('\n');
+    expect(text).toMatch(/Polling every 100 ms delivered updates 100× later than WebSocket push \(p50 50 ms vs 500 µs/);
+    expect(text).toMatch(/0\.67 requests per delivered update, and 25% of its 200 polls came back empty/);
+    expect(text).toMatch(/3\.8× the bytes with polling \(250 B vs 66 B\)/);
+  });
+
+  it('formats ratios readably', () => {
+    expect(formatRatio(5.83)).toBe('5.8×');
+    expect(formatRatio(1.04)).toBe('1.04×');
+    expect(formatRatio(23.4)).toBe('23×');
+    expect(compare(100, 104, 'lower').winner).toBe('tie');
+    expect(compare(100, 110, 'lower')).toMatchObject({ winner: 'a' });
+    expect(compare(100, 110, 'higher')).toMatchObject({ winner: 'b' });
+  });
+});
+
+describe('table', () => {
+  it('has the article’s columns and every factor group, from the numbers', () => {
+    const r = inputs([
+      mode('rest-new', { sent: 205, received: 191, p50: 1200, setupUs: 100 }),
+      mode('rest-keepalive', { sent: 186, received: 220, p50: 300, setupUs: 100 }),
+      mode('ws', { sent: 70, received: 66, p50: 200, setupUs: 1000, setupBytes: [161, 129, 8, 4] }),
+    ]);
+    r.exchange!.breakEven = showdownBreakEven(r.exchange!.modes);
+    r.updates = {
+      pollIntervalMs: 100,
+      eventRate: 20,
+      modes: [update('poll', { p50: 50_000, p99: 100_000, requests: 200, empty: 50, delivered: 300, bytes: 250 }), update('push', { p50: 500, p99: 2000, requests: 0, empty: 0, delivered: 400, bytes: 66 })],
+    };
+    const table = buildTable(r);
+    expect(table.columns.map((c) => c.label)).toEqual(['REST (new connection)', 'REST (keep-alive)', 'WebSocket']);
+    expect(new Set(table.rows.map((row) => row.group))).toEqual(new Set(['cost', 'overhead', 'connections', 'latency', 'model']));
+    const row = (id: string) => table.rows.find((x) => x.id === id)!;
+    expect(row('bytes-per-exchange').values).toEqual({ 'rest-new': 396, 'rest-keepalive': 406, ws: 136 });
+    expect(row('overhead-sent').values.ws).toBe(6);
+    expect(row('break-even-bytes').values).toEqual({ 'rest-new': 2, 'rest-keepalive': 2, ws: null });
+    expect(row('update-lag-p50').values).toEqual({ 'rest-new': null, 'rest-keepalive': 50_000, ws: 500 });
+    expect(row('update-empty').cells['rest-keepalive']).toBe('25.0% (50 of 200)');
+    const text = renderTableText(table);
+    expect(text).toMatch(/^Factor\s+REST \(new connection\)\s+REST \(keep-alive\)\s+WebSocket/);
+    expect(text).toMatch(/Overhead per message/);
+  });
+});
+
+// ---- synthetic results ----
+
+function mode(
+  id: ExchangeModeId,
+  f: { sent: number; received: number; p50: number; p99?: number; tput?: number; serverCpu?: number; setupUs?: number; setupBytes?: [number, number, number, number] },
+): ExchangeModeResult {
+  const payload = 64;
+  const [os, or, cs, cr] = f.setupBytes ?? [0, 0, 0, 0];
+  return {
+    mode: id,
+    label: EXCHANGE_MODE_LABELS[id],
+    runId: null,
+    status: 'completed',
+    exchanges: 10_000,
+    durationSec: 5,
+    throughputPerSec: f.tput ?? 10_000,
+    latencyUs: { p50: f.p50, p99: f.p99 ?? f.p50 * 3, p999: f.p50 * 10, mean: f.p50, max: f.p50 * 20, count: 10_000 },
+    bytes: {
+      sent: { total: f.sent, payload, overhead: f.sent - payload },
+      received: { total: f.received, payload, overhead: f.received - payload },
+      socketSent: f.sent * 10_000,
+      socketReceived: f.received * 10_000,
+    },
+    setup: { openSentBytes: os, openReceivedBytes: or, closeSentBytes: cs, closeReceivedBytes: cr, openUs: f.setupUs ?? 100, source: 'test' },
+    connections: { opened: id === 'rest-new' ? 10_000 : 10, failed: 0, perExchange: id === 'rest-new' ? 1 : 0.001, connectUs: null },
+    generatorCpuUs: null,
+    serverCpuUs: f.serverCpu ?? null,
+    errors: 0,
+    generatorSaturated: false,
+    notes: [],
+  };
+}
+
+function update(id: 'poll' | 'push', f: { p50: number; p99: number; requests: number; empty: number; delivered: number; bytes: number }): UpdateModeResult {
+  return {
+    mode: id,
+    label: id === 'poll' ? 'REST polling' : 'WebSocket push',
+    runId: null,
+    status: 'completed',
+    durationSec: 5,
+    clients: 10,
+    delivered: f.delivered,
+    lagUs: { p50: f.p50, p99: f.p99, p999: f.p99, mean: f.p50, max: f.p99, count: f.delivered },
+    requests: f.requests,
+    emptyRequests: f.empty,
+    emptyShare: id === 'poll' ? f.empty / f.requests : null,
+    requestsPerEvent: f.requests / f.delivered,
+    bytesPerEvent: { sent: 0, received: { total: f.bytes, payload: 64, overhead: f.bytes - 64 } },
+    socketSent: 0,
+    socketReceived: f.bytes * f.delivered,
+    setup: null,
+    connectionsOpened: 10,
+    generatorCpuUs: null,
+    serverCpuUs: null,
+    errors: 0,
+    notes: [],
+  };
+}
+
+function inputs(modes: ExchangeModeResult[]): Pick<ShowdownResult, 'config' | 'exchange' | 'updates' | 'status'> {
+  return { config: showdownInputSchema.parse({}), exchange: { modes, breakEven: [] }, updates: null, status: 'completed' };
+}
+
+function sample(t: number, throughput: number, cpuPercent: number, warmup: boolean): RunSample {
+  return { t, throughput, latencyUs: null, errors: 0, openConnections: 1, bytesSent: 0, bytesReceived: 0, cpuPercent, loopLagMs: 0, warmup };
+}
+
+function runResult(samples: RunSample[], durationSec: number, workers: number): RunResult {
+  return {
+    config: { protocol: 'http' } as RunResult['config'],
+    samples,
+    histogram: '',
+    summary: { durationSec, generator: { workers } } as RunResult['summary'],
+  };
+}
