@@ -1,0 +1,109 @@
+// Worker-thread entry for the bench's references: bare autocannon, and a minimal hand-written
+// ws echo loop. They run in a fresh worker thread of the bench process, as Barrage's load runs
+// in a fresh worker thread of its own: both start from a cold JIT and share the process with
+// an idle main thread, so the comparison measures what Barrage adds, not where code ran before.
+import { parentPort } from 'node:worker_threads';
+import autocannon from 'autocannon';
+import WebSocket from 'ws';
+
+export type ReferenceJob =
+  | { kind: 'autocannon'; url: string; connections: number; durationSec: number }
+  | { kind: 'wsloop'; url: string; connections: number; inFlight: number; durationSec: number };
+
+export interface ReferenceOutcome {
+  /** Requests completed (autocannon) or echoes received (ws loop). */
+  completed: number;
+  durationSec: number;
+  errors: number;
+}
+
+export type FromReference = { type: 'ready' } | { type: 'done'; outcome: ReferenceOutcome } | { type: 'error'; message: string };
+
+const port = parentPort;
+if (!port) throw new Error('bench/referenceWorker.ts runs in a worker thread');
+
+port.once('message', (job: ReferenceJob) => {
+  const run = job.kind === 'autocannon' ? bareAutocannon(job) : wsLoop(job);
+  run.then(
+    (outcome) => port.postMessage({ type: 'done', outcome } satisfies FromReference),
+    (err: unknown) => port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies FromReference),
+  );
+});
+port.postMessage({ type: 'ready' } satisfies FromReference);
+
+interface RawAutocannonResult {
+  totalCompletedRequests: number;
+  duration: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** autocannon as a user would run it: no listeners, default sampling, its own duration. */
+function bareAutocannon(job: Extract<ReferenceJob, { kind: 'autocannon' }>): Promise<ReferenceOutcome> {
+  return new Promise((resolve, reject) => {
+    // Off the main thread autocannon returns its raw (unaggregated) result.
+    autocannon({ url: job.url, connections: job.connections, duration: job.durationSec }, (err, res) => {
+      if (err) return reject(err);
+      const r = res as RawAutocannonResult;
+      resolve({ completed: r.totalCompletedRequests, durationSec: r.duration, errors: r.errors + r.non2xx });
+    });
+  });
+}
+
+const DATA32 = 'abcdefghijklmnopqrstuvwxyz012345';
+
+/**
+ * N plain ws clients (no permessage-deflate), each keeping `inFlight` messages outstanding;
+ * every echo sends the next message, carrying the next seq, in the same shape and size as
+ * Barrage's default template. Nothing is recorded or matched. Counted: echoes until the end.
+ */
+async function wsLoop(job: Extract<ReferenceJob, { kind: 'wsloop' }>): Promise<ReferenceOutcome> {
+  const started = performance.now();
+  let received = 0;
+  let errors = 0;
+  let running = true;
+  const message = (seq: number) => `{"seq":${seq},"ts":${(performance.timeOrigin + performance.now()).toFixed(3)},"data":"${DATA32}"}`;
+  const sockets: WebSocket[] = [];
+  for (let i = 0; i < job.connections; i++) {
+    const ws = new WebSocket(job.url, { perMessageDeflate: false });
+    let seq = 0;
+    ws.on('open', () => {
+      for (let k = 0; k < job.inFlight; k++) ws.send(message(++seq));
+    });
+    ws.on('message', () => {
+      if (!running) return;
+      received++;
+      ws.send(message(++seq));
+    });
+    ws.on('error', () => errors++);
+    sockets.push(ws);
+  }
+  await new Promise((resolve) => setTimeout(resolve, job.durationSec * 1000));
+  running = false;
+  const durationSec = (performance.now() - started) / 1000;
+  const completed = received;
+  // Close politely, but never wait long.
+  await new Promise<void>((resolve) => {
+    let open = 0;
+    const hard = setTimeout(() => {
+      for (const ws of sockets) ws.terminate();
+      resolve();
+    }, 1000);
+    for (const ws of sockets) {
+      if (ws.readyState === WebSocket.CLOSED) continue;
+      open++;
+      ws.once('close', () => {
+        if (--open === 0) {
+          clearTimeout(hard);
+          resolve();
+        }
+      });
+      ws.close(1000);
+    }
+    if (open === 0) {
+      clearTimeout(hard);
+      resolve();
+    }
+  });
+  return { completed, durationSec, errors };
+}
