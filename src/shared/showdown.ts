@@ -199,7 +199,11 @@ export interface ExchangeModeResult {
     socketSent: number;
     socketReceived: number;
   };
-  /** WebSocket only: the per-connection handshake and close, kept out of the per-exchange figures. */
+  /**
+   * What opening (and closing) one connection costs, measured on the idle target. WebSocket: its
+   * upgrade and close bytes, kept out of the per-exchange figures. REST: the TCP connect time (no
+   * bytes at the socket level); with a new connection per request it is paid in every exchange.
+   */
   setup: ConnectionSetup | null;
   connections: {
     opened: number;

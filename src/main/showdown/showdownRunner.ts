@@ -10,13 +10,11 @@ import {
   EXCHANGE_MODES,
   UPDATE_MODES,
   type ConnectionSetup,
-  type ExchangeModeId,
   type ExchangeModeResult,
   type ShowdownConfig,
   type ShowdownResult,
   type ShowdownStatus,
   type ShowdownStep,
-  type UpdateModeId,
   type UpdateModeResult,
 } from '../../shared/showdown.ts';
 import { startRun, type RunOptions } from '../engine/runController.ts';
