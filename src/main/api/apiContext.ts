@@ -2,10 +2,12 @@
 import type { AppInfo, DemoTargetInfo } from '../../shared/contract.ts';
 import type { RunStore } from '../store/runStore.ts';
 import type { RunService } from '../services/runService.ts';
+import type { ShowdownService } from '../showdown/showdownService.ts';
 
 export interface ApiContext {
   store: RunStore;
   runs: RunService;
+  showdowns: ShowdownService;
   /** Starts the built-in demo target on first use. */
   demoTarget(): Promise<DemoTargetInfo>;
   appInfo(): AppInfo;

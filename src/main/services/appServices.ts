@@ -9,6 +9,7 @@ import type { RunOptions } from '../engine/runController.ts';
 import { startDemoTarget, type DemoTarget } from '../target/demoTarget.ts';
 import { prepareDbPath } from '../store/dbLocation.ts';
 import { openStore } from '../store/runStore.ts';
+import { ShowdownService } from '../showdown/showdownService.ts';
 import { RunService } from './runService.ts';
 
 export interface AppServices {
@@ -30,10 +31,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   // Runs left 'running' by a process that died are marked interrupted, samples kept.
   store.recoverInterrupted();
   const runs = new RunService(store, options.engine);
+  const showdowns = new ShowdownService(runs, store);
   let target: Promise<DemoTarget> | undefined;
   const context: ApiContext = {
     store,
     runs,
+    showdowns,
     demoTarget: async (): Promise<DemoTargetInfo> => {
       target ??= startDemoTarget();
       const t = await target;
@@ -56,6 +59,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     context,
     dispatch: createDispatcher(createHandlers(context), options.onUnexpected),
     close: async () => {
+      await showdowns.close();
       runs.stopAll();
       await runs.drain();
       if (target) await (await target).close();

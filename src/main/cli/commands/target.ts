@@ -15,6 +15,10 @@ Starts the built-in demo target on loopback (127.0.0.1, a free port by default):
   GET  /status?code=N    answers with status N
   WS   /ws/echo          echoes every message
   WS   /ws/push?rate=N   pushes N messages/s, each {"seq":n,"ts":<server send time, epoch ms>}
+  GET  /events?since=N   events after cursor N of a shared feed (&feed=NAME&rate=R&bytes=B),
+                         each stamped with its creation time: the REST polling endpoint
+  WS   /ws/events        the same feed, pushed as events are created
+  GET  /_barrage/cpu     the CPU time of the thread serving the target (for the showdown)
 `;
 
 export async function main(args: string[]): Promise<number> {

@@ -9,6 +9,9 @@ declare module 'autocannon' {
   export interface AutocannonClient extends EventEmitter {
     conn: Socket;
     destroyed: boolean;
+    /** Requests this connection may make (its share of `amount`), when bounded. */
+    responseMax?: number;
+    reqsMade: number;
     _connect(): void;
     _doRequest(): void;
     _resetConnection(): void;

@@ -97,6 +97,11 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
     const send = client._doRequest.bind(client);
     client._doRequest = () => {
       if (client.destroyed || stopped) return;
+      if (client.responseMax && client.reqsMade >= client.responseMax) {
+        // This connection's share of the amount is done: autocannon closes it (no new socket).
+        send();
+        return;
+      }
       if (scenario.newConnectionPerRequest && requestsOnConnection > 0) {
         // REST without keep-alive: a fresh TCP connection for every request. (autocannon's
         // reconnectRate drops the response event of the request it reconnects after.)

@@ -21,6 +21,8 @@ export class SecondRecorder {
   private opened = 0;
   private failed = 0;
   private open = 0;
+  /** Most connections open at once during the current second. */
+  private peakOpen = 0;
   private ws: Omit<WsSampleFigures, 'connectHistogram' | 'pingHistogram'> | null = null;
   private lastBytes = { sent: 0, received: 0 };
   private nextT = 0;
@@ -88,6 +90,7 @@ export class SecondRecorder {
   connectionOpened(handshakeUs?: number): void {
     this.opened++;
     this.open++;
+    if (this.open > this.peakOpen) this.peakOpen = this.open;
     if (handshakeUs !== undefined) recordUs(this.connect, handshakeUs);
   }
 
@@ -140,7 +143,8 @@ export class SecondRecorder {
       statusCodes: this.statusCodes,
       bytesSent: bytes.sent - this.lastBytes.sent,
       bytesReceived: bytes.received - this.lastBytes.received,
-      openConnections: this.open,
+      // Short-lived connections (one per request) would mostly be missed at the boundary.
+      openConnections: Math.max(this.peakOpen, this.open),
       connectionsOpened: this.opened,
       connectionsFailed: this.failed,
       histogram: this.latency.totalCount > 0 ? encodeHistogram(this.latency) : '',
@@ -164,6 +168,7 @@ export class SecondRecorder {
     this.statusCodes = {};
     this.opened = 0;
     this.failed = 0;
+    this.peakOpen = this.open;
     this.nextT++;
     this.emit(sample);
   }

@@ -29,7 +29,7 @@ export interface WorkerSample {
   statusCodes: Record<string, number>;
   bytesSent: number;
   bytesReceived: number;
-  /** Open at the end of the second. */
+  /** Most connections open at once during the second. */
   openConnections: number;
   connectionsOpened: number;
   connectionsFailed: number;
