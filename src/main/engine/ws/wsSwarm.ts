@@ -242,7 +242,7 @@ class WsSwarm implements LoadDriver {
     c.pingSentAt = 0;
     c.nextPingAt = now + this.pingMs;
     if (this.phase !== RUNNING) return;
-    if (this.scenario.mode === 'echo') this.topUp(c);
+    if (this.scenario.mode === 'echo') this.topUp(c, now);
     else if (this.schedule) c.nextTurn = this.schedule.firstTurnFrom(c.index, this.slot);
   }
 
@@ -271,7 +271,7 @@ class WsSwarm implements LoadDriver {
     this.outstanding--;
     this.settled++;
     if (this.phase === RUNNING) {
-      if (this.scenario.mode === 'echo') this.topUp(c);
+      if (this.scenario.mode === 'echo') this.topUp(c, now);
       this.checkAmount();
     } else if (this.phase === DRAINING && this.outstanding === 0) {
       this.closeAll();
@@ -337,18 +337,23 @@ class WsSwarm implements LoadDriver {
     if (this.pingMs > 0) ws.on('pong', onPong);
   }
 
-  /** Echo mode: keeps `inFlight` messages outstanding on the connection. */
-  private topUp(c: Conn): void {
+  /**
+   * Echo mode: keeps `inFlight` messages outstanding on the connection. `now` is the clock read
+   * of the event that triggered it (an echo, an open): one read per echo keeps the hot path as
+   * cheap as a bare ws loop's, and the send follows within microseconds.
+   */
+  private topUp(c: Conn, now: number): void {
     const ws = c.ws!;
     const tracker = c.tracker!;
     while (tracker.outstanding < this.scenario.inFlight && this.sent < this.amount && ws.readyState === WebSocket.OPEN) {
-      this.send(c, ws, tracker, epochMs());
+      this.send(c, ws, tracker, now, now);
     }
   }
 
-  private send(c: Conn, ws: WebSocket, tracker: SequenceTracker, originMs: number): void {
+  /** `originMs`: where the round trip is measured from (rate mode: the scheduled time). */
+  private send(c: Conn, ws: WebSocket, tracker: SequenceTracker, originMs: number, nowMs: number): void {
     const seq = tracker.next(originMs);
-    ws.send(this.template!.render(seq, c.label, epochMs()));
+    ws.send(this.template!.render(seq, c.label, nowMs));
     this.recorder.wsSent();
     this.sent++;
     this.outstanding++;
@@ -369,7 +374,7 @@ class WsSwarm implements LoadDriver {
         // Also catches up turns skipped under backpressure, each with its own intended time.
         while (c.nextTurn <= turn && this.sent < this.amount && budget > 0) {
           if (ws.bufferedAmount > MAX_BUFFERED_BYTES) break;
-          this.send(c, ws, c.tracker!, schedule.intendedAt(schedule.slotOf(c.index, c.nextTurn)));
+          this.send(c, ws, c.tracker!, schedule.intendedAt(schedule.slotOf(c.index, c.nextTurn)), now);
           c.nextTurn++;
           budget--;
         }
@@ -454,7 +459,7 @@ class WsSwarm implements LoadDriver {
       if (n === 0) continue;
       this.outstanding -= n;
       this.settled += n;
-      if (this.phase === RUNNING && this.scenario.mode === 'echo' && c.state === OPEN) this.topUp(c);
+      if (this.phase === RUNNING && this.scenario.mode === 'echo' && c.state === OPEN) this.topUp(c, now);
     }
     if (this.phase === RUNNING) this.checkAmount();
   }
