@@ -46,6 +46,8 @@ export class RunService extends EventEmitter<RunServiceEvents> {
   private readonly store: RunStore | null;
   private readonly engineOptions: Pick<RunOptions, 'lookup' | 'workers'>;
   private readonly running = new Map<number, { handle: RunHandle; info: ActiveRun }>();
+  /** Runs not yet measured and stored, saved or not. */
+  private readonly unsettled = new Set<Promise<unknown>>();
 
   constructor(store: RunStore | null, engineOptions: Pick<RunOptions, 'lookup' | 'workers'> = {}) {
     super();
@@ -124,6 +126,8 @@ export class RunService extends EventEmitter<RunServiceEvents> {
         throw err;
       },
     );
+    const settled = done.catch(() => {}).finally(() => this.unsettled.delete(settled));
+    this.unsettled.add(settled);
     return { runId, handle, done };
   }
 
@@ -148,7 +152,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
 
   /** Resolves when every run in flight has ended and been stored. */
   async drain(): Promise<void> {
-    await Promise.allSettled([...this.running.values()].map((r) => r.handle.result));
+    await Promise.allSettled([...this.unsettled]);
   }
 
   private persist(runId: number, p: RunProgress): void {
