@@ -51,8 +51,8 @@ describe.skipIf(!chromiumAvailable())('Barrage UI in a browser', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  test('the navigation names the four places and the empty app explains itself', async () => {
-    for (const name of ['Scenarios', 'Run', 'History', 'Compare']) await expect(nav(name).isVisible()).resolves.toBe(true);
+  test('the navigation names the five places and the empty app explains itself', async () => {
+    for (const name of ['Scenarios', 'Run', 'History', 'Compare', 'Showdown']) await expect(nav(name).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('heading', { name: 'Scenarios', level: 1 }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: 'New scenario' }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: 'Try it' }).isVisible()).resolves.toBe(true);

@@ -26,3 +26,17 @@ export async function exportRuns(ids: number[], format: 'json' | 'csv'): Promise
     notices.error('Export failed', err);
   }
 }
+
+/**
+ * A self-contained HTML report (charts inlined, no external requests): one run, a comparison
+ * (the first id is the baseline), or an A/B group.
+ */
+export async function exportReport(what: { ids: number[] } | { groupId: string }): Promise<void> {
+  try {
+    const file = await barrage.runs.report(what);
+    downloadFile(file);
+    notices.info(`Exported ${file.fileName}`);
+  } catch (err) {
+    notices.error('Report export failed', err);
+  }
+}

@@ -11,10 +11,12 @@ export interface HistoryFilters {
   protocol: '' | 'http' | 'ws';
   status: '' | RunStatus;
   tag: string;
+  /** Thresholds (SLOs): 'yes' all passed, 'no' one failed; '' any (runs without thresholds too). */
+  passed: '' | 'yes' | 'no';
 }
 
 class HistoryState {
-  filters = $state<HistoryFilters>({ text: '', scenario: '', protocol: '', status: '', tag: '' });
+  filters = $state<HistoryFilters>({ text: '', scenario: '', protocol: '', status: '', tag: '', passed: '' });
   sort = $state<RunSort>('newest');
   reverse = $state(false);
   limit = $state(100);

@@ -9,7 +9,8 @@ export type Route =
   | { view: 'run'; runId: number | null }
   | { view: 'history' }
   | { view: 'report'; runId: number }
-  | { view: 'compare'; ids: number[] };
+  | { view: 'compare'; ids: number[]; ab: string | null }
+  | { view: 'showdown'; id: string | null };
 
 const positiveId = (s: string | undefined): number | null => {
   const n = Number(s);
@@ -31,11 +32,17 @@ export function parseRoute(hash: string): Route {
       return id ? { view: 'report', runId: id } : { view: 'history' };
     }
     case 'compare': {
-      const ids = (new URLSearchParams(query).get('ids') ?? '')
+      const params = new URLSearchParams(query);
+      const ids = (params.get('ids') ?? '')
         .split(',')
         .map((s) => positiveId(s))
         .filter((n): n is number => n !== null);
-      return { view: 'compare', ids: [...new Set(ids)] };
+      const ab = params.get('ab');
+      return { view: 'compare', ids: [...new Set(ids)], ab: ab && ab.length <= 64 ? ab : null };
+    }
+    case 'showdown': {
+      const id = parts[1] ? decodeURIComponent(parts[1]) : '';
+      return { view: 'showdown', id: id && id.length <= 64 ? id : null };
     }
     default:
       return { view: 'scenarios' };
@@ -49,7 +56,11 @@ export const paths = {
   run: (id?: number | null) => (id ? `#/run/${id}` : '#/run'),
   history: () => '#/history',
   report: (id: number) => `#/history/${id}`,
-  compare: (ids: number[]) => (ids.length ? `#/compare?ids=${ids.join(',')}` : '#/compare'),
+  compare: (ids: number[], ab: string | null = null) => {
+    const q = [ids.length ? `ids=${ids.join(',')}` : '', ab ? `ab=${encodeURIComponent(ab)}` : ''].filter(Boolean).join('&');
+    return q ? `#/compare?${q}` : '#/compare';
+  },
+  showdown: (id?: string | null) => (id ? `#/showdown/${encodeURIComponent(id)}` : '#/showdown'),
 };
 
 class Router {
