@@ -1,11 +1,12 @@
 // The HTML reports written by `barrage report`, opened from disk in headless Chromium: nothing
 // but the file itself is requested, no script is in it, every chart is drawn, user text is
 // shown as text, and it prints. Screenshots go to test-output/screenshots/.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './support/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateThresholds } from '../src/shared/thresholds.ts';
 import { openStore } from '../src/main/store/runStore.ts';
@@ -13,7 +14,6 @@ import { runReportHtml } from '../src/main/report/htmlReport.ts';
 import { runCli } from './support/cliProcess.ts';
 import { runAt, storeRun, withLatencyScaled } from './fixtures/storedRuns.ts';
 
-const CHROMIUM = process.env.BARRAGE_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOTS = join(import.meta.dirname, '..', 'test-output', 'screenshots');
 const dir = mkdtempSync(join(tmpdir(), 'barrage-report-'));
 const db = join(dir, 'history.db');
@@ -41,12 +41,7 @@ beforeAll(async () => {
     store.close();
   }
   mkdirSync(SCREENSHOTS, { recursive: true });
-  // Debian's Chromium (.ci/run installs it); a missing browser fails these tests, never skips them.
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set BARRAGE_CHROMIUM)`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -25,6 +25,20 @@ export function formatBytes(n: number | null | undefined): string {
   return `${i === 0 ? Math.round(v) : trim(v)} ${units[i]}`;
 }
 
+/** Bytes with one decimal below 100 (per-message figures are small and the decimal matters). */
+export function formatSmallBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  if (Math.abs(n) < 100 && !Number.isInteger(n)) return `${n.toFixed(1)} B`;
+  if (Math.abs(n) < 10_000) return `${formatCount(n)} B`;
+  return `${formatCount(n / 1024, 1)} KiB`;
+}
+
+/** Microseconds with one decimal below 100 µs (CPU per exchange is a few µs). */
+export function formatSmallUs(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  return Math.abs(n) < 100 ? `${Number(n.toFixed(1))} µs` : formatUs(n);
+}
+
 export function formatDuration(sec: number): string {
   if (sec < 60) return `${trim(sec)} s`;
   const m = Math.floor(sec / 60);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromiumAvailable, launchChromium } from './support/browser.ts';
+import { launchChromium } from '../support/chromium.ts';
 import { seedRuns } from './support/seedRuns.ts';
 import { startServe, type ServeProcess } from './support/serveProcess.ts';
 
@@ -15,7 +15,7 @@ const RUNS = 10_000;
 /** Generous for a loaded 2-core CI machine; locally each step takes tens of milliseconds. */
 const SNAPPY_MS = 1500;
 
-describe.skipIf(!chromiumAvailable())('History with 10,000 runs', () => {
+describe('History with 10,000 runs', () => {
   let dir: string;
   let serve: ServeProcess;
   let browser: Browser;

@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromiumAvailable, launchChromium } from './support/browser.ts';
+import { launchChromium } from '../support/chromium.ts';
 import { SEEDED_BASELINE, SEEDED_CANDIDATE, seedComparison } from './support/seedComparison.ts';
 import { startServe, type ServeProcess } from './support/serveProcess.ts';
 
 const SHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 
-describe.skipIf(!chromiumAvailable())('Showdown, verdicts, A/B and reports in a browser', () => {
+describe('Showdown, verdicts, A/B and reports in a browser', () => {
   let dir: string;
   let serve: ServeProcess;
   let browser: Browser;

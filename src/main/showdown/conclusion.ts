@@ -2,8 +2,7 @@
 // sentence names the figures it rests on, says which side was better and by how much, calls a
 // difference under 5% a tie, and says so plainly when REST came out ahead.
 import type { BreakEven, ExchangeModeResult, ShowdownResult, UpdateModeResult } from '../../shared/showdown.ts';
-import { formatCount, formatPercent, formatUs } from '../../shared/units.ts';
-import { formatSmallBytes, formatSmallUs } from './showdownTable.ts';
+import { formatCount, formatPercent, formatSmallBytes, formatSmallUs, formatUs } from '../../shared/units.ts';
 
 type Inputs = Pick<ShowdownResult, 'config' | 'exchange' | 'updates' | 'status'>;
 

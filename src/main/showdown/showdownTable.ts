@@ -15,7 +15,7 @@ import {
   type TableRow,
   type UpdateModeResult,
 } from '../../shared/showdown.ts';
-import { formatCount, formatPercent, formatUs } from '../../shared/units.ts';
+import { formatCount, formatPercent, formatSmallBytes, formatSmallUs, formatUs } from '../../shared/units.ts';
 
 type Inputs = Pick<ShowdownResult, 'config' | 'exchange' | 'updates'>;
 type Cells = Record<TableColumn, string>;
@@ -23,19 +23,6 @@ type Values = Record<TableColumn, number | null>;
 
 const NOT_MEASURED = '–';
 
-/** Bytes with one decimal below 100 (per-message figures are small and the decimal matters). */
-export function formatSmallBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return NOT_MEASURED;
-  if (Math.abs(n) < 100 && !Number.isInteger(n)) return `${n.toFixed(1)} B`;
-  if (Math.abs(n) < 10_000) return `${formatCount(n)} B`;
-  return `${formatCount(n / 1024, 1)} KiB`;
-}
-
-/** Microseconds with one decimal below 100 µs (CPU per exchange is a few µs). */
-export function formatSmallUs(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return NOT_MEASURED;
-  return Math.abs(n) < 100 ? `${Number(n.toFixed(1))} µs` : formatUs(n);
-}
 
 export function buildTable(r: Inputs): ShowdownTable {
   const modes = new Map<TableColumn, ExchangeModeResult>();
@@ -125,7 +112,7 @@ export function buildTable(r: Inputs): ShowdownTable {
       ? `${formatCount(v)} (${formatCount(m.connections.perExchange, 2)} per exchange)`
       : `${formatCount(v)} (one per client, reused ${formatCount(m.exchanges / Math.max(1, v))}×)`,
   );
-  perMode('connect-time', 'connections', 'Time to open a connection (idle target, p50)', 'µs', 'lower', (m) => m.setup?.openUs ?? null, (v, m) =>
+  perMode('connect-time', 'connections', 'Time to open a connection (idle target, p50)', 'µs', null, (m) => m.setup?.openUs ?? null, (v, m) =>
     m.mode === 'ws' ? `${formatUs(v)} (TCP + upgrade)` : m.mode === 'rest-new' ? `${formatUs(v)} (TCP), every request` : `${formatUs(v)} (TCP), once`,
   );
 

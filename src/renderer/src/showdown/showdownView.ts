@@ -15,7 +15,7 @@ import {
   type TableRow,
   type UpdateModeId,
 } from '../../../shared/showdown.ts';
-import { formatCount, formatUs } from '../../../shared/units.ts';
+import { formatCount, formatSmallBytes, formatSmallUs, formatUs } from '../../../shared/units.ts';
 
 /** Palette slot (--series-N) of each mode, the same in the table, the charts and the legends. */
 export const MODE_COLOR: Record<ExchangeModeId | UpdateModeId, number> = {
@@ -26,17 +26,6 @@ export const MODE_COLOR: Record<ExchangeModeId | UpdateModeId, number> = {
   push: 4,
 };
 
-/** Bytes with one decimal below 100 (per-message figures are small and the decimal matters). */
-export function smallBytes(n: number): string {
-  if (Math.abs(n) < 100 && !Number.isInteger(n)) return `${n.toFixed(1)} B`;
-  if (Math.abs(n) < 10_000) return `${formatCount(n)} B`;
-  return `${formatCount(n / 1024, 1)} KiB`;
-}
-
-/** Microseconds with one decimal below 100 µs (CPU per exchange is a few µs). */
-export function smallUs(n: number): string {
-  return Math.abs(n) < 100 ? `${Number(n.toFixed(1))} µs` : formatUs(n);
-}
 
 export interface BarChartData {
   id: string;
@@ -87,7 +76,7 @@ export function showdownCharts(result: ShowdownResult): BarChartData[] {
         yLabel: 'Bytes (B)',
         note: `lower is better · payload ${formatCount(result.config.payloadBytes)} B each way`,
         ...bytes,
-        format: smallBytes,
+        format: formatSmallBytes,
         log: false,
       });
     }
@@ -96,7 +85,7 @@ export function showdownCharts(result: ShowdownResult): BarChartData[] {
       ['server-cpu', 'Server'],
     ]);
     if (has(cpu)) {
-      charts.push({ id: 'cpu', title: 'CPU time per exchange', yLabel: 'CPU time (µs)', note: 'lower is better', ...cpu, format: smallUs, log: false });
+      charts.push({ id: 'cpu', title: 'CPU time per exchange', yLabel: 'CPU time (µs)', note: 'lower is better', ...cpu, format: formatSmallUs, log: false });
     }
     const latency = fromRows([
       ['latency-p50', 'p50'],

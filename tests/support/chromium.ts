@@ -5,11 +5,11 @@ import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = process.env.BARRAGE_CHROMIUM ?? '/usr/bin/chromium';
 
-export function chromiumAvailable(): boolean {
-  return existsSync(CHROMIUM);
-}
-
+/** A missing browser fails the end-to-end tests with this message; they never skip. */
 export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (.ci/run does), or set BARRAGE_CHROMIUM`);
+  }
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
