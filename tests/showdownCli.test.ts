@@ -21,9 +21,9 @@ describe('barrage showdown', () => {
     const top = await runCli(['--help'], env);
     expect(top.stdout).toMatch(/showdown \[options\]/);
     for (const [args, message] of [
-      [['-c', '0'], /^barrage showdown: --concurrency: must be at least 1/m],
+      [['-c', '0'], /^barrage showdown: --concurrency \(concurrency\): must be at least 1/m],
       [['--payload-bytes', 'lots'], /--payload-bytes: "lots" is not a number/],
-      [['--http', 'http://127.0.0.1:1/echo'], /--ws: give both the HTTP and the WebSocket endpoint/],
+      [['--http', 'http://127.0.0.1:1/echo'], /--ws \(wsUrl\): give both the HTTP and the WebSocket endpoint/],
       [['--only', 'both'], /--only: "both" is not exchange or updates/],
     ] as const) {
       const r = await runCli(['showdown', ...args], env);

@@ -13,3 +13,18 @@ export function integerOption(raw: string | undefined, flag: string): number | u
   if (n !== undefined && !Number.isInteger(n)) throw new UsageError(`${flag}: "${raw}" is not a whole number`);
   return n;
 }
+
+/**
+ * Schema errors as the user typed them: `connections: must be at least 1` becomes
+ * `--connections (connections): must be at least 1` for fields that came from a flag.
+ */
+export function withFlagNames(message: string, flagOfField: Record<string, string>): string {
+  return message
+    .split('\n')
+    .map((line) => {
+      const path = line.split(':')[0];
+      const flag = flagOfField[path.split('.')[0]];
+      return flag ? `${flag} (${path}):${line.slice(line.indexOf(':') + 1)}` : line;
+    })
+    .join('\n');
+}

@@ -8,9 +8,8 @@ import { formatCount, formatUs } from '../../../shared/units.ts';
 import { PreflightError } from '../../engine/preflight.ts';
 import { startAb } from '../../services/abRunner.ts';
 import { RunService } from '../../services/runService.ts';
-import { prepareDbPath } from '../../store/dbLocation.ts';
-import { openStore, type RunStore } from '../../store/runStore.ts';
-import { StoreError } from '../../store/storeError.ts';
+import type { RunStore } from '../../store/runStore.ts';
+import { openHistory } from '../history.ts';
 import { integerOption } from '../argParsing.ts';
 import { COMPARE_FLAGS, COMPARE_FLAGS_HELP, compareOptionsFrom } from '../compareFlags.ts';
 import { EXIT } from '../exitCodes.ts';
@@ -156,13 +155,3 @@ function finish(store: RunStore, status: AbStatus, compare: ReturnType<typeof co
   return comparison && comparison.worse.length > 0 ? EXIT.worse : EXIT.ok;
 }
 
-function openHistory(db: string | undefined): RunStore {
-  try {
-    const store = openStore(prepareDbPath(db));
-    store.recoverInterrupted();
-    return store;
-  } catch (err) {
-    if (err instanceof StoreError) throw new UsageError(err.message);
-    throw err;
-  }
-}

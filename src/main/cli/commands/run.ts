@@ -8,14 +8,12 @@ import { tryParseThreshold } from '../../../shared/thresholds.ts';
 import { PreflightError } from '../../engine/preflight.ts';
 import type { LiveBreach } from '../../services/liveThresholds.ts';
 import { RunService, type RunMeta } from '../../services/runService.ts';
-import { prepareDbPath } from '../../store/dbLocation.ts';
-import { openStore, type RunStore } from '../../store/runStore.ts';
-import { StoreError } from '../../store/storeError.ts';
+import { openHistory } from '../history.ts';
 import { progressLine } from '../format/progressLine.ts';
 import { summaryTable } from '../format/summaryTable.ts';
 import { UsageError } from '../usageError.ts';
 import { EXIT } from '../exitCodes.ts';
-import { numberOption, integerOption } from '../argParsing.ts';
+import { integerOption, numberOption, withFlagNames } from '../argParsing.ts';
 
 export const RUN_HELP = `Usage: barrage run <url> [options]
        barrage run --scenario FILE [options]
@@ -140,7 +138,7 @@ export async function main(args: string[]): Promise<number> {
   const scenario = buildScenario(values, positionals);
   const tags = values.tag ?? [];
   for (const t of tags) if (!/^[^,\s]{1,50}$/.test(t)) throw new UsageError(`--tag: "${t}" is not a tag (1–50 characters, no spaces or commas)`);
-  const store = values['no-save'] ? null : openHistory(values.db);
+  const store = values['no-save'] ? null : openHistory(values.db, 'use --no-save to run without the history');
   try {
     const runs = new RunService(store);
     const abortOnFail = !!values['abort-on-fail'];
@@ -156,17 +154,6 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
-/** Opens the run history, finishing off runs whose process died; errors name the file. */
-function openHistory(db: string | undefined): RunStore {
-  try {
-    const store = openStore(prepareDbPath(db));
-    store.recoverInterrupted();
-    return store;
-  } catch (err) {
-    if (err instanceof StoreError) throw new UsageError(`${err.message} (use --no-save to run without the history)`);
-    throw err;
-  }
-}
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
 
@@ -224,20 +211,10 @@ export function buildScenario(values: Values, positionals: string[]): Scenario {
     }
   }
   const parsed = scenarioSchema.safeParse(input);
-  if (!parsed.success) throw new UsageError(withFlags(formatIssues(parsed.error)));
+  if (!parsed.success) throw new UsageError(withFlagNames(formatIssues(parsed.error), FLAG_OF_FIELD));
   return parsed.data;
 }
 
-function withFlags(message: string): string {
-  return message
-    .split('\n')
-    .map((line) => {
-      const field = line.split(':')[0].split('.')[0];
-      const flag = FLAG_OF_FIELD[field];
-      return flag ? `${flag} (${line.split(':')[0]}):${line.slice(line.indexOf(':') + 1)}` : line;
-    })
-    .join('\n');
-}
 
 function readScenarioFile(path: string): Record<string, unknown> {
   let text: string;

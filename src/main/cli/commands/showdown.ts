@@ -6,10 +6,8 @@ import { showdownInputSchema, type ShowdownResult, type ShowdownStatus } from '.
 import { RunService } from '../../services/runService.ts';
 import { startShowdown } from '../../showdown/showdownRunner.ts';
 import { renderTableText } from '../../showdown/showdownTable.ts';
-import { prepareDbPath } from '../../store/dbLocation.ts';
-import { openStore, type RunStore } from '../../store/runStore.ts';
-import { StoreError } from '../../store/storeError.ts';
-import { integerOption, numberOption } from '../argParsing.ts';
+import { openHistory } from '../history.ts';
+import { integerOption, numberOption, withFlagNames } from '../argParsing.ts';
 import { EXIT } from '../exitCodes.ts';
 import { UsageError } from '../usageError.ts';
 
@@ -119,20 +117,10 @@ export function buildShowdownInput(values: Values): ReturnType<typeof showdownIn
   }
   input.save = !values['no-save'];
   const parsed = showdownInputSchema.safeParse(input);
-  if (!parsed.success) throw new UsageError(withFlags(formatIssues(parsed.error)));
+  if (!parsed.success) throw new UsageError(withFlagNames(formatIssues(parsed.error), FLAG_OF_FIELD));
   return parsed.data;
 }
 
-function withFlags(message: string): string {
-  return message
-    .split('\n')
-    .map((line) => {
-      const field = line.split(':')[0].split('.')[0];
-      const flag = FLAG_OF_FIELD[field];
-      return flag ? `${flag}:${line.slice(line.indexOf(':') + 1)}` : line;
-    })
-    .join('\n');
-}
 
 export async function main(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
@@ -142,16 +130,7 @@ export async function main(args: string[]): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (endpoints go in --http and --ws)`);
   const config = buildShowdownInput(values);
-  let store: RunStore | null = null;
-  if (config.save) {
-    try {
-      store = openStore(prepareDbPath(values.db));
-      store.recoverInterrupted();
-    } catch (err) {
-      if (err instanceof StoreError) throw new UsageError(err.message);
-      throw err;
-    }
-  }
+  const store = config.save ? openHistory(values.db, 'use --no-save to run without the history') : null;
   const quiet = !!values.quiet;
   const runs = new RunService(store);
   let lastLine = '';
