@@ -138,3 +138,44 @@ describe('SequenceTracker', () => {
     expect(s.latencies).toHaveLength(100_000);
   });
 });
+
+describe('SequenceTracker against a plain model', () => {
+  it('agrees with a Map-based model over random sends, echoes, duplicates, expiries and abandons', () => {
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const t = new SequenceTracker();
+    const s = sink();
+    const model = new Map<number, number>();
+    const answered = new Set<number>();
+    let nextSeq = 1;
+    let now = 0;
+    let completed = 0;
+    for (let step = 0; step < 20_000; step++) {
+      now += random();
+      const r = random();
+      if (r < 0.45) {
+        expect(t.next(now)).toBe(nextSeq);
+        model.set(nextSeq++, now);
+      } else if (r < 0.85 && model.size > 0) {
+        // Echo a random outstanding id (out of order), sometimes one already answered.
+        const ids = [...model.keys()];
+        const seq = ids[Math.floor(random() * ids.length)];
+        expect(t.echo(seq, now, s)).toBe(ECHO_COMPLETED);
+        model.delete(seq);
+        answered.add(seq);
+        completed++;
+        if (random() < 0.05) expect(t.echo(seq, now, s)).toBe(ECHO_DUPLICATE);
+      } else if (r < 0.97) {
+        const cutoff = now - 50;
+        let expected = 0;
+        for (const [seq, origin] of model) if (origin < cutoff) (model.delete(seq), expected++);
+        expect(t.expire(cutoff, s)).toBe(expected);
+      } else if (r < 0.975) {
+        expect(t.abandon(s)).toBe(model.size);
+        model.clear();
+      }
+      expect(t.outstanding).toBe(model.size);
+    }
+    expect(s.latencies).toHaveLength(completed);
+  });
+});

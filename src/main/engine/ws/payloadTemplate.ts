@@ -129,7 +129,13 @@ function buildSeqReader(parts: Part[]): ((data: Buffer) => number) | null {
     occurrence++;
   }
   const marker = Buffer.from(markerText, 'utf8');
+  // With only literal text before {{seq}} (the default template), an echo sent back as it was
+  // has the marker at a fixed offset: check there first, and search only when it is not.
+  const fixedAt = occurrence === 1 && parts.slice(0, seqAt).every((p) => p.kind === LITERAL) ? Buffer.byteLength(skeleton) - marker.length : -1;
   return (data: Buffer): number => {
+    if (fixedAt >= 0 && data.length > fixedAt + marker.length && data.compare(marker, 0, marker.length, fixedAt, fixedAt + marker.length) === 0) {
+      return readDigits(data, fixedAt + marker.length);
+    }
     let from = 0;
     for (let k = 0; k < occurrence; k++) {
       const at = data.indexOf(marker, from);
