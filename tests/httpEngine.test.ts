@@ -37,6 +37,9 @@ describe('HTTP engine', () => {
     expect(s.errors.total).toBe(0);
     expect(s.connections.opened).toBe(8);
     expect(s.connections.peak).toBe(8);
+    // One TCP connect time per connection, on loopback well under 100 ms.
+    expect(s.connections.connectUs?.count).toBe(8);
+    expect(s.connections.connectUs!.p99).toBeLessThan(100_000);
     expect(s.latencyUs.count).toBe(s.throughput.total);
     expect(s.latencyUs.p50).toBeGreaterThan(0);
     expect(s.latencyUs.p50).toBeLessThanOrEqual(s.latencyUs.p99);

@@ -147,6 +147,7 @@ function totalsOf(samples: WorkerSample[]): Totals {
     t.bytesSent += s.bytesSent;
     t.bytesReceived += s.bytesReceived;
     mergeInto(latency, s.histogram);
+    mergeInto(connect, s.connectHistogram ?? '');
     if (s.ws) {
       t.sent += s.ws.sent;
       t.received += s.ws.received;
@@ -155,7 +156,6 @@ function totalsOf(samples: WorkerSample[]): Totals {
       t.unmatched += s.ws.unmatched;
       t.lost += s.ws.lost;
       add(t.closes, s.ws.closes);
-      mergeInto(connect, s.ws.connectHistogram);
       mergeInto(ping, s.ws.pingHistogram);
     }
   }

@@ -103,7 +103,16 @@ export interface RunSummary {
   errors: { total: number; byKind: Partial<Record<ErrorKind, number>> };
   /** HTTP status codes with counts. */
   statusCodes: Record<string, number>;
-  connections: { opened: number; failed: number; peak: number };
+  connections: {
+    opened: number;
+    failed: number;
+    peak: number;
+    /**
+     * Time to open a connection (µs): TCP connect (HTTP), plus TLS for https, plus the upgrade
+     * for WebSocket (the same figure as ws.connectUs). Absent in runs stored before it existed.
+     */
+    connectUs?: LatencySummary | null;
+  };
   ws: WsFigures | null;
   generator: GeneratorHealth;
   /** Present when the run failed (a worker died, the run could not start). */

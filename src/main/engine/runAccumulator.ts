@@ -151,9 +151,9 @@ export class RunAccumulator {
     this.bytesSent += s.bytesSent;
     this.bytesReceived += s.bytesReceived;
     this.opened += s.connectionsOpened;
+    if (s.connectHistogram) mergeInto(this.connect, s.connectHistogram);
     this.failed += s.connectionsFailed;
     if (s.ws) {
-      mergeInto(this.connect, s.ws.connectHistogram);
       mergeInto(this.ping, s.ws.pingHistogram);
       this.ws.sent += s.ws.sent;
       this.ws.received += s.ws.received;

@@ -79,7 +79,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     bytes: { sent: acc.bytesSent, received: acc.bytesReceived },
     errors: { total: errorsTotal, byKind: { ...acc.errors } },
     statusCodes: { ...acc.statusCodes },
-    connections: { opened: acc.opened, failed: acc.failed, peak: acc.peakOpen },
+    connections: { opened: acc.opened, failed: acc.failed, peak: acc.peakOpen, connectUs: connect.count > 0 ? connect : null },
     ws:
       scenario.protocol === 'ws'
         ? {

@@ -19,6 +19,8 @@ export function summaryTable(s: RunSummary, title?: string): string {
     'Connections',
     `${formatCount(s.connections.opened)} opened, ${formatCount(s.connections.failed)} failed, ${formatCount(s.connections.peak)} at peak`,
   ]);
+  const c = s.connections.connectUs;
+  if (c && s.protocol === 'http') rows.push(['  connect p50 / p99', `${formatUs(c.p50)} / ${formatUs(c.p99)}`]);
   const kinds = Object.entries(s.errors.byKind)
     .filter(([, n]) => (n ?? 0) > 0)
     .map(([k, n]) => `${k} ${formatCount(n)}`);

@@ -23,7 +23,7 @@ export class SecondRecorder {
   private open = 0;
   /** Most connections open at once during the current second. */
   private peakOpen = 0;
-  private ws: Omit<WsSampleFigures, 'connectHistogram' | 'pingHistogram'> | null = null;
+  private ws: Omit<WsSampleFigures, 'pingHistogram'> | null = null;
   private lastBytes = { sent: 0, received: 0 };
   private nextT = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -148,13 +148,13 @@ export class SecondRecorder {
       connectionsOpened: this.opened,
       connectionsFailed: this.failed,
       histogram: this.latency.totalCount > 0 ? encodeHistogram(this.latency) : '',
+      connectHistogram: this.connect.totalCount > 0 ? encodeHistogram(this.connect) : '',
       cpuPercent,
       loopLagMs,
     };
     if (this.ws) {
       sample.ws = {
         ...this.ws,
-        connectHistogram: this.connect.totalCount > 0 ? encodeHistogram(this.connect) : '',
         pingHistogram: this.ping.totalCount > 0 ? encodeHistogram(this.ping) : '',
       };
       this.ws = emptyWs();
@@ -174,6 +174,6 @@ export class SecondRecorder {
   }
 }
 
-function emptyWs(): Omit<WsSampleFigures, 'connectHistogram' | 'pingHistogram'> {
+function emptyWs(): Omit<WsSampleFigures, 'pingHistogram'> {
   return { sent: 0, received: 0, duplicates: 0, outOfOrder: 0, unmatched: 0, lost: 0, closes: {} };
 }

@@ -35,6 +35,8 @@ export interface WorkerSample {
   connectionsFailed: number;
   /** Latencies completed in this second (µs), compressed base64; '' when none. */
   histogram: string;
+  /** Connect times (TCP, TLS, WebSocket upgrade) of connections opened in this second (µs); '' when none. */
+  connectHistogram?: string;
   cpuPercent: number;
   loopLagMs: number;
   ws?: WsSampleFigures;
@@ -49,8 +51,6 @@ export interface WsSampleFigures {
   /** Messages given up on (no echo by the end of the run or within the timeout). */
   lost: number;
   closes: Record<string, number>;
-  /** Handshake times (µs) of connections opened in this second. */
-  connectHistogram: string;
   /** Ping round trips (µs) completed in this second. */
   pingHistogram: string;
 }
