@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium } from '../support/chromium.ts';
+import { launchChromium, openApp } from '../support/chromium.ts';
 import { SEEDED_BASELINE, SEEDED_CANDIDATE, seedComparison } from './support/seedComparison.ts';
 import { startServe, type ServeProcess } from './support/serveProcess.ts';
 
@@ -42,13 +42,7 @@ describe('Showdown, verdicts, A/B and reports in a browser', () => {
     seeded = seedComparison(db);
     serve = await startServe(db);
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'light', acceptDownloads: true });
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    await page.goto(serve.url);
+    page = await openApp(browser, serve.url, problems);
   }, 120_000);
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium } from '../support/chromium.ts';
+import { launchChromium, openApp } from '../support/chromium.ts';
 import { startServe, type ServeProcess } from './support/serveProcess.ts';
 
 const SHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
@@ -35,14 +35,7 @@ describe('Barrage UI in a browser', () => {
     dir = mkdtempSync(join(tmpdir(), 'barrage-e2e-'));
     serve = await startServe(join(dir, 'runs.db'));
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'light', acceptDownloads: true });
-    page.setDefaultTimeout(15_000);
-    // Any script error or CSP violation is a bug, even if the test's clicks still work.
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    await page.goto(serve.url);
+    page = await openApp(browser, serve.url, problems);
   }, 120_000);
 
   afterAll(async () => {
