@@ -106,6 +106,10 @@ describe('runs.list: thresholds', () => {
     expect(byId.get(ids.base)).toBeNull();
     expect((await call('runs.list', { passed: false })).runs.map((r: any) => r.id)).toEqual([ids.gatedFail]);
     expect((await call('runs.list', { passed: true })).runs.map((r: any) => r.id)).toEqual([ids.gatedPass]);
+    // The runs of one group (an A/B run, a showdown) by its id.
+    const group = (await call('runs.list', { groupId: 'ab-api' })).runs;
+    expect(group.length).toBeGreaterThan(0);
+    expect(group.every((r: any) => r.groupId === 'ab-api')).toBe(true);
   });
 });
 

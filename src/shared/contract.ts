@@ -61,6 +61,8 @@ export const runListQuery = z.object({
   text: z.string().max(200).optional(),
   /** true: runs whose thresholds all passed; false: runs with a failed threshold. */
   passed: z.boolean().optional(),
+  /** Runs measured together: one showdown, one A/B run. */
+  groupId: z.string().min(1).max(64).optional(),
   limit: z.number().int().min(1).max(1000).default(100),
   offset: z.number().int().min(0).default(0),
   sort: z.enum(RUN_SORTS).default('newest'),
