@@ -346,6 +346,8 @@ export interface ShowdownStatus {
   groupId: string | null;
   state: 'running' | 'completed' | 'failed' | 'aborted';
   startedAt: string;
+  /** The settings it runs with, so any window can show them while it runs. */
+  config: ShowdownConfig;
   /** Steps planned and done so far (measured runs, warm-ups and probes). */
   step: ShowdownStep;
   stepIndex: number;

@@ -87,6 +87,7 @@ export function startShowdown(config: ShowdownConfig, deps: ShowdownDeps): Showd
     groupId,
     state: 'running',
     startedAt,
+    config,
     step: steps[0],
     stepIndex: 0,
     steps: steps.length,
