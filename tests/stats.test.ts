@@ -379,6 +379,13 @@ describe('compareGroups on synthetic groups of runs', () => {
     expect(r.throughput.method).toMatch(/1 run left out with fewer than 5 usable steady seconds/);
   });
 
+  it('says runs were too short, rather than too few, when that is why a comparison has too few', () => {
+    const short = (seed: number) => makeRun([0, 1, 2].map((t) => sample(t, 1000 + seed, { p50: 800, p99: 3000 })));
+    const r = byFigure(compareGroups([...group(9, 2), short(1), short(2)], [...group(10, 2), short(3), short(4)]));
+    expect(r.throughput.verdict).toBe('not enough data');
+    expect(r.throughput.sentence).toMatch(/4 of 8 runs had fewer than 5 usable steady seconds, leaving 2 against 2; make the runs longer/);
+  });
+
   it('requires p < alpha even when the interval is beyond the threshold', () => {
     expect(decideVerdict({ low: 0.1, high: 0.3, noiseThreshold: 0.03, higherIsBetter: true, pValue: 0.2 })).toEqual({
       verdict: 'no clear difference',

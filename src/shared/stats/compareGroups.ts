@@ -55,6 +55,14 @@ function compareFigure(
   };
 
   const bestP = smallestPossibleP(valuesA.length, valuesB.length);
+  if (bestP >= opts.alpha && leftOut > 0 && smallestPossibleP(runsA.length, runsB.length) < opts.alpha) {
+    // There were runs enough; too many were too short to have a figure. Say that first.
+    const fields = { ...base, baseline: null, candidate: null, change: null, ciLow: null, ciHigh: null, pValue: null, verdict: 'not enough data' as const };
+    const reason =
+      `${leftOut} of ${runsA.length + runsB.length} runs had fewer than ${opts.minSteadySeconds} usable steady seconds, ` +
+      `leaving ${valuesA.length} against ${valuesB.length}; make the runs longer than their warm-up plus ${opts.minSteadySeconds} s`;
+    return { ...fields, method, sentence: comparisonSentence({ ...fields, reason }) };
+  }
   if (bestP >= opts.alpha) {
     return notEnough(
       `${valuesA.length} run${valuesA.length === 1 ? '' : 's'} against ${valuesB.length} cannot reach p < ${opts.alpha} ` +
