@@ -45,7 +45,7 @@ export function summaryTable(s: RunSummary, title?: string): string {
   if (s.thresholds && s.thresholds.length > 0) {
     const passed = s.thresholds.filter((t) => t.passed).length;
     const all = s.thresholds.length;
-    rows.push(['Thresholds', passed === all ? `all ${all} passed` : `${all - passed} of ${all} FAILED`]);
+    rows.push(['Thresholds', passed === all ? (all === 1 ? 'passed' : `all ${all} passed`) : `${all - passed} of ${all} FAILED`]);
     for (const t of s.thresholds) rows.push([t.passed ? '  passed' : '  FAILED', t.message.replace(/: (passed|failed)$/, '')]);
   }
   for (const note of s.notes) rows.push(['Note', note]);
