@@ -83,7 +83,36 @@ describe('barrage ab', () => {
     expect(again.stdout).toMatch(/^B \(slow\) against A \(fast\), 4 and 4 runs/m);
   });
 
+  it('runs a scenario against its baseline run: the configuration the baseline measured against the current one', { timeout: 120_000 }, async () => {
+    // The baseline of "slow" is a run of "fast" from the test above: A is then fast, B slow.
+    const store = openStore(db);
+    const fastRun = store.listRuns({ scenario: 'fast', limit: 1 }).runs[0];
+    store.close();
+    expect(fastRun).toBeDefined();
+    const marked = await runCli(['scenarios', 'baseline', 'slow', String(fastRun.id)], env);
+    expect(marked.code).toBe(0);
+    expect(marked.stdout).toMatch(new RegExp(`Run ${fastRun.id} is now the baseline of "slow"`));
+
+    const r = await runCli(['ab', 'slow', '--baseline', '--rounds', '4', '--warmup-sec', '0', '--min-seconds', '3', '--json'], env, 110_000);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(3);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.scenarioA.name).toBe(`slow @ baseline run ${fastRun.id}`);
+    expect(doc.scenarioB.name).toBe('slow');
+    expect(doc.comparison.verdicts.find((v: { figure: string }) => v.figure === 'p50').verdict).toBe('worse');
+    const check = openStore(db);
+    try {
+      const [a, b] = doc.runs.slice(0, 2).map((x: { runId: number }) => check.getRun(x.runId)!);
+      expect(a.config.url).toBe(`${target.httpUrl}/`);
+      expect(b.config.url).toBe(`${target.httpUrl}/delay?ms=2`);
+    } finally {
+      check.close();
+    }
+  });
+
   it.each([
+    [['ab', 'fast', '--baseline'], /scenario "fast" has no baseline run \(barrage scenarios baseline "fast" RUN\)/],
+    [['ab', 'fast', 'slow', '--baseline'], /give one saved scenario: barrage ab SCENARIO --baseline/],
     [['ab', 'fast'], /give two saved scenarios/],
     [['ab', 'fast', 'slow', '--rounds', '3'], /--rounds: must be from 4 to 100 \(with fewer than 4 runs per side no difference can reach p < 0\.05\)/],
     [['ab', 'fast', 'nope'], /no saved scenario "nope"/],

@@ -19,12 +19,16 @@ import { HISTORY_OPTIONS } from '../subcommands.ts';
 import { UsageError } from '../usageError.ts';
 
 export const AB_HELP = `Usage: barrage ab SCENARIO_A SCENARIO_B [options]
+       barrage ab SCENARIO --baseline [options]
 
 Runs two saved scenarios (names or ids, see barrage scenarios list) interleaved, A B A B …, with
 the same warm-up, so that the machine's drift over time falls on both alike. Every run is stored
 with one group id and the tags ab and ab:A / ab:B. At the end B is compared with A with the runs
 as the units: a verdict per figure (throughput, p50, p99) needs Mann-Whitney U at p < 0.05 and
 the whole 95% interval of the change of the medians beyond the noise threshold.
+
+With --baseline, A is the configuration of the scenario's baseline run (as it was measured,
+see barrage scenarios baseline) and B the scenario as it is now: has the edit changed anything?
 
 Options
       --rounds N          runs per side (default ${AB_DEFAULT_ROUNDS}, ${AB_MIN_ROUNDS} to ${AB_MAX_ROUNDS}: with fewer than ${AB_MIN_ROUNDS} no
@@ -52,6 +56,7 @@ export async function main(args: string[]): Promise<number> {
       ...COMPARE_FLAGS,
       rounds: { type: 'string' },
       'warmup-sec': { type: 'string' },
+      baseline: { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       verbose: { type: 'boolean', short: 'v' },
     },
@@ -60,7 +65,13 @@ export async function main(args: string[]): Promise<number> {
     process.stdout.write(AB_HELP);
     return EXIT.ok;
   }
-  if (positionals.length !== 2) throw new UsageError('give two saved scenarios: barrage ab SCENARIO_A SCENARIO_B (see barrage ab --help)');
+  if (values.baseline ? positionals.length !== 1 : positionals.length !== 2) {
+    throw new UsageError(
+      values.baseline
+        ? 'give one saved scenario: barrage ab SCENARIO --baseline (see barrage ab --help)'
+        : 'give two saved scenarios: barrage ab SCENARIO_A SCENARIO_B (see barrage ab --help)',
+    );
+  }
   const rounds = integerOption(values.rounds, '--rounds') ?? AB_DEFAULT_ROUNDS;
   if (rounds < AB_MIN_ROUNDS || rounds > AB_MAX_ROUNDS) {
     throw new UsageError(`--rounds: must be from ${AB_MIN_ROUNDS} to ${AB_MAX_ROUNDS} (with fewer than ${AB_MIN_ROUNDS} runs per side no difference can reach p < 0.05)`);
@@ -73,11 +84,12 @@ export async function main(args: string[]): Promise<number> {
 
   const store = openHistory(values.db);
   try {
-    const [a, b] = positionals.map((p) => {
+    const scenarios = positionals.map((p) => {
       const s = store.getScenario(p);
       if (!s) throw new UsageError(`no saved scenario "${p}" in ${store.file} (see barrage scenarios list)`);
       return s;
     });
+    const [a, b] = values.baseline ? [baselineSide(store, scenarios[0]), scenarios[0]] : scenarios;
     const runs = new RunService(store);
     let handle;
     try {
@@ -114,6 +126,16 @@ export async function main(args: string[]): Promise<number> {
   } finally {
     store.close();
   }
+}
+
+/** The scenario as its baseline run measured it: that run's own copy of the configuration. */
+function baselineSide(store: RunStore, s: StoredScenario): StoredScenario {
+  if (s.baselineRunId === null) {
+    throw new UsageError(`scenario "${s.name}" has no baseline run (barrage scenarios baseline "${s.name}" RUN)`);
+  }
+  const run = store.getRun(s.baselineRunId);
+  if (!run) throw new UsageError(`the baseline run ${s.baselineRunId} of "${s.name}" is no longer stored`);
+  return { ...s, name: `${s.name} @ baseline run ${run.id}`, config: run.config };
 }
 
 function side(s: StoredScenario) {

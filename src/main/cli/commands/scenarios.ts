@@ -1,4 +1,4 @@
-// `barrage scenarios list|show|save|rename|delete`: saved scenarios, the same ones the desktop
+// `barrage scenarios list|show|save|rename|delete|baseline`: saved scenarios, the same ones the desktop
 // app shows, in the same database as the run history.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,6 +19,8 @@ Commands
                           file's name; replaces the configuration of a scenario of that name
   rename NAME NEW         rename a scenario (its runs follow it)
   delete NAME             delete a scenario (its runs stay, with their own copy of it)
+  baseline NAME RUN       mark a stored run as the scenario's baseline (RUN: a run id, or
+                          "none" to clear it); barrage ab NAME --baseline runs against it
 
 Options
       --db FILE           the database (default: $BARRAGE_DB, else the OS's data folder)
@@ -40,6 +42,7 @@ const SUBCOMMANDS: Subcommands = {
   save: saveCommand,
   rename: renameCommand,
   delete: deleteCommand,
+  baseline: baselineCommand,
 };
 
 async function listCommand(args: string[]): Promise<number> {
@@ -121,6 +124,26 @@ async function renameCommand(args: string[]): Promise<number> {
     if (!store.getScenario(positionals[0])) return notFound(positionals[0], store.file);
     const renamed = store.renameScenario(positionals[0], positionals[1]);
     process.stdout.write(`Renamed scenario ${positionals[0]} to "${renamed.name}".\n`);
+    return EXIT.ok;
+  }, 'scenarios');
+}
+
+async function baselineCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: COMMON });
+  if (values.help) return help();
+  expectPositionals(positionals, 2, 'baseline NAME RUN');
+  const [name, raw] = positionals;
+  const runId = raw === 'none' ? null : Number(raw);
+  if (runId !== null && !(Number.isSafeInteger(runId) && runId > 0)) throw new UsageError(`"${raw}" is not a run id (or "none")`);
+  return withStore(values.db, (store) => {
+    const s = store.getScenario(name);
+    if (!s) return notFound(name, store.file);
+    if (runId !== null && !store.getRun(runId)) {
+      process.stderr.write(`barrage scenarios: no run ${runId} in ${store.file}\n`);
+      return EXIT.failed;
+    }
+    store.setBaseline(s.id, runId);
+    process.stdout.write(runId === null ? `Scenario "${s.name}" has no baseline now.\n` : `Run ${runId} is now the baseline of "${s.name}".\n`);
     return EXIT.ok;
   }, 'scenarios');
 }
