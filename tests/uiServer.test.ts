@@ -28,9 +28,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function openApi(headers: Record<string, string>): Promise<WebSocket> {
+function openApi(headers: Record<string, string>, query = ''): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api${query}`, { headers });
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
@@ -59,14 +59,14 @@ function client(ws: WebSocket) {
 }
 
 describe('barrage serve', () => {
-  it('refuses requests without the token, and sets a cookie with it', async () => {
+  it('refuses the page without the token, and hands the token to the page itself', async () => {
     expect((await fetch(`${base}/`)).status).toBe(403);
     expect((await fetch(`${base}/?token=wrong`)).status).toBe(403);
     const ok = await fetch(`${base}/?token=${server.token}`);
     expect(ok.status).toBe(200);
-    expect(ok.headers.get('set-cookie')).toMatch(/barrage_token=.*HttpOnly; SameSite=Strict/);
-    const withCookie = await fetch(`${base}/index.html`, { headers: { cookie: `barrage_token=${server.token}` } });
-    expect(withCookie.status).toBe(200);
+    expect(ok.headers.get('set-cookie')).toBeNull();
+    expect(await ok.text()).toContain(`<meta name="barrage-token" content="${server.token}">`);
+    expect((await fetch(`${base}/index.html`)).status).toBe(403);
     expect((await fetch(`${base}/../../etc/passwd?token=${server.token}`)).status).toBe(404);
   });
 
@@ -82,11 +82,11 @@ describe('barrage serve', () => {
     });
     expect(status).toBe(421);
     await expect(openApi({})).rejects.toThrow(/403/);
-    await expect(openApi({ cookie: `barrage_token=${server.token}`, origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    await expect(openApi({ origin: 'http://evil.example' }, `?token=${server.token}`)).rejects.toThrow(/403/);
   });
 
   it('serves the contract over the socket, validating every payload', async () => {
-    const ws = await openApi({ cookie: `barrage_token=${server.token}`, origin: `http://127.0.0.1:${server.port}` });
+    const ws = await openApi({ origin: `http://127.0.0.1:${server.port}` }, `?token=${server.token}`);
     const api = client(ws);
     const bad = await api.call('scenarios.save', { name: '', config: { protocol: 'http', url: 'nope' } });
     expect(bad.ok).toBe(false);

@@ -1,14 +1,23 @@
 // `barrage serve`: the desktop app's user interface in a browser. Serves the built renderer on
-// loopback and carries the same API as the Electron preload over one WebSocket. Everything
-// requires the session token from the printed URL (kept in a SameSite cookie after the first
-// page load); the Host and Origin headers must name this server, which stops DNS rebinding
-// and other sites' pages from reaching it.
+// loopback and carries the same API as the Electron preload over one WebSocket.
+//
+// Who may do what (docs/SECURITY.md has the whole threat model):
+// - The page (index.html) needs the session token in its URL, and carries it in a <meta> tag so
+//   its script can send it explicitly when it opens the API socket. The token never goes into a
+//   cookie: cookies ignore ports, so every other web server on 127.0.0.1 would receive it.
+// - The API socket needs the token in its URL, and, when the client sends an Origin (browsers
+//   always do), exactly this server's origin.
+// - The page's scripts, styles and icons are the public build of the renderer and load without
+//   the token; every request must still name this server in Host (stops DNS rebinding).
+// - Any bytes a client sends end in a refusal, never in an exception: every handler is guarded
+//   and every socket has an error listener (tests/serveHardening.test.ts fuzzes it).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { AppServices } from '../services/appServices.ts';
 import { forwardRunEvents } from '../services/runEvents.ts';
 
@@ -23,9 +32,10 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-const COOKIE = 'barrage_token';
-/** Largest request message accepted over the API socket. */
+/** Largest request message accepted over the API socket; a bigger one closes it with 1009. */
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/** The name of the <meta> tag that hands the token to the page's script (wsTransport.ts reads it). */
+export const TOKEN_META = 'barrage-token';
 
 export interface UiServer {
   url: string;
@@ -40,7 +50,18 @@ export interface UiServerOptions {
   port?: number;
   host?: string;
   token?: string;
+  /** Where unexpected internal errors are reported (default: stderr, one line). */
+  onUnexpected?: (err: unknown) => void;
 }
+
+const SECURITY_HEADERS: http.OutgoingHttpHeaders = {
+  // The page's own CSP is in its <meta> tag; framing can only be refused by a header.
+  'content-security-policy': "frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
 
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   const host = options.host ?? '127.0.0.1';
@@ -51,40 +72,76 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     const b = Buffer.from(candidate);
     return b.length === tokenBuf.length && timingSafeEqual(b, tokenBuf);
   };
+  const onUnexpected =
+    options.onUnexpected ?? ((err: unknown) => process.stderr.write(`barrage serve: internal error: ${err instanceof Error ? err.message : String(err)}\n`));
   let allowedHosts = new Set<string>();
-
-  const authorized = (req: http.IncomingMessage, url: URL) =>
-    validToken(url.searchParams.get('token')) || validToken(cookieOf(req, COOKIE));
+  let allowedOrigins = new Set<string>();
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://barrage');
-    if (!allowedHosts.has(req.headers.host ?? '')) return deny(res, 421, 'wrong host');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return deny(res, 405, 'method not allowed');
-    if (!authorized(req, url)) return deny(res, 403, 'this Barrage session needs the token from the URL printed by `barrage serve`');
-    const headers: http.OutgoingHttpHeaders = {
-      // The page's own CSP is in its <meta> tag; framing can only be refused by a header.
-      'content-security-policy': "frame-ancestors 'none'",
-      'x-frame-options': 'DENY',
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      'cache-control': 'no-store',
-    };
-    if (validToken(url.searchParams.get('token'))) {
-      headers['set-cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    try {
+      handleHttp(req, res);
+    } catch (err) {
+      onUnexpected(err);
+      if (!res.headersSent) deny(res, 500, 'internal error');
+      else res.destroy();
     }
-    serveStatic(options.staticDir, url.pathname, headers, res);
+  });
+  // Malformed requests the HTTP parser itself refuses: answer 400 if the socket still can.
+  server.on('clientError', (_err, socket: Duplex) => {
+    if ((socket as Socket).writable && !(socket as Socket).destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://barrage');
-    const origin = req.headers.origin;
-    const originOk = !origin || allowedHosts.has(origin.replace(/^https?:\/\//, ''));
-    if (url.pathname !== '/api' || !allowedHosts.has(req.headers.host ?? '') || !originOk || !authorized(req, url)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  function handleHttp(req: http.IncomingMessage, res: http.ServerResponse): void {
+    res.on('error', () => {});
+    const url = parseTarget(req.url);
+    if (!allowedHosts.has(req.headers.host ?? '')) return deny(res, 421, 'wrong host');
+    if (!url) return deny(res, 400, 'bad request target');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return deny(res, 405, 'method not allowed');
+    let relative: string;
+    try {
+      relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    } catch {
+      return deny(res, 400, 'malformed percent-encoding in the path');
+    }
+    const isPage = extname(relative) === '.html';
+    if (isPage && !validToken(url.searchParams.get('token'))) {
+      return deny(res, 403, 'this Barrage session needs the token from the URL printed by `barrage serve`');
+    }
+    const file = normalize(join(options.staticDir, relative));
+    if (relative.includes('\0') || !file.startsWith(normalize(options.staticDir) + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      return deny(res, 404, 'not found');
+    }
+    const headers = { ...SECURITY_HEADERS, 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' };
+    if (isPage) {
+      res.writeHead(200, headers);
+      res.end(req.method === 'HEAD' ? undefined : withTokenMeta(readFileSync(file, 'utf8'), token));
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveApi(ws, options.services));
+    res.writeHead(200, headers);
+    if (req.method === 'HEAD') return void res.end();
+    const stream = createReadStream(file);
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
+  wss.on('error', onUnexpected);
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      const url = parseTarget(req.url);
+      const origin = req.headers.origin;
+      const originOk = origin === undefined || allowedOrigins.has(origin);
+      if (!url || url.pathname !== '/api' || !allowedHosts.has(req.headers.host ?? '') || !originOk || !validToken(url.searchParams.get('token'))) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => serveApi(ws, options.services, onUnexpected));
+    } catch (err) {
+      onUnexpected(err);
+      socket.destroy();
+    }
   });
 
   // Live events go to every open UI.
@@ -97,9 +154,11 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
   });
+  server.on('error', onUnexpected);
   const { port } = server.address() as AddressInfo;
   const shown = host.includes(':') ? `[${host}]` : host;
   allowedHosts = new Set([`${shown}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]);
+  allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
   return {
     url: `http://${shown}:${port}/?token=${token}`,
     port,
@@ -114,41 +173,56 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   };
 }
 
-function serveApi(ws: WebSocket, services: AppServices): void {
-  ws.on('message', async (data) => {
-    let message: { id?: unknown; channel?: unknown; input?: unknown };
-    try {
-      message = JSON.parse(data.toString()) as typeof message;
-    } catch {
-      return ws.send(JSON.stringify({ id: null, ok: false, error: { message: 'request is not JSON', invalidInput: true } }));
-    }
-    if (typeof message.id !== 'number' || typeof message.channel !== 'string') {
-      return ws.send(JSON.stringify({ id: message.id ?? null, ok: false, error: { message: 'request needs a numeric id and a channel', invalidInput: true } }));
-    }
-    const reply = await services.dispatch(message.channel, message.input);
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: message.id, ...reply }));
-  });
+/** The request target as a URL, or null when it is not one (`GET http://[ HTTP/1.1`). */
+function parseTarget(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://barrage');
+  } catch {
+    return null;
+  }
 }
 
-function serveStatic(dir: string, pathname: string, headers: http.OutgoingHttpHeaders, res: http.ServerResponse): void {
-  const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
-  const file = normalize(join(dir, relative));
-  if (!file.startsWith(normalize(dir) + sep) || !existsSync(file) || !statSync(file).isFile()) {
-    return deny(res, 404, 'not found');
+function withTokenMeta(html: string, token: string): string {
+  const meta = `<meta name="${TOKEN_META}" content="${token}">`;
+  return /<head[^>]*>/i.test(html) ? html.replace(/<head[^>]*>/i, (m) => `${m}${meta}`) : meta + html;
+}
+
+function reply(ws: WebSocket, message: unknown): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+}
+
+function serveApi(ws: WebSocket, services: AppServices, onUnexpected: (err: unknown) => void): void {
+  // Oversized messages (1009), bad frames (1002/1007) and resets arrive here; ws itself closes
+  // the socket with the right code. Without a listener the error would end the process.
+  ws.on('error', () => {});
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    void handleMessage(data, isBinary).catch((err: unknown) => {
+      onUnexpected(err);
+      reply(ws, { id: null, ok: false, error: { message: 'internal error', invalidInput: false } });
+    });
+  });
+
+  async function handleMessage(data: RawData, isBinary: boolean): Promise<void> {
+    const refuse = (id: unknown, message: string) =>
+      reply(ws, { id: typeof id === 'number' ? id : null, ok: false, error: { message, invalidInput: true } });
+    if (isBinary) return refuse(null, 'requests are JSON text messages');
+    let message: unknown;
+    try {
+      message = JSON.parse(data.toString());
+    } catch {
+      return refuse(null, 'request is not JSON');
+    }
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) return refuse(null, 'a request is a JSON object {id, channel, input}');
+    const { id, channel, input } = message as { id?: unknown; channel?: unknown; input?: unknown };
+    if (typeof id !== 'number' || !Number.isFinite(id) || typeof channel !== 'string') {
+      return refuse(id, 'request needs a numeric id and a channel');
+    }
+    const answer = await services.dispatch(channel, input);
+    reply(ws, { id, ...answer });
   }
-  res.writeHead(200, { ...headers, 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
-  createReadStream(file).pipe(res);
 }
 
 function deny(res: http.ServerResponse, status: number, message: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
   res.end(message + '\n');
-}
-
-function cookieOf(req: http.IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
-  }
-  return undefined;
 }

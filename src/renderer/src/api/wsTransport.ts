@@ -42,7 +42,12 @@ export function wsTransport(url = defaultUrl()): Transport {
         if ([...listeners.values()].some((s) => s.size > 0)) setTimeout(() => void open().catch(() => {}), 1000);
       };
       ws.onmessage = (e) => {
-        const msg = JSON.parse(String(e.data)) as Reply | Pushed;
+        let msg: Reply | Pushed;
+        try {
+          msg = JSON.parse(String(e.data)) as Reply | Pushed;
+        } catch {
+          return;
+        }
         if ('event' in msg) {
           for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
           return;
@@ -76,7 +81,13 @@ export function wsTransport(url = defaultUrl()): Transport {
   };
 }
 
+/**
+ * The API socket's address, with the session token the server put in the page's
+ * `<meta name="barrage-token">` (see src/main/serve/uiServer.ts): the token is sent explicitly,
+ * never by a cookie, which every other server on this host would receive too.
+ */
 function defaultUrl(): string {
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${proto}//${location.host}/api`;
+  const token = document.querySelector('meta[name="barrage-token"]')?.getAttribute('content') ?? new URLSearchParams(location.search).get('token') ?? '';
+  return `${proto}//${location.host}/api?token=${encodeURIComponent(token)}`;
 }
