@@ -1,6 +1,7 @@
 // A report from the run history: one run, several runs compared with the first, or the two
 // sides of an A/B group. Shared by `barrage report` and the app's `runs.report`.
-import { abSides, compareStoredGroups, compareStoredRuns } from '../../shared/comparison.ts';
+import { compareStoredGroups, compareStoredRuns } from '../../shared/comparison.ts';
+import { groupRuns } from '../../shared/groupRuns.ts';
 import type { StoredRun } from '../../shared/history.ts';
 import type { CompareOptions } from '../../shared/stats/index.ts';
 import { appVersion } from '../appVersion.ts';
@@ -26,10 +27,10 @@ export function buildReport(store: RunStore, subject: ReportSubject, compare?: C
     const listed = store.listRuns({ groupId: subject.groupId, limit: 10_000 }).runs;
     if (listed.length === 0) throw new ReportNotFound(`no runs in group "${subject.groupId}"`);
     const runs = listed.map((r) => store.getRun(r.id)).filter((r): r is StoredRun => r !== undefined);
-    const { a, b } = abSides(runs.filter((r) => r.summary.status === 'completed'));
+    const { a, b, leftOut } = groupRuns(runs);
     if (a.length === 0 || b.length === 0) throw new ReportNotFound(`group "${subject.groupId}" has no completed runs tagged ab:A and ab:B`);
     const comparison = compareStoredGroups(a, b, compare, subject.groupId);
-    return { fileName: reportFileName('ab', [subject.groupId]), mimeType: 'text/html', content: groupReportHtml(a, b, comparison, options) };
+    return { fileName: reportFileName('ab', [subject.groupId]), mimeType: 'text/html', content: groupReportHtml(a, b, comparison, options, leftOut) };
   }
   const ids = [...new Set(subject.ids)];
   const runs = ids.map((id) => store.getRun(id));

@@ -3,6 +3,7 @@
 // script, no font, image or style sheet from anywhere — so it opens offline in any browser,
 // can be mailed or attached to a ticket, and prints (light theme, print styles, page breaks).
 // Pure functions: stored runs (and their comparison) in, a string out.
+import { leftOutNote } from '../../shared/groupRuns.ts';
 import type { GroupsComparison, RunsComparison } from '../../shared/comparison.ts';
 import { KEY_FIGURES, formatKeyDifference, formatKeyFigure, rateUnit } from '../../shared/comparison.ts';
 import type { StoredRun } from '../../shared/history.ts';
@@ -162,13 +163,14 @@ export function comparisonReportHtml(runs: readonly StoredRun[], c: RunsComparis
 
 // ---- an A/B run: group B against group A -------------------------------------------------------
 
-export function groupReportHtml(a: readonly StoredRun[], b: readonly StoredRun[], g: GroupsComparison, options: ReportOptions = {}): string {
+/** `leftOut`: the group's runs that do not count (src/shared/groupRuns.ts), named in the header. */
+export function groupReportHtml(a: readonly StoredRun[], b: readonly StoredRun[], g: GroupsComparison, options: ReportOptions = {}, leftOut: readonly StoredRun[] = []): string {
   const nameA = a[0]?.scenarioName ?? 'A';
   const nameB = b[0]?.scenarioName ?? 'B';
   const all = [...a, ...b].sort((x, y) => x.summary.startedAt.localeCompare(y.summary.startedAt));
   const sideOf = (r: StoredRun): 'A' | 'B' => (a.includes(r) ? 'A' : 'B');
   const body: string[] = [];
-  body.push(header('A/B report', `B “${nameB}” against A “${nameA}”`, `${g.groupId ? `Group ${g.groupId} · ` : ''}${a.length} runs of A, ${b.length} runs of B, interleaved`, options));
+  body.push(header('A/B report', `B “${nameB}” against A “${nameA}”`, `${g.groupId ? `Group ${g.groupId} · ` : ''}${a.length} runs of A, ${b.length} runs of B, interleaved${leftOut.length ? ` · ${leftOutNote(leftOut)}` : ''}`, options));
   body.push(
     resultBanner(
       g.worse.length > 0,

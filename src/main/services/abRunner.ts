@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { AB_MAX_ROUNDS, AB_MIN_ROUNDS, type AbRunEntry, type AbSide, type AbStatus } from '../../shared/ab.ts';
 import { AB_SIDE_TAGS, AB_TAG } from '../../shared/comparison.ts';
+import { countsInGroup } from '../../shared/groupRuns.ts';
 import type { RunProgress, RunResult } from '../../shared/runResult.ts';
 import type { Scenario } from '../../shared/scenario.ts';
 import { compareGroups, type CompareOptions } from '../../shared/stats/index.ts';
@@ -145,7 +146,7 @@ export function startAb(runs: RunService, opts: AbOptions): AbHandle {
     entry.p50Us = summary.latencyUs.count > 0 ? summary.latencyUs.p50 : null;
     entry.p99Us = summary.latencyUs.count > 0 ? summary.latencyUs.p99 : null;
     status.current = null;
-    if (result.summary.status === 'completed') {
+    if (countsInGroup(result.summary.status)) {
       completed[side].push(result);
       update();
       return null;

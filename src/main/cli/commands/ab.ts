@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { AB_DEFAULT_ROUNDS, AB_MAX_ROUNDS, AB_MIN_ROUNDS, type AbStatus } from '../../../shared/ab.ts';
 import { compareStoredGroups } from '../../../shared/comparison.ts';
+import { groupRuns } from '../../../shared/groupRuns.ts';
 import type { StoredRun, StoredScenario } from '../../../shared/history.ts';
 import { formatCount, formatUs } from '../../../shared/units.ts';
 import { PreflightError } from '../../engine/preflight.ts';
@@ -158,9 +159,7 @@ function runReporter(protocolOf: (side: 'A' | 'B') => 'http' | 'ws'): (s: AbStat
 
 function finish(store: RunStore, status: AbStatus, compare: ReturnType<typeof compareOptionsFrom>, json: boolean): number {
   const stored = status.runs.map((r) => store.getRun(r.runId)).filter((r): r is StoredRun => r !== undefined);
-  const completed = stored.filter((r) => r.summary.status === 'completed');
-  const a = completed.filter((r) => status.runs.find((e) => e.runId === r.id)?.side === 'A');
-  const b = completed.filter((r) => status.runs.find((e) => e.runId === r.id)?.side === 'B');
+  const { a, b } = groupRuns(stored);
   const comparison = a.length > 0 && b.length > 0 ? compareStoredGroups(a, b, compare, status.groupId) : null;
   if (json) {
     const { comparisons: _c, worse: _w, ...rest } = status;

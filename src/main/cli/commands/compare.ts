@@ -3,6 +3,7 @@
 // Exits 3 when a figure got worse beyond its noise threshold, so CI can gate on it.
 import { parseArgs } from 'node:util';
 import { abSides, compareStoredGroups, compareStoredRuns } from '../../../shared/comparison.ts';
+import { groupRuns, leftOutNote } from '../../../shared/groupRuns.ts';
 import type { StoredRun } from '../../../shared/history.ts';
 import type { RunStore } from '../../store/runStore.ts';
 import { COMPARE_FLAGS, COMPARE_FLAGS_HELP, compareOptionsFrom } from '../compareFlags.ts';
@@ -75,15 +76,19 @@ export async function main(args: string[]): Promise<number> {
 function compareGroup(store: RunStore, groupId: string, options: ReturnType<typeof compareOptionsFrom>, json: boolean): number {
   const listed = store.listRuns({ groupId, limit: 10_000 }).runs;
   const runs = listed.map((r) => store.getRun(r.id)).filter((r): r is StoredRun => r !== undefined);
-  const { a, b } = abSides(runs);
+  const { a, b, leftOut } = groupRuns(runs);
   if (a.length === 0 || b.length === 0) {
+    const sides = abSides(runs);
     process.stderr.write(
       runs.length === 0
         ? `barrage compare: no runs in group "${groupId}" in ${store.file}\n`
-        : `barrage compare: group "${groupId}" is not an A/B group (no runs tagged ab:A and ab:B)\n`,
+        : sides.a.length === 0 || sides.b.length === 0
+          ? `barrage compare: group "${groupId}" is not an A/B group (no runs tagged ab:A and ab:B)\n`
+          : `barrage compare: group "${groupId}" has no completed runs on ${a.length === 0 ? 'side A' : 'side B'} (${leftOutNote(leftOut)})\n`,
     );
     return EXIT.failed;
   }
+  if (leftOut.length > 0) process.stderr.write(`barrage compare: ${leftOutNote(leftOut)}\n`);
   const comparison = compareStoredGroups(a, b, options, groupId);
   const labels = { a: a[0].scenarioName ?? `run ${a[0].id}`, b: b[0].scenarioName ?? `run ${b[0].id}` };
   process.stdout.write(json ? `${JSON.stringify(comparison, null, 2)}\n` : groupsComparisonText(comparison, labels));

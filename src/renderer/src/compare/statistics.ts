@@ -4,6 +4,7 @@
 // run, by a block bootstrap over their steady seconds.
 import type { RunDetail } from '../../../shared/contract.ts';
 import { abSides } from '../../../shared/comparison.ts';
+import { groupRuns, leftOutNote } from '../../../shared/groupRuns.ts';
 import type { FigureComparison } from '../../../shared/stats/index.ts';
 
 export type StatisticsRequest = { ids: [number, number] } | { groupA: number[]; groupB: number[] };
@@ -17,18 +18,21 @@ export interface StatisticsPlan {
 
 export interface AbGroup {
   groupId: string;
+  /** Each side's runs that count in the comparison (src/shared/groupRuns.ts: completed ones). */
   a: RunDetail[];
   b: RunDetail[];
+  /** The group's runs that do not count (stopped, failed, interrupted). */
+  leftOut: RunDetail[];
 }
 
-/** The A/B group all these runs belong to, split by side, or null. */
+/** The A/B group all these runs belong to, split by side and by the group rule, or null. */
 export function abGroupOf(runs: readonly RunDetail[]): AbGroup | null {
   if (runs.length < 2) return null;
   const groupId = runs[0].groupId;
   if (!groupId || runs.some((r) => r.groupId !== groupId)) return null;
-  const { a, b } = abSides(runs);
-  if (!a.length || !b.length || a.length + b.length !== runs.length) return null;
-  return { groupId, a, b };
+  const sides = abSides(runs);
+  if (!sides.a.length || !sides.b.length || sides.a.length + sides.b.length !== runs.length) return null;
+  return { groupId, ...groupRuns(runs) };
 }
 
 const name = (r: RunDetail) => `#${r.id}${r.scenarioName ? ` ${r.scenarioName}` : ''}`;
@@ -36,11 +40,14 @@ const name = (r: RunDetail) => `#${r.id}${r.scenarioName ? ` ${r.scenarioName}` 
 export function statisticsPlan(runs: readonly RunDetail[]): StatisticsPlan[] {
   const group = abGroupOf(runs);
   if (group) {
+    // A side without a run that counts cannot be compared; the view says why through the note.
+    if (!group.a.length || !group.b.length) return [];
     const side = (list: RunDetail[]) => `${list[0].scenarioName ?? 'runs'} (${list.length} run${list.length === 1 ? '' : 's'})`;
+    const note = leftOutNote(group.leftOut);
     return [
       {
         key: `group:${group.groupId}`,
-        title: `B: ${side(group.b)} against A: ${side(group.a)}`,
+        title: `B: ${side(group.b)} against A: ${side(group.a)}${note ? ` · ${note}` : ''}`,
         request: { groupA: group.a.map((r) => r.id), groupB: group.b.map((r) => r.id) },
       },
     ];
