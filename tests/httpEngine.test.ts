@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRun } from '../src/main/engine/runController.ts';
 import { startDemoTarget, type DemoTarget } from '../src/main/target/demoTarget.ts';
-import { decodeHistogram } from '../src/main/engine/metrics/histogramCodec.ts';
+import { decodeHistogram } from '../src/shared/result/histogramCodec.ts';
 import { delayedServer, stallingServer, type TestServer } from './support/faultServers.ts';
 import { runToEnd, scenarioOf } from './support/runScenario.ts';
 

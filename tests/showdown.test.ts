@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { RunService } from '../src/main/services/runService.ts';
-import { createAppServices } from '../src/main/services/appServices.ts';
+import { createAppServices } from '../src/main/app/appServices.ts';
 import { getJson } from '../src/main/showdown/probes.ts';
 import { startShowdown } from '../src/main/showdown/showdownRunner.ts';
 import { startDemoTarget, type DemoTarget } from '../src/main/target/demoTarget.ts';

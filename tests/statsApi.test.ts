@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AbStatus } from '../src/shared/ab.ts';
 import { evaluateThresholds } from '../src/shared/thresholds.ts';
-import { createAppServices, type AppServices } from '../src/main/services/appServices.ts';
+import { createAppServices, type AppServices } from '../src/main/app/appServices.ts';
 import { runAt, storeRun, withLatencyScaled } from './fixtures/storedRuns.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'barrage-stats-api-'));

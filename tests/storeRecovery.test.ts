@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/main/store/runStore.ts';
 import { APPROXIMATION_NOTE, inverseNormal, summarizeSamples } from '../src/main/store/samplesSummary.ts';
-import { createHistogram, recordUs, summarizeHistogram } from '../src/main/engine/metrics/histogramCodec.ts';
+import { createHistogram, recordUs, summarizeHistogram } from '../src/shared/result/histogramCodec.ts';
 import type { RunSample } from '../src/shared/runResult.ts';
 import { syntheticRun } from './fixtures/syntheticRun.ts';
 import { tempDbPath } from './fixtures/tempStore.ts';

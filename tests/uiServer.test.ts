@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startUiServer, type UiServer } from '../src/main/serve/uiServer.ts';
-import { createAppServices, type AppServices } from '../src/main/services/appServices.ts';
+import { createAppServices, type AppServices } from '../src/main/app/appServices.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'barrage-serve-'));
 let services: AppServices;

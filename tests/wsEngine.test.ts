@@ -1,6 +1,6 @@
 // WebSocket runs end to end through the run controller and its worker threads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeHistogram } from '../src/main/engine/metrics/histogramCodec.ts';
+import { decodeHistogram } from '../src/shared/result/histogramCodec.ts';
 import { startDemoTarget, type DemoTarget } from '../src/main/target/demoTarget.ts';
 import { runToEnd } from './support/runScenario.ts';
 

@@ -2,7 +2,7 @@
 // ordinary runs of the run service (run.progress and runs.changed events as usual); the
 // comparison is in the status once the last round has run.
 import type { AbStatus } from '../../shared/ab.ts';
-import { PreflightError } from '../engine/preflight.ts';
+import { PreflightError } from '../engine/index.ts';
 import { startAb, type AbHandle } from '../services/abRunner.ts';
 import { ApiError, type ApiContext } from './apiContext.ts';
 import type { HandlersFor } from './handlerTypes.ts';

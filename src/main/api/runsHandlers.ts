@@ -1,7 +1,7 @@
 // Run requests: start and stop live runs, and browse, annotate, export and compare the history.
 import type { RunDetail } from '../../shared/contract.ts';
-import { decodeHistogram, percentileCurve } from '../engine/metrics/histogramCodec.ts';
-import { PreflightError } from '../engine/preflight.ts';
+import { decodeHistogram, percentileCurve } from '../../shared/result/histogramCodec.ts';
+import { PreflightError } from '../engine/index.ts';
 import { exportRunsCsv, exportRunsJson } from '../store/runExchange.ts';
 import type { StoredRun } from '../../shared/history.ts';
 import { ApiError, type ApiContext } from './apiContext.ts';

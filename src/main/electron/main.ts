@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, session } from 'electron';
-import { createAppServices, type AppServices } from '../services/appServices.ts';
+import { createAppServices, type AppServices } from '../app/appServices.ts';
 import { installMenu } from './appMenu.ts';
 import { forwardEvents, registerIpc } from './ipcBridge.ts';
 import { denyPermissions, hardenApp, secureWebPreferences } from './windowSecurity.ts';

@@ -2,7 +2,7 @@
 // Worker seconds are aligned to one start instant, so second t of every worker is merged into
 // second t of the run; the whole-run histograms are the sums of the per-second ones.
 import type { ErrorKind, RunSample } from '../../shared/runResult.ts';
-import { createHistogram, mergeInto, type Histogram } from './metrics/histogramCodec.ts';
+import { createHistogram, mergeInto, type Histogram } from '../../shared/result/histogramCodec.ts';
 import type { WorkerSample } from './worker/workerProtocol.ts';
 
 interface PendingSecond {

@@ -4,11 +4,11 @@
 import { Worker } from 'node:worker_threads';
 import type { RunProgress, RunResult, RunSample, RunStatus } from '../../shared/runResult.ts';
 import { plannedDurationSec, type Scenario } from '../../shared/scenario.ts';
-import { epochMs } from './metrics/clock.ts';
-import { encodeHistogram } from './metrics/histogramCodec.ts';
+import { epochMs } from '../clock.ts';
+import { encodeHistogram } from '../../shared/result/histogramCodec.ts';
 import { checkCapacity, checkReachability, systemLookup, type HostLookup, type Reachability } from './preflight.ts';
 import { RunAccumulator } from './runAccumulator.ts';
-import { buildSummary } from './runSummary.ts';
+import { buildSummary } from '../../shared/result/runSummary.ts';
 import type { FromWorker, ToWorker, WorkerJob } from './worker/workerProtocol.ts';
 import { workerCount, workerShares } from './workerShares.ts';
 

@@ -10,7 +10,7 @@ import type { StoredRun } from '../../shared/history.ts';
 import type { RunSample } from '../../shared/runResult.ts';
 import { figureById, runFigure, signedPercent, describeP, type FigureComparison, type FigureId } from '../../shared/stats/index.ts';
 import { formatBytes, formatCount, formatDuration, formatUs } from '../../shared/units.ts';
-import { decodeHistogram, percentileCurve } from '../engine/metrics/histogramCodec.ts';
+import { decodeHistogram, percentileCurve } from '../../shared/result/histogramCodec.ts';
 import { escapeHtml as e } from './escape.ts';
 import {
   PALETTE,

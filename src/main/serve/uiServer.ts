@@ -18,7 +18,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { AppServices } from '../services/appServices.ts';
+import type { AppServices } from '../app/appServices.ts';
 import { forwardRunEvents } from '../services/runEvents.ts';
 
 const CONTENT_TYPES: Record<string, string> = {

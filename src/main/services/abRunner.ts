@@ -10,7 +10,7 @@ import { countsInGroup } from '../../shared/groupRuns.ts';
 import type { RunProgress, RunResult } from '../../shared/runResult.ts';
 import type { Scenario } from '../../shared/scenario.ts';
 import { compareGroups, type CompareOptions } from '../../shared/stats/index.ts';
-import { checkCapacity } from '../engine/preflight.ts';
+import { checkCapacity } from '../engine/index.ts';
 import type { RunService, StartedRun } from './runService.ts';
 
 export interface AbScenario {

@@ -13,12 +13,12 @@ import type { Socket } from 'node:net';
 import type { RunResult, RunSample, RunStatus } from '../../shared/runResult.ts';
 import { httpScenarioSchema, type HttpScenario } from '../../shared/scenario.ts';
 import { classifyError } from '../engine/errorKinds.ts';
-import { epochMs } from '../engine/metrics/clock.ts';
-import { encodeHistogram } from '../engine/metrics/histogramCodec.ts';
+import { epochMs } from '../clock.ts';
+import { encodeHistogram } from '../../shared/result/histogramCodec.ts';
 import { SecondRecorder } from '../engine/metrics/secondRecorder.ts';
 import { SocketLedger } from '../engine/metrics/socketLedger.ts';
 import { RunAccumulator } from '../engine/runAccumulator.ts';
-import { buildSummary } from '../engine/runSummary.ts';
+import { buildSummary } from '../../shared/result/runSummary.ts';
 import { getJson } from './probes.ts';
 
 export const POLL_LATENCY_MEANING = 'REST polling delivery lag: event creation (server timestamp) to receipt of the poll response';

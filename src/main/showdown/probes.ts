@@ -7,7 +7,7 @@ import tls from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
-import { epochMs } from '../engine/metrics/clock.ts';
+import { epochMs } from '../clock.ts';
 
 const PROBE_TIMEOUT_MS = 5000;
 

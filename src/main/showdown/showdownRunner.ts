@@ -17,7 +17,7 @@ import {
   type ShowdownStep,
   type UpdateModeResult,
 } from '../../shared/showdown.ts';
-import { startRun, type RunOptions } from '../engine/runController.ts';
+import { startRun, type RunOptions } from '../engine/index.ts';
 import type { RunService } from '../services/runService.ts';
 import { collectEnvironment } from '../store/environment.ts';
 import type { RunStore } from '../store/runStore.ts';

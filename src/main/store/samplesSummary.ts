@@ -13,8 +13,9 @@
 // nobody mistakes them for measured ones.
 import type { LatencySummary, RunSample, RunStatus, RunSummary } from '../../shared/runResult.ts';
 import type { Scenario } from '../../shared/scenario.ts';
-import { HIGHEST_TRACKABLE_US, createHistogram, summarizeHistogram, type Histogram } from '../engine/metrics/histogramCodec.ts';
-import { describeLatency, generatorHealth } from '../engine/runSummary.ts';
+import { HIGHEST_TRACKABLE_US, createHistogram, summarizeHistogram, type Histogram } from '../../shared/result/histogramCodec.ts';
+import { generatorHealth } from '../../shared/result/generatorHealth.ts';
+import { describeLatency } from '../../shared/result/latencyMeaning.ts';
 
 export interface SamplesSummaryInput {
   config: Scenario;

@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { epochMs } from '../engine/metrics/clock.ts';
+import { epochMs } from '../clock.ts';
 
 export interface DemoTarget {
   port: number;

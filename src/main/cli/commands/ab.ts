@@ -6,7 +6,7 @@ import { compareStoredGroups } from '../../../shared/comparison.ts';
 import { groupRuns } from '../../../shared/groupRuns.ts';
 import type { StoredRun, StoredScenario } from '../../../shared/history.ts';
 import { formatCount, formatUs } from '../../../shared/units.ts';
-import { PreflightError } from '../../engine/preflight.ts';
+import { PreflightError } from '../../engine/index.ts';
 import { startAb } from '../../services/abRunner.ts';
 import { RunService } from '../../services/runService.ts';
 import type { RunStore } from '../../store/runStore.ts';

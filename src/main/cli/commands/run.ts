@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { protocolOfUrl, scenarioSchema, formatIssues, type Scenario } from '../../../shared/scenario.ts';
 import type { RunProgress, RunResult } from '../../../shared/runResult.ts';
 import { tryParseThreshold } from '../../../shared/thresholds.ts';
-import { PreflightError } from '../../engine/preflight.ts';
+import { PreflightError } from '../../engine/index.ts';
 import type { LiveBreach } from '../../services/liveThresholds.ts';
 import { RunService, type RunMeta } from '../../services/runService.ts';
 import { openHistory } from '../history.ts';

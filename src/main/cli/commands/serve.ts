@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ensureRendererBuilt } from '../../serve/rendererBuild.ts';
 import { startUiServer } from '../../serve/uiServer.ts';
-import { createAppServices } from '../../services/appServices.ts';
+import { createAppServices } from '../../app/appServices.ts';
 import { integerOption } from '../argParsing.ts';
 import { EXIT } from '../exitCodes.ts';
 import { untilInterrupted } from '../interrupted.ts';

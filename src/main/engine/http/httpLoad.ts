@@ -5,7 +5,7 @@
 import autocannon, { type AutocannonClient, type AutocannonOptions } from 'autocannon';
 import type { HttpScenario } from '../../../shared/scenario.ts';
 import { classifyError } from '../errorKinds.ts';
-import { epochMs } from '../metrics/clock.ts';
+import { epochMs } from '../../clock.ts';
 import type { SecondRecorder } from '../metrics/secondRecorder.ts';
 import { SocketLedger } from '../metrics/socketLedger.ts';
 import type { LoadDriver } from '../worker/loadDriver.ts';

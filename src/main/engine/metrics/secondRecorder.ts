@@ -4,8 +4,8 @@
 import type { ErrorKind } from '../../../shared/runResult.ts';
 import type { WorkerSample, WsSampleFigures } from '../worker/workerProtocol.ts';
 import { GeneratorMonitor } from './generatorMonitor.ts';
-import { createHistogram, encodeHistogram, recordUs, type Histogram } from './histogramCodec.ts';
-import { epochMs } from './clock.ts';
+import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../../../shared/result/histogramCodec.ts';
+import { epochMs } from '../../clock.ts';
 
 /** Cumulative bytes written and read at the socket level, for the driver to report. */
 export type ByteCounter = () => { sent: number; received: number };

@@ -15,7 +15,7 @@ import WebSocket from 'ws';
 import type { ErrorKind } from '../../../shared/runResult.ts';
 import type { WsScenario } from '../../../shared/scenario.ts';
 import { classifyError } from '../errorKinds.ts';
-import { epochMs } from '../metrics/clock.ts';
+import { epochMs } from '../../clock.ts';
 import type { SecondRecorder } from '../metrics/secondRecorder.ts';
 import type { LoadDriver } from '../worker/loadDriver.ts';
 import type { WorkerJob } from '../worker/workerProtocol.ts';

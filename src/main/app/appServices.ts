@@ -5,12 +5,12 @@ import type { AppInfo, DemoTargetInfo } from '../../shared/contract.ts';
 import type { ApiContext } from '../api/apiContext.ts';
 import { createDispatcher, createHandlers, type Dispatch } from '../api/apiDispatcher.ts';
 import { appVersion } from '../appVersion.ts';
-import type { RunOptions } from '../engine/runController.ts';
+import type { RunOptions } from '../engine/index.ts';
 import { startDemoTarget, type DemoTarget } from '../target/demoTarget.ts';
 import { prepareDbPath } from '../store/dbLocation.ts';
 import { openStore } from '../store/runStore.ts';
 import { ShowdownService } from '../showdown/showdownService.ts';
-import { RunService } from './runService.ts';
+import { RunService } from '../services/runService.ts';
 
 export interface AppServices {
   context: ApiContext;

@@ -1,7 +1,7 @@
 // Latency histograms: microseconds from 1 µs to 60 s at 3 significant digits, stored and
 // exchanged as V2 compressed base64 (readable by the Java, C and Rust HdrHistogram libraries).
 import * as hdr from 'hdr-histogram-js';
-import type { LatencySummary } from '../../../shared/runResult.ts';
+import type { LatencySummary } from '../runResult.ts';
 
 export type Histogram = hdr.Histogram;
 

@@ -1,0 +1,18 @@
+// What a run's latency measures, in words; stored with every summary (`latencyMeaning`).
+import type { Scenario } from '../scenario.ts';
+
+export function describeLatency(scenario: Scenario): string {
+  if (scenario.protocol === 'http') {
+    return scenario.rate !== undefined
+      ? 'HTTP request latency from each request’s scheduled send time (open model) to its complete response'
+      : 'HTTP request latency from writing the request to its complete response';
+  }
+  switch (scenario.mode) {
+    case 'echo':
+      return 'WebSocket message round trip: send to echo received';
+    case 'rate':
+      return 'WebSocket message round trip from each message’s scheduled send time to its echo';
+    case 'push':
+      return 'WebSocket push delivery lag: server send timestamp to receipt';
+  }
+}
