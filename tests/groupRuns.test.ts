@@ -14,7 +14,7 @@ import type { RunDetail } from '../src/shared/contract.ts';
 import type { FigureComparison } from '../src/shared/stats/index.ts';
 import { buildReport } from '../src/main/report/buildReport.ts';
 import { escapeHtml } from '../src/main/report/escape.ts';
-import { createAppServices } from '../src/main/services/appServices.ts';
+import { createAppServices } from '../src/main/app/appServices.ts';
 import { openStore } from '../src/main/store/runStore.ts';
 import { statisticsPlan } from '../src/renderer/src/compare/statistics.ts';
 import { runCli } from './support/cliProcess.ts';
