@@ -2,6 +2,7 @@
 // line without a stack trace; anything else unexpected is a bug and shows its stack.
 import { appVersion } from '../appVersion.ts';
 import { EXIT } from './exitCodes.ts';
+import { HistoryError } from './historyError.ts';
 import { UsageError } from './usageError.ts';
 
 const HELP = `Barrage — load testing for REST and WebSocket APIs
@@ -63,6 +64,10 @@ export async function cli(argv: string[]): Promise<number> {
   try {
     return await (await load()).main(rest);
   } catch (err) {
+    if (err instanceof HistoryError) {
+      process.stderr.write(`barrage ${command}: ${err.message}\n`);
+      return err.exitCode;
+    }
     if (err instanceof UsageError || isArgError(err)) {
       process.stderr.write(`barrage ${command}: ${(err as Error).message.split('\n').join(`\nbarrage ${command}: `)}\n`);
       return EXIT.usage;

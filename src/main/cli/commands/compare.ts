@@ -11,7 +11,7 @@ import { EXIT } from '../exitCodes.ts';
 import { groupsComparisonText, runsComparisonText } from '../format/comparisonText.ts';
 import { HISTORY_OPTIONS } from '../subcommands.ts';
 import { UsageError } from '../usageError.ts';
-import { withStore } from './runs.ts';
+import { withHistory } from '../history.ts';
 
 export const COMPARE_HELP = `Usage: barrage compare BASELINE RUN [RUN...] [options]
        barrage compare --group GROUP [options]
@@ -50,13 +50,13 @@ export async function main(args: string[]): Promise<number> {
   const group = values.group;
   if (group !== undefined) {
     if (positionals.length > 0) throw new UsageError('give either run ids or --group, not both');
-    return withStore(values.db, (store) => compareGroup(store, group, options, !!values.json), 'compare');
+    return withHistory(values.db, (store) => compareGroup(store, group, options, !!values.json), 'compare');
   }
   if (positionals.length < 2) throw new UsageError('give at least two run ids (the first is the baseline), or --group GROUP; see barrage compare --help');
   const ids = positionals.map(runId);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup !== undefined) throw new UsageError(`run ${dup} is given twice`);
-  return withStore(
+  return withHistory(
     values.db,
     (store) => {
       const runs = ids.map((id) => store.getRun(id));

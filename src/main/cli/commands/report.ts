@@ -8,7 +8,7 @@ import { COMPARE_FLAGS, COMPARE_FLAGS_HELP, compareOptionsFrom } from '../compar
 import { EXIT } from '../exitCodes.ts';
 import { HISTORY_OPTIONS } from '../subcommands.ts';
 import { UsageError } from '../usageError.ts';
-import { withStore } from './runs.ts';
+import { withHistory } from '../history.ts';
 
 export const REPORT_HELP = `Usage: barrage report ID [ID...] [options]
        barrage report --group GROUP [options]
@@ -48,7 +48,7 @@ export async function main(args: string[]): Promise<number> {
     if (positionals.length === 0) throw new UsageError('give a run id, several run ids (the first is the baseline), or --group GROUP');
     subject = { ids: positionals.map(runId) };
   }
-  return withStore(
+  return withHistory(
     values.db,
     (store) => {
       let report;

@@ -5,10 +5,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunStatus } from '../../../shared/runResult.ts';
 import { formatCount, formatDuration, formatUs } from '../../../shared/units.ts';
-import { resolveDbPath, prepareDbPath } from '../../store/dbLocation.ts';
+import { resolveDbPath } from '../../store/dbLocation.ts';
 import { ImportError, exportRunsCsv, exportRunsJson, importRunFile } from '../../store/runExchange.ts';
-import { openStore, type RunStore } from '../../store/runStore.ts';
-import { StoreError } from '../../store/storeError.ts';
+import type { RunStore } from '../../store/runStore.ts';
 import { RUN_SORTS, RUN_STATUSES, type RunListItem, type RunSort, type StoredRun } from '../../../shared/history.ts';
 import { integerOption } from '../argParsing.ts';
 import { EXIT } from '../exitCodes.ts';
@@ -16,6 +15,7 @@ import { dispatchSubcommand, HISTORY_OPTIONS, type Subcommands } from '../subcom
 import { summaryTable } from '../format/summaryTable.ts';
 import { formatTable, localTime, type Column } from '../format/table.ts';
 import { UsageError } from '../usageError.ts';
+import { withHistory } from '../history.ts';
 
 export const RUNS_HELP = `Usage: barrage runs <command> [options]
 
@@ -91,7 +91,7 @@ async function listCommand(args: string[]): Promise<number> {
   const offset = integerOption(values.offset, '--offset') ?? 0;
   if (limit < 1) throw new UsageError(`--limit: must be at least 1`);
   if (offset < 0) throw new UsageError(`--offset: must be at least 0`);
-  return withStore(values.db, (store) => {
+  return withHistory(values.db, (store) => {
     const list = store.listRuns({
       scenario: values.scenario,
       tag: values.tag,
@@ -126,7 +126,7 @@ async function showCommand(args: string[]): Promise<number> {
   if (values.help) return help();
   if (positionals.length !== 1) throw new UsageError('show takes one run id: barrage runs show ID');
   const id = runId(positionals[0]);
-  return withStore(values.db, (store) => {
+  return withHistory(values.db, (store) => {
     const run = store.getRun(id);
     if (!run) return notFound(store, [id]);
     process.stdout.write(values.json ? `${JSON.stringify(run, null, 2)}\n` : showRun(run));
@@ -138,7 +138,7 @@ async function deleteCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: COMMON });
   if (values.help) return help();
   const ids = runIds(positionals, 'delete ID...');
-  return withStore(values.db, (store) => {
+  return withHistory(values.db, (store) => {
     const deleted = store.deleteRuns(ids);
     if (deleted.length > 0) process.stdout.write(`Deleted ${deleted.length === 1 ? 'run' : 'runs'} ${deleted.join(', ')}.\n`);
     const missing = ids.filter((id) => !deleted.includes(id));
@@ -156,7 +156,7 @@ async function exportCommand(args: string[]): Promise<number> {
   const format = values.format ?? 'json';
   if (format !== 'json' && format !== 'csv') throw new UsageError(`--format: "${format}" is not json or csv`);
   const ids = runIds(positionals, 'export ID... [--format json|csv] [--out FILE]');
-  return withStore(values.db, (store) => {
+  return withHistory(values.db, (store) => {
     const runs = ids.map((id) => store.getRun(id));
     const missing = ids.filter((_, i) => runs[i] === undefined);
     // All or nothing: a partial export would pass for a complete one.
@@ -181,7 +181,7 @@ async function importCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: COMMON });
   if (values.help) return help();
   if (positionals.length === 0) throw new UsageError('import needs at least one file: barrage runs import FILE...');
-  return withStore(values.db, (store) => {
+  return withHistory(values.db, (store) => {
     let rejected = false;
     for (const file of positionals) {
       let text: string;
@@ -208,26 +208,6 @@ async function importCommand(args: string[]): Promise<number> {
     // A file that cannot be imported is bad input, like a bad scenario file.
     return rejected ? EXIT.usage : EXIT.ok;
   });
-}
-
-/**
- * Opens the database, finishes off runs whose process died (so the list shows them as
- * interrupted), runs fn, and closes. Store errors (not a database, newer schema, locked) are
- * reported in one line naming the file.
- */
-export function withStore(db: string | undefined, fn: (store: RunStore) => number, command = 'runs'): Promise<number> {
-  let store: RunStore | undefined;
-  try {
-    store = openStore(prepareDbPath(db));
-    store.recoverInterrupted();
-    return Promise.resolve(fn(store));
-  } catch (err) {
-    if (!(err instanceof StoreError)) throw err;
-    process.stderr.write(`barrage ${command}: ${err.message}\n`);
-    return Promise.resolve(err.code === 'invalid' ? EXIT.usage : EXIT.failed);
-  } finally {
-    store?.close();
-  }
 }
 
 function runTable(runs: RunListItem[]): string {

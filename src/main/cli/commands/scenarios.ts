@@ -8,7 +8,7 @@ import { EXIT } from '../exitCodes.ts';
 import { dispatchSubcommand, HISTORY_OPTIONS, type Subcommands } from '../subcommands.ts';
 import { UsageError } from '../usageError.ts';
 import { formatTable, localTime } from '../format/table.ts';
-import { withStore } from './runs.ts';
+import { withHistory } from '../history.ts';
 
 export const SCENARIOS_HELP = `Usage: barrage scenarios <command> [options]
 
@@ -49,7 +49,7 @@ async function listCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: COMMON });
   if (values.help) return help();
   expectPositionals(positionals, 0, 'list');
-  return withStore(values.db, (store) => {
+  return withHistory(values.db, (store) => {
     const scenarios = store.listScenarios();
     if (values.json) {
       process.stdout.write(`${JSON.stringify(scenarios, null, 2)}\n`);
@@ -75,7 +75,7 @@ async function showCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: COMMON });
   if (values.help) return help();
   expectPositionals(positionals, 1, 'show NAME');
-  return withStore(values.db, (store) => {
+  return withHistory(values.db, (store) => {
     const s = store.getScenario(positionals[0]);
     if (!s) return notFound(positionals[0], store.file);
     process.stdout.write(values.json ? `${JSON.stringify(s, null, 2)}\n` : showScenario(s));
@@ -101,7 +101,7 @@ async function saveCommand(args: string[]): Promise<number> {
   }
   const fromFile = (config as { name?: unknown } | null)?.name;
   const name = values.name ?? (typeof fromFile === 'string' && fromFile.trim() ? fromFile : path.parse(file).name);
-  return withStore(values.db, (store) => {
+  return withHistory(values.db, (store) => {
     const existed = store.getScenario(name.trim())?.name === name.trim();
     let saved: StoredScenario;
     try {
@@ -120,7 +120,7 @@ async function renameCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: COMMON });
   if (values.help) return help();
   expectPositionals(positionals, 2, 'rename NAME NEW');
-  return withStore(values.db, (store) => {
+  return withHistory(values.db, (store) => {
     if (!store.getScenario(positionals[0])) return notFound(positionals[0], store.file);
     const renamed = store.renameScenario(positionals[0], positionals[1]);
     process.stdout.write(`Renamed scenario ${positionals[0]} to "${renamed.name}".\n`);
@@ -135,7 +135,7 @@ async function baselineCommand(args: string[]): Promise<number> {
   const [name, raw] = positionals;
   const runId = raw === 'none' ? null : Number(raw);
   if (runId !== null && !(Number.isSafeInteger(runId) && runId > 0)) throw new UsageError(`"${raw}" is not a run id (or "none")`);
-  return withStore(values.db, (store) => {
+  return withHistory(values.db, (store) => {
     const s = store.getScenario(name);
     if (!s) return notFound(name, store.file);
     if (runId !== null && !store.getRun(runId)) {
@@ -152,7 +152,7 @@ async function deleteCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: COMMON });
   if (values.help) return help();
   expectPositionals(positionals, 1, 'delete NAME');
-  return withStore(values.db, (store) => {
+  return withHistory(values.db, (store) => {
     const s = store.getScenario(positionals[0]);
     if (!s || !store.deleteScenario(s.id)) return notFound(positionals[0], store.file);
     process.stdout.write(`Deleted scenario "${s.name}"; its runs keep their own copy of it.\n`);
