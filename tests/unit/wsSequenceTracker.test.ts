@@ -6,7 +6,7 @@ import {
   ECHO_UNMATCHED,
   SequenceTracker,
   type EchoSink,
-} from '../src/main/engine/ws/sequenceTracker.ts';
+} from '../../src/main/engine/ws/sequenceTracker.ts';
 
 function sink() {
   const s = {

@@ -2,11 +2,11 @@
 // without touching their runs, finished and imported runs fill it, and the list filters on it.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { evaluateThresholds } from '../src/shared/thresholds.ts';
-import { migrate, SCHEMA_VERSION } from '../src/main/store/migrations.ts';
-import { openStore } from '../src/main/store/runStore.ts';
-import { storeRun, runAt } from './fixtures/storedRuns.ts';
-import { tempDbPath } from './fixtures/tempStore.ts';
+import { evaluateThresholds } from '../../src/shared/thresholds.ts';
+import { migrate, SCHEMA_VERSION } from '../../src/main/store/migrations.ts';
+import { openStore } from '../../src/main/store/runStore.ts';
+import { storeRun, runAt } from '../fixtures/storedRuns.ts';
+import { tempDbPath } from '../fixtures/tempStore.ts';
 
 describe('thresholds in the store', () => {
   it('upgrades a version 2 database: its runs keep everything and have no outcome (null)', () => {

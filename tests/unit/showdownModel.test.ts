@@ -108,8 +108,8 @@ describe('showdown table helpers', () => {
 });
 
 describe('which statistics Compare asks for', () => {
-  const run = (id: number, groupId: string | null, tags: string[], minute: number): RunDetail =>
-    ({ id, groupId, tags, scenarioName: `s${id}`, summary: { startedAt: `2025-01-01T00:${String(minute).padStart(2, '0')}:00Z` } }) as unknown as RunDetail;
+  const run = (id: number, groupId: string | null, tags: string[], minute: number, status = 'completed'): RunDetail =>
+    ({ id, groupId, tags, scenarioName: `s${id}`, summary: { status, startedAt: `2025-01-01T00:${String(minute).padStart(2, '0')}:00Z` } }) as unknown as RunDetail;
 
   test('single runs: each against the reference (the first)', () => {
     const plan = statisticsPlan([run(3, null, [], 0), run(5, null, [], 1), run(7, null, [], 2)]);
@@ -122,6 +122,16 @@ describe('which statistics Compare asks for', () => {
     expect(statisticsPlan(runs).map((p) => p.request)).toEqual([{ groupA: [1, 3, 5, 7], groupB: [2, 4, 6, 8] }]);
     // A run from elsewhere mixed in: pairs again.
     expect(abGroupOf([...runs, run(9, null, [], 9)])).toBeNull();
+  });
+
+  test('a stopped run of the group is left out of the verdicts and named (src/shared/groupRuns.ts)', () => {
+    const runs = [1, 2, 3, 4, 5, 6].map((id, i) => run(id, 'ab-1', ['ab', i % 2 ? 'ab:B' : 'ab:A'], i, id === 4 ? 'aborted' : 'completed'));
+    expect(abGroupOf(runs)?.leftOut.map((r) => r.id)).toEqual([4]);
+    const [plan] = statisticsPlan(runs);
+    expect(plan.request).toEqual({ groupA: [1, 3, 5], groupB: [2, 6] });
+    expect(plan.title).toBe('B: s2 (2 runs) against A: s1 (3 runs) · 1 run left out, only completed runs count (stopped: #4)');
+    // A side with no completed run: nothing to compare.
+    expect(statisticsPlan(runs.map((r) => (r.tags.includes('ab:B') ? run(r.id, 'ab-1', r.tags, r.id, 'failed') : r)))).toEqual([]);
   });
 
   test('the key line states the thresholds and confidence applied', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileTemplate } from '../src/main/engine/ws/payloadTemplate.ts';
-import { readPushTimestamp } from '../src/main/engine/ws/pushTimestamp.ts';
-import { DEFAULT_WS_MESSAGE } from '../src/shared/scenario.ts';
+import { compileTemplate } from '../../src/main/engine/ws/payloadTemplate.ts';
+import { readPushTimestamp } from '../../src/main/engine/ws/pushTimestamp.ts';
+import { DEFAULT_WS_MESSAGE } from '../../src/shared/scenario.ts';
 
 const buf = (s: string) => Buffer.from(s, 'utf8');
 

@@ -4,10 +4,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generatorHealth, SATURATED_CPU_PERCENT, SATURATED_LOOP_LAG_MS, secondSaturated } from '../src/shared/result/generatorHealth.ts';
-import type { RunSample } from '../src/shared/runResult.ts';
+import { generatorHealth, SATURATED_CPU_PERCENT, SATURATED_LOOP_LAG_MS, secondSaturated } from '../../src/shared/result/generatorHealth.ts';
+import type { RunSample } from '../../src/shared/runResult.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(import.meta.dirname, '../..');
 
 function sources(dir: string): string[] {
   const out: string[] = [];

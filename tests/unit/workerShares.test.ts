@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { isLoopbackTarget, workerCount, workerShares } from '../src/main/engine/workerShares.ts';
-import { scenarioOf } from './support/runScenario.ts';
+import { isLoopbackTarget, workerCount, workerShares } from '../../src/main/engine/workerShares.ts';
+import { scenarioOf } from '../support/runScenario.ts';
 
 describe('worker shares', () => {
   it('leaves a core to a target on this machine', () => {

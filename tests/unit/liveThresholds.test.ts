@@ -1,11 +1,11 @@
 // "Abort when breached": which thresholds a live check can decide, and that it only stops a run
 // when the figures so far certainly breach (bounds, never guesses).
 import { describe, expect, it } from 'vitest';
-import type { RunSample } from '../src/shared/runResult.ts';
-import { parseThreshold } from '../src/shared/thresholds.ts';
-import { LiveThresholdWatch, MIN_STEADY_SECONDS, checkableLive } from '../src/main/services/liveThresholds.ts';
-import { withThresholds } from '../src/main/services/runService.ts';
-import { syntheticRun } from './fixtures/syntheticRun.ts';
+import type { RunSample } from '../../src/shared/runResult.ts';
+import { parseThreshold } from '../../src/shared/thresholds.ts';
+import { LiveThresholdWatch, MIN_STEADY_SECONDS, checkableLive } from '../../src/main/services/liveThresholds.ts';
+import { withThresholds } from '../../src/main/services/runService.ts';
+import { syntheticRun } from '../fixtures/syntheticRun.ts';
 
 function second(t: number, o: Partial<RunSample> & { p50?: number; p99?: number; max?: number; mean?: number } = {}): RunSample {
   const p50 = o.p50 ?? 1000;

@@ -1,13 +1,13 @@
 // The showdown's arithmetic and words, on known inputs: break-even, payload sizing, the mode
 // order, the table and the conclusion (which must follow the numbers, ties and reversals included).
 import { describe, expect, it } from 'vitest';
-import { breakEvenPoint, showdownBreakEven } from '../src/main/showdown/breakEven.ts';
-import { compare, conclude, formatRatio } from '../src/main/showdown/conclusion.ts';
-import { steadyWindow, serverCpuPerCompletion } from '../src/main/showdown/modeFigures.ts';
-import { digitsUpTo, meanWsPayloadBytes, restBody, templateFixedLength, wsTemplate } from '../src/main/showdown/payload.ts';
-import { modeOrder, rotate } from '../src/main/showdown/showdownPlan.ts';
-import { buildTable, renderTableText } from '../src/main/showdown/showdownTable.ts';
-import type { RunResult, RunSample } from '../src/shared/runResult.ts';
+import { breakEvenPoint, showdownBreakEven } from '../../src/main/showdown/breakEven.ts';
+import { compare, conclude, formatRatio } from '../../src/main/showdown/conclusion.ts';
+import { steadyWindow, serverCpuPerCompletion } from '../../src/main/showdown/modeFigures.ts';
+import { digitsUpTo, meanWsPayloadBytes, restBody, templateFixedLength, wsTemplate } from '../../src/main/showdown/payload.ts';
+import { modeOrder, rotate } from '../../src/main/showdown/showdownPlan.ts';
+import { buildTable, renderTableText } from '../../src/main/showdown/showdownTable.ts';
+import type { RunResult, RunSample } from '../../src/shared/runResult.ts';
 import {
   EXCHANGE_MODE_LABELS,
   showdownInputSchema,
@@ -15,7 +15,7 @@ import {
   type ExchangeModeResult,
   type ShowdownResult,
   type UpdateModeResult,
-} from '../src/shared/showdown.ts';
+} from '../../src/shared/showdown.ts';
 
 describe('break-even', () => {
   it('is the first message count at which WebSocket’s running total is not higher', () => {

@@ -2,8 +2,8 @@
 // documentation, R's wilcox.test / SciPy's asymptotic method with tie and continuity
 // correction), its symmetry, and the exact distribution against brute-force enumeration.
 import { describe, expect, it } from 'vitest';
-import { mannWhitneyU, runsNeededPerSide, smallestPossibleP } from '../src/shared/stats/mannWhitney.ts';
-import { createRandom } from '../src/shared/stats/random.ts';
+import { mannWhitneyU, runsNeededPerSide, smallestPossibleP } from '../../src/shared/stats/mannWhitney.ts';
+import { createRandom } from '../../src/shared/stats/random.ts';
 
 describe('mannWhitneyU', () => {
   // SciPy's documented example: ages of male and female staff (mannwhitneyu docs).

@@ -1,12 +1,12 @@
 // The building blocks of the single-run comparison: PRNG, block resampling, block length,
 // interval widening, distribution functions and descriptive helpers.
 import { describe, expect, it } from 'vitest';
-import { blockBootstrapRelativeChange, circularBlockResample } from '../src/shared/stats/blockBootstrap.ts';
-import { chooseBlockLength, maxBlockLength, politisWhiteBlockLength, ruleOfThumbBlockLength } from '../src/shared/stats/blockLength.ts';
-import { mean, median, medianInPlace, quantileSorted, relativeChange, selectInPlace } from '../src/shared/stats/descriptive.ts';
-import { normalCdf, normalQuantile, studentTCdf, studentTQuantile } from '../src/shared/stats/distributions.ts';
-import { expandInterval, expansionFactor } from '../src/shared/stats/expandInterval.ts';
-import { createRandom, deriveSeed, randomInt, type Random } from '../src/shared/stats/random.ts';
+import { blockBootstrapRelativeChange, circularBlockResample } from '../../src/shared/stats/blockBootstrap.ts';
+import { chooseBlockLength, maxBlockLength, politisWhiteBlockLength, ruleOfThumbBlockLength } from '../../src/shared/stats/blockLength.ts';
+import { mean, median, medianInPlace, quantileSorted, relativeChange, selectInPlace } from '../../src/shared/stats/descriptive.ts';
+import { normalCdf, normalQuantile, studentTCdf, studentTQuantile } from '../../src/shared/stats/distributions.ts';
+import { expandInterval, expansionFactor } from '../../src/shared/stats/expandInterval.ts';
+import { createRandom, deriveSeed, randomInt, type Random } from '../../src/shared/stats/random.ts';
 
 function gaussian(random: Random): number {
   return Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());

@@ -2,13 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main as runs } from '../src/main/cli/commands/runs.ts';
-import { main as scenarios } from '../src/main/cli/commands/scenarios.ts';
-import { UsageError } from '../src/main/cli/usageError.ts';
-import { collectEnvironment } from '../src/main/store/environment.ts';
-import { openStore } from '../src/main/store/runStore.ts';
-import { syntheticRun } from './fixtures/syntheticRun.ts';
-import { tempDir } from './fixtures/tempStore.ts';
+import { main as runs } from '../../src/main/cli/commands/runs.ts';
+import { main as scenarios } from '../../src/main/cli/commands/scenarios.ts';
+import { UsageError } from '../../src/main/cli/usageError.ts';
+import { collectEnvironment } from '../../src/main/store/environment.ts';
+import { openStore } from '../../src/main/store/runStore.ts';
+import { syntheticRun } from '../fixtures/syntheticRun.ts';
+import { tempDir } from '../fixtures/tempStore.ts';
 
 let dir: string;
 let db: string;

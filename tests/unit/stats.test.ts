@@ -2,8 +2,8 @@
 // verdict is a false alarm), or B shifted by a known factor (the verdict must find it, in the
 // right direction, and only when the shift is beyond the noise threshold).
 import { describe, expect, it } from 'vitest';
-import type { RunResult, RunSample } from '../src/shared/runResult.ts';
-import { parseScenario } from '../src/shared/scenario.ts';
+import type { RunResult, RunSample } from '../../src/shared/runResult.ts';
+import { parseScenario } from '../../src/shared/scenario.ts';
 import {
   compareGroups,
   compareRuns,
@@ -14,8 +14,8 @@ import {
   type FigureComparison,
   type FigureId,
   type Verdict,
-} from '../src/shared/stats/index.ts';
-import { createRandom } from '../src/shared/stats/random.ts';
+} from '../../src/shared/stats/index.ts';
+import { createRandom } from '../../src/shared/stats/random.ts';
 
 interface ProcessOptions {
   seconds?: number;

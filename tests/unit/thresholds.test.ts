@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { LatencySummary, RunSummary } from '../src/shared/runResult.ts';
-import { formatIssues } from '../src/shared/scenario.ts';
+import type { LatencySummary, RunSummary } from '../../src/shared/runResult.ts';
+import { formatIssues } from '../../src/shared/scenario.ts';
 import {
   allPassed,
   evaluateThresholds,
@@ -11,7 +11,7 @@ import {
   thresholdListSchema,
   tryParseThreshold,
   type Threshold,
-} from '../src/shared/thresholds.ts';
+} from '../../src/shared/thresholds.ts';
 
 function errorOf(expression: string): string {
   const r = tryParseThreshold(expression);

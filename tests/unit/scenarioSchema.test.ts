@@ -1,7 +1,7 @@
 // Bad input gets one clear message naming the field and the problem.
 import { describe, expect, it } from 'vitest';
-import { checkCapacity, FD_RESERVE } from '../src/main/engine/preflight.ts';
-import { parseScenario, type ScenarioInput } from '../src/shared/scenario.ts';
+import { checkCapacity, FD_RESERVE } from '../../src/main/engine/preflight.ts';
+import { parseScenario, type ScenarioInput } from '../../src/shared/scenario.ts';
 
 function errorOf(input: unknown): string {
   const r = parseScenario(input);

@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type RunStore } from '../src/main/store/runStore.ts';
-import { collectEnvironment } from '../src/main/store/environment.ts';
-import { StoreError } from '../src/main/store/storeError.ts';
-import { SCHEMA_VERSION } from '../src/main/store/migrations.ts';
-import { defaultDbPath, prepareDbPath, resolveDbPath } from '../src/main/store/dbLocation.ts';
-import { syntheticRun, syntheticScenario } from './fixtures/syntheticRun.ts';
-import { tempDbPath, tempDir } from './fixtures/tempStore.ts';
+import { openStore, type RunStore } from '../../src/main/store/runStore.ts';
+import { collectEnvironment } from '../../src/main/store/environment.ts';
+import { StoreError } from '../../src/main/store/storeError.ts';
+import { SCHEMA_VERSION } from '../../src/main/store/migrations.ts';
+import { defaultDbPath, prepareDbPath, resolveDbPath } from '../../src/main/store/dbLocation.ts';
+import { syntheticRun, syntheticScenario } from '../fixtures/syntheticRun.ts';
+import { tempDbPath, tempDir } from '../fixtures/tempStore.ts';
 
 const open: RunStore[] = [];
 function store(file = tempDbPath()): RunStore {

@@ -2,10 +2,10 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../src/main/store/migrations.ts';
-import { openStore } from '../src/main/store/runStore.ts';
-import { syntheticRun } from './fixtures/syntheticRun.ts';
-import { tempDbPath } from './fixtures/tempStore.ts';
+import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../src/main/store/migrations.ts';
+import { openStore } from '../../src/main/store/runStore.ts';
+import { syntheticRun } from '../fixtures/syntheticRun.ts';
+import { tempDbPath } from '../fixtures/tempStore.ts';
 
 describe('schema migrations', () => {
   it('never edits a released migration', () => {
