@@ -1,4 +1,5 @@
 // One result model for both protocols. All latencies are integers in microseconds.
+import type { StageTarget } from './loadProfile.ts';
 import type { Protocol, Scenario } from './scenario.ts';
 import type { ThresholdResult } from './thresholds.ts';
 
@@ -82,6 +83,29 @@ export interface WsFigures {
   pingUs: LatencySummary | null;
 }
 
+/** One stage of a run with a load profile: the plan, what was achieved, and its figures. */
+export interface StageFigures {
+  /** 0-based; people read it as stage index + 1. */
+  index: number;
+  /** The plan: seconds after the start, and the target ramping from `from` to `to`. */
+  startSec: number;
+  endSec: number;
+  from: number;
+  to: number;
+  target: StageTarget;
+  /** Whole seconds of the run counted in this stage (a second belongs to the stage holding its middle). */
+  seconds: number;
+  throughput: { total: number; perSec: number };
+  /** Latencies of the stage's seconds (µs); null when nothing completed in it. */
+  latencyUs: LatencySummary | null;
+  errors: number;
+  /** Achieved: mean and peak connections open over its seconds, completions per second. */
+  achieved: { meanConnections: number; peakConnections: number; perSec: number };
+  /** Whether the generator reached the stage's planned peak; `note` says why not. */
+  reached: boolean;
+  note?: string;
+}
+
 export interface RunSummary {
   protocol: Protocol;
   status: RunStatus;
@@ -124,6 +148,8 @@ export interface RunSummary {
    * when the run had none (and on runs stored before thresholds existed).
    */
   thresholds?: ThresholdResult[];
+  /** Per-stage figures of a run with a load profile (`stages` in its scenario). */
+  stages?: StageFigures[];
 }
 
 export interface RunResult {

@@ -2,6 +2,7 @@
 // (later) every IPC payload from the renderer are validated against it, so a bad field gets
 // the same message wherever it comes from.
 import { z } from 'zod';
+import { peakTarget, profileDurationSec, type StageTarget } from './loadProfile.ts';
 import { thresholdListSchema } from './thresholds.ts';
 
 /** Ceilings that keep a typo from becoming a denial of service of the generator itself. */
@@ -17,6 +18,7 @@ export const LIMITS = {
   connectRate: 100_000,
   bodyBytes: 10 * 1024 * 1024,
   headerCount: 100,
+  stages: 100,
 } as const;
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
@@ -56,6 +58,21 @@ const headers = z
     }
   });
 
+/** One step of a load profile (see loadProfile.ts): ramp linearly to `target` over `durationSec`. */
+export const stageSchema = z.object(
+  {
+    durationSec: z
+      .number({ error: 'must be a number of seconds' })
+      .min(0, { error: 'cannot be negative' })
+      .max(LIMITS.durationSec, { error: 'must be at most 86,400 (24 hours)' }),
+    target: z
+      .number({ error: 'must be a number' })
+      .min(0, { error: 'cannot be negative' })
+      .max(LIMITS.rate, { error: `must be at most ${LIMITS.rate.toLocaleString('en-US')}` }),
+  },
+  { error: 'must be an object such as {"durationSec": 30, "target": 200}' },
+);
+
 const common = {
   name: z.string().trim().min(1, { error: 'cannot be empty' }).max(200).optional(),
   url: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }),
@@ -74,6 +91,22 @@ const common = {
   warmupSec: z.number().int().min(0).max(3600).default(1),
   /** SLOs checked at the end of the run, e.g. ["p99 < 250ms", "errors < 1%"] (src/shared/thresholds.ts). */
   thresholds: thresholdListSchema,
+  /**
+   * A load profile: the load ramps linearly from stage to stage (starting at 0). It replaces
+   * `durationSec` (the run lasts the sum of the stages) and `rate` or `connections` — whichever
+   * `stageTarget` names.
+   */
+  stages: z
+    .array(stageSchema, { error: 'must be a list of stages such as [{"durationSec": 30, "target": 200}]' })
+    .min(1, { error: 'needs at least one stage' })
+    .max(LIMITS.stages, { error: `at most ${LIMITS.stages} stages` })
+    .optional(),
+  /**
+   * What the stages' targets are: open connections (closed model; WebSocket echo/push) or the
+   * arrival rate per second (HTTP open model; WebSocket rate mode). Default: the rate in
+   * WebSocket rate mode, connections otherwise.
+   */
+  stageTarget: z.enum(['connections', 'rate'], { error: 'must be "connections" or "rate"' }).optional(),
 };
 
 export const httpScenarioSchema = z
@@ -104,6 +137,10 @@ export const httpScenarioSchema = z
     }
     if (s.rate !== undefined && s.pipelining > 1) {
       ctx.addIssue({ code: 'custom', path: ['pipelining'], message: 'must be 1 with a target rate (open model)' });
+    }
+    checkStages(s, ctx);
+    if (s.stages !== undefined && stageTargetOf(s) === 'rate' && s.pipelining > 1) {
+      ctx.addIssue({ code: 'custom', path: ['pipelining'], message: 'must be 1 when the stages set the rate (open model)' });
     }
   });
 
@@ -142,7 +179,14 @@ export const wsScenarioSchema = z
         message: '{{seq}} must start the message or follow literal text (e.g. "seq":{{seq}}), not another placeholder',
       });
     }
-    if (s.mode === 'rate' && s.rate === undefined) {
+    checkStages(s, ctx);
+    if (s.stages !== undefined && s.mode === 'rate' && stageTargetOf(s) !== 'rate') {
+      ctx.addIssue({ code: 'custom', path: ['stageTarget'], message: 'must be "rate" in rate mode (the stages set the message rate)' });
+    }
+    if (s.stages !== undefined && s.mode !== 'rate' && stageTargetOf(s) === 'rate') {
+      ctx.addIssue({ code: 'custom', path: ['stageTarget'], message: `must be "connections" in ${s.mode} mode (a rate applies to rate mode only)` });
+    }
+    if (s.mode === 'rate' && s.rate === undefined && s.stages === undefined) {
       ctx.addIssue({ code: 'custom', path: ['rate'], message: 'is required in rate mode (messages per second)' });
     }
     if (s.mode !== 'rate' && s.rate !== undefined) {
@@ -165,8 +209,28 @@ export type Protocol = Scenario['protocol'];
 
 export const DEFAULT_DURATION_SEC = 10;
 
+/** What a scenario's stages ramp: see `stageTarget` in the schema. */
+export function stageTargetOf(s: { protocol: Protocol; stageTarget?: StageTarget; mode?: string }): StageTarget {
+  return s.stageTarget ?? (s.protocol === 'ws' && s.mode === 'rate' ? 'rate' : 'connections');
+}
+
+/** Whether requests arrive on a schedule (open model): a rate, or stages that set the rate. */
+export function isOpenModel(s: Scenario): boolean {
+  return s.rate !== undefined || (s.stages !== undefined && stageTargetOf(s) === 'rate');
+}
+
+/**
+ * Connections the run holds at most: the scenario's, or the peak of stages that ramp
+ * connections (the pool the engine opens from and closes back to).
+ */
+export function maxConnections(s: Scenario): number {
+  if (s.stages !== undefined && stageTargetOf(s) === 'connections') return Math.max(1, Math.ceil(peakTarget(s.stages)));
+  return s.connections;
+}
+
 /** Duration in seconds, or undefined when the run is bounded by an amount instead. */
 export function plannedDurationSec(s: Scenario): number | undefined {
+  if (s.stages !== undefined) return profileDurationSec(s.stages);
   if (s.durationSec !== undefined) return s.durationSec;
   return s.amount === undefined ? DEFAULT_DURATION_SEC : undefined;
 }
@@ -188,6 +252,46 @@ function checkUrl(raw: string, schemes: string[], protocol: string, ctx: z.Refin
     return;
   }
   if (!url.hostname) ctx.addIssue({ code: 'custom', path: ['url'], message: 'has no host name' });
+}
+
+interface StagedFields {
+  protocol: Protocol;
+  mode?: string;
+  stages?: Array<{ durationSec: number; target: number }>;
+  stageTarget?: StageTarget;
+  durationSec?: number;
+  amount?: number;
+  rate?: number;
+}
+
+function checkStages(s: StagedFields, ctx: z.RefinementCtx): void {
+  if (s.stages === undefined) {
+    if (s.stageTarget !== undefined) ctx.addIssue({ code: 'custom', path: ['stageTarget'], message: 'applies only with stages' });
+    return;
+  }
+  if (s.durationSec !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['durationSec'], message: 'set either stages or a duration, not both (the run lasts the sum of the stages)' });
+  }
+  if (s.amount !== undefined) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'does not apply with stages (they set the length)' });
+  const total = profileDurationSec(s.stages);
+  if (total <= 0) ctx.addIssue({ code: 'custom', path: ['stages'], message: 'last 0 s in total; give at least one stage a duration' });
+  if (total > LIMITS.durationSec) ctx.addIssue({ code: 'custom', path: ['stages'], message: 'last more than 24 hours in total' });
+  if (peakTarget(s.stages) <= 0) ctx.addIssue({ code: 'custom', path: ['stages'], message: 'never rise above 0; give a stage a target' });
+  const target = stageTargetOf(s);
+  if (target === 'connections') {
+    s.stages.forEach((stage, i) => {
+      if (!Number.isInteger(stage.target)) {
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'target'], message: 'must be a whole number of connections' });
+      } else if (stage.target > LIMITS.connections) {
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'target'], message: `must be at most ${LIMITS.connections.toLocaleString('en-US')} connections` });
+      }
+    });
+    if (s.rate !== undefined && s.protocol === 'http') {
+      ctx.addIssue({ code: 'custom', path: ['rate'], message: 'does not apply when the stages ramp connections (closed model); set stageTarget "rate" to ramp the rate' });
+    }
+  } else if (s.rate !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['rate'], message: 'is set by the stages (stageTarget "rate"); leave it out' });
+  }
 }
 
 function checkLength(s: { durationSec?: number; amount?: number }, ctx: z.RefinementCtx): void {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import tls from 'node:tls';
 import type { ErrorKind } from '../../shared/runResult.ts';
-import type { Scenario } from '../../shared/scenario.ts';
+import { maxConnections, type Scenario } from '../../shared/scenario.ts';
 import { classifyError } from './errorKinds.ts';
 
 /** Resolves a host name to one address; injectable so tests never query real DNS. */
@@ -39,9 +39,10 @@ export function fileDescriptorLimit(): number | undefined {
 export function checkCapacity(scenario: Scenario, fdLimit = fileDescriptorLimit()): void {
   if (fdLimit === undefined) return;
   const usable = fdLimit - FD_RESERVE;
-  if (scenario.connections > usable) {
+  const connections = maxConnections(scenario);
+  if (connections > usable) {
     throw new PreflightError(
-      `connections: ${scenario.connections} is more than this process can open ` +
+      `connections: ${connections} is more than this process can open ` +
         `(file-descriptor limit ${fdLimit}, ${FD_RESERVE} kept for Barrage itself); ` +
         `use at most ${usable}, or raise the limit (ulimit -n)`,
     );

@@ -30,11 +30,15 @@ export class RunAccumulator {
   private readonly warmupSec: number;
   /** Seconds of the run that may hold samples; later ones are folded into the last. */
   private readonly maxSeconds: number | undefined;
+  /** With a load profile: the stage each second belongs to, and each stage's latencies. */
+  private readonly stageOf: ((t: number) => number) | undefined;
+  readonly stageLatency = new Map<number, Histogram>();
 
-  constructor(workers: number, warmupSec: number, maxSeconds: number | undefined) {
+  constructor(workers: number, warmupSec: number, maxSeconds: number | undefined, stageOf?: (t: number) => number) {
     this.workers = workers;
     this.warmupSec = warmupSec;
     this.maxSeconds = maxSeconds;
+    this.stageOf = stageOf;
   }
 
   /** Adds one worker's second; returns the run's merged seconds that became complete. */
@@ -109,6 +113,12 @@ export class RunAccumulator {
     const openBy = new Map<number, number>();
     for (const { worker, sample: p } of parts) {
       mergeInto(h, p.histogram);
+      if (this.stageOf && p.histogram) {
+        const stage = this.stageOf(t);
+        let sh = this.stageLatency.get(stage);
+        if (!sh) this.stageLatency.set(stage, (sh = createHistogram()));
+        mergeInto(sh, p.histogram);
+      }
       throughput += p.completed;
       for (const n of Object.values(p.errors)) errors += n ?? 0;
       openBy.set(worker, Math.max(openBy.get(worker) ?? 0, p.openConnections));

@@ -3,6 +3,7 @@
 // whether the run ran out, was stopped, or a worker died.
 import { Worker } from 'node:worker_threads';
 import type { RunProgress, RunResult, RunSample, RunStatus } from '../../shared/runResult.ts';
+import { stageOfSecond } from '../../shared/loadProfile.ts';
 import { plannedDurationSec, type Scenario } from '../../shared/scenario.ts';
 import { epochMs } from '../clock.ts';
 import { encodeHistogram } from '../../shared/result/histogramCodec.ts';
@@ -79,7 +80,9 @@ async function runOnWorkers(
   const count = workerCount(scenario, options.workers);
   const shares = workerShares(scenario, count);
   const durationSec = plannedDurationSec(scenario);
-  const acc = new RunAccumulator(count, scenario.warmupSec, durationSec === undefined ? undefined : Math.ceil(durationSec));
+  const stages = scenario.stages;
+  const stageOf = stages !== undefined ? (t: number) => stageOfSecond(stages, t) : undefined;
+  const acc = new RunAccumulator(count, scenario.warmupSec, durationSec === undefined ? undefined : Math.ceil(durationSec), stageOf);
   const workers: Worker[] = [];
   const done = new Set<number>();
   let status = 'completed' as RunStatus;

@@ -1,9 +1,9 @@
 // What a run's latency measures, in words; stored with every summary (`latencyMeaning`).
-import type { Scenario } from '../scenario.ts';
+import { isOpenModel, type Scenario } from '../scenario.ts';
 
 export function describeLatency(scenario: Scenario): string {
   if (scenario.protocol === 'http') {
-    return scenario.rate !== undefined
+    return isOpenModel(scenario)
       ? 'HTTP request latency from each request’s scheduled send time (open model) to its complete response'
       : 'HTTP request latency from writing the request to its complete response';
   }

@@ -2,10 +2,12 @@
 // model: the engine builds a summary from its accumulator, and any other source of merged
 // seconds and totals (a recomputation from stored samples, a future sharded run) can too.
 import type { ErrorKind, RunSample, RunStatus, RunSummary } from '../runResult.ts';
-import type { Scenario } from '../scenario.ts';
+import { stageOfSecond } from '../loadProfile.ts';
+import { stageTargetOf, type Scenario } from '../scenario.ts';
 import { generatorHealth } from './generatorHealth.ts';
 import { summarizeHistogram, type Histogram } from './histogramCodec.ts';
 import { describeLatency } from './latencyMeaning.ts';
+import { stageFigures } from './stageFigures.ts';
 
 /** A run's merged totals and time series (the engine's RunAccumulator is one). */
 export interface RunTotals {
@@ -30,6 +32,8 @@ export interface RunTotals {
     lost: number;
     closes: Record<string, number>;
   };
+  /** With a load profile: each stage's latencies (by 0-based stage index). */
+  readonly stageLatency?: ReadonlyMap<number, Histogram>;
 }
 
 
@@ -86,6 +90,10 @@ export function buildSummary(input: SummaryInput): RunSummary {
     notes: input.notes,
   };
   if (input.failure) summary.failure = input.failure;
+  const stages = scenario.stages;
+  if (stages !== undefined) {
+    summary.stages = stageFigures(stages, stageTargetOf(scenario), acc.samples, (t) => stageOfSecond(stages, t), acc.stageLatency ?? new Map());
+  }
   return summary;
 }
 

@@ -15,6 +15,7 @@ declare module 'autocannon' {
     _connect(): void;
     _doRequest(): void;
     _resetConnection(): void;
+    _destroyConnection(): void;
   }
 
   export interface AutocannonOptions {

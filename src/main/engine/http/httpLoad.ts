@@ -2,27 +2,44 @@
 // microseconds (autocannon's own histogram has 1 ms resolution and, with a rate, a wrong
 // coordinated-omission correction). Connections, bytes and the open-model schedule are taken
 // over through autocannon's `setupClient` hook; see autocannon.d.ts for what is hooked.
+import { Socket } from 'node:net';
 import autocannon, { type AutocannonClient, type AutocannonOptions } from 'autocannon';
-import type { HttpScenario } from '../../../shared/scenario.ts';
+import { ArrivalCurve } from '../../../shared/loadProfile.ts';
+import { stageTargetOf, type HttpScenario } from '../../../shared/scenario.ts';
 import { classifyError } from '../errorKinds.ts';
 import { epochMs } from '../../clock.ts';
 import type { SecondRecorder } from '../metrics/secondRecorder.ts';
 import { SocketLedger } from '../metrics/socketLedger.ts';
 import type { LoadDriver } from '../worker/loadDriver.ts';
 import type { WorkerJob } from '../worker/workerProtocol.ts';
+import { connectionTargetAt } from '../workerShares.ts';
 import { OpenModelPacer } from './openModelPacer.ts';
 
 /** After a failed connection attempt, wait this long before the next one (no busy loop). */
 const RECONNECT_BACKOFF_MS = 50;
 /** A slot due less than this far ahead is sent at once: timers cannot wait shorter. */
 const EARLY_SEND_MS = 1;
+/** With stages that ramp connections: how often the number of active connections follows the plan. */
+const FOLLOW_PLAN_MS = 20;
 
 export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDriver {
   const scenario = job.scenario as HttpScenario;
   const ledger = new SocketLedger();
   recorder.setByteCounter(() => ledger.totals());
   const expected = statusPredicate(scenario.expectedStatus);
-  const pacer = job.rate !== undefined ? new OpenModelPacer(job.startAt, job.rate, job.endAt, job.amount) : undefined;
+  const pacer =
+    job.rateStages !== undefined
+      ? new OpenModelPacer(job.startAt, new ArrivalCurve(job.rateStages), job.endAt, job.amount)
+      : job.rate !== undefined
+        ? new OpenModelPacer(job.startAt, job.rate, job.endAt, job.amount)
+        : undefined;
+  // Closed model with a profile: client i is active while i is below this worker's share of the
+  // planned connections; the others hold no socket and send nothing.
+  const connectionStages = scenario.stages !== undefined && stageTargetOf(scenario) === 'connections' ? scenario.stages : undefined;
+  let activeClients = connectionStages ? 0 : Infinity;
+  const parked = new Set<AutocannonClient>();
+  const indexOf = new WeakMap<AutocannonClient, number>();
+  let clientCount = 0;
   let instance: ReturnType<typeof autocannon> | undefined;
   let stopped = false;
   let settled = 0;
@@ -52,6 +69,11 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
     // Requests lost with the previous connection that no error event accounted for yet.
     let unaccounted = 0;
     let waitingForSlot = false;
+    const index = clientCount++;
+    indexOf.set(client, index);
+    // autocannon's stop and timeout handling destroy `client.conn`: a parked client holds an
+    // unconnected placeholder socket until it becomes active.
+    if (connectionStages) client.conn = new Socket();
 
     const connect = client._connect.bind(client);
     client._connect = () => {
@@ -60,6 +82,10 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
       origins.length = 0;
       requestsOnConnection = 0;
       if (client.destroyed || stopped) return;
+      if (index >= activeClients) {
+        parked.add(client);
+        return;
+      }
       if (attemptFailed) {
         // autocannon reconnects at once after a refused connection: a busy loop that would
         // measure the generator. Back off a little; every attempt is still counted.
@@ -106,6 +132,15 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
         // REST without keep-alive: a fresh TCP connection for every request. (autocannon's
         // reconnectRate drops the response event of the request it reconnects after.)
         client._resetConnection();
+        return;
+      }
+      if (index >= activeClients) {
+        // The plan ramps down: once its requests in flight are answered, close this connection
+        // (the plan may also rise again before then: the next answer sends as usual).
+        if (origins.length === 0) {
+          client._destroyConnection();
+          parked.add(client);
+        }
         return;
       }
       if (!pacer) {
@@ -196,8 +231,21 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
           setupClient,
         };
         if (job.endAt !== undefined) later(stop, Math.max(0, job.endAt - epochMs()));
+        const followPlan = () => {
+          if (stopped || !connectionStages) return;
+          const t = (epochMs() - job.startAt) / 1000;
+          activeClients = connectionTargetAt(connectionStages, job.workerCount, job.workerIndex, t);
+          // Wake the parked clients that the plan now wants.
+          for (const client of [...parked]) {
+            if ((indexOf.get(client) ?? Infinity) >= activeClients) continue;
+            parked.delete(client);
+            if (!client.destroyed) client._connect();
+          }
+          later(followPlan, FOLLOW_PLAN_MS);
+        };
         const begin = () => {
           if (stopped) return resolve();
+          if (connectionStages) activeClients = connectionTargetAt(connectionStages, job.workerCount, job.workerIndex, 0);
           try {
             instance = autocannon(options, (err) => {
               for (const t of timers) clearTimeout(t);
@@ -208,6 +256,7 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
           } catch (err) {
             reject(err);
           }
+          if (connectionStages) followPlan();
         };
         // All workers begin at the common start instant.
         const wait = job.startAt - epochMs();

@@ -1,5 +1,6 @@
 // Messages between the run controller (main thread) and its load workers.
 import type { ErrorKind } from '../../../shared/runResult.ts';
+import type { Stage } from '../../../shared/loadProfile.ts';
 import type { Scenario } from '../../../shared/scenario.ts';
 
 /** One worker's share of a run. */
@@ -10,6 +11,8 @@ export interface WorkerJob {
   /** This worker's share of the connections, rate and amount. */
   connections: number;
   rate?: number;
+  /** Open model with a load profile: this worker's share of the rate stages (replaces `rate`). */
+  rateStages?: Stage[];
   amount?: number;
   /** Common start instant of all workers, epoch ms (sub-ms precision); seconds are counted from it. */
   startAt: number;

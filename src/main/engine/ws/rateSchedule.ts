@@ -6,26 +6,38 @@
 //
 // Latency is measured from a slot's intended time (wrk2's rule), so a generator or connection
 // that falls behind shows its lateness instead of hiding it (coordinated omission).
+//
+// With a load profile (stages that ramp the rate) slot m is intended where the integral of the
+// rate reaches m (ArrivalCurve); the slots are still dealt round-robin.
+import type { ArrivalCurve } from '../../../shared/loadProfile.ts';
 
 export class RateSchedule {
   private readonly startAt: number;
   private readonly slotMs: number;
+  private readonly curve: ArrivalCurve | null;
   readonly connections: number;
 
-  constructor(startAt: number, ratePerSec: number, connections: number) {
+  constructor(startAt: number, rate: number | ArrivalCurve, connections: number) {
     this.startAt = startAt;
-    this.slotMs = 1000 / ratePerSec;
+    this.slotMs = typeof rate === 'number' ? 1000 / rate : 0;
+    this.curve = typeof rate === 'number' ? null : rate;
     this.connections = connections;
   }
 
-  /** Intended send time (epoch ms) of slot m. */
+  /** Intended send time (epoch ms) of slot m; Infinity past the end of a profile. */
   intendedAt(slot: number): number {
+    if (this.curve) return this.startAt + this.curve.offsetSec(slot) * 1000;
     return this.startAt + slot * this.slotMs;
   }
 
   /** Number of slots whose intended time is at or before `nowMs` (slot 0 is at startAt). */
   dueCount(nowMs: number): number {
     if (nowMs < this.startAt) return 0;
+    if (this.curve) {
+      // Slot m is due once the integral reaches m: slots 0 … floor(N(t)), and never more than the profile holds.
+      const n = this.curve.countBefore((nowMs - this.startAt) / 1000);
+      return Math.min(Math.floor(n) + 1, Math.ceil(this.curve.total));
+    }
     return Math.floor((nowMs - this.startAt) / this.slotMs) + 1;
   }
 

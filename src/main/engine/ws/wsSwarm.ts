@@ -12,13 +12,15 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
+import { ArrivalCurve, type Stage } from '../../../shared/loadProfile.ts';
 import type { ErrorKind } from '../../../shared/runResult.ts';
-import type { WsScenario } from '../../../shared/scenario.ts';
+import { stageTargetOf, type WsScenario } from '../../../shared/scenario.ts';
 import { classifyError } from '../errorKinds.ts';
 import { epochMs } from '../../clock.ts';
 import type { SecondRecorder } from '../metrics/secondRecorder.ts';
 import type { LoadDriver } from '../worker/loadDriver.ts';
 import type { WorkerJob } from '../worker/workerProtocol.ts';
+import { connectionTargetAt } from '../workerShares.ts';
 import { ConnectPacer } from './connectPacer.ts';
 import { fixedLookup } from './fixedLookup.ts';
 import { compileTemplate, type CompiledTemplate } from './payloadTemplate.ts';
@@ -42,6 +44,8 @@ const STOP_DRAIN_MS = 500;
 const CLOSE_GRACE_MS = 500;
 /** After destroying sockets, give up waiting for their close events: never hang. */
 const CLOSE_HARD_MS = 1000;
+/** With stages that ramp connections: how often the swarm follows the plan (opens or retires connections). */
+const FOLLOW_PLAN_MS = 50;
 /** Mask: every 256th received message checks whether the timer is overdue. */
 const PIGGYBACK_EVERY = 255;
 
@@ -70,6 +74,10 @@ class Conn {
   state = DOWN;
   /** Set when we close it, so its close is not an unexpected one. */
   closingByUs = false;
+  /** Closed by us because the load profile ramps down (not an error, not retried). */
+  retiring = false;
+  /** Waiting in the connect pacer's queue. */
+  queued = false;
   upgraded = false;
   failKind: ErrorKind | null = null;
   startedAt = 0;
@@ -153,6 +161,10 @@ class WsSwarm implements LoadDriver {
   private readonly timeoutMs: number;
   private readonly pingMs: number;
   private readonly amount: number;
+  /** Stages that ramp connections (echo and push modes), else null. */
+  private readonly connectionStages: readonly Stage[] | null;
+  /** Connections the plan wants open now (indices below it); Infinity without a profile. */
+  private activeTarget = Infinity;
 
   private phase = IDLE;
   private stopRequested = false;
@@ -190,9 +202,14 @@ class WsSwarm implements LoadDriver {
     this.amount = tracked && job.amount !== undefined ? job.amount : Infinity;
     this.template = tracked ? compileTemplate(scenario.message) : null;
     this.schedule =
-      scenario.mode === 'rate' && job.rate !== undefined && job.rate > 0 && job.connections > 0
-        ? new RateSchedule(job.startAt, job.rate, job.connections)
-        : null;
+      scenario.mode !== 'rate' || job.connections <= 0
+        ? null
+        : job.rateStages !== undefined
+          ? new RateSchedule(job.startAt, new ArrivalCurve(job.rateStages), job.connections)
+          : job.rate !== undefined && job.rate > 0
+            ? new RateSchedule(job.startAt, job.rate, job.connections)
+            : null;
+    this.connectionStages = scenario.stages !== undefined && stageTargetOf(scenario) === 'connections' ? scenario.stages : null;
     this.pacer = new ConnectPacer(scenario.connectRate / Math.max(1, job.workerCount));
     for (let i = 0; i < job.connections; i++) {
       this.conns.push(new Conn(this, i, i * job.workerCount + job.workerIndex, tracked));
@@ -219,7 +236,8 @@ class WsSwarm implements LoadDriver {
       return this.runPromise;
     }
     this.phase = RUNNING;
-    for (const c of this.conns) this.pacer.add(c, this.job.startAt);
+    if (this.connectionStages) this.activeTarget = this.plannedConnections(this.job.startAt);
+    for (const c of this.conns) if (c.index < this.activeTarget) this.enqueue(c, this.job.startAt);
     this.nextHousekeepingAt = this.job.startAt;
     this.arm(this.job.startAt);
     return this.runPromise;
@@ -242,6 +260,7 @@ class WsSwarm implements LoadDriver {
     c.pingSentAt = 0;
     c.nextPingAt = now + this.pingMs;
     if (this.phase !== RUNNING) return;
+    if (c.index >= this.activeTarget) return this.retire(c);
     if (this.scenario.mode === 'echo') this.topUp(c, now);
     else if (this.schedule) c.nextTurn = this.schedule.firstTurnFrom(c.index, this.slot);
   }
@@ -298,6 +317,12 @@ class WsSwarm implements LoadDriver {
       if (--this.closingCount === 0 && this.phase === CLOSING) this.finish();
       return;
     }
+    if (c.retiring) {
+      // Retired by the profile; if the plan rose again meanwhile, it reconnects.
+      c.retiring = false;
+      if (this.phase === RUNNING && c.index < this.activeTarget) this.enqueue(c, epochMs());
+      return;
+    }
     if (wasOpen) {
       // The peer (or the network) ended a live connection.
       this.recorder.wsClosed(code);
@@ -309,7 +334,7 @@ class WsSwarm implements LoadDriver {
     if (this.openCount === 0 && this.stalledSince === 0) this.stalledSince = epochMs();
     if (this.phase === RUNNING) {
       const retryAt = epochMs() + BACKOFF_MS;
-      this.pacer.add(c, retryAt);
+      this.enqueue(c, retryAt);
       this.arm(retryAt);
       this.checkAmount();
     } else if (this.phase === DRAINING && this.outstanding === 0) {
@@ -345,6 +370,11 @@ class WsSwarm implements LoadDriver {
   private topUp(c: Conn, now: number): void {
     const ws = c.ws!;
     const tracker = c.tracker!;
+    if (c.index >= this.activeTarget) {
+      // The profile ramps down: send nothing more; close once the last echo is in.
+      if (tracker.outstanding === 0) this.retire(c);
+      return;
+    }
     while (tracker.outstanding < this.scenario.inFlight && this.sent < this.amount && ws.readyState === WebSocket.OPEN) {
       this.send(c, ws, tracker, now, now);
     }
@@ -394,7 +424,52 @@ class WsSwarm implements LoadDriver {
     this.timer = setTimeout(this.wake, Math.max(0, at - epochMs()));
   }
 
-  private readonly connectOne = (c: Conn): void => this.connect(c);
+  private readonly connectOne = (c: Conn): void => {
+    c.queued = false;
+    // The plan may have ramped down while it waited in the queue.
+    if (c.index < this.activeTarget) this.connect(c);
+  };
+
+  private enqueue(c: Conn, at: number): void {
+    if (c.queued) return;
+    c.queued = true;
+    this.pacer.add(c, at);
+  }
+
+  /** This worker's share of the planned connections at `nowMs`. */
+  private plannedConnections(nowMs: number): number {
+    return connectionTargetAt(this.connectionStages!, this.job.workerCount, this.job.workerIndex, (nowMs - this.job.startAt) / 1000);
+  }
+
+  /**
+   * Follows a profile that ramps connections: queues the connections the plan now wants, and
+   * retires those beyond it (idle ones at once, busy ones after their last echo). Returns when
+   * to look again.
+   */
+  private followPlan(now: number): number {
+    const before = this.activeTarget;
+    const target = this.plannedConnections(now);
+    this.activeTarget = target;
+    if (target > before) {
+      for (let i = before; i < target && i < this.conns.length; i++) {
+        const c = this.conns[i];
+        if (c.state === DOWN) this.enqueue(c, now);
+      }
+    } else if (target < before) {
+      for (let i = target; i < before && i < this.conns.length; i++) {
+        const c = this.conns[i];
+        if (c.state === OPEN && (c.tracker === null || c.tracker.outstanding === 0)) this.retire(c);
+      }
+    }
+    return now + FOLLOW_PLAN_MS;
+  }
+
+  /** Closes a connection the profile no longer wants; its close is neither an error nor retried. */
+  private retire(c: Conn): void {
+    if (c.retiring || c.ws === null) return;
+    c.retiring = true;
+    c.ws.close(1000);
+  }
 
   private readonly wake = (): void => {
     if (this.timer !== undefined) clearTimeout(this.timer);
@@ -411,7 +486,9 @@ class WsSwarm implements LoadDriver {
     const endAt = this.job.endAt ?? Infinity;
     if (this.phase === RUNNING) {
       if (now >= endAt) return this.beginEnd(END_DRAIN_MS);
-      let next = this.pacer.take(now, this.connectOne);
+      // The plan first, so the connections it queues can be opened in this same wake.
+      let next = this.connectionStages ? this.followPlan(now) : Infinity;
+      next = Math.min(next, this.pacer.take(now, this.connectOne));
       if (this.schedule && this.sent < this.amount) {
         const behind = this.sendDue(now);
         next = Math.min(next, behind ? now : this.schedule.intendedAt(this.slot));

@@ -1,0 +1,65 @@
+// Per-stage figures of a run with a load profile: for each stage the plan (its span and
+// target), what the generator achieved (connections open, completions per second), its
+// latencies from the stage's own histogram, and whether the planned peak was reached.
+import { stageSpans, type Stage, type StageTarget } from '../loadProfile.ts';
+import type { RunSample, StageFigures } from '../runResult.ts';
+import { secondSaturated } from './generatorHealth.ts';
+import { summarizeHistogram, type Histogram } from './histogramCodec.ts';
+
+/** A stage counts as reached when the achieved peak is at least this share of the planned one. */
+const REACHED_SHARE = 0.9;
+
+export function stageFigures(
+  stages: readonly Stage[],
+  target: StageTarget,
+  samples: readonly RunSample[],
+  stageOf: (t: number) => number,
+  latency: ReadonlyMap<number, Histogram>,
+): StageFigures[] {
+  return stageSpans(stages).map((span) => {
+    const mine = samples.filter((s) => stageOf(s.t) === span.index && span.endSec > span.startSec);
+    const total = mine.reduce((a, s) => a + s.throughput, 0);
+    const errors = mine.reduce((a, s) => a + s.errors, 0);
+    const n = mine.length;
+    const meanConnections = n > 0 ? round1(mine.reduce((a, s) => a + s.openConnections, 0) / n) : 0;
+    const peakConnections = mine.reduce((a, s) => Math.max(a, s.openConnections), 0);
+    const perSec = n > 0 ? round1(total / n) : 0;
+    const h = latency.get(span.index);
+    const figures: StageFigures = {
+      index: span.index,
+      startSec: span.startSec,
+      endSec: span.endSec,
+      from: span.from,
+      to: span.to,
+      target,
+      seconds: n,
+      throughput: { total, perSec },
+      latencyUs: h && h.totalCount > 0 ? summarizeHistogram(h) : null,
+      errors,
+      achieved: { meanConnections, peakConnections, perSec },
+      reached: true,
+    };
+    if (n === 0) return figures;
+    const planned = Math.max(span.from, span.to);
+    // The run's rule, applied to the stage's seconds: a quarter of them hot is saturation.
+    const saturated = mine.filter((s) => secondSaturated(s)).length * 4 >= n;
+    if (target === 'connections') {
+      if (peakConnections < Math.floor(planned * REACHED_SHARE)) {
+        figures.reached = false;
+        figures.note = `reached ${peakConnections} of ${planned} planned connections${errors > 0 ? ` (${errors} errors)` : ''}`;
+      }
+    } else if (saturated) {
+      figures.reached = false;
+      figures.note = `the generator was saturated: it may not have sent at the planned ${round1(planned)}/s`;
+    } else if (span.from === span.to && perSec < planned * REACHED_SHARE) {
+      // On a hold the plan's rate is known exactly; on a ramp the completions lag by the latency.
+      figures.note = `completed ${perSec}/s of the planned ${round1(planned)}/s`;
+    }
+    if (saturated && target === 'connections') figures.note = `${figures.note ? `${figures.note}; ` : ''}the generator was saturated`;
+    return figures;
+  });
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
