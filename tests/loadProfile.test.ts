@@ -119,3 +119,50 @@ describe('scenario stages', () => {
     expect(err({ protocol: 'ws', url: 'ws://127.0.0.1:1/', mode: 'rate', stages: [{ durationSec: 2, target: 20 }] })).toBe('');
   });
 });
+
+describe('stage-scoped thresholds', () => {
+  it('parse {stage:N} and check the stage’s own figures', async () => {
+    const { parseThreshold, evaluateThresholds, formatThreshold } = await import('../src/shared/thresholds.ts');
+    const t = parseThreshold('p99{stage:2} < 200ms');
+    expect(t).toMatchObject({ metric: 'p99', stage: 2, limit: 200_000, operator: '<' });
+    expect(formatThreshold(t)).toBe('p99{stage:2} < 200 ms');
+    expect(() => parseThreshold('p99{stage:0} < 1ms')).toThrow(/numbered from 1/);
+    expect(() => parseThreshold('p99{stag:1} < 1ms')).toThrow(/expected \{stage:N\}/);
+    expect(() => parseThreshold('connect_p99{stage:1} < 1ms')).toThrow(/cannot name a stage/);
+    const latency = (p99: number) => ({ count: 100, min: 1, mean: 1, stdev: 0, p50: 1, p90: 1, p95: 1, p99, p999: p99, max: p99 });
+    const stage = (index: number, p99: number, errors: number) => ({
+      index,
+      startSec: index,
+      endSec: index + 1,
+      from: 1,
+      to: 1,
+      target: 'rate' as const,
+      seconds: 1,
+      throughput: { total: 100, perSec: 100 },
+      latencyUs: latency(p99),
+      errors,
+      achieved: { meanConnections: 1, peakConnections: 1, perSec: 100 },
+      reached: true,
+    });
+    // The whole run's p99 passes; stage 2's does not.
+    const summary = {
+      latencyUs: latency(50_000),
+      throughput: { total: 200, perSec: 100, steadyPerSec: 100 },
+      errors: { total: 0, byKind: {} },
+      protocol: 'http',
+      stages: [stage(0, 10_000, 0), stage(1, 400_000, 25)],
+    } as unknown as Parameters<typeof evaluateThresholds>[1];
+    const [whole, s1, s2, e2, s3] = evaluateThresholds(['p99 < 200ms', 'p99{stage:1} < 200ms', 'p99{stage:2} < 200ms', 'errors{stage:2} < 10%', 'p99{stage:3} < 1s'], summary);
+    expect([whole.passed, s1.passed, s2.passed, e2.passed, s3.passed]).toEqual([true, true, false, false, false]);
+    expect(s2.message).toBe('p99 of stage 2 400 ms (limit < 200 ms): failed');
+    expect(e2.actual).toBeCloseTo(0.2, 9);
+    expect(s3.message).toMatch(/no stage 3/);
+  });
+
+  it('a scenario refuses a threshold naming a stage it does not have', () => {
+    const r = parseScenario({ protocol: 'http', url: 'http://127.0.0.1:1/', stages: [{ durationSec: 1, target: 2 }], thresholds: ['p99{stage:2} < 1s'] });
+    expect(r.ok ? '' : r.error).toMatch(/^thresholds\.0: "p99\{stage:2\} < 1s" names stage 2, but there are 1 stages/);
+    const none = parseScenario({ protocol: 'http', url: 'http://127.0.0.1:1/', thresholds: ['p99{stage:1} < 1s'] });
+    expect(none.ok ? '' : none.error).toMatch(/no stages/);
+  });
+});

@@ -3,7 +3,7 @@
 // the same message wherever it comes from.
 import { z } from 'zod';
 import { peakTarget, profileDurationSec, type StageTarget } from './loadProfile.ts';
-import { thresholdListSchema } from './thresholds.ts';
+import { thresholdListSchema, tryParseThreshold } from './thresholds.ts';
 
 /** Ceilings that keep a typo from becoming a denial of service of the generator itself. */
 export const LIMITS = {
@@ -262,11 +262,18 @@ interface StagedFields {
   durationSec?: number;
   amount?: number;
   rate?: number;
+  thresholds?: string[];
 }
 
 function checkStages(s: StagedFields, ctx: z.RefinementCtx): void {
   if (s.stages === undefined) {
     if (s.stageTarget !== undefined) ctx.addIssue({ code: 'custom', path: ['stageTarget'], message: 'applies only with stages' });
+    (s.thresholds ?? []).forEach((expression, i) => {
+      const parsed = tryParseThreshold(expression);
+      if (parsed.ok && parsed.value.stage !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['thresholds', i], message: `"${expression}" names a stage, but the scenario has no stages` });
+      }
+    });
     return;
   }
   if (s.durationSec !== undefined) {
@@ -277,6 +284,13 @@ function checkStages(s: StagedFields, ctx: z.RefinementCtx): void {
   if (total <= 0) ctx.addIssue({ code: 'custom', path: ['stages'], message: 'last 0 s in total; give at least one stage a duration' });
   if (total > LIMITS.durationSec) ctx.addIssue({ code: 'custom', path: ['stages'], message: 'last more than 24 hours in total' });
   if (peakTarget(s.stages) <= 0) ctx.addIssue({ code: 'custom', path: ['stages'], message: 'never rise above 0; give a stage a target' });
+  // A threshold that names a stage the profile does not have could never be checked.
+  (s.thresholds ?? []).forEach((expression, i) => {
+    const parsed = tryParseThreshold(expression);
+    if (parsed.ok && parsed.value.stage !== undefined && parsed.value.stage > s.stages!.length) {
+      ctx.addIssue({ code: 'custom', path: ['thresholds', i], message: `"${expression}" names stage ${parsed.value.stage}, but there are ${s.stages!.length} stages` });
+    }
+  });
   const target = stageTargetOf(s);
   if (target === 'connections') {
     s.stages.forEach((stage, i) => {

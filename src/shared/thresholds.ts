@@ -19,11 +19,15 @@ export interface Threshold {
   /** In `unit`: µs for latencies, a fraction for error shares (0.01 = 1%), a count, or per second. */
   limit: number;
   unit: ThresholdUnit;
+  /** `p99{stage:2} < 200ms`: the figure of one stage of a load profile (1-based), not the whole run's. */
+  stage?: number;
 }
 
 export interface ThresholdResult {
   expression: string;
   metric: ThresholdMetric;
+  /** The stage (1-based) the threshold was checked on, when it names one. */
+  stage?: number;
   /** The run's figure in the threshold's unit; null when the run has nothing to measure it on. */
   actual: number | null;
   limit: number;
@@ -75,6 +79,19 @@ export function parseThreshold(input: string): Threshold {
   if (!metric) fail(`unknown metric "${name}" (${KNOWN})`, 0);
   pos = name.length;
   skipSpaces();
+
+  // An optional scope: {stage:N}, one stage of a load profile.
+  let stage: number | undefined;
+  if (expression[pos] === '{') {
+    const scopeStart = pos;
+    const scope = /^\{\s*stage\s*:\s*(\d+)\s*\}/.exec(expression.slice(pos));
+    if (!scope) fail(`expected {stage:N} after "${name}"${at(scopeStart)}, e.g. ${name}{stage:2}`, scopeStart);
+    stage = Number(scope[1]);
+    if (stage < 1) fail(`stages are numbered from 1${at(scopeStart)}`, scopeStart);
+    if (metric === 'connect_p99') fail(`connect_p99 cannot name a stage (handshakes are measured for the whole run)`, scopeStart);
+    pos += scope[0].length;
+    skipSpaces();
+  }
 
   const opStart = pos;
   const op = /^(<=|>=|<|>)/.exec(expression.slice(pos))?.[0] as ThresholdOperator | undefined;
@@ -129,7 +146,7 @@ export function parseThreshold(input: string): Threshold {
   }
   // All figures are ≥ 0: "< 0" is a threshold that no run can pass, certainly a typo.
   if (op === '<' && limit === 0) fail(`"${metric} < 0" can never pass; use <= 0 to allow none`, numStart);
-  return { expression, metric, operator: op, limit, unit };
+  return stage === undefined ? { expression, metric, operator: op, limit, unit } : { expression, metric, operator: op, limit, unit, stage };
 }
 
 export type ParsedThreshold = { ok: true; value: Threshold } | { ok: false; error: string };
@@ -157,7 +174,7 @@ export const thresholdListSchema = z
 
 /** The canonical spelling: "p99 < 250 ms", "errors < 1%", "rps > 5,000/s". */
 export function formatThreshold(t: Threshold): string {
-  return `${t.metric} ${t.operator} ${formatLimit(t.limit, t.unit)}`;
+  return `${t.metric}${t.stage !== undefined ? `{stage:${t.stage}}` : ''} ${t.operator} ${formatLimit(t.limit, t.unit)}`;
 }
 
 /**
@@ -175,14 +192,34 @@ export function allPassed(results: readonly ThresholdResult[]): boolean {
 }
 
 function evaluateOne(t: Threshold, summary: RunSummary): ThresholdResult {
-  const measured = measure(t, summary);
-  const base = { expression: t.expression, metric: t.metric, limit: t.limit, unit: t.unit };
+  const measured = t.stage === undefined ? measure(t, summary) : measureStage(t, t.stage, summary);
+  const base = { expression: t.expression, metric: t.metric, limit: t.limit, unit: t.unit, ...(t.stage !== undefined ? { stage: t.stage } : {}) };
   const required = `${t.operator} ${formatLimit(t.limit, t.unit)}`;
+  const name = t.stage === undefined ? t.metric : `${t.metric} of stage ${t.stage}`;
   if (typeof measured === 'string') {
-    return { ...base, actual: null, passed: false, message: `${t.metric}: ${measured} (limit ${required}): failed` };
+    return { ...base, actual: null, passed: false, message: `${name}: ${measured} (limit ${required}): failed` };
   }
   const passed = satisfies(measured, t.operator, t.limit);
-  return { ...base, actual: measured, passed, message: `${t.metric} ${formatLimit(measured, t.unit)} (limit ${required}): ${passed ? 'passed' : 'failed'}` };
+  return { ...base, actual: measured, passed, message: `${name} ${formatLimit(measured, t.unit)} (limit ${required}): ${passed ? 'passed' : 'failed'}` };
+}
+
+/** A stage's figure for a threshold that names it, or why there is none. */
+function measureStage(t: Threshold, stage: number, summary: RunSummary): number | string {
+  const figures = summary.stages?.[stage - 1];
+  if (!figures) return summary.stages ? `the run has ${summary.stages.length} stages, no stage ${stage}` : 'the run has no stages';
+  switch (t.metric) {
+    case 'connect_p99':
+      return 'cannot be checked per stage';
+    case 'errors': {
+      if (t.unit === 'count') return figures.errors;
+      const attempts = figures.throughput.total + figures.errors;
+      return attempts > 0 ? figures.errors / attempts : 'nothing was attempted in the stage';
+    }
+    case 'rps':
+      return figures.throughput.perSec;
+    default:
+      return figures.latencyUs && figures.latencyUs.count > 0 ? figures.latencyUs[t.metric] : 'nothing completed in the stage';
+  }
 }
 
 /** The run's figure for a threshold, or why there is none. */

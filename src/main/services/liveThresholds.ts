@@ -42,6 +42,8 @@ export interface LiveBreach {
 
 /** Which thresholds a live check can decide (the others wait for the end of the run). */
 export function checkableLive(t: Threshold): boolean {
+  // A stage's figures exist only once the run is over (its histogram is the stage's own).
+  if (t.stage !== undefined) return false;
   switch (t.metric) {
     case 'errors':
     case 'max':

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { protocolOfUrl, scenarioSchema, formatIssues, type Scenario } from '../../../shared/scenario.ts';
 import type { RunProgress, RunResult } from '../../../shared/runResult.ts';
+import { parseStageText } from '../../../shared/loadProfile.ts';
 import { tryParseThreshold } from '../../../shared/thresholds.ts';
 import { PreflightError } from '../../engine/index.ts';
 import type { LiveBreach } from '../../services/liveThresholds.ts';
@@ -26,6 +27,13 @@ Load
   -a, --amount N          stop after N requests or messages instead
   -r, --rate N            open model: N requests (or messages) per second in total;
                           latency is measured from each one's scheduled send time
+      --stage D:T         a load profile stage, k6's duration:target, e.g. --stage 30s:200
+                          --stage 1m:200 --stage 10s:0 (repeatable, in order): the load ramps
+                          linearly from the previous target (starting at 0; 0s jumps); the run
+                          lasts the sum. Targets are connections (closed model; WebSocket echo
+                          and push) unless --stage-target rate (HTTP open model; WebSocket rate
+                          mode ramps its message rate by default)
+      --stage-target T    connections or rate: what the stages' targets are
   -w, --workers N         load worker threads (default: one per CPU core)
       --timeout S         request / handshake timeout in seconds (default 10)
       --warmup S          leading seconds kept out of steady-state figures (default 1)
@@ -79,6 +87,8 @@ const options = {
   duration: { type: 'string', short: 'd' },
   amount: { type: 'string', short: 'a' },
   rate: { type: 'string', short: 'r' },
+  stage: { type: 'string', multiple: true },
+  'stage-target': { type: 'string' },
   workers: { type: 'string', short: 'w' },
   timeout: { type: 'string' },
   warmup: { type: 'string' },
@@ -114,6 +124,8 @@ const FLAG_OF_FIELD: Record<string, string> = {
   durationSec: '--duration',
   amount: '--amount',
   rate: '--rate',
+  stages: '--stage',
+  stageTarget: '--stage-target',
   workers: '--workers',
   timeoutSec: '--timeout',
   warmupSec: '--warmup',
@@ -180,6 +192,19 @@ export function buildScenario(values: Values, positionals: string[]): Scenario {
   if (values.amount !== undefined && values.duration === undefined) delete input.durationSec;
   if (values.duration !== undefined && values.amount === undefined) delete input.amount;
   set('rate', numberOption(values.rate, '--rate'));
+  if (values.stage !== undefined) {
+    input.stages = values.stage.map((text) => {
+      try {
+        return parseStageText(text);
+      } catch (err) {
+        throw new UsageError(`--stage ${(err as Error).message}`);
+      }
+    });
+    // Stages set the length: a file's duration or amount gives way to them.
+    if (values.duration === undefined) delete input.durationSec;
+    if (values.amount === undefined) delete input.amount;
+  }
+  set('stageTarget', values['stage-target']);
   set('workers', integerOption(values.workers, '--workers'));
   set('timeoutSec', numberOption(values.timeout, '--timeout'));
   set('warmupSec', integerOption(values.warmup, '--warmup'));

@@ -1,6 +1,7 @@
 // The run summary as a readable text table for the terminal.
 import type { RunSummary } from '../../../shared/runResult.ts';
 import { formatBytes, formatCount, formatUs } from '../../../shared/units.ts';
+import { stageTable } from './stageTable.ts';
 
 export function summaryTable(s: RunSummary, title?: string): string {
   const unit = s.protocol === 'http' ? 'requests' : 'messages';
@@ -51,5 +52,6 @@ export function summaryTable(s: RunSummary, title?: string): string {
   for (const note of s.notes) rows.push(['Note', note]);
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
-  return (title ? `${title}\n${'─'.repeat(Math.min(80, title.length))}\n` : '') + lines.join('\n') + '\n';
+  const stages = s.stages && s.stages.length > 0 ? `\nStages (the plan against what was achieved)\n${stageTable(s.stages)}` : '';
+  return (title ? `${title}\n${'─'.repeat(Math.min(80, title.length))}\n` : '') + lines.join('\n') + '\n' + stages;
 }
