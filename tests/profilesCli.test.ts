@@ -67,7 +67,7 @@ describe('barrage run --stage', () => {
     expect(doc.throughput.total).toBeLessThanOrEqual(300);
     const store = openStore(db);
     try {
-      const run = store.runs.get(doc.runId)!;
+      const run = store.getRun(doc.runId)!;
       expect(run.config.stages).toEqual([
         { durationSec: 1, target: 200 },
         { durationSec: 1, target: 200 },
