@@ -247,3 +247,44 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Generator and target on separate cores: the bench process (every thread: its load workers,
+ * the references, and the tools it starts, which inherit it) on `generator`, the target process
+ * on `target`. So neither steals the other's core, and CPU per request is not inflated by
+ * migrations between cores. Null when not pinned (one core, no taskset, or --no-pin).
+ */
+export interface Pinning {
+  generator: number;
+  target: number;
+}
+
+let pinning: Pinning | null = null;
+
+export function currentPinning(): Pinning | null {
+  return pinning;
+}
+
+/** Pins this process (all threads) to core 0 and remembers core 1 for targets; the reason when not. */
+export function pinGenerator(): Pinning | { notPinned: string } {
+  if (availableParallelism() < 2) return { notPinned: 'one core only' };
+  const taskset = onPath('taskset');
+  if (!taskset) return { notPinned: 'taskset not installed (Debian package util-linux)' };
+  try {
+    execFileSync(taskset, ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+  } catch (err) {
+    return { notPinned: `taskset failed (${(err as Error).message.split('\n')[0]})` };
+  }
+  pinning = { generator: 0, target: 1 };
+  return pinning;
+}
+
+/** Pins another process (all its threads) to the target's core, when pinning is on. */
+export function pinTarget(pid: number | undefined): void {
+  if (pinning === null || pid === undefined) return;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(pinning.target), String(pid)], { stdio: 'ignore' });
+  } catch {
+    /* the target then runs unpinned; the notes still give its CPU */
+  }
+}

@@ -1,7 +1,7 @@
 // HTTP: Barrage (closed model, one worker) against a bare in-process autocannon run with the
 // same connections and duration (in a fresh worker thread, as Barrage's load runs: see
-// referenceWorker.ts), and Barrage with two workers against wrk -t2, all against the demo
-// target's GET / in a process of its own. Rounds alternate A B A B; medians are reported.
+// referenceWorker.ts), rounds A B A B, medians; then, as information, wrk -t1 and ab -k with the
+// same connections, all against the demo target's GET / in a process of its own.
 import { execFile, execFileSync } from 'node:child_process';
 import { startRun } from '../src/main/engine/runController.ts';
 import type { RunResult } from '../src/shared/runResult.ts';
@@ -46,10 +46,9 @@ export async function httpBench(settings: BenchSettings): Promise<SectionResult>
   const target = await startTargetProcess();
   log(`http: target pid ${target.pid} at ${target.httpUrl}`);
   const url = `${target.httpUrl}/`;
-  const raw: { oneWorker: HttpMeasurement[]; twoWorkers: HttpMeasurement[]; wrk: { skipped?: string } } = {
+  const raw: { oneWorker: HttpMeasurement[]; c: Partial<Record<CTool, HttpMeasurement[] | { skipped: string }>> } = {
     oneWorker: [],
-    twoWorkers: [],
-    wrk: {},
+    c: {},
   };
   const rows: Row[] = [];
   try {
@@ -83,52 +82,36 @@ export async function httpBench(settings: BenchSettings): Promise<SectionResult>
       noisy: one.noisy,
     });
 
-    const wrk = await findWrk(settings);
-    if (typeof wrk !== 'string') {
-      raw.wrk.skipped = wrk.skipped;
+    // The C tools, as information: how far an autocannon-based generator is from them.
+    for (const tool of ['wrk', 'ab'] as const) {
+      const path = await findTool(tool, settings);
+      if (typeof path !== 'string') {
+        raw.c[tool] = { skipped: path.skipped };
+        log(`http: ${tool} rows skipped: ${path.skipped}`);
+        rows.push({ section: 'http', figure: `requests/s vs ${C_TOOL_LABEL[tool]}`, barrage: null, reference: null, goal: null, note: path.skipped });
+        continue;
+      }
+      const measured: HttpMeasurement[] = [];
+      for (let round = 1; round <= settings.rounds; round++) {
+        measured.push(tool === 'wrk' ? await runWrk(path, url, settings, target, round) : await runAb(path, url, settings, target, round));
+      }
+      raw.c[tool] = measured;
       rows.push({
         section: 'http',
-        figure: `requests/s, 2 workers vs wrk -t2 -c${settings.connections}`,
-        barrage: null,
-        reference: null,
-        goal: { kind: 'min', ratio: 0.95 },
-        note: `skipped: ${wrk.skipped}`,
-      });
-      log(`http: wrk comparison skipped: ${wrk.skipped}`);
-    } else {
-      const two = await pairedRounds(
-        settings,
-        (round) => barrageHttp(url, settings, 2, target, round),
-        (round) => runWrk(wrk, url, settings, target, round),
-        raw.twoWorkers,
-      );
-      const b2 = two.barrage;
-      const w = two.reference;
-      rows.push({
-        section: 'http',
-        figure: `requests/s, 2 workers vs wrk -t2 -c${settings.connections}`,
-        barrage: median(b2.map((m) => m.perSec)),
-        reference: median(w.map((m) => m.perSec)),
-        goal: { kind: 'min', ratio: 0.95 },
-        note: `${roundsNote(two)}; ${roundsText(raw.twoWorkers)}`,
-        noisy: two.noisy,
-      });
-      // Same target, adjacent rounds: how one Barrage worker fares against wrk -t2 on this machine.
-      rows.push({
-        section: 'http',
-        figure: `requests/s, 1 worker vs wrk -t2 -c${settings.connections} (adjacent rounds)`,
+        figure: `requests/s, 1 worker vs ${C_TOOL_LABEL[tool]}`,
         barrage: median(b.map((m) => m.perSec)),
-        reference: median(w.map((m) => m.perSec)),
+        reference: median(measured.map((m) => m.perSec)),
         goal: null,
-        noisy: one.noisy || two.noisy,
+        note: roundsText(measured),
+        noisy: one.noisy,
       });
       rows.push({
         section: 'http',
-        figure: 'generator CPU-s per 100k requests, 2 workers vs wrk',
-        barrage: median(b2.map((m) => m.cpuSecPer100k)),
-        reference: median(w.map((m) => m.cpuSecPer100k)),
+        figure: `generator CPU-s per 100k requests vs ${C_TOOL_LABEL[tool]}`,
+        barrage: median(b.map((m) => m.cpuSecPer100k)),
+        reference: median(measured.map((m) => m.cpuSecPer100k)),
         goal: null,
-        noisy: two.noisy,
+        noisy: one.noisy,
       });
     }
   } finally {
@@ -249,68 +232,98 @@ export async function bareAutocannon(
   return m;
 }
 
-/** wrk's path, or why the comparison is skipped. */
-async function findWrk(settings: BenchSettings): Promise<string | { skipped: string }> {
-  const found = onPath('wrk');
+type CTool = 'wrk' | 'ab';
+const C_TOOL_LABEL: Record<CTool, string> = { wrk: `wrk -t1`, ab: 'ab -k' };
+const DEBIAN_PACKAGE: Record<CTool, string> = { wrk: 'wrk', ab: 'apache2-utils' };
+
+/** The tool's path, or why its rows are skipped ("not installed"). */
+async function findTool(tool: CTool, settings: BenchSettings): Promise<string | { skipped: string }> {
+  const found = onPath(tool);
   if (found) return found;
+  const pkg = DEBIAN_PACKAGE[tool];
   if (!settings.mayInstall) {
-    return { skipped: 'wrk is not on PATH (Debian package "wrk"; run with BENCH_INSTALL=1 to let the bench apt-get install it)' };
+    return { skipped: `${tool} not installed (Debian package "${pkg}"; BENCH_INSTALL=1 lets the bench apt-get install it)` };
   }
-  log('http: wrk not found; BENCH_INSTALL=1, so trying apt-get install -y wrk');
-  const install = () =>
-    new Promise<void>((resolve, reject) => {
-      execFile('apt-get', ['install', '-y', '-q', 'wrk'], { timeout: 120_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }, (err) =>
-        err ? reject(err) : resolve(),
-      );
-    });
+  log(`http: ${tool} not found; BENCH_INSTALL=1, so trying apt-get update && apt-get install -y ${pkg}`);
   try {
-    try {
-      await install();
-    } catch {
-      execFileSync('apt-get', ['update', '-q'], { timeout: 120_000, stdio: 'ignore' });
-      await install();
-    }
+    execFileSync('apt-get', ['update', '-q'], { timeout: 120_000, stdio: 'ignore' });
+    execFileSync('apt-get', ['install', '-y', '-q', pkg], { timeout: 120_000, stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   } catch (err) {
-    return { skipped: `wrk is not on PATH and apt-get install -y wrk failed (${(err as Error).message.split('\n')[0]})` };
+    return { skipped: `${tool} not installed, and apt-get install -y ${pkg} failed (${(err as Error).message.split('\n')[0]})` };
   }
-  return onPath('wrk') ?? { skipped: 'apt-get install -y wrk succeeded but wrk is still not on PATH' };
+  return onPath(tool) ?? { skipped: `${tool} not installed (apt-get install -y ${pkg} succeeded, but ${tool} is not on PATH)` };
 }
 
 /**
- * wrk through a shell that reports its waited-for children's CPU time (/proc/$$/stat cutime and
- * cstime), since wrk is gone (and its /proc entry with it) by the time it has printed its figures.
+ * Runs `command` through a shell that then reports its waited-for children's CPU time
+ * (/proc/$$/stat cutime and cstime): the tool is gone, and its /proc entry with it, by the time
+ * it has printed its figures.
  */
-async function runWrk(wrk: string, url: string, settings: BenchSettings, target: TargetProcess, round: number): Promise<HttpMeasurement> {
-  const others = watchOthers();
-  const targetBefore = await targetCpu(target);
-  const script = `"$0" -t2 -c${settings.connections} -d${settings.durationSec}s "$1"; echo "__STAT__ $(cat /proc/$$/stat)"`;
+async function viaShell(command: string, args: string[], timeoutSec: number): Promise<{ out: string; cpuSec: number }> {
+  const script = `"$0" "$@"; echo "__STAT__ $(cat /proc/$$/stat)"`;
   const out = await new Promise<string>((resolve, reject) => {
-    execFile('sh', ['-c', script, wrk, url], { timeout: (settings.durationSec + 20) * 1000 }, (err, stdout) =>
+    execFile('sh', ['-c', script, command, ...args], { timeout: timeoutSec * 1000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout) =>
       err ? reject(err) : resolve(stdout),
     );
   });
+  const statLine = /__STAT__ (.+)$/m.exec(out)?.[1];
+  return { out, cpuSec: statLine ? parseProcStat(statLine).childrenSec : NaN };
+}
+
+/** wrk with one thread (the generator has one core when the bench pins it), same connections. */
+async function runWrk(wrk: string, url: string, settings: BenchSettings, target: TargetProcess, round: number): Promise<HttpMeasurement> {
+  const others = watchOthers();
+  const targetBefore = await targetCpu(target);
+  const { out, cpuSec } = await viaShell(wrk, ['-t1', `-c${settings.connections}`, `-d${settings.durationSec}s`, url], settings.durationSec + 20);
   const targetCpuSec = (await targetCpu(target)) - targetBefore;
   const perSec = Number(/Requests\/sec:\s*([\d.]+)/.exec(out)?.[1] ?? NaN);
   const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
-  const statLine = /__STAT__ (.+)$/m.exec(out)?.[1];
-  const cpuSec = statLine ? parseProcStat(statLine).childrenSec : NaN;
   const errorsMatch = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
   const errors = (errorsMatch ? errorsMatch.slice(1).reduce((a, b) => a + Number(b), 0) : 0) + non2xx;
+  return cToolMeasurement('wrk -t1', round, total, settings.durationSec, perSec, cpuSec, targetCpuSec, others, errors);
+}
+
+/**
+ * ab with keep-alive (HTTP/1.0 requests), same connections and duration. `-t` alone caps a run
+ * at 50,000 requests, so `-n` is set far beyond what the duration allows.
+ */
+async function runAb(ab: string, url: string, settings: BenchSettings, target: TargetProcess, round: number): Promise<HttpMeasurement> {
+  const others = watchOthers();
+  const targetBefore = await targetCpu(target);
+  const { out, cpuSec } = await viaShell(ab, ['-q', '-k', '-c', String(settings.connections), '-t', String(settings.durationSec), '-n', '100000000', url], settings.durationSec + 20);
+  const targetCpuSec = (await targetCpu(target)) - targetBefore;
+  const total = Number(/Complete requests:\s*(\d+)/.exec(out)?.[1] ?? NaN);
+  const tookSec = Number(/Time taken for tests:\s*([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const errors = Number(/Failed requests:\s*(\d+)/.exec(out)?.[1] ?? 0) + Number(/Non-2xx responses:\s*(\d+)/.exec(out)?.[1] ?? 0);
+  return cToolMeasurement('ab -k', round, total, tookSec, total / tookSec, cpuSec, targetCpuSec, others, errors);
+}
+
+function cToolMeasurement(
+  tool: string,
+  round: number,
+  total: number,
+  durationSec: number,
+  perSec: number,
+  cpuSec: number,
+  targetCpuSec: number,
+  others: ReturnType<typeof watchOthers>,
+  errors: number,
+): HttpMeasurement {
   const m: HttpMeasurement = {
-    tool: 'wrk',
+    tool,
     round,
     requests: total,
-    durationSec: settings.durationSec,
+    durationSec,
     perSec,
     cpuSec,
     cpuSecPer100k: total > 0 ? (cpuSec / total) * 1e5 : NaN,
-    targetCpuPercent: (targetCpuSec / settings.durationSec) * 100,
+    targetCpuPercent: (targetCpuSec / durationSec) * 100,
     othersCores: others(targetCpuSec, Number.isFinite(cpuSec) ? cpuSec : 0),
     errors,
   };
   log(
-    `http: wrk -t2 round ${round}: ${fmt(m.perSec)} req/s, ${m.cpuSecPer100k.toFixed(2)} CPU-s/100k, ` +
+    `http: ${tool} round ${round}: ${fmt(m.perSec)} req/s, ${m.cpuSecPer100k.toFixed(2)} CPU-s/100k, ` +
       `target ${Math.round(m.targetCpuPercent)}% CPU, ${othersText(m.othersCores)}, errors ${m.errors}`,
   );
   return m;

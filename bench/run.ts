@@ -4,7 +4,7 @@
 // prints a table (figure, Barrage, reference, ratio, goal, pass/FAIL) and exits 0 whatever the
 // figures are; it exits non-zero only on bad arguments. See docs/PERFORMANCE.md.
 import { existsSync, writeFileSync } from 'node:fs';
-import { describeMachine, machineBusyPercent, settingsFor, type SectionResult } from './common.ts';
+import { describeMachine, machineBusyPercent, pinGenerator, settingsFor, type SectionResult } from './common.ts';
 import { httpBench } from './httpBench.ts';
 import { log, renderTable, verdictOf, type Row } from './report.ts';
 import { scaleBench } from './scaleBench.ts';
@@ -16,10 +16,11 @@ type Section = (typeof SECTIONS)[number];
 /** The whole bench is bounded: past this, what was measured is printed and the rest abandoned. */
 const WATCHDOG_SEC = 300;
 
-const USAGE = `usage: npm run bench [-- [--quick] [--only ${SECTIONS.join('|')}[,…]] [--rounds N] [--json FILE]]`;
+const USAGE = `usage: npm run bench [-- [--quick] [--only ${SECTIONS.join('|')}[,…]] [--rounds N] [--no-pin] [--json FILE]]`;
 
-function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; json?: string; rounds?: number } {
+function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; json?: string; rounds?: number; pin: boolean } {
   let quick = false;
+  let pin = true;
   let rounds: number | undefined;
   let json: string | undefined;
   const only = new Set<Section>();
@@ -32,6 +33,7 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; json?:
       return v;
     };
     if (name === '--quick') quick = true;
+    else if (name === '--no-pin') pin = false;
     else if (name === '--only') {
       for (const part of value().split(',')) {
         if (!(SECTIONS as readonly string[]).includes(part)) usage(`--only: unknown section "${part}" (one of ${SECTIONS.join(', ')})`);
@@ -48,7 +50,7 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; json?:
     } else usage(`unknown argument "${arg}"`);
   }
   if (only.size === 0) for (const s of SECTIONS) only.add(s);
-  return { quick, only, json, rounds };
+  return { quick, only, json, rounds, pin };
 }
 
 function usage(message: string): never {
@@ -122,6 +124,10 @@ async function main(): Promise<void> {
   );
   log(`sections: ${[...args.only].join(', ')}${args.quick ? ' (quick)' : ''}; ${settings.durationSec} s per run, ${settings.rounds} rounds A B A B`);
 
+  const pinned = args.pin ? pinGenerator() : { notPinned: '--no-pin' };
+  const pinText = 'notPinned' in pinned ? `not pinned (${pinned.notPinned})` : `generator on core ${pinned.generator}, target on core ${pinned.target} (taskset)`;
+  log(`cores: ${pinText}`);
+
   // Others' load makes every figure here noisier: say how busy the machine was before we began.
   const busyBefore = await machineBusyPercent(1000);
   if (busyBefore !== null) {
@@ -129,7 +135,7 @@ async function main(): Promise<void> {
   }
 
   const rows: Row[] = [];
-  const raw: Record<string, unknown> = { busyBeforePercent: busyBefore };
+  const raw: Record<string, unknown> = { busyBeforePercent: busyBefore, pinning: pinned };
   let finished = false;
   const report = () => {
     if (finished) return;
@@ -138,7 +144,7 @@ async function main(): Promise<void> {
     console.log('');
     console.log(
       `Barrage bench — ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}` +
-        `${args.quick ? ', --quick' : ''}, ${settings.rounds} rounds A B A B (medians)` +
+        `${args.quick ? ', --quick' : ''}, ${settings.rounds} rounds A B A B (medians); ${pinText}` +
         (busyBefore !== null ? `; machine ${busyBefore}% busy before start` : ''),
     );
     console.log(renderTable(rows));

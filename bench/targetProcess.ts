@@ -1,5 +1,6 @@
 // Starts the bench target (targetChild.ts) in a child process and talks to it over IPC.
 import { fork, type ChildProcess } from 'node:child_process';
+import { pinTarget } from './common.ts';
 import type { FromTarget, TargetStats, ToTarget } from './targetChild.ts';
 
 export type { TargetStats } from './targetChild.ts';
@@ -34,6 +35,7 @@ export async function startTargetProcess(): Promise<TargetProcess> {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   live.add(child);
+  pinTarget(child.pid);
   child.once('exit', () => live.delete(child));
 
   let nextId = 1;

@@ -1,7 +1,9 @@
-// WebSocket echo: Barrage (mode echo, one worker, recording every round trip) against a minimal
-// hand-written ws loop with the same connections, in-flight count and message shape (no
-// recording, no matching; in a fresh worker thread, as Barrage's load runs), both against the
-// demo target's /ws/echo in a process of its own. Rounds alternate A B A B; medians are reported.
+// WebSocket echo: Barrage (mode echo, one worker, its default message template, recording and
+// matching every round trip) against the cheapest correct client: a bare hand-written ws loop
+// with the same connections and in-flight count that sends a fixed small JSON message with a
+// sequence number on each echo (no templating, no clock, no matching, no recording; in a fresh
+// worker thread, as Barrage's load runs), both against the demo target's /ws/echo in a process
+// of its own. Rounds alternate A B A B; medians are reported.
 import { startRun } from '../src/main/engine/runController.ts';
 import type { RunResult } from '../src/shared/runResult.ts';
 import { parseScenario, type Scenario } from '../src/shared/scenario.ts';
@@ -22,8 +24,6 @@ import { log, median, type Row } from './report.ts';
 import { startTargetProcess, type TargetProcess } from './targetProcess.ts';
 
 const IN_FLIGHT = 1;
-/** Barrage's default template, so both sides send messages of the same shape and size. */
-const MESSAGE = '{"seq":{{seq}},"ts":{{ts}},"data":"{{random:32}}"}';
 
 export interface WsMeasurement {
   tool: string;
@@ -69,7 +69,7 @@ export async function wsBench(settings: BenchSettings): Promise<SectionResult> {
   );
   rows.push({
     section: 'ws',
-    figure: `echo messages/s vs ws loop, ${settings.connections} conns, in-flight ${IN_FLIGHT}`,
+    figure: `echo messages/s vs bare ws client, ${settings.connections} conns, in-flight ${IN_FLIGHT}`,
     barrage: median(b.map((m) => m.perSec)),
     reference: median(r.map((m) => m.perSec)),
     goal: { kind: 'min', ratio: 0.95 },
@@ -78,10 +78,10 @@ export async function wsBench(settings: BenchSettings): Promise<SectionResult> {
   });
   rows.push({
     section: 'ws',
-    figure: 'generator CPU-s per 100k echoes',
+    figure: 'generator CPU-s per 100k echoes (every one recorded and matched)',
     barrage: median(b.map((m) => m.cpuSecPer100k)),
     reference: median(r.map((m) => m.cpuSecPer100k)),
-    goal: null,
+    goal: { kind: 'max', ratio: 1.1 },
     noisy: rounds.noisy,
   });
   return { rows, raw };
@@ -103,7 +103,7 @@ async function barrageEcho(url: string, settings: BenchSettings, target: TargetP
     durationSec: settings.durationSec,
     // All connections at once, as the reference opens them.
     connectRate: 10_000,
-    message: MESSAGE,
+    // No `message`: the default template ({"seq":…,"ts":…,"data":"<32 random>"}), as a user gets.
     workers: 1,
   });
   const others = watchOthers();
@@ -151,7 +151,7 @@ async function barrageEcho(url: string, settings: BenchSettings, target: TargetP
   return m;
 }
 
-/** The minimal hand-written ws echo loop (referenceWorker.ts), in a fresh worker thread. */
+/** The bare hand-written ws echo client (referenceWorker.ts), in a fresh worker thread. */
 export async function referenceEcho(
   url: string,
   connections: number,
@@ -164,7 +164,7 @@ export async function referenceEcho(
   const r = await runReference({ kind: 'wsloop', url, connections, inFlight: IN_FLIGHT, durationSec });
   const targetCpuSec = (await target.stats()).cpuSec - targetBefore;
   const m: WsMeasurement = {
-    tool: 'ws loop',
+    tool: 'bare ws',
     round,
     messages: r.completed,
     durationSec: r.durationSec,
@@ -177,7 +177,7 @@ export async function referenceEcho(
   };
   if (r.errors) m.note = `${r.errors} socket errors`;
   if (round > 0) {
-    log(`ws: ws loop round ${round}: ${fmt(m.perSec)} msg/s, ${m.cpuSecPer100k.toFixed(2)} CPU-s/100k, target ${Math.round(m.targetCpuPercent)}% CPU, ${othersText(m.othersCores)}`);
+    log(`ws: bare ws round ${round}: ${fmt(m.perSec)} msg/s, ${m.cpuSecPer100k.toFixed(2)} CPU-s/100k, target ${Math.round(m.targetCpuPercent)}% CPU, ${othersText(m.othersCores)}`);
   }
   return m;
 }
