@@ -37,6 +37,52 @@ describe('compileTemplate: rendering', () => {
   });
 });
 
+describe('compileTemplate: rendering straight to bytes (what the swarm sends)', () => {
+  it('gives exactly the bytes of the string rendering, for any id, connection and clock', () => {
+    // No {{random}} here, so both renderings must agree byte for byte.
+    const templates = ['{"seq":{{seq}},"ts":{{ts}},"c":{{conn}}}', 'é→{{seq}} ünïcode {{conn}}/{{ts}}', '{{seq}}', '{{ts}}', 'plain', '{{conn}}{{unknown}}x'];
+    let state = 12345;
+    const rnd = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const values: Array<[number, number, number]> = [
+      [0, 0, 0],
+      [1, 0, 0.0004],
+      [9, 10, 999.9994],
+      [2 ** 31 - 1, 2 ** 31, 1_700_000_000_000],
+      [2 ** 31, 99_999_999, 1_764_468_000_000.123],
+      [Number.MAX_SAFE_INTEGER, 100_000_000, 9_999_999_999_999.999],
+    ];
+    for (let i = 0; i < 500; i++) {
+      // Clocks as the swarm has them: epoch ms with a fraction (whole microseconds or not).
+      values.push([Math.floor(rnd() * 2 ** 40), Math.floor(rnd() * 20_000), Math.floor(rnd() * 2e15) / 1000]);
+    }
+    for (const template of templates) {
+      const t = compileTemplate(template);
+      for (const [seq, conn, ts] of values) {
+        expect(t.renderBytes(seq, conn, ts).toString('utf8'), `${template} ${seq} ${conn} ${ts}`).toBe(t.render(seq, conn, ts));
+      }
+    }
+  });
+
+  it('renders the default message as valid JSON with a fresh random window, and reads its seq back', () => {
+    const t = compileTemplate(DEFAULT_WS_MESSAGE);
+    const seen = new Set<string>();
+    for (let seq = 1; seq <= 50; seq++) {
+      const bytes = t.renderBytes(seq, 3, 1_764_468_000_000.123);
+      const out = JSON.parse(bytes.toString('utf8'));
+      expect(out).toMatchObject({ seq, ts: 1_764_468_000_000.123 });
+      expect(out.data).toMatch(/^[A-Za-z0-9]{32}$/);
+      seen.add(out.data);
+      expect(t.readSeq(bytes)).toBe(seq);
+    }
+    expect(seen.size).toBeGreaterThan(40);
+  });
+
+  it('falls back to the string rendering for values the byte path does not format (negative, fractional)', () => {
+    const t = compileTemplate('{{seq}}|{{conn}}|{{ts}}');
+    expect(t.renderBytes(-5, 1.5, -2.25).toString()).toBe('-5|1.5|-2.250');
+  });
+});
+
 describe('compileTemplate: reading seq back from an echo', () => {
   it('reads the digits after the marker (the literal before {{seq}})', () => {
     const t = compileTemplate(DEFAULT_WS_MESSAGE);

@@ -46,6 +46,8 @@ const CLOSE_GRACE_MS = 500;
 const CLOSE_HARD_MS = 1000;
 /** With stages that ramp connections: how often the swarm follows the plan (opens or retires connections). */
 const FOLLOW_PLAN_MS = 50;
+/** ws.send options for a rendered message: a Buffer, sent as a text frame (the template is text). */
+const TEXT_FRAME = Object.freeze({ binary: false });
 /** Mask: every 256th received message checks whether the timer is overdue. */
 const PIGGYBACK_EVERY = 255;
 
@@ -383,7 +385,7 @@ class WsSwarm implements LoadDriver {
   /** `originMs`: where the round trip is measured from (rate mode: the scheduled time). */
   private send(c: Conn, ws: WebSocket, tracker: SequenceTracker, originMs: number, nowMs: number): void {
     const seq = tracker.next(originMs);
-    ws.send(this.template!.render(seq, c.label, nowMs));
+    ws.send(this.template!.renderBytes(seq, c.label, nowMs), TEXT_FRAME);
     this.recorder.wsSent();
     this.sent++;
     this.outstanding++;
