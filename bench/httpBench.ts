@@ -3,7 +3,7 @@
 // referenceWorker.ts), rounds A B A B, medians; then, as information, wrk -t1 and ab -k with the
 // same connections, all against the demo target's GET / in a process of its own.
 import { execFile, execFileSync } from 'node:child_process';
-import { startRun } from '../src/main/engine/runController.ts';
+import { startRun } from '../src/main/engine/index.ts';
 import type { RunResult } from '../src/shared/runResult.ts';
 import { parseScenario, type Scenario } from '../src/shared/scenario.ts';
 import {

@@ -4,7 +4,7 @@
 // sequence number on each echo (no templating, no clock, no matching, no recording; in a fresh
 // worker thread, as Barrage's load runs), both against the demo target's /ws/echo in a process
 // of its own. Rounds alternate A B A B; medians are reported.
-import { startRun } from '../src/main/engine/runController.ts';
+import { startRun } from '../src/main/engine/index.ts';
 import type { RunResult } from '../src/shared/runResult.ts';
 import { parseScenario, type Scenario } from '../src/shared/scenario.ts';
 import {

@@ -9,7 +9,7 @@
 // message (template, clock, matching, recording), which is what the bench's ratio measures.
 import WebSocket from 'ws';
 import { SecondRecorder } from '../src/main/engine/metrics/secondRecorder.ts';
-import { epochMs } from '../src/main/engine/metrics/clock.ts';
+import { epochMs } from '../src/main/clock.ts';
 import { createWsSwarm } from '../src/main/engine/ws/wsSwarm.ts';
 import { parseScenario } from '../src/shared/scenario.ts';
 import { pinGenerator } from './common.ts';
