@@ -13,6 +13,9 @@ import type { RunStore } from '../../store/runStore.ts';
 import { openHistory } from '../history.ts';
 import { integerOption } from '../argParsing.ts';
 import { COMPARE_FLAGS, COMPARE_FLAGS_HELP, compareOptionsFrom } from '../compareFlags.ts';
+import { REPORT_FLAGS, REPORT_FLAGS_HELP, reportFilesFrom, writeReports, type ReportFiles } from '../ciFlags.ts';
+import { groupsComparisonJunitXml } from '../../ci/junitReport.ts';
+import { groupsComparisonMarkdown } from '../../ci/markdownSummary.ts';
 import { EXIT } from '../exitCodes.ts';
 import { groupsComparisonText } from '../format/comparisonText.ts';
 import { progressLine } from '../format/progressLine.ts';
@@ -37,6 +40,8 @@ Options
       --warmup-sec S      warm-up of every run (default: the larger of the two scenarios')
 ${COMPARE_FLAGS_HELP}
       --json              print the result as one JSON document
+${REPORT_FLAGS_HELP}
+                          (one test case per figure; "worse" is a failure)
   -q, --quiet             no progress on stderr
   -v, --verbose           progress of every second, not only of every run
       --db FILE           the run history (default: $BARRAGE_DB, else the app's own database)
@@ -55,6 +60,7 @@ export async function main(args: string[]): Promise<number> {
     options: {
       ...HISTORY_OPTIONS,
       ...COMPARE_FLAGS,
+      ...REPORT_FLAGS,
       rounds: { type: 'string' },
       'warmup-sec': { type: 'string' },
       baseline: { type: 'boolean' },
@@ -80,6 +86,7 @@ export async function main(args: string[]): Promise<number> {
   const warmupSec = integerOption(values['warmup-sec'], '--warmup-sec');
   if (warmupSec !== undefined && (warmupSec < 0 || warmupSec > 3600)) throw new UsageError('--warmup-sec: must be from 0 to 3600');
   const compare = compareOptionsFrom(values);
+  const reports = reportFilesFrom(values);
   const quiet = !!values.quiet || !!values.json;
   const verbose = !!values.verbose && !quiet;
 
@@ -123,7 +130,7 @@ export async function main(args: string[]): Promise<number> {
     } finally {
       process.off('SIGINT', onSigint);
     }
-    return finish(store, status, compare, !!values.json);
+    return finish(store, status, compare, !!values.json, reports);
   } finally {
     store.close();
   }
@@ -157,7 +164,7 @@ function runReporter(protocolOf: (side: 'A' | 'B') => 'http' | 'ws'): (s: AbStat
   };
 }
 
-function finish(store: RunStore, status: AbStatus, compare: ReturnType<typeof compareOptionsFrom>, json: boolean): number {
+function finish(store: RunStore, status: AbStatus, compare: ReturnType<typeof compareOptionsFrom>, json: boolean, reports: ReportFiles): number {
   const stored = status.runs.map((r) => store.getRun(r.runId)).filter((r): r is StoredRun => r !== undefined);
   const { a, b } = groupRuns(stored);
   const comparison = a.length > 0 && b.length > 0 ? compareStoredGroups(a, b, compare, status.groupId) : null;
@@ -168,11 +175,16 @@ function finish(store: RunStore, status: AbStatus, compare: ReturnType<typeof co
     if (comparison) process.stdout.write(groupsComparisonText(comparison, { a: status.scenarioA.name, b: status.scenarioB.name }));
     process.stdout.write(`Group ${status.groupId}: barrage compare --group ${status.groupId}, barrage report --group ${status.groupId}\n`);
   }
+  const labels = { a: status.scenarioA.name, b: status.scenarioB.name };
+  const written = comparison
+    ? writeReports('ab', reports, { junit: () => groupsComparisonJunitXml(comparison, labels), markdown: () => groupsComparisonMarkdown(comparison, labels) })
+    : true;
   if (status.state === 'failed') {
     process.stderr.write(`barrage ab: ${status.error}\n`);
     return EXIT.failed;
   }
   if (status.state === 'stopped') return EXIT.interrupted;
-  return comparison && comparison.worse.length > 0 ? EXIT.worse : EXIT.ok;
+  if (comparison && comparison.worse.length > 0) return EXIT.worse;
+  return written ? EXIT.ok : EXIT.failed;
 }
 

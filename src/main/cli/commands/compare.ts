@@ -7,6 +7,9 @@ import { groupRuns, leftOutNote } from '../../../shared/groupRuns.ts';
 import type { StoredRun } from '../../../shared/history.ts';
 import type { RunStore } from '../../store/runStore.ts';
 import { COMPARE_FLAGS, COMPARE_FLAGS_HELP, compareOptionsFrom } from '../compareFlags.ts';
+import { REPORT_FLAGS, REPORT_FLAGS_HELP, reportFilesFrom, writeReports, type ReportFiles } from '../ciFlags.ts';
+import { groupsComparisonJunitXml, runsComparisonJunitXml } from '../../ci/junitReport.ts';
+import { groupsComparisonMarkdown, runsComparisonMarkdown } from '../../ci/markdownSummary.ts';
 import { EXIT } from '../exitCodes.ts';
 import { groupsComparisonText, runsComparisonText } from '../format/comparisonText.ts';
 import { HISTORY_OPTIONS } from '../subcommands.ts';
@@ -29,6 +32,8 @@ Options
       --group GROUP       the A/B group to compare (its runs are tagged ab:A and ab:B)
 ${COMPARE_FLAGS_HELP}
       --json              print the comparison as one JSON document
+${REPORT_FLAGS_HELP}
+                          (one test case per figure; "worse" is a failure)
       --db FILE           the run history (default: $BARRAGE_DB, else the app's own database)
   -h, --help              this help
 
@@ -40,17 +45,18 @@ export async function main(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { ...HISTORY_OPTIONS, ...COMPARE_FLAGS, group: { type: 'string' } },
+    options: { ...HISTORY_OPTIONS, ...COMPARE_FLAGS, ...REPORT_FLAGS, group: { type: 'string' } },
   });
   if (values.help) {
     process.stdout.write(COMPARE_HELP);
     return EXIT.ok;
   }
   const options = compareOptionsFrom(values);
+  const reports = reportFilesFrom(values);
   const group = values.group;
   if (group !== undefined) {
     if (positionals.length > 0) throw new UsageError('give either run ids or --group, not both');
-    return withHistory(values.db, (store) => compareGroup(store, group, options, !!values.json), 'compare');
+    return withHistory(values.db, (store) => compareGroup(store, group, options, !!values.json, reports), 'compare');
   }
   if (positionals.length < 2) throw new UsageError('give at least two run ids (the first is the baseline), or --group GROUP; see barrage compare --help');
   const ids = positionals.map(runId);
@@ -67,13 +73,14 @@ export async function main(args: string[]): Promise<number> {
       }
       const comparison = compareStoredRuns(runs as StoredRun[], options);
       process.stdout.write(values.json ? `${JSON.stringify(comparison, null, 2)}\n` : runsComparisonText(comparison));
-      return comparison.worse ? EXIT.worse : EXIT.ok;
+      const written = writeReports('compare', reports, { junit: () => runsComparisonJunitXml(comparison), markdown: () => runsComparisonMarkdown(comparison) });
+      return comparison.worse ? EXIT.worse : written ? EXIT.ok : EXIT.failed;
     },
     'compare',
   );
 }
 
-function compareGroup(store: RunStore, groupId: string, options: ReturnType<typeof compareOptionsFrom>, json: boolean): number {
+function compareGroup(store: RunStore, groupId: string, options: ReturnType<typeof compareOptionsFrom>, json: boolean, reports: ReportFiles): number {
   const listed = store.listRuns({ groupId, limit: 10_000 }).runs;
   const runs = listed.map((r) => store.getRun(r.id)).filter((r): r is StoredRun => r !== undefined);
   const { a, b, leftOut } = groupRuns(runs);
@@ -92,7 +99,8 @@ function compareGroup(store: RunStore, groupId: string, options: ReturnType<type
   const comparison = compareStoredGroups(a, b, options, groupId);
   const labels = { a: a[0].scenarioName ?? `run ${a[0].id}`, b: b[0].scenarioName ?? `run ${b[0].id}` };
   process.stdout.write(json ? `${JSON.stringify(comparison, null, 2)}\n` : groupsComparisonText(comparison, labels));
-  return comparison.worse.length > 0 ? EXIT.worse : EXIT.ok;
+  const written = writeReports('compare', reports, { junit: () => groupsComparisonJunitXml(comparison, labels), markdown: () => groupsComparisonMarkdown(comparison, labels) });
+  return comparison.worse.length > 0 ? EXIT.worse : written ? EXIT.ok : EXIT.failed;
 }
 
 function runId(raw: string): number {

@@ -15,6 +15,11 @@ import { summaryTable } from '../format/summaryTable.ts';
 import { UsageError } from '../usageError.ts';
 import { EXIT } from '../exitCodes.ts';
 import { integerOption, numberOption, withFlagNames } from '../argParsing.ts';
+import { REPORT_FLAGS, REPORT_FLAGS_HELP, reportFilesFrom, streamTargetsFrom, writeReports } from '../ciFlags.ts';
+import { JsonlStream } from '../../ci/jsonlStream.ts';
+import { runJunitXml, type RunIdentity } from '../../ci/junitReport.ts';
+import { runMarkdown } from '../../ci/markdownSummary.ts';
+import type { RunOutput } from '../../ci/runOutput.ts';
 
 export const RUN_HELP = `Usage: barrage run <url> [options]
        barrage run --scenario FILE [options]
@@ -76,6 +81,9 @@ Output
       --scenario FILE     read the scenario from a JSON file (flags given override it)
       --json              print the summary as one JSON document (with "runId" when stored)
   -q, --quiet             no progress lines on stderr
+${REPORT_FLAGS_HELP}
+      --out jsonl=FILE    one JSON line per second while the run goes, the summary as the last line
+                          (jsonl=- writes them to stdout instead of the summary table)
 
 Exit codes: 0 completed (every threshold passed), 1 failed, 2 bad input, 99 a threshold failed,
 130 stopped with Ctrl-C.
@@ -115,6 +123,8 @@ const options = {
   note: { type: 'string' },
   threshold: { type: 'string', multiple: true },
   'abort-on-fail': { type: 'boolean' },
+  ...REPORT_FLAGS,
+  out: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -150,19 +160,41 @@ export async function main(args: string[]): Promise<number> {
   const scenario = buildScenario(values, positionals);
   const tags = values.tag ?? [];
   for (const t of tags) if (!/^[^,\s]{1,50}$/.test(t)) throw new UsageError(`--tag: "${t}" is not a tag (1–50 characters, no spaces or commas)`);
+  const abortOnFail = !!values['abort-on-fail'];
+  if (abortOnFail && scenario.thresholds.length === 0) {
+    throw new UsageError('--abort-on-fail needs a threshold (--threshold, or "thresholds" in the scenario file)');
+  }
+  const reports = reportFilesFrom(values);
+  const streams = streamTargetsFrom(values.out);
+  if (streams.jsonl === '-' && values.json) throw new UsageError('--out jsonl=- and --json both write to stdout; give --out jsonl=FILE, or leave out --json (the last line is the summary)');
   const store = values['no-save'] ? null : openHistory(values.db, 'use --no-save to run without the history');
+  const outputs: RunOutput[] = [];
   try {
+    if (streams.jsonl !== undefined) outputs.push(openOutput(() => new JsonlStream(streams.jsonl!), '--out jsonl'));
     const runs = new RunService(store);
-    const abortOnFail = !!values['abort-on-fail'];
-    if (abortOnFail && scenario.thresholds.length === 0) {
-      throw new UsageError('--abort-on-fail needs a threshold (--threshold, or "thresholds" in the scenario file)');
-    }
     const meta = { tags, notes: values.note, abortOnFail };
-    const { runId, result, thresholdBreach } = await execute(runs, scenario, { json: !!values.json, quiet: !!values.quiet }, meta);
-    if (runId !== null && !values.json && !values.quiet) process.stderr.write(`Stored as run ${runId} (barrage runs show ${runId}) in ${store!.file}\n`);
-    return exitCodeOf(result, thresholdBreach);
+    const stdout = streams.jsonl === '-' ? 'taken' : values.json ? 'json' : 'table';
+    const { runId, result, thresholdBreach } = await execute(runs, scenario, { stdout, quiet: !!values.quiet, outputs }, meta);
+    if (runId !== null && stdout === 'table' && !values.quiet) process.stderr.write(`Stored as run ${runId} (barrage runs show ${runId}) in ${store!.file}\n`);
+    const identity: RunIdentity = { runId, name: scenario.name ?? null, url: scenario.url };
+    const written = writeReports('run', reports, {
+      junit: () => runJunitXml(result.summary, identity),
+      markdown: () => runMarkdown(result.summary, identity),
+    });
+    const code = exitCodeOf(result, thresholdBreach);
+    return code === EXIT.ok && !written ? EXIT.failed : code;
   } finally {
+    for (const o of outputs) await o.close();
     store?.close();
+  }
+}
+
+/** An output that cannot be opened (a file that cannot be created, a port in use) is bad input. */
+function openOutput(open: () => RunOutput, flag: string): RunOutput {
+  try {
+    return open();
+  } catch (err) {
+    throw new UsageError(`${flag}: ${(err as NodeJS.ErrnoException).code ?? ''} ${(err as Error).message}`.replace(/\s+/g, ' ').trim());
   }
 }
 
@@ -288,8 +320,11 @@ function guessBodyType(body: string): 'json' | 'text' {
 }
 
 export interface ExecuteOptions {
-  json: boolean;
+  /** What goes to stdout at the end: the summary table, the summary as JSON, or nothing (a stream has it). */
+  stdout: 'table' | 'json' | 'taken';
   quiet: boolean;
+  /** Streaming outputs told every second and the final summary. */
+  outputs?: readonly RunOutput[];
 }
 
 /** One run through the run service (stored as it goes when it has a store), with Ctrl-C. */
@@ -300,15 +335,19 @@ export async function execute(
   meta: RunMeta = {},
 ): Promise<{ runId: number | null; result: RunResult; thresholdBreach?: LiveBreach }> {
   let started;
+  // Known once start() returns; seconds only arrive after that.
+  let runId: number | null = null;
   try {
     started = runs.start(scenario, meta, (p: RunProgress) => {
       if (!opts.quiet) process.stderr.write(progressLine(p, scenario.protocol) + '\n');
+      for (const o of opts.outputs ?? []) o.second(runId, p);
     });
   } catch (err) {
     if (err instanceof PreflightError) throw new UsageError(err.message);
     throw err;
   }
   const { handle, done } = started;
+  runId = started.runId;
   let interrupts = 0;
   const onSigint = () => {
     if (++interrupts > 1) process.exit(EXIT.interrupted);
@@ -318,11 +357,12 @@ export async function execute(
   process.on('SIGINT', onSigint);
   try {
     const outcome = await done;
-    const { runId, result } = outcome;
-    if (opts.json) {
+    const { result } = outcome;
+    for (const o of opts.outputs ?? []) o.finished(runId, result.summary);
+    if (opts.stdout === 'json') {
       const doc = runId === null ? result.summary : { runId, ...result.summary };
       process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-    } else process.stdout.write(summaryTable(result.summary, `${scenario.name ?? 'Run'} — ${scenario.url}`));
+    } else if (opts.stdout === 'table') process.stdout.write(summaryTable(result.summary, `${scenario.name ?? 'Run'} — ${scenario.url}`));
     return outcome;
   } finally {
     process.off('SIGINT', onSigint);
