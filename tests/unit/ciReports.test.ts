@@ -2,15 +2,15 @@
 // summary, and the jsonl stream of `barrage run --out`, for runs with known outcomes and for
 // comparisons with a known regression.
 import { describe, expect, it } from 'vitest';
-import { groupsComparisonJunitXml, runJunitXml, runsComparisonJunitXml } from '../src/main/ci/junitReport.ts';
-import { runMarkdown, runsComparisonMarkdown } from '../src/main/ci/markdownSummary.ts';
-import { compareStoredGroups, compareStoredRuns } from '../src/shared/comparison.ts';
-import type { StoredRun } from '../src/shared/history.ts';
-import type { RunResult } from '../src/shared/runResult.ts';
-import { evaluateThresholds } from '../src/shared/thresholds.ts';
-import { formatUs } from '../src/shared/units.ts';
-import { runAt, withLatencyScaled } from './fixtures/storedRuns.ts';
-import { readJunit } from './support/junitReader.ts';
+import { groupsComparisonJunitXml, runJunitXml, runsComparisonJunitXml } from '../../src/main/ci/junitReport.ts';
+import { runMarkdown, runsComparisonMarkdown } from '../../src/main/ci/markdownSummary.ts';
+import { compareStoredGroups, compareStoredRuns } from '../../src/shared/comparison.ts';
+import type { StoredRun } from '../../src/shared/history.ts';
+import type { RunResult } from '../../src/shared/runResult.ts';
+import { evaluateThresholds } from '../../src/shared/thresholds.ts';
+import { formatUs } from '../../src/shared/units.ts';
+import { runAt, withLatencyScaled } from '../fixtures/storedRuns.ts';
+import { readJunit } from '../support/junitReader.ts';
 
 function withThresholds(run: RunResult, expressions: string[]): RunResult {
   return { ...run, summary: { ...run.summary, thresholds: evaluateThresholds(expressions, run.summary) } };
