@@ -7,7 +7,7 @@ import autocannon, { type AutocannonClient, type AutocannonOptions } from 'autoc
 import { ArrivalCurve } from '../../../shared/loadProfile.ts';
 import { stageTargetOf, type HttpScenario } from '../../../shared/scenario.ts';
 import { classifyError } from '../errorKinds.ts';
-import { epochMs } from '../../clock.ts';
+import { epochMs, type Clock } from '../../clock.ts';
 import type { SecondRecorder } from '../metrics/secondRecorder.ts';
 import { SocketLedger } from '../metrics/socketLedger.ts';
 import type { LoadDriver } from '../worker/loadDriver.ts';
@@ -17,8 +17,6 @@ import { OpenModelPacer } from './openModelPacer.ts';
 
 /** After a failed connection attempt, wait this long before the next one (no busy loop). */
 const RECONNECT_BACKOFF_MS = 50;
-/** A slot due less than this far ahead is sent at once: timers cannot wait shorter. */
-const EARLY_SEND_MS = 1;
 /** With stages that ramp connections: how often the number of active connections follows the plan. */
 const FOLLOW_PLAN_MS = 20;
 
@@ -27,12 +25,6 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
   const ledger = new SocketLedger();
   recorder.setByteCounter(() => ledger.totals());
   const expected = statusPredicate(scenario.expectedStatus);
-  const pacer =
-    job.rateStages !== undefined
-      ? new OpenModelPacer(job.startAt, new ArrivalCurve(job.rateStages), job.endAt, job.amount)
-      : job.rate !== undefined
-        ? new OpenModelPacer(job.startAt, job.rate, job.endAt, job.amount)
-        : undefined;
   // Closed model with a profile: client i is active while i is below this worker's share of the
   // planned connections; the others hold no socket and send nothing.
   const connectionStages = scenario.stages !== undefined && stageTargetOf(scenario) === 'connections' ? scenario.stages : undefined;
@@ -54,6 +46,20 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
     }, ms);
     timers.add(t);
   };
+  // The pacer's timers are this driver's, so stop() cancels a send waiting for its slot.
+  const clock: Clock = {
+    now: epochMs,
+    after(ms, fn) {
+      later(fn, ms);
+      return () => {};
+    },
+  };
+  const pacer =
+    job.rateStages !== undefined
+      ? new OpenModelPacer(job.startAt, new ArrivalCurve(job.rateStages), job.endAt, job.amount, clock)
+      : job.rate !== undefined
+        ? new OpenModelPacer(job.startAt, job.rate, job.endAt, job.amount, clock)
+        : undefined;
 
   const settle = () => {
     // In the open model autocannon does not know the amount; stop it once every slot is settled.
@@ -150,23 +156,15 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
         return;
       }
       if (waitingForSlot) return;
-      const due = pacer.take();
-      if (due === undefined) return;
-      const fire = () => {
+      waitingForSlot = true;
+      const slotted = pacer.sendNext((origin) => {
         waitingForSlot = false;
         if (client.destroyed || stopped) return;
         requestsOnConnection++;
-        // Late (the target or the generator held us up): measured from the due time.
-        // Early (timer granularity): measured from the actual send.
-        origins.push(Math.min(due, epochMs()));
+        origins.push(origin);
         send();
-      };
-      const wait = due - epochMs();
-      if (wait <= EARLY_SEND_MS) fire();
-      else {
-        waitingForSlot = true;
-        later(fire, wait - EARLY_SEND_MS);
-      }
+      });
+      if (!slotted) waitingForSlot = false;
     };
 
     client.on('response', (statusCode: number) => {

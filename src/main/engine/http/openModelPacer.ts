@@ -7,21 +7,32 @@
 // rate) places slot k where the integral of the rate reaches k (ArrivalCurve), so latency stays
 // measured from the intended time while the rate changes.
 import type { ArrivalCurve } from '../../../shared/loadProfile.ts';
+import { systemClock, type Clock } from '../../clock.ts';
+
+/** A slot due less than this far ahead is sent at once: timers cannot wait shorter. */
+export const EARLY_SEND_MS = 1;
+/** A slot due within this of the run's end is due at the end, so not sent (floating-point slack). */
+const END_SLACK_MS = 0.001;
 
 export class OpenModelPacer {
   private next = 0;
   private readonly startAt: number;
   private readonly limit: number;
   private readonly offsetMs: (k: number) => number;
+  private readonly clock: Clock;
 
   /** `rate`: arrivals per second, or a profile's curve; `endAt`: no slot is due at or after the run's end; `limit`: the amount, if any. */
-  constructor(startAt: number, rate: number | ArrivalCurve, endAt = Infinity, limit = Infinity) {
+  constructor(startAt: number, rate: number | ArrivalCurve, endAt = Infinity, limit = Infinity, clock: Clock = systemClock) {
     this.startAt = startAt;
+    this.clock = clock;
     const spanSec = (endAt - startAt) / 1000;
     if (typeof rate === 'number') {
       const intervalMs = 1000 / rate;
       this.offsetMs = (k) => k * intervalMs;
-      this.limit = Math.min(limit, Math.ceil((endAt - startAt) / intervalMs));
+      // Slot k is due at k / rate; the last one before the end is the ceiling of span × rate, less
+      // 1 µs of slack: in floating point 3000 / (1000 / 333) is 999.0000000000001, which issued a
+      // slot due exactly at the end (1000 sends in 3 s at 333/s).
+      this.limit = Math.min(limit, Math.max(0, Math.ceil(((endAt - startAt - END_SLACK_MS) * rate) / 1000)));
     } else {
       this.offsetMs = (k) => rate.offsetSec(k) * 1000;
       this.limit = Math.min(limit, Math.ceil(rate.countBefore(spanSec)));
@@ -32,6 +43,23 @@ export class OpenModelPacer {
   take(): number | undefined {
     if (this.next >= this.limit) return undefined;
     return this.startAt + this.offsetMs(this.next++);
+  }
+
+  /**
+   * A free connection takes the next slot and sends on it: `send(originMs)` runs at the slot's
+   * due time, or at once when it is due within EARLY_SEND_MS or already overdue (the target or
+   * the generator held the connection up). `originMs` is where the latency is measured from:
+   * the due time when the send is late (coordinated omission is not hidden), the actual send
+   * when a timer fired a little early. Returns false when no slot is left.
+   */
+  sendNext(send: (originMs: number) => void): boolean {
+    const due = this.take();
+    if (due === undefined) return false;
+    const fire = () => send(Math.min(due, this.clock.now()));
+    const wait = due - this.clock.now();
+    if (wait <= EARLY_SEND_MS) fire();
+    else this.clock.after(wait - EARLY_SEND_MS, fire);
+    return true;
   }
 
   get taken(): number {

@@ -5,7 +5,7 @@ import type { ErrorKind } from '../../../shared/runResult.ts';
 import type { WorkerSample, WsSampleFigures } from '../worker/workerProtocol.ts';
 import { GeneratorMonitor } from './generatorMonitor.ts';
 import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../../../shared/result/histogramCodec.ts';
-import { epochMs } from '../../clock.ts';
+import { systemClock, type Clock } from '../../clock.ts';
 
 /** Cumulative bytes written and read at the socket level, for the driver to report. */
 export type ByteCounter = () => { sent: number; received: number };
@@ -26,14 +26,17 @@ export class SecondRecorder {
   private ws: Omit<WsSampleFigures, 'pingHistogram'> | null = null;
   private lastBytes = { sent: 0, received: 0 };
   private nextT = 0;
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the pending second-boundary timer; undefined when stopped. */
+  private timer: (() => void) | undefined;
   private bytes: ByteCounter = () => this.lastBytes;
   private readonly startAt: number;
   private readonly emit: (sample: WorkerSample) => void;
+  private readonly clock: Clock;
 
-  constructor(startAt: number, emit: (sample: WorkerSample) => void, trackWs = false) {
+  constructor(startAt: number, emit: (sample: WorkerSample) => void, trackWs = false, clock: Clock = systemClock) {
     this.startAt = startAt;
     this.emit = emit;
+    this.clock = clock;
     if (trackWs) this.ws = emptyWs();
   }
 
@@ -51,24 +54,24 @@ export class SecondRecorder {
    * hundred events: with thousands of busy sockets the event loop can spend far more than a
    * second on I/O before a timer runs, and a late flush would put events in the wrong second.
    */
-  catchUp(now = epochMs()): void {
+  catchUp(now = this.clock.now()): void {
     if (!this.timer || now < this.startAt + (this.nextT + 1) * 1000) return;
-    clearTimeout(this.timer);
+    this.timer();
     this.flush();
     this.schedule();
   }
 
   private schedule(): void {
     const due = this.startAt + (this.nextT + 1) * 1000;
-    this.timer = setTimeout(() => {
+    this.timer = this.clock.after(Math.max(0, due - this.clock.now()), () => {
       this.flush();
       this.schedule();
-    }, Math.max(0, due - epochMs()));
+    });
   }
 
   /** Emits the last (possibly partial) second and stops the clock. */
   finish(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.();
     this.timer = undefined;
     this.flush();
     this.monitor.close();
