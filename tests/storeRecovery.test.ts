@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/main/store/runStore.ts';
-import { APPROXIMATION_NOTE, inverseNormal, summarizeSamples } from '../src/main/store/samplesSummary.ts';
+import { APPROXIMATION_NOTE, summarizeSamples } from '../src/main/store/samplesSummary.ts';
+import { normalQuantile } from '../src/shared/stats/distributions.ts';
 import { createHistogram, recordUs, summarizeHistogram } from '../src/shared/result/histogramCodec.ts';
 import type { RunSample } from '../src/shared/runResult.ts';
 import { syntheticRun } from './fixtures/syntheticRun.ts';
@@ -94,7 +95,7 @@ describe('summary rebuilt from samples', () => {
       const second = createHistogram();
       const n = 2000;
       for (let i = 0; i < n; i++) {
-        const us = median * Math.exp(0.5 * inverseNormal((i + 0.5) / n));
+        const us = median * Math.exp(0.5 * normalQuantile((i + 0.5) / n));
         recordUs(second, us);
         recordUs(whole, us);
       }

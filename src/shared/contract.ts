@@ -200,7 +200,6 @@ export interface Events {
   'runs.changed': { reason: 'started' | 'finished' | 'deleted' | 'imported' | 'updated' };
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['run.progress', 'run.finished', 'runs.changed'];
 
 // ---- the API object the views use ------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import type { Scenario } from '../../shared/scenario.ts';
 import { HIGHEST_TRACKABLE_US, createHistogram, summarizeHistogram, type Histogram } from '../../shared/result/histogramCodec.ts';
 import { generatorHealth } from '../../shared/result/generatorHealth.ts';
 import { describeLatency } from '../../shared/result/latencyMeaning.ts';
+import { normalQuantile } from '../../shared/stats/distributions.ts';
 
 export interface SamplesSummaryInput {
   config: Scenario;
@@ -33,7 +34,7 @@ export const APPROXIMATION_NOTE =
 /** Quantile points per second for the body and for the top 1%; more adds cost, not truth. */
 const BODY_POINTS = 40;
 const TAIL_POINTS = 5;
-const Z99 = 2.3263478740408408;
+const Z99 = normalQuantile(0.99);
 
 export function summarizeSamples(input: SamplesSummaryInput): RunSummary {
   const samples = [...input.samples].sort((a, b) => a.t - b.t);
@@ -86,7 +87,7 @@ function approximateLatency(samples: RunSample[]): LatencySummary {
     const sigma = p99 > p50 && p50 > 0 ? Math.log(p99 / p50) / Z99 : 0;
     spreadCounts(body, BODY_POINTS, (i, points) => {
       const u = (0.99 * (i + 0.5)) / points;
-      return Math.min(top, p50 * Math.exp(sigma * inverseNormal(u)));
+      return Math.min(top, p50 * Math.exp(sigma * normalQuantile(u)));
     }, h);
     spreadCounts(n - body, TAIL_POINTS, (i, points) => {
       // Evenly on a log scale from just above p99 up to the max itself.
@@ -114,27 +115,6 @@ function spreadCounts(count: number, points: number, valueAt: (i: number, points
     const v = Math.min(HIGHEST_TRACKABLE_US, Math.max(1, Math.round(valueAt(i, k))));
     h.recordValueWithCount(v, n);
   }
-}
-
-/** Inverse of the standard normal CDF (Acklam's rational approximation, error < 1.2e-9). */
-export function inverseNormal(p: number): number {
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const low = 0.02425;
-  if (p < low) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  }
-  if (p > 1 - low) {
-    const q = Math.sqrt(-2 * Math.log(1 - p));
-    return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  }
-  const q = p - 0.5;
-  const r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
-    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
 
 function sum(samples: RunSample[], pick: (s: RunSample) => number): number {

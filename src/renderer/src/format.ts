@@ -7,15 +7,8 @@ import { formatBytes, formatCount, formatDuration, formatPercent, formatUs } fro
 
 export { formatBytes, formatCount, formatDuration, formatPercent, formatUs };
 
-export const protocolLabel = (p: Protocol): string => (p === 'http' ? 'HTTP' : 'WebSocket');
-
 /** What one unit of throughput is: a request (HTTP) or a message (WebSocket). */
 export const throughputUnit = (p: Protocol): string => (p === 'http' ? 'req/s' : 'msg/s');
-
-export function formatRate(n: number | null | undefined, p: Protocol, digits = 0): string {
-  const v = formatCount(n, digits);
-  return v === '–' ? v : `${v} ${throughputUnit(p)}`;
-}
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

@@ -1,5 +1,6 @@
 // `barrage run <url> [options]` and `barrage run --scenario FILE`: one run on the engine,
 // progress on stderr, the summary on stdout.
+import { DEFAULT_WORKERS_TEXT } from '../../../shared/workersDefault.ts';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { protocolOfUrl, scenarioSchema, formatIssues, type Scenario } from '../../../shared/scenario.ts';
@@ -39,7 +40,7 @@ Load
                           and push) unless --stage-target rate (HTTP open model; WebSocket rate
                           mode ramps its message rate by default)
       --stage-target T    connections or rate: what the stages' targets are
-  -w, --workers N         load worker threads (default: one per CPU core)
+  -w, --workers N         load worker threads (default: ${DEFAULT_WORKERS_TEXT})
       --timeout S         request / handshake timeout in seconds (default 10)
       --warmup S          leading seconds kept out of steady-state figures (default 1)
       --insecure          accept TLS certificates that do not verify

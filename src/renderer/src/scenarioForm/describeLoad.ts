@@ -1,5 +1,6 @@
 // The scenario in plain words, shown beside the builder: what load it will put on the target,
 // so a wrong model or a missing zero is noticed before the run, not after.
+import { DEFAULT_WORKERS_TEXT } from '../../../shared/workersDefault.ts';
 import { plannedDurationSec, type Scenario } from '../../../shared/scenario.ts';
 import { formatCount, formatDuration } from '../format.ts';
 
@@ -30,6 +31,6 @@ export function describeLoad(s: Scenario): string[] {
     if (s.mode === 'push') lines.push('Push: only listens; latency is the server’s send time to arrival (needs {"ts": …} in the messages and synchronised clocks).');
   }
   if (s.warmupSec > 0) lines.push(`Warm-up: the first ${formatDuration(s.warmupSec)} is shown but kept out of the steady-state figures.`);
-  lines.push(`${s.workers ? `${s.workers} load worker${s.workers > 1 ? 's' : ''}` : 'One load worker per CPU core'}; timeout ${formatDuration(s.timeoutSec)}.`);
+  lines.push(`${s.workers ? `${s.workers} load worker${s.workers > 1 ? 's' : ''}` : `Load workers: ${DEFAULT_WORKERS_TEXT}`}; timeout ${formatDuration(s.timeoutSec)}.`);
   return lines;
 }

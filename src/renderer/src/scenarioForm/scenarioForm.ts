@@ -27,7 +27,7 @@ export interface ScenarioForm {
   durationSec: string;
   amount: string;
   timeoutSec: string;
-  /** Blank: one worker per CPU core (the engine's default). */
+  /** Blank: the engine's default (DEFAULT_WORKERS_TEXT: one per core, one fewer on a loopback target). */
   workers: string;
   warmupSec: string;
   insecure: boolean;
