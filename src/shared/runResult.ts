@@ -9,7 +9,11 @@ export type RunStatus = 'running' | 'completed' | 'failed' | 'aborted' | 'interr
  * Kinds of failure, each a result to record rather than a crash.
  * Transport: refused, reset, timeout, dns, tls, closed (WebSocket closed by the peer);
  * protocol: handshake (WebSocket upgrade rejected), status (HTTP status not expected), lost
- * (WebSocket message whose echo never came); other: anything we could not classify.
+ * (WebSocket message whose echo never came), protocol (a response that is not valid HTTP),
+ * incomplete (a response cut off before its end: never a success), ping-timeout (a WebSocket
+ * pong that did not come within the timeout), too-large (a response or message over the size
+ * limit, discarded while it streamed in); unfinished (a request or handshake still waiting, for
+ * at least UNFINISHED_ERROR_AGE_MS, when the run ended); other: anything we could not classify.
  */
 export const ERROR_KINDS = [
   'refused',
@@ -21,9 +25,28 @@ export const ERROR_KINDS = [
   'handshake',
   'status',
   'lost',
+  'protocol',
+  'incomplete',
+  'ping-timeout',
+  'too-large',
+  'unfinished',
   'other',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/**
+ * A request still in flight at the end of a run counts as an `unfinished` error once it has
+ * waited this long. Younger ones are the normal state of a closed loop (every connection has a
+ * request out when the clock stops) and are only reported in `summary.unfinished`.
+ */
+export const UNFINISHED_ERROR_AGE_MS = 1000;
+
+/** Requests (HTTP) or handshakes and messages (WebSocket) still waiting when the run ended. */
+export interface UnfinishedFigures {
+  count: number;
+  /** Age of the oldest one at the end of the run (ms). */
+  oldestAgeMs: number;
+}
 
 export interface LatencySummary {
   count: number;
@@ -138,6 +161,8 @@ export interface RunSummary {
     connectUs?: LatencySummary | null;
   };
   ws: WsFigures | null;
+  /** What was still waiting when the run ended; absent in runs stored before it existed. */
+  unfinished?: UnfinishedFigures;
   generator: GeneratorHealth;
   /** Present when the run failed (a worker died, the run could not start). */
   failure?: string;

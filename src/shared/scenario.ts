@@ -19,7 +19,11 @@ export const LIMITS = {
   bodyBytes: 10 * 1024 * 1024,
   headerCount: 100,
   stages: 100,
+  responseBytes: 1024 * 1024 * 1024,
 } as const;
+
+/** Default largest HTTP response body or WebSocket message kept; a bigger one is `too-large`. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 export const WS_MODES = ['echo', 'rate', 'push'] as const;
@@ -107,6 +111,17 @@ const common = {
    * WebSocket rate mode, connections otherwise.
    */
   stageTarget: z.enum(['connections', 'rate'], { error: 'must be "connections" or "rate"' }).optional(),
+  /**
+   * Largest HTTP response body or WebSocket message (bytes). A bigger one is discarded while it
+   * streams in (the connection is reset or closed with 1009) and counted as `too-large`, so a
+   * huge response cannot exhaust the generator's memory.
+   */
+  maxResponseBytes: z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number of bytes' })
+    .min(1024, { error: 'must be at least 1024 bytes' })
+    .max(LIMITS.responseBytes, { error: 'must be at most 1 GiB' })
+    .default(DEFAULT_MAX_RESPONSE_BYTES),
 };
 
 export const httpScenarioSchema = z
@@ -161,6 +176,8 @@ export const wsScenarioSchema = z
     rate: positiveNumber(LIMITS.rate, 'messages per second').optional(),
     /** Seconds between WebSocket pings on each connection; 0 turns pings off. */
     pingIntervalSec: z.number().min(0).max(3600).default(5),
+    /** A pong missed for the timeout is counted as `ping-timeout`; with this, the connection is also closed (and reopened). */
+    closeOnPingTimeout: z.boolean().default(false),
   })
   .superRefine((s, ctx) => {
     checkUrl(s.url, ['ws:', 'wss:'], 'ws', ctx);

@@ -95,3 +95,49 @@ export async function closedPort(): Promise<number> {
   await s.close();
   return s.port;
 }
+
+/** A raw TCP server that runs `onConnection` for each socket (closing the server destroys them). */
+function rawServer(onConnection: (socket: net.Socket) => void): Promise<TestServer> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+    onConnection(socket);
+  });
+  return listen(server, 'http').then((s) => ({
+    ...s,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return s.close();
+    },
+  }));
+}
+
+/** Answers each request with a valid status line and headers, then one body byte per `everyMs`. */
+export function tricklingServer(everyMs: number): Promise<TestServer> {
+  return rawServer((socket) => {
+    socket.once('data', () => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n');
+      const timer = setInterval(() => socket.write('x'), everyMs);
+      socket.on('close', () => clearInterval(timer));
+    });
+  });
+}
+
+/** Answers every request with bytes that are not HTTP. */
+export function invalidHttpServer(): Promise<TestServer> {
+  return rawServer((socket) => {
+    socket.on('data', () => socket.write('this is not HTTP at all\r\n\r\n'));
+  });
+}
+
+/**
+ * Promises a 100-byte body, sends 4 bytes of it and ends the connection: a response reset
+ * mid-body, which is not a success.
+ */
+export function truncatedBodyServer(): Promise<TestServer> {
+  return rawServer((socket) => {
+    socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabcd'));
+  });
+}

@@ -1,7 +1,7 @@
 // Merges the per-second samples of all workers into the run's time series and totals.
 // Worker seconds are aligned to one start instant, so second t of every worker is merged into
 // second t of the run; the whole-run histograms are the sums of the per-second ones.
-import type { ErrorKind, RunSample } from '../../shared/runResult.ts';
+import type { ErrorKind, RunSample, UnfinishedFigures } from '../../shared/runResult.ts';
 import { createHistogram, mergeInto, type Histogram } from '../../shared/result/histogramCodec.ts';
 import type { WorkerSample } from './worker/workerProtocol.ts';
 
@@ -23,6 +23,8 @@ export class RunAccumulator {
   opened = 0;
   failed = 0;
   peakOpen = 0;
+  /** Requests or handshakes still waiting when the workers stopped; null when none were. */
+  unfinished: UnfinishedFigures | null = null;
   ws = { sent: 0, received: 0, duplicates: 0, outOfOrder: 0, unmatched: 0, lost: 0, closes: {} as Record<string, number> };
   private readonly pending = new Map<number, PendingSecond>();
   private readonly finished = new Set<number>();
@@ -163,6 +165,11 @@ export class RunAccumulator {
     this.opened += s.connectionsOpened;
     if (s.connectHistogram) mergeInto(this.connect, s.connectHistogram);
     this.failed += s.connectionsFailed;
+    if (s.unfinished) {
+      const u = (this.unfinished ??= { count: 0, oldestAgeMs: 0 });
+      u.count += s.unfinished.count;
+      u.oldestAgeMs = Math.max(u.oldestAgeMs, s.unfinished.oldestAgeMs);
+    }
     if (s.ws) {
       mergeInto(this.ping, s.ws.pingHistogram);
       this.ws.sent += s.ws.sent;

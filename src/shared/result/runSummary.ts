@@ -1,9 +1,9 @@
 // The run's summary figures, computed from the merged totals and time series. Part of the result
 // model: the engine builds a summary from its accumulator, and any other source of merged
 // seconds and totals (a recomputation from stored samples, a future sharded run) can too.
-import type { ErrorKind, RunSample, RunStatus, RunSummary } from '../runResult.ts';
+import type { ErrorKind, RunSample, RunStatus, RunSummary, UnfinishedFigures } from '../runResult.ts';
 import { stageOfSecond } from '../loadProfile.ts';
-import { stageTargetOf, type Scenario } from '../scenario.ts';
+import { plannedDurationSec, stageTargetOf, type Scenario } from '../scenario.ts';
 import { generatorHealth } from './generatorHealth.ts';
 import { summarizeHistogram, type Histogram } from './histogramCodec.ts';
 import { describeLatency } from './latencyMeaning.ts';
@@ -34,6 +34,8 @@ export interface RunTotals {
   };
   /** With a load profile: each stage's latencies (by 0-based stage index). */
   readonly stageLatency?: ReadonlyMap<number, Histogram>;
+  /** Requests or handshakes still waiting when the load stopped; null when none were. */
+  readonly unfinished: UnfinishedFigures | null;
 }
 
 
@@ -87,14 +89,48 @@ export function buildSummary(input: SummaryInput): RunSummary {
           }
         : null,
     generator: generatorHealth(acc.samples, input.workers),
-    notes: input.notes,
+    notes: [...input.notes],
   };
+  if (acc.unfinished) summary.unfinished = { ...acc.unfinished };
   if (input.failure) summary.failure = input.failure;
   const stages = scenario.stages;
   if (stages !== undefined) {
     summary.stages = stageFigures(stages, stageTargetOf(scenario), acc.samples, (t) => stageOfSecond(stages, t), acc.stageLatency ?? new Map());
   }
+  summary.notes.push(...healthNotes(scenario, summary));
   return summary;
+}
+
+/**
+ * What makes a run's figures mean less than they seem: nothing completed, requests still waiting
+ * at the end, a timeout longer than the run (so a stalled target could never show a timeout).
+ */
+function healthNotes(scenario: Scenario, summary: RunSummary): string[] {
+  const notes: string[] = [];
+  const what = scenario.protocol === 'http' ? 'request' : 'message';
+  if (nothingCompleted(summary) && summary.status !== 'failed') {
+    notes.push(
+      scenario.protocol === 'http'
+        ? 'nothing completed: no request got a complete response'
+        : 'nothing completed: no message was answered or received',
+    );
+  }
+  if (summary.unfinished && summary.unfinished.count > 0) {
+    const { count, oldestAgeMs } = summary.unfinished;
+    notes.push(`${count} ${scenario.protocol === 'http' ? what : 'handshake'}${count === 1 ? ' was' : 's were'} still waiting when the run ended (the oldest for ${(oldestAgeMs / 1000).toFixed(1)} s)`);
+  }
+  const planned = plannedDurationSec(scenario);
+  if (planned !== undefined && scenario.timeoutSec >= planned) {
+    notes.push(
+      `the timeout (${scenario.timeoutSec} s) was longer than the run (${planned} s): a ${what} slower than the run could not time out; it is counted as unfinished`,
+    );
+  }
+  return notes;
+}
+
+/** A run in which no request or message completed: never a clean result, whatever the errors say. */
+export function nothingCompleted(summary: Pick<RunSummary, 'throughput' | 'ws'>): boolean {
+  return summary.throughput.total === 0 && (summary.ws === null || summary.ws.messagesReceived === 0);
 }
 
 function round(n: number, digits: number): number {

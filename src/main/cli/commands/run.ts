@@ -8,6 +8,7 @@ import type { RunProgress, RunResult } from '../../../shared/runResult.ts';
 import { parseStageText } from '../../../shared/loadProfile.ts';
 import { tryParseThreshold } from '../../../shared/thresholds.ts';
 import { PreflightError } from '../../engine/index.ts';
+import { nothingCompleted } from '../../../shared/result/runSummary.ts';
 import type { LiveBreach } from '../../services/liveThresholds.ts';
 import { RunService, type RunMeta } from '../../services/runService.ts';
 import { openHistory } from '../history.ts';
@@ -44,6 +45,10 @@ Load
       --timeout S         request / handshake timeout in seconds (default 10)
       --warmup S          leading seconds kept out of steady-state figures (default 1)
       --insecure          accept TLS certificates that do not verify
+      --max-response-bytes N  largest response body or WebSocket message kept (default
+                          16777216, 16 MiB); a bigger one is discarded and counted as too-large
+      --allow-empty       exit 0 even when nothing completed (by default a run in which no
+                          request or message completed exits 1)
 
 HTTP
   -m, --method M          GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS (default GET)
@@ -62,6 +67,8 @@ WebSocket
       --subprotocol P     WebSocket subprotocol (repeatable)
       --ping-interval S   seconds between pings per connection, 0 for none (default 5)
       --deflate           negotiate permessage-deflate (off by default)
+      --close-on-ping-timeout  close (and reopen) a connection whose pong did not come within
+                          --timeout; missed pongs are counted as ping-timeout either way
 
 Thresholds (SLOs)
       --threshold EXPR    the run fails (exit 99) unless EXPR holds at its end, e.g. 'p99<250ms',
@@ -86,8 +93,8 @@ ${REPORT_FLAGS_HELP}
       --out jsonl=FILE    one JSON line per second while the run goes, the summary as the last line
                           (jsonl=- writes them to stdout instead of the summary table)
 
-Exit codes: 0 completed (every threshold passed), 1 failed, 2 bad input, 99 a threshold failed,
-130 stopped with Ctrl-C.
+Exit codes: 0 completed (every threshold passed), 1 failed or nothing completed (see
+--allow-empty), 2 bad input, 99 a threshold failed, 130 stopped with Ctrl-C.
 `;
 
 const options = {
@@ -102,6 +109,9 @@ const options = {
   timeout: { type: 'string' },
   warmup: { type: 'string' },
   insecure: { type: 'boolean' },
+  'max-response-bytes': { type: 'string' },
+  'allow-empty': { type: 'boolean' },
+  'close-on-ping-timeout': { type: 'boolean' },
   method: { type: 'string', short: 'm' },
   header: { type: 'string', short: 'H', multiple: true },
   body: { type: 'string', short: 'b' },
@@ -150,6 +160,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   inFlight: '--in-flight',
   connectRate: '--connect-rate',
   pingIntervalSec: '--ping-interval',
+  maxResponseBytes: '--max-response-bytes',
 };
 
 export async function main(args: string[]): Promise<number> {
@@ -182,7 +193,10 @@ export async function main(args: string[]): Promise<number> {
       junit: () => runJunitXml(result.summary, identity),
       markdown: () => runMarkdown(result.summary, identity),
     });
-    const code = exitCodeOf(result, thresholdBreach);
+    const code = exitCodeOf(result, thresholdBreach, { allowEmpty: !!values['allow-empty'] });
+    if (code === EXIT.failed && result.summary.status === 'completed') {
+      process.stderr.write('barrage run: nothing completed (no request or message was answered); exit 1 (--allow-empty to accept)\n');
+    }
     return code === EXIT.ok && !written ? EXIT.failed : code;
   } finally {
     for (const o of outputs) await o.close();
@@ -242,6 +256,7 @@ export function buildScenario(values: Values, positionals: string[]): Scenario {
   set('timeoutSec', numberOption(values.timeout, '--timeout'));
   set('warmupSec', integerOption(values.warmup, '--warmup'));
   if (values.insecure) input.insecure = true;
+  set('maxResponseBytes', integerOption(values['max-response-bytes'], '--max-response-bytes'));
   if (flagThresholds.length > 0) {
     // A scenario file's own list is checked by the schema (its errors name "thresholds.N").
     const own = Array.isArray(base.thresholds) ? (base.thresholds as unknown[]) : [];
@@ -264,6 +279,7 @@ export function buildScenario(values: Values, positionals: string[]): Scenario {
     set('subprotocols', values.subprotocol);
     set('pingIntervalSec', numberOption(values['ping-interval'], '--ping-interval'));
     if (values.deflate) input.perMessageDeflate = true;
+    if (values['close-on-ping-timeout']) input.closeOnPingTimeout = true;
     for (const flag of ['method', 'body', 'pipelining', 'new-connection', 'expect-status'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to HTTP URLs only, not ${url}`);
     }
@@ -372,13 +388,16 @@ export async function execute(
 
 /**
  * A run that could not be measured is a failure (1) whatever its thresholds say; a run stopped by
- * a breached threshold, or completed with a failed threshold, exits 99; Ctrl-C exits 130.
+ * a breached threshold, or completed with a failed threshold, exits 99; Ctrl-C exits 130. A run
+ * in which nothing completed (a dead or broken target) exits 1 unless `allowEmpty`: it must
+ * never read as a clean run in CI.
  */
-export function exitCodeOf(result: RunResult, breach?: LiveBreach): number {
+export function exitCodeOf(result: RunResult, breach?: LiveBreach, opts: { allowEmpty?: boolean } = {}): number {
   const thresholdsFailed = (result.summary.thresholds ?? []).some((t) => !t.passed);
   switch (result.summary.status) {
     case 'completed':
-      return thresholdsFailed ? EXIT.thresholdFailed : EXIT.ok;
+      if (thresholdsFailed) return EXIT.thresholdFailed;
+      return nothingCompleted(result.summary) && !opts.allowEmpty ? EXIT.failed : EXIT.ok;
     case 'aborted':
       return breach ? EXIT.thresholdFailed : EXIT.interrupted;
     default:

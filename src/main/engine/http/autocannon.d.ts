@@ -6,8 +6,20 @@ declare module 'autocannon' {
   import type { EventEmitter } from 'node:events';
   import type { Socket } from 'node:net';
 
+  /** http-parser-js's response parser, one per client (shared by its successive connections). */
+  export interface AutocannonParser {
+    type: 'REQUEST' | 'RESPONSE';
+    /** Bytes consumed, or the parse error (it does not throw). */
+    execute(chunk: Buffer): number | Error;
+    initialize(type: 'REQUEST' | 'RESPONSE'): void;
+    /** kOnBody (3): a slice of the body; autocannon's own handler keeps the whole body as a string. */
+    3: (chunk: Buffer, start: number, length: number) => void;
+  }
+
   export interface AutocannonClient extends EventEmitter {
     conn: Socket;
+    parser: AutocannonParser;
+    pipelinedRequests: { clear(): void };
     destroyed: boolean;
     /** Requests this connection may make (its share of `amount`), when bounded. */
     responseMax?: number;

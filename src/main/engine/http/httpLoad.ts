@@ -38,6 +38,9 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
   let finishRun: (() => void) | undefined;
   let responses = 0;
   const timers = new Set<NodeJS.Timeout>();
+  // Every connection's requests in flight, so the ones still waiting at the end can be counted.
+  const inFlight = new Set<number[]>();
+  const maxBodyBytes = scenario.maxResponseBytes;
 
   const later = (fn: () => void, ms: number) => {
     const t = setTimeout(() => {
@@ -69,7 +72,48 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
   function setupClient(client: AutocannonClient): void {
     // Origins of this connection's requests in flight, oldest first (HTTP/1.1 answers in order).
     const origins: number[] = [];
+    inFlight.add(origins);
     let requestsOnConnection = 0;
+    // The current response's headers arrived but not yet its end.
+    let headersPending = false;
+    let bodyBytes = 0;
+    // Set inside the parser (a body over the limit); acted on after it returns.
+    let tooLarge = false;
+    const parser = client.parser;
+
+    // autocannon keeps every response body as a string (for verifyBody, which Barrage does not
+    // use): a 100 MB body would cost hundreds of MB. Count the bytes instead, and give up on a
+    // body over the limit while it streams in.
+    parser[3] = (_chunk, _start, length) => {
+      bodyBytes += length;
+      if (bodyBytes > maxBodyBytes) tooLarge = true;
+    };
+    client.on('headers', () => {
+      headersPending = true;
+      bodyBytes = 0;
+    });
+
+    // A response that does not parse is a protocol error of the target (http-parser-js returns
+    // the error rather than throwing, and autocannon ignores it: the request would wait for its
+    // timeout). Either way the connection cannot be used any more: count and reconnect.
+    const execute = parser.execute.bind(parser);
+    parser.execute = (chunk: Buffer) => {
+      if (tooLarge) return chunk.length;
+      const consumed = execute(chunk);
+      if (stopped) return consumed;
+      if (consumed instanceof Error || tooLarge) {
+        const kind = consumed instanceof Error ? 'protocol' : 'too-large';
+        const lost = Math.max(1, origins.length);
+        recorder.error(kind, lost);
+        for (let i = 0; i < origins.length; i++) settle();
+        origins.length = 0;
+        errorCounted = true;
+        setImmediate(() => {
+          if (!client.destroyed && !stopped) client._resetConnection();
+        });
+      }
+      return consumed;
+    };
     let attemptFailed = false;
     let errorCounted = false;
     // Requests lost with the previous connection that no error event accounted for yet.
@@ -87,6 +131,13 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
       errorCounted = false;
       origins.length = 0;
       requestsOnConnection = 0;
+      // A new connection starts a new response stream: without this, a response cut off on the
+      // previous connection would swallow the first bytes of the next one (and be counted a 200).
+      parser.initialize(parser.type);
+      client.pipelinedRequests.clear();
+      headersPending = false;
+      tooLarge = false;
+      bodyBytes = 0;
       if (client.destroyed || stopped) return;
       if (index >= activeClients) {
         parked.add(client);
@@ -113,9 +164,12 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
         if (!connected) attemptFailed = true;
       });
       socket.prependListener('end', () => {
-        // The server closed the connection with requests in flight: they are lost.
+        // The server closed the connection with requests in flight: they are lost. The one
+        // whose response had begun is incomplete (never a success), the rest were reset.
         if (origins.length > 0 && !stopped) {
-          recorder.error('reset', origins.length);
+          if (headersPending) recorder.error('incomplete');
+          if (origins.length > (headersPending ? 1 : 0)) recorder.error('reset', origins.length - (headersPending ? 1 : 0));
+          headersPending = false;
           for (let i = 0; i < origins.length; i++) settle();
           origins.length = 0;
         }
@@ -168,6 +222,7 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
     };
 
     client.on('response', (statusCode: number) => {
+      headersPending = false;
       const origin = origins.shift();
       const now = epochMs();
       recorder.completed(origin === undefined ? 0 : (now - origin) * 1000);
@@ -178,7 +233,9 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
     });
     client.on('connError', (err: unknown) => {
       errorCounted = true;
-      recorder.error(classifyError(err));
+      // A reset after the response's headers: the response was cut off mid-body.
+      recorder.error(headersPending ? 'incomplete' : classifyError(err));
+      headersPending = false;
       settle();
     });
     client.on('timeout', () => {
@@ -193,6 +250,11 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
   function stop(): void {
     if (stopped) return;
     stopped = true;
+    // Requests still waiting now are neither answered nor failed: unfinished, with their ages.
+    const now = epochMs();
+    const ages: number[] = [];
+    for (const origins of inFlight) for (const origin of origins) ages.push(now - origin);
+    recorder.unfinished(ages);
     for (const t of timers) clearTimeout(t);
     timers.clear();
     if (instance) instance.stop();

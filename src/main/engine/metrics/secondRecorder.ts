@@ -1,7 +1,7 @@
 // What a load driver records inside its worker, cut into one sample per second of the run.
 // Seconds are aligned to the run's common start instant, so the controller can merge the
 // samples of all workers by their index.
-import type { ErrorKind } from '../../../shared/runResult.ts';
+import { UNFINISHED_ERROR_AGE_MS, type ErrorKind, type UnfinishedFigures } from '../../../shared/runResult.ts';
 import type { WorkerSample, WsSampleFigures } from '../worker/workerProtocol.ts';
 import { GeneratorMonitor } from './generatorMonitor.ts';
 import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../../../shared/result/histogramCodec.ts';
@@ -24,6 +24,7 @@ export class SecondRecorder {
   /** Most connections open at once during the current second. */
   private peakOpen = 0;
   private ws: Omit<WsSampleFigures, 'pingHistogram'> | null = null;
+  private unfinishedFigures: UnfinishedFigures | undefined;
   private lastBytes = { sent: 0, received: 0 };
   private nextT = 0;
   /** Cancels the pending second-boundary timer; undefined when stopped. */
@@ -84,6 +85,20 @@ export class SecondRecorder {
 
   error(kind: ErrorKind, n = 1): void {
     this.errors[kind] = (this.errors[kind] ?? 0) + n;
+  }
+
+  /**
+   * What was still waiting when the load stopped, by age (ms). Those older than
+   * UNFINISHED_ERROR_AGE_MS are errors of kind `unfinished`; all are reported with the oldest age.
+   */
+  unfinished(agesMs: number[]): void {
+    if (agesMs.length === 0) return;
+    const figures = (this.unfinishedFigures ??= { count: 0, oldestAgeMs: 0 });
+    for (const age of agesMs) {
+      figures.count++;
+      if (age > figures.oldestAgeMs) figures.oldestAgeMs = Math.round(age);
+      if (age >= UNFINISHED_ERROR_AGE_MS) this.error('unfinished');
+    }
   }
 
   status(code: number): void {
@@ -155,6 +170,10 @@ export class SecondRecorder {
       cpuPercent,
       loopLagMs,
     };
+    if (this.unfinishedFigures) {
+      sample.unfinished = this.unfinishedFigures;
+      this.unfinishedFigures = undefined;
+    }
     if (this.ws) {
       sample.ws = {
         ...this.ws,

@@ -1,5 +1,5 @@
 // Messages between the run controller (main thread) and its load workers.
-import type { ErrorKind } from '../../../shared/runResult.ts';
+import type { ErrorKind, UnfinishedFigures } from '../../../shared/runResult.ts';
 import type { Stage } from '../../../shared/loadProfile.ts';
 import type { Scenario } from '../../../shared/scenario.ts';
 
@@ -43,6 +43,8 @@ export interface WorkerSample {
   cpuPercent: number;
   loopLagMs: number;
   ws?: WsSampleFigures;
+  /** Requests or handshakes still waiting when the load stopped (only in the last second). */
+  unfinished?: UnfinishedFigures;
 }
 
 export interface WsSampleFigures {

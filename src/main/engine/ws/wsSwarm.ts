@@ -82,6 +82,12 @@ class Conn {
   queued = false;
   upgraded = false;
   failKind: ErrorKind | null = null;
+  /**
+   * Why an open connection is ending, when it is already counted or known: a message over the
+   * size limit (ws closes with 1009: `too-large`), or a missed pong we gave up on (`ping-timeout`,
+   * counted when it was missed).
+   */
+  endKind: 'too-large' | 'ping-timeout' | null = null;
   startedAt = 0;
   /** Rate mode: this connection's next turn to send (see RateSchedule). */
   nextTurn = 0;
@@ -117,6 +123,7 @@ function onClose(this: WebSocket, code: number): void {
 }
 function onError(this: WebSocket, err: Error): void {
   const c = (this as SwarmSocket).conn;
+  if (c.ws === this && (err as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') c.endKind = 'too-large';
   // After 'open' an error is always followed by 'close', which is where it is counted.
   if (c.ws === this && c.state === CONNECTING && c.failKind === null) {
     c.failKind = c.upgraded ? 'handshake' : classifyError(err);
@@ -219,6 +226,8 @@ class WsSwarm implements LoadDriver {
     this.clientOptions = {
       perMessageDeflate: scenario.perMessageDeflate,
       handshakeTimeout: this.timeoutMs,
+      // ws refuses a bigger message from its frame header on, before buffering it (close 1009).
+      maxPayload: scenario.maxResponseBytes,
       rejectUnauthorized: !scenario.insecure,
       headers: scenario.headers,
       lookup: fixedLookup(job.address),
@@ -325,7 +334,11 @@ class WsSwarm implements LoadDriver {
       if (this.phase === RUNNING && c.index < this.activeTarget) this.enqueue(c, epochMs());
       return;
     }
-    if (wasOpen) {
+    if (wasOpen && c.endKind !== null) {
+      if (c.endKind === 'too-large') this.recorder.error('too-large');
+      this.recorder.wsClosed(code);
+      c.endKind = null;
+    } else if (wasOpen) {
       // The peer (or the network) ended a live connection.
       this.recorder.wsClosed(code);
       this.recorder.error('closed');
@@ -349,6 +362,7 @@ class WsSwarm implements LoadDriver {
   private connect(c: Conn): void {
     c.state = CONNECTING;
     c.failKind = null;
+    c.endKind = null;
     c.upgraded = false;
     c.startedAt = epochMs();
     // Throws only on a malformed URL or subprotocol list, which no retry can fix: end the run.
@@ -546,8 +560,17 @@ class WsSwarm implements LoadDriver {
   private ping(now: number): void {
     for (const c of this.conns) {
       if (c.state !== OPEN || c.ws === null || c.ws.readyState !== WebSocket.OPEN) continue;
-      // A pong that never came is forgotten after the timeout, so pinging resumes.
-      if (c.pingSentAt > 0 && now - c.pingSentAt > this.timeoutMs) c.pingSentAt = 0;
+      // A pong that never came within the timeout is counted; pinging resumes (or, as ws
+      // clients often do, the connection is given up and reopened).
+      if (c.pingSentAt > 0 && now - c.pingSentAt > this.timeoutMs) {
+        c.pingSentAt = 0;
+        this.recorder.error('ping-timeout');
+        if (this.scenario.closeOnPingTimeout) {
+          c.endKind = 'ping-timeout';
+          c.ws.terminate();
+          continue;
+        }
+      }
       if (c.pingSentAt === 0 && now >= c.nextPingAt) {
         // Stamped per ping, not with the sweep's start: a sweep over thousands of connections
         // takes a while, and that time is not the peer's.
@@ -578,6 +601,11 @@ class WsSwarm implements LoadDriver {
   private closeAll(): void {
     if (this.phase === CLOSING || this.phase === DONE) return;
     this.phase = CLOSING;
+    // Handshakes still under way are unfinished (a target that accepts TCP and never upgrades).
+    const now = epochMs();
+    const waiting: number[] = [];
+    for (const c of this.conns) if (c.state === CONNECTING && c.ws !== null) waiting.push(now - c.startedAt);
+    this.recorder.unfinished(waiting);
     for (const c of this.conns) this.abandon(c);
     for (const c of this.conns) {
       const ws = c.ws;
