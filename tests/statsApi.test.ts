@@ -128,7 +128,14 @@ describe('ab.*', () => {
     const started: AbStatus = await call('ab.start', { scenarioA: a.id, scenarioB: b.id, rounds: 4, warmupSec: 0 });
     expect(started).toMatchObject({ state: 'running', rounds: 4, warmupSec: 0, scenarioA: { id: a.id, name: 'ab-a' }, scenarioB: { id: b.id, name: 'ab-b' } });
     expect(started.groupId).toMatch(/^ab-[0-9a-f]{8}$/);
-    expect(await failure('ab.start', { scenarioA: a.id, scenarioB: b.id })).toMatch(/an A\/B run is already going/);
+    // The A/B run holds the measurement lock: another A/B run, a run or a showdown is refused,
+    // saying what measures and how to stop it, with the job to open.
+    expect(await failure('ab.start', { scenarioA: a.id, scenarioB: b.id })).toMatch(
+      new RegExp(`^cannot start: A/B run ${started.groupId} \\(ab-a against ab-b\\) is measuring since .*; stop it with Stop on the A/B panel`),
+    );
+    const refusedRun = await services.dispatch('runs.start', { scenarioId: a.id });
+    expect(refusedRun).toMatchObject({ ok: false, error: { invalidInput: false, busy: { kind: 'ab', id: started.groupId, openable: true } } });
+    expect(await call('app.measuring')).toMatchObject({ kind: 'ab', id: started.groupId, openable: true });
 
     let status: AbStatus = started;
     for (let i = 0; i < 100 && status.current === null; i++) {

@@ -10,7 +10,7 @@ const transport: Transport = {
   async invoke(channel, input) {
     const reply = (await ipcRenderer.invoke(channel, input)) as Envelope;
     if (reply.ok) return reply.value;
-    throw Object.assign(new Error(reply.error.message), { invalidInput: reply.error.invalidInput });
+    throw Object.assign(new Error(reply.error.message), { invalidInput: reply.error.invalidInput, busy: reply.error.busy });
   },
   subscribe(event, listener) {
     const handler = (_e: IpcRendererEvent, payload: unknown) => listener(payload);

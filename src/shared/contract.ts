@@ -10,6 +10,7 @@ import { scenarioSchema, type Scenario } from './scenario.ts';
 import { AB_DEFAULT_ROUNDS, AB_MAX_ROUNDS, AB_MIN_ROUNDS, type AbStatus } from './ab.ts';
 import { compareOptionsSchema, type FigureComparison } from './stats/index.ts';
 import { showdownInputSchema, type ShowdownStatus } from './showdown.ts';
+import type { MeasuringJob } from './measuring.ts';
 
 // ---- shapes handed to the renderer -------------------------------------------------------
 
@@ -39,6 +40,9 @@ export interface AppInfo {
   transport: 'electron' | 'browser';
   databasePath: string;
 }
+
+/** What measures now (the measurement lock's holder); `openable`: a job of this process the app can show. */
+export type MeasuringNow = MeasuringJob & { openable: boolean };
 
 export interface DemoTargetInfo {
   httpUrl: string;
@@ -84,6 +88,12 @@ const none = z.undefined();
 export const channels = {
   'app.info': returns<AppInfo>()(none),
   'target.demo': returns<DemoTargetInfo>()(none),
+  /**
+   * What holds the measurement lock now (a run, an A/B run, a showdown — of this process or of
+   * another one sharing the history, such as the CLI), or null. Every start is refused while
+   * something measures; the refusal's message says what and how to stop it.
+   */
+  'app.measuring': returns<MeasuringNow | null>()(none),
 
   'scenarios.list': returns<ScenarioRecord[]>()(none),
   'scenarios.get': returns<ScenarioRecord>()(id),
@@ -226,6 +236,8 @@ export interface Transport {
 export interface ApiErrorPayload {
   message: string;
   invalidInput: boolean;
+  /** A start refused because something else measures: that job (ask `app.measuring` to open it). */
+  busy?: MeasuringNow;
 }
 
 /** Builds `window.barrage` from the channel list over any transport. */

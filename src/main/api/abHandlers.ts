@@ -16,8 +16,7 @@ export function abHandlers(ctx: ApiContext): HandlersFor<'ab'> {
   const running = () => [...all.values()].filter((h) => !finished.has(h.groupId));
   return {
     'ab.start': ({ scenarioA, scenarioB, rounds, warmupSec, options }) => {
-      if (running().length > 0) throw new ApiError('an A/B run is already going; stop it or wait for it to end');
-      if (ctx.runs.active().length > 0) throw new ApiError('other runs are going: an A/B run measures alone, or its comparison measures the neighbours');
+      // Refused while anything else measures: startAb takes the measurement lock.
       const [a, b] = [scenarioA, scenarioB].map((id) => {
         const s = ctx.store.getScenario(id);
         if (!s) throw new ApiError(`scenario ${id} does not exist`);

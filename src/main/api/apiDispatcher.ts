@@ -3,6 +3,7 @@
 // channel's schema, and errors come back as one readable message, never a stack trace.
 import { channels, type ApiErrorPayload, type ChannelName } from '../../shared/contract.ts';
 import { formatIssues } from '../../shared/scenario.ts';
+import { MeasurementBusyError } from '../services/measurementLock.ts';
 import { StoreError } from '../store/storeError.ts';
 import { ApiError, type ApiContext } from './apiContext.ts';
 import { abHandlers } from './abHandlers.ts';
@@ -32,6 +33,9 @@ export function createDispatcher(handlers: AllHandlers, onUnexpected: (err: unkn
       const handler = handlers[channel] as (input: unknown) => unknown;
       return { ok: true, value: await handler(parsed.data) };
     } catch (err) {
+      if (err instanceof MeasurementBusyError) {
+        return { ok: false, error: { message: err.message, invalidInput: false, busy: { ...err.job, openable: err.job.pid === process.pid } } };
+      }
       if (err instanceof ApiError || err instanceof StoreError) {
         return { ok: false, error: { message: err.message, invalidInput: err instanceof ApiError } };
       }

@@ -1,5 +1,4 @@
 // Showdown requests: start a REST vs WebSocket showdown, follow it, stop it, list this session's.
-import { ShowdownBusyError } from '../showdown/showdownService.ts';
 import { ApiError, type ApiContext } from './apiContext.ts';
 import type { HandlersFor } from './handlerTypes.ts';
 
@@ -11,14 +10,9 @@ export function showdownHandlers(ctx: ApiContext): HandlersFor<'showdown'> {
     return status;
   };
   return {
-    'showdown.start': (config) => {
-      try {
-        return service.start(config);
-      } catch (err) {
-        if (err instanceof ShowdownBusyError) throw new ApiError(err.message);
-        throw err;
-      }
-    },
+    // A refused start (something else measures) is a MeasurementBusyError: the dispatcher
+    // turns it into the message and the job to open.
+    'showdown.start': (config) => service.start(config),
     'showdown.get': (id) => must(id),
     'showdown.stop': (id) => {
       must(id);

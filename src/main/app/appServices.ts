@@ -10,6 +10,7 @@ import { startDemoTarget, type DemoTarget } from '../target/demoTarget.ts';
 import { prepareDbPath } from '../store/dbLocation.ts';
 import { openStore } from '../store/runStore.ts';
 import { ShowdownService } from '../showdown/showdownService.ts';
+import { lockFileFor, MeasurementLock } from '../services/measurementLock.ts';
 import { RunService } from '../services/runService.ts';
 
 export interface AppServices {
@@ -30,7 +31,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const store = openStore(databasePath);
   // Runs left 'running' by a process that died are marked interrupted, samples kept.
   store.recoverInterrupted();
-  const runs = new RunService(store, options.engine);
+  // One measurement lock for every job of this process, shared through a file beside the
+  // history with other processes using it (the CLI).
+  const lock = new MeasurementLock({ file: lockFileFor(databasePath) });
+  const runs = new RunService(store, options.engine, lock);
   const showdowns = new ShowdownService(runs, store);
   let target: Promise<DemoTarget> | undefined;
   const context: ApiContext = {

@@ -1,6 +1,7 @@
 // The `barrage` command: dispatches to one module per subcommand. Bad input is printed as one
 // line without a stack trace; anything else unexpected is a bug and shows its stack.
 import { appVersion } from '../appVersion.ts';
+import { MeasurementBusyError } from '../services/measurementLock.ts';
 import { EXIT } from './exitCodes.ts';
 import { HistoryError } from './historyError.ts';
 import { UsageError } from './usageError.ts';
@@ -67,6 +68,11 @@ export async function cli(argv: string[]): Promise<number> {
     if (err instanceof HistoryError) {
       process.stderr.write(`barrage ${command}: ${err.message}\n`);
       return err.exitCode;
+    }
+    if (err instanceof MeasurementBusyError) {
+      // Something else measures: not bad input, a refused start (one line, exit 1).
+      process.stderr.write(`barrage ${command}: ${err.message}\n`);
+      return EXIT.failed;
     }
     if (err instanceof UsageError || isArgError(err)) {
       process.stderr.write(`barrage ${command}: ${(err as Error).message.split('\n').join(`\nbarrage ${command}: `)}\n`);

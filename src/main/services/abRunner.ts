@@ -50,8 +50,9 @@ export function newAbGroupId(): string {
 
 /**
  * Starts an A/B run on `runs` (which must store runs: the group lives in the history).
- * Throws RangeError for a bad number of rounds and PreflightError when either scenario cannot
- * run on this machine — before anything runs.
+ * Throws RangeError for a bad number of rounds, PreflightError when either scenario cannot
+ * run on this machine, and MeasurementBusyError while something else measures — before anything
+ * runs. The series holds the measurement lock from its start to its end.
  */
 export function startAb(runs: RunService, opts: AbOptions): AbHandle {
   const rounds = opts.rounds;
@@ -69,6 +70,8 @@ export function startAb(runs: RunService, opts: AbOptions): AbHandle {
   checkCapacity(configs.B);
 
   const groupId = newAbGroupId();
+  // The whole series measures under one lease: nothing else starts between its rounds.
+  const lease = runs.lock.acquire({ kind: 'ab', id: groupId, label: `A/B run ${groupId} (${opts.a.name} against ${opts.b.name})` });
   const status: AbStatus = {
     groupId,
     state: 'running',
@@ -115,6 +118,7 @@ export function startAb(runs: RunService, opts: AbOptions): AbHandle {
           tags: [AB_TAG, AB_SIDE_TAGS[side]],
           notes: `A/B ${groupId}: round ${round} of ${rounds}, side ${side} (${scenario.name})`,
           groupId,
+          lease,
         },
         (p) => opts.onProgress?.({ side, round, runId: started?.runId ?? null }, p),
       );
@@ -165,14 +169,18 @@ export function startAb(runs: RunService, opts: AbOptions): AbHandle {
   const done = (async (): Promise<AbStatus> => {
     // One turn of the event loop first, so the caller holds the handle before the first update.
     await Promise.resolve();
-    for (let round = 1; round <= rounds; round++) {
-      for (const side of ['A', 'B'] as const) {
-        if (stopRequested) return finish('stopped');
-        const error = await runOne(side, round);
-        if (error) return finish('failed', error);
+    try {
+      for (let round = 1; round <= rounds; round++) {
+        for (const side of ['A', 'B'] as const) {
+          if (stopRequested) return finish('stopped');
+          const error = await runOne(side, round);
+          if (error) return finish('failed', error);
+        }
       }
+      return finish(stopRequested ? 'stopped' : 'completed');
+    } finally {
+      lease.release();
     }
-    return finish(stopRequested ? 'stopped' : 'completed');
   })();
 
   return {

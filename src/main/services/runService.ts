@@ -10,6 +10,7 @@ import { checkCapacity, failedResult, startRun, workerCount, type RunHandle, typ
 import { collectEnvironment } from '../store/environment.ts';
 import type { RunStore } from '../store/runStore.ts';
 import { LiveThresholdWatch, type LiveBreach } from './liveThresholds.ts';
+import { MeasurementLock, type MeasurementLease } from './measurementLock.ts';
 
 export interface RunMeta {
   scenarioId?: number | null;
@@ -22,6 +23,12 @@ export interface RunMeta {
    * (see liveThresholds.ts for which ones can be checked while the run goes, and how).
    */
   abortOnFail?: boolean;
+  /**
+   * The lease of the job this run belongs to (an A/B run, a showdown): the run measures under
+   * it. Without one the run takes the measurement lock itself, and is refused while anything
+   * else measures.
+   */
+  lease?: MeasurementLease;
 }
 
 export interface StartedRun {
@@ -31,6 +38,12 @@ export interface StartedRun {
   /** Resolves once the result is measured and stored. */
   done: Promise<{ runId: number | null; result: RunResult; thresholdBreach?: LiveBreach }>;
 }
+
+/** The engine as the run service uses it; tests replace it (an engine that rejects). */
+export interface RunEngine {
+  startRun: typeof startRun;
+}
+const ENGINE: RunEngine = { startRun };
 
 interface RunServiceEvents {
   progress: [RunProgress & { runId: number }];
@@ -43,19 +56,44 @@ interface RunServiceEvents {
 export class RunService extends EventEmitter<RunServiceEvents> {
   private readonly store: RunStore | null;
   private readonly engineOptions: Pick<RunOptions, 'lookup' | 'workers'>;
+  /** The one owner of "something is measuring", shared by every job of this process. */
+  readonly lock: MeasurementLock;
+  private readonly engine: RunEngine;
   private readonly running = new Map<number, { handle: RunHandle; info: ActiveRun }>();
   /** Runs not yet measured and stored, saved or not. */
   private readonly unsettled = new Set<Promise<unknown>>();
 
-  constructor(store: RunStore | null, engineOptions: Pick<RunOptions, 'lookup' | 'workers'> = {}) {
+  constructor(
+    store: RunStore | null,
+    engineOptions: Pick<RunOptions, 'lookup' | 'workers'> = {},
+    lock: MeasurementLock = new MeasurementLock(),
+    engine: RunEngine = ENGINE,
+  ) {
     super();
+    this.engine = engine;
     this.store = store;
     this.engineOptions = engineOptions;
+    this.lock = lock;
   }
 
-  /** Throws a PreflightError (before anything is stored) when the machine cannot run it. */
+  /**
+   * Throws a PreflightError when the machine cannot run it, and a MeasurementBusyError while
+   * something else measures — both before anything is stored.
+   */
   start(config: Scenario, meta: RunMeta = {}, onProgress?: (p: RunProgress) => void): StartedRun {
     checkCapacity(config);
+    if (meta.lease?.released) throw new Error(`the lease of ${meta.lease.job.label} was released: its runs cannot start any more`);
+    const name = meta.scenarioName ?? config.name ?? null;
+    const ownLease = meta.lease ? null : this.lock.acquire({ kind: 'run', label: `a run${name ? ` of ${name}` : ''} (${config.url})` });
+    try {
+      return this.startLeased(config, meta, onProgress, ownLease);
+    } catch (err) {
+      ownLease?.release();
+      throw err;
+    }
+  }
+
+  private startLeased(config: Scenario, meta: RunMeta, onProgress: ((p: RunProgress) => void) | undefined, ownLease: MeasurementLease | null): StartedRun {
     // Validated with the scenario; parsed once here for the live check and the final evaluation.
     const thresholds = (config.thresholds ?? []).map(parseThreshold);
     const watch = meta.abortOnFail && thresholds.length > 0 ? new LiveThresholdWatch(thresholds) : null;
@@ -72,6 +110,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
           groupId: meta.groupId ?? null,
         })
       : null;
+    if (runId !== null) ownLease?.describe({ id: String(runId), label: `run ${runId}${meta.scenarioName ?? config.name ? ` (${meta.scenarioName ?? config.name})` : ''}` });
     const info: ActiveRun | undefined =
       runId === null
         ? undefined
@@ -83,7 +122,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
             plannedSec: plannedDurationSec(config) ?? null,
             progress: [],
           };
-    const handle = startRun(config, {
+    const handle = this.engine.startRun(config, {
       ...this.engineOptions,
       onStart: ({ startedAt }) => {
         if (info) info.startedAt = new Date(startedAt).toISOString();
@@ -104,27 +143,36 @@ export class RunService extends EventEmitter<RunServiceEvents> {
       this.running.set(runId, { handle, info });
       this.emit('started', { runId });
     }
+    /** Stores the outcome; the live views see the run end even when storing it fails. */
+    const end = (result: RunResult) => {
+      if (runId === null) return;
+      try {
+        this.store?.finishRun(runId, result);
+      } finally {
+        this.running.delete(runId);
+        this.emit('finished', { runId, summary: result.summary });
+      }
+    };
     const done = handle.result.then(
       (measured) => {
         const result = withThresholds(measured, thresholds, breach);
-        if (runId !== null) {
-          this.store?.finishRun(runId, result);
-          this.running.delete(runId);
-          this.emit('finished', { runId, summary: result.summary });
-        }
+        end(result);
         return breach ? { runId, result, thresholdBreach: breach } : { runId, result };
       },
       (err: unknown) => {
-        // A bug in the engine: the history keeps the run as failed with the reason, rather
-        // than as a run that never ends.
-        if (runId !== null) {
-          this.store?.finishRun(runId, failedResult(config, (err as Error).message));
-          this.running.delete(runId);
-        }
+        // The engine rejected (a bug, or a failure to start its workers): the history keeps the
+        // run as failed with the reason rather than as a run that never ends, and the views
+        // following it see it end.
+        end(failedResult(config, (err as Error).message));
         throw err;
       },
     );
-    const settled = done.catch(() => {}).finally(() => this.unsettled.delete(settled));
+    const settled = done
+      .catch(() => {})
+      .finally(() => {
+        ownLease?.release();
+        this.unsettled.delete(settled);
+      });
     this.unsettled.add(settled);
     return { runId, handle, done };
   }

@@ -78,6 +78,9 @@ export function startShowdown(config: ShowdownConfig, deps: ShowdownDeps): Showd
   const groupId = store ? `showdown-${id}` : null;
   const seed = config.seed ?? defaultSeed(deps.store);
   const order = modeOrder(seed);
+  // The whole showdown measures under one lease: its probes, warm-ups and runs, and nothing
+  // else, from the first probe to the target's close. Throws MeasurementBusyError before anything.
+  const lease = deps.runs.lock.acquire({ kind: 'showdown', id, label: `showdown ${id}` });
   const wantsUpdates = config.experiments.includes('updates');
   const steps = planSteps(config, order, wantsUpdates);
   const startedAt = new Date().toISOString();
@@ -194,6 +197,7 @@ export function startShowdown(config: ShowdownConfig, deps: ShowdownDeps): Showd
     } finally {
       stopCurrent = null;
       if (hosted) await hosted.close().catch(() => {});
+      lease.release();
     }
 
     if (aborted) notes.push('stopped before every mode had run');
@@ -265,7 +269,7 @@ export function startShowdown(config: ShowdownConfig, deps: ShowdownDeps): Showd
     const onProgress = (p: RunProgress) => {
       if (steady.read === null && p.sample.t === scenario.warmupSec - 1) steady.read = readServerCpu(cpuUrl);
     };
-    const started = deps.runs.start(scenario, { groupId, scenarioName: scenario.name ?? null, tags: [SHOWDOWN_TAG] }, onProgress);
+    const started = deps.runs.start(scenario, { groupId, scenarioName: scenario.name ?? null, tags: [SHOWDOWN_TAG], lease }, onProgress);
     stopCurrent = () => started.handle.stop();
     if (stopRequested) started.handle.stop();
     onRunId(started.runId);

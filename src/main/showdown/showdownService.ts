@@ -9,10 +9,6 @@ import { startShowdown, type ShowdownDeps, type ShowdownHandle } from './showdow
 /** Showdowns remembered per session (the oldest finished ones are forgotten first). */
 const KEEP = 20;
 
-export class ShowdownBusyError extends Error {
-  override name = 'ShowdownBusyError';
-}
-
 export class ShowdownService {
   private readonly runs: RunService;
   private readonly store: RunStore | null;
@@ -27,18 +23,12 @@ export class ShowdownService {
     this.startTarget = startTarget;
   }
 
-  /** Throws ShowdownBusyError while another showdown or any run is in progress. */
+  /** Throws MeasurementBusyError while anything else measures (another showdown, a run, an A/B run). */
   start(config: ShowdownConfig): ShowdownStatus {
-    if (this.running) throw new ShowdownBusyError(`showdown ${this.running.id} is still running: stop it or wait for it to end`);
-    const active = this.runs.active();
-    if (active.length > 0) {
-      throw new ShowdownBusyError(
-        `${active.length === 1 ? 'a run is' : `${active.length} runs are`} in progress: a showdown beside ${active.length === 1 ? 'it' : 'them'} would measure ${active.length === 1 ? 'it' : 'them'} too`,
-      );
-    }
     const handle = startShowdown(config, {
-      // Unsaved showdowns still run through a run service, one without a history.
-      runs: config.save ? this.runs : new RunService(null),
+      // Unsaved showdowns still run through a run service, one without a history but with the
+      // same measurement lock.
+      runs: config.save ? this.runs : new RunService(null, {}, this.runs.lock),
       store: this.store,
       startTarget: this.startTarget,
       onStatus: (s) => this.statuses.set(s.id, s),

@@ -11,6 +11,7 @@ import { startAb } from '../../services/abRunner.ts';
 import { RunService } from '../../services/runService.ts';
 import type { RunStore } from '../../store/runStore.ts';
 import { openHistory } from '../history.ts';
+import { cliMeasurementLock } from '../measurementLock.ts';
 import { integerOption } from '../argParsing.ts';
 import { COMPARE_FLAGS, COMPARE_FLAGS_HELP, compareOptionsFrom } from '../compareFlags.ts';
 import { REPORT_FLAGS, REPORT_FLAGS_HELP, reportFilesFrom, writeReports, type ReportFiles } from '../ciFlags.ts';
@@ -98,7 +99,7 @@ export async function main(args: string[]): Promise<number> {
       return s;
     });
     const [a, b] = values.baseline ? [baselineSide(store, scenarios[0]), scenarios[0]] : scenarios;
-    const runs = new RunService(store);
+    const runs = new RunService(store, {}, cliMeasurementLock(store, 'ab'));
     let handle;
     try {
       handle = startAb(runs, {

@@ -12,6 +12,7 @@ import { nothingCompleted } from '../../../shared/result/runSummary.ts';
 import type { LiveBreach } from '../../services/liveThresholds.ts';
 import { RunService, type RunMeta } from '../../services/runService.ts';
 import { openHistory } from '../history.ts';
+import { cliMeasurementLock } from '../measurementLock.ts';
 import { progressLine } from '../format/progressLine.ts';
 import { summaryTable } from '../format/summaryTable.ts';
 import { UsageError } from '../usageError.ts';
@@ -183,7 +184,7 @@ export async function main(args: string[]): Promise<number> {
   const outputs: RunOutput[] = [];
   try {
     if (streams.jsonl !== undefined) outputs.push(openOutput(() => new JsonlStream(streams.jsonl!), '--out jsonl'));
-    const runs = new RunService(store);
+    const runs = new RunService(store, {}, cliMeasurementLock(store, 'run'));
     const meta = { tags, notes: values.note, abortOnFail };
     const stdout = streams.jsonl === '-' ? 'taken' : values.json ? 'json' : 'table';
     const { runId, result, thresholdBreach } = await execute(runs, scenario, { stdout, quiet: !!values.quiet, outputs }, meta);

@@ -7,6 +7,7 @@ import { RunService } from '../../services/runService.ts';
 import { startShowdown } from '../../showdown/showdownRunner.ts';
 import { renderTableText } from '../../showdown/showdownTable.ts';
 import { openHistory } from '../history.ts';
+import { cliMeasurementLock } from '../measurementLock.ts';
 import { integerOption, numberOption, withFlagNames } from '../argParsing.ts';
 import { EXIT } from '../exitCodes.ts';
 import { UsageError } from '../usageError.ts';
@@ -132,7 +133,7 @@ export async function main(args: string[]): Promise<number> {
   const config = buildShowdownInput(values);
   const store = config.save ? openHistory(values.db, 'use --no-save to run without the history') : null;
   const quiet = !!values.quiet;
-  const runs = new RunService(store);
+  const runs = new RunService(store, {}, cliMeasurementLock(store, 'showdown'));
   let lastLine = '';
   const progress = (s: ShowdownStatus) => {
     if (quiet) return;

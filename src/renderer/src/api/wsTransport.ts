@@ -1,13 +1,15 @@
 // The browser transport of `barrage serve`: the contract's requests and events over one
 // WebSocket to the same main-process services the Electron preload reaches over IPC.
-import type { ApiErrorPayload, ChannelName, EventName, Transport } from '../../../shared/contract.ts';
+import type { ApiErrorPayload, ChannelName, EventName, MeasuringNow, Transport } from '../../../shared/contract.ts';
 
 export class ApiCallError extends Error {
   readonly invalidInput: boolean;
+  readonly busy: MeasuringNow | undefined;
   constructor(payload: ApiErrorPayload) {
     super(payload.message);
     this.name = 'ApiCallError';
     this.invalidInput = payload.invalidInput;
+    this.busy = payload.busy;
   }
 }
 

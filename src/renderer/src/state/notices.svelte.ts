@@ -6,15 +6,17 @@ export interface Notice {
   id: number;
   kind: 'info' | 'error';
   text: string;
+  /** A link that helps, e.g. "Open the running showdown" on a refused start. */
+  action?: { label: string; href: string };
 }
 
 class Notices {
   list = $state<Notice[]>([]);
   private next = 1;
 
-  push(kind: Notice['kind'], text: string, ms = kind === 'error' ? 8000 : 3500): void {
+  push(kind: Notice['kind'], text: string, ms = kind === 'error' ? 8000 : 3500, action?: Notice['action']): void {
     const id = this.next++;
-    this.list = [...this.list, { id, kind, text }];
+    this.list = [...this.list, action ? { id, kind, text, action } : { id, kind, text }];
     setTimeout(() => this.dismiss(id), ms);
   }
 

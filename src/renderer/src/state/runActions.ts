@@ -4,6 +4,7 @@ import type { ScenarioInput } from '../../../shared/scenario.ts';
 import { barrage } from '../api/barrage.ts';
 import { liveRuns } from './liveRuns.svelte.ts';
 import { notices } from './notices.svelte.ts';
+import { reportStartFailure } from './measuring.ts';
 import { paths, router } from './router.svelte.ts';
 
 export async function startRun(what: { scenarioId: number } | { config: ScenarioInput }): Promise<boolean> {
@@ -13,7 +14,7 @@ export async function startRun(what: { scenarioId: number } | { config: Scenario
     router.go(paths.run(active.runId));
     return true;
   } catch (err) {
-    notices.error('The run did not start', err);
+    void reportStartFailure('The run did not start', err);
     return false;
   }
 }
