@@ -7,6 +7,7 @@ import { buildReport, ReportNotFound, type ReportSubject } from '../../report/bu
 import { COMPARE_FLAGS, COMPARE_FLAGS_HELP, compareOptionsFrom } from '../compareFlags.ts';
 import { EXIT } from '../exitCodes.ts';
 import { HISTORY_OPTIONS } from '../subcommands.ts';
+import { writeOutputFile } from '../outputFile.ts';
 import { UsageError } from '../usageError.ts';
 import { withHistory } from '../history.ts';
 
@@ -20,7 +21,9 @@ file loads nothing from anywhere, opens offline in any browser and prints.
 
 Options
   -o, --out FILE          where to write it (default: barrage-run-ID.html, barrage-compare-IDS.html
-                          or barrage-ab-GROUP.html in the current folder; - for stdout)
+                          or barrage-ab-GROUP.html in the current folder; - for stdout); an
+                          existing file is replaced only with --force, the history never
+      --force             replace the output file if it exists
       --group GROUP       report on an A/B group (see barrage ab)
 ${COMPARE_FLAGS_HELP}
       --db FILE           the run history (default: $BARRAGE_DB, else the app's own database)
@@ -33,7 +36,7 @@ export async function main(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { db: HISTORY_OPTIONS.db, help: HISTORY_OPTIONS.help, ...COMPARE_FLAGS, group: { type: 'string' }, out: { type: 'string', short: 'o' } },
+    options: { db: HISTORY_OPTIONS.db, help: HISTORY_OPTIONS.help, ...COMPARE_FLAGS, group: { type: 'string' }, out: { type: 'string', short: 'o' }, force: { type: 'boolean' } },
   });
   if (values.help) {
     process.stdout.write(REPORT_HELP);
@@ -63,12 +66,7 @@ export async function main(args: string[]): Promise<number> {
         process.stdout.write(report.content);
         return EXIT.ok;
       }
-      const file = path.resolve(values.out ?? report.fileName);
-      try {
-        fs.writeFileSync(file, report.content);
-      } catch (err) {
-        throw new UsageError(`--out: cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-      }
+      const file = writeOutputFile(values.out ?? report.fileName, report.content, { flag: '--out', force: !!values.force, database: store.file });
       process.stdout.write(`Wrote ${file} (${Math.ceil(Buffer.byteLength(report.content) / 1024)} KiB)\n`);
       return EXIT.ok;
     },

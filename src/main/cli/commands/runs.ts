@@ -14,6 +14,7 @@ import { EXIT } from '../exitCodes.ts';
 import { dispatchSubcommand, HISTORY_OPTIONS, type Subcommands } from '../subcommands.ts';
 import { summaryTable } from '../format/summaryTable.ts';
 import { formatTable, localTime, type Column } from '../format/table.ts';
+import { writeOutputFile } from '../outputFile.ts';
 import { UsageError } from '../usageError.ts';
 import { withHistory } from '../history.ts';
 
@@ -34,7 +35,8 @@ Commands
   delete ID...            delete runs with their samples
   export ID...            write runs to a file or stdout
       --format F          json (everything, re-importable; default) or csv (per-second samples)
-      --out FILE          file to write (default: stdout)
+      --out FILE          file to write (default: stdout); never the history database itself
+      --force             replace FILE if it exists
   import FILE...          read Barrage JSON exports or autocannon --json output
 
 Options
@@ -150,7 +152,7 @@ async function exportCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { ...COMMON, format: { type: 'string' }, out: { type: 'string', short: 'o' } },
+    options: { ...COMMON, format: { type: 'string' }, out: { type: 'string', short: 'o' }, force: { type: 'boolean' } },
   });
   if (values.help) return help();
   const format = values.format ?? 'json';
@@ -167,11 +169,7 @@ async function exportCommand(args: string[]): Promise<number> {
       process.stdout.write(text);
       return EXIT.ok;
     }
-    try {
-      fs.writeFileSync(values.out, text);
-    } catch (err) {
-      throw new UsageError(`--out: cannot write ${values.out} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
+    writeOutputFile(values.out, text, { flag: '--out', force: !!values.force, database: store.file });
     process.stdout.write(`Exported ${plural(found.length, 'run')} to ${values.out} (${format}).\n`);
     return EXIT.ok;
   });
