@@ -13,6 +13,7 @@ Usage: barrage <command> [options]
 Commands
   run <url> [options]     run a load test (HTTP or WebSocket), print its summary
   showdown [options]      REST vs WebSocket on the same work, measured side by side
+  capacity <url> --slo E  the highest rate that still meets the SLOs (exit 99 below --expect-rate)
   target [--port N]       start the built-in demo target on loopback
   runs ...                list, show, export, import and delete stored runs
   compare A B [C...]      stored runs side by side with verdicts (exit 3 when one got worse)
@@ -38,6 +39,7 @@ type Command = { main(args: string[]): Promise<number> };
 const COMMANDS: Record<string, () => Promise<Command>> = {
   run: () => import('./commands/run.ts'),
   showdown: () => import('./commands/showdown.ts'),
+  capacity: () => import('./commands/capacity.ts'),
   target: () => import('./commands/target.ts'),
   runs: () => import('./commands/runs.ts'),
   compare: () => import('./commands/compare.ts'),

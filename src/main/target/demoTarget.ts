@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { epochMs } from '../clock.ts';
+import { FixedCapacityQueue } from './fixedCapacityQueue.ts';
 
 export interface DemoTarget {
   port: number;
@@ -20,11 +21,13 @@ export interface DemoTargetOptions {
 const HELLO = JSON.stringify({ service: 'barrage-demo-target', ok: true });
 const MAX_DELAY_MS = 60_000;
 const MAX_PUSH_RATE = 10_000;
+const MAX_CAPACITY_RPS = 100_000;
 
 export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<DemoTarget> {
   const host = options.host ?? '127.0.0.1';
   const feeds = new EventFeeds();
-  const server = http.createServer((req, res) => handleRequest(req, res, feeds));
+  const queues = new Map<number, FixedCapacityQueue>();
+  const server = http.createServer((req, res) => handleRequest(req, res, feeds, queues));
   server.keepAliveTimeout = 60_000;
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 
@@ -55,6 +58,7 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
     wsUrl: `ws://${shownHost}:${port}`,
     close: async () => {
       feeds.closeAll();
+      for (const q of queues.values()) q.close();
       for (const client of wss.clients) client.terminate();
       wss.close();
       server.closeAllConnections();
@@ -63,7 +67,7 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
   };
 }
 
-function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, feeds: EventFeeds): void {
+function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, feeds: EventFeeds, queues: Map<number, FixedCapacityQueue>): void {
   const url = new URL(req.url ?? '/', 'http://target');
   if (url.pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
     return send(res, 200, HELLO, 'application/json');
@@ -84,6 +88,17 @@ function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, feed
     const ms = clampNumber(url.searchParams.get('ms'), 0, 0, MAX_DELAY_MS);
     const timer = setTimeout(() => send(res, 200, JSON.stringify({ delayedMs: ms }), 'application/json'), ms);
     res.on('close', () => clearTimeout(timer));
+    return;
+  }
+  if (url.pathname === '/capacity') {
+    // One queue per capacity: every client of /capacity?rps=N shares the same N per second.
+    const rps = clampNumber(url.searchParams.get('rps'), 100, 1, MAX_CAPACITY_RPS);
+    let queue = queues.get(rps);
+    if (!queue) queues.set(rps, (queue = new FixedCapacityQueue(rps)));
+    const gone = queue.add(() => send(res, 200, JSON.stringify({ capacityPerSec: rps }), 'application/json'));
+    res.on('close', () => {
+      if (!res.writableEnded) gone();
+    });
     return;
   }
   if (url.pathname === '/status') {

@@ -291,7 +291,7 @@ export function buildScenario(values: Values, positionals: string[]): Scenario {
 }
 
 
-function readScenarioFile(path: string): Record<string, unknown> {
+export function readScenarioFile(path: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -307,7 +307,7 @@ function readScenarioFile(path: string): Record<string, unknown> {
   }
 }
 
-function parseHeaders(list: string[]): Record<string, string> {
+export function parseHeaders(list: string[]): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const h of list) {
     const i = h.indexOf(':');

@@ -13,6 +13,8 @@ Starts the built-in demo target on loopback (127.0.0.1, a free port by default):
   POST /echo             returns the request body
   GET  /delay?ms=N       answers after N milliseconds
   GET  /status?code=N    answers with status N
+  GET  /capacity?rps=N   a queue served at exactly N requests/s (1/N s each, one at
+                         a time): a known capacity for barrage capacity
   WS   /ws/echo          echoes every message
   WS   /ws/push?rate=N   pushes N messages/s, each {"seq":n,"ts":<server send time, epoch ms>}
   GET  /events?since=N   events after cursor N of a shared feed (&feed=NAME&rate=R&bytes=B),

@@ -11,8 +11,8 @@ import {
   stageSpans,
   steps,
   targetAt,
-} from '../src/shared/loadProfile.ts';
-import { maxConnections, parseScenario, plannedDurationSec } from '../src/shared/scenario.ts';
+} from '../../src/shared/loadProfile.ts';
+import { maxConnections, parseScenario, plannedDurationSec } from '../../src/shared/scenario.ts';
 
 describe('load profile arithmetic', () => {
   const ramp = [
@@ -122,7 +122,7 @@ describe('scenario stages', () => {
 
 describe('stage-scoped thresholds', () => {
   it('parse {stage:N} and check the stage’s own figures', async () => {
-    const { parseThreshold, evaluateThresholds, formatThreshold } = await import('../src/shared/thresholds.ts');
+    const { parseThreshold, evaluateThresholds, formatThreshold } = await import('../../src/shared/thresholds.ts');
     const t = parseThreshold('p99{stage:2} < 200ms');
     expect(t).toMatchObject({ metric: 'p99', stage: 2, limit: 200_000, operator: '<' });
     expect(formatThreshold(t)).toBe('p99{stage:2} < 200 ms');

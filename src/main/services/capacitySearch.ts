@@ -1,0 +1,179 @@
+// Capacity search, run: one open-model run per rate (each stored in one group, tag `capacity`),
+// the rates chosen by planNext and each judged by judgeStep (src/shared/capacity.ts). Used by
+// `barrage capacity` and the app's Capacity view. It never throws once started: failures, Stop
+// and the budget end the search with what it measured.
+import { randomBytes } from 'node:crypto';
+import {
+  answer,
+  CAPACITY_TAG,
+  checkSettings,
+  judgeStep,
+  planNext,
+  type CapacitySettings,
+  type CapacityStatus,
+  type CapacityStopReason,
+} from '../../shared/capacity.ts';
+import type { RunProgress } from '../../shared/runResult.ts';
+import { LIMITS, type Scenario } from '../../shared/scenario.ts';
+import { parseThreshold } from '../../shared/thresholds.ts';
+import { checkCapacity } from '../engine/index.ts';
+import type { RunService, StartedRun } from './runService.ts';
+
+export interface CapacityOptions {
+  /** The load to search with: an HTTP scenario (any model) or a WebSocket one in echo or rate mode. */
+  scenario: Scenario;
+  scenarioId?: number | null;
+  settings: CapacitySettings;
+  /** Every change: a step started, a step ended, the end. */
+  onUpdate?: (status: CapacityStatus) => void;
+  /** Per-second progress of the step going now. */
+  onProgress?: (step: { rate: number; runId: number | null }, progress: RunProgress) => void;
+}
+
+export interface CapacityHandle {
+  readonly groupId: string;
+  status(): CapacityStatus;
+  /** Stops the step going now; no further step starts. */
+  stop(): void;
+  readonly done: Promise<CapacityStatus>;
+}
+
+/** Connections never fall below this; an open-model step needs free connections to keep its schedule. */
+const MIN_CONNECTIONS = 10;
+/** And never rise above this (file descriptors, and the generator's own cost per socket). */
+const MAX_CONNECTIONS = 2000;
+/** Without a latency SLO, connections are sized as if latency could reach this (µs). */
+const DEFAULT_LATENCY_US = 1_000_000;
+
+export function newCapacityGroupId(): string {
+  return `cap-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * The scenario of one step: the open model at `rate` for `stepSec`, with enough connections
+ * that a target answering within the SLO never leaves a scheduled request without one (Little's
+ * law: in flight = rate × latency, with half again as many to spare).
+ */
+export function stepScenario(base: Scenario, rate: number, settings: CapacitySettings): Scenario {
+  const latencyLimits = settings.slos.map((e) => parseThreshold(e)).filter((t) => t.unit === 'us').map((t) => t.limit);
+  const latencyUs = latencyLimits.length > 0 ? Math.max(...latencyLimits) : DEFAULT_LATENCY_US;
+  const needed = Math.ceil((rate * latencyUs * 1.5) / 1e6) + 5;
+  const connections = Math.min(MAX_CONNECTIONS, LIMITS.connections, Math.max(MIN_CONNECTIONS, needed));
+  const common = {
+    durationSec: settings.stepSec,
+    amount: undefined,
+    stages: undefined,
+    stageTarget: undefined,
+    rate,
+    thresholds: settings.slos,
+    name: `${base.name ?? base.url} @ ${rate}/s`,
+  };
+  if (base.protocol === 'http') return { ...base, ...common, connections: Math.max(base.connections, connections), pipelining: 1 };
+  // WebSocket: rate mode spreads the messages over the scenario's connections.
+  return { ...base, ...common, mode: 'rate' };
+}
+
+/** Throws RangeError (bad settings) or PreflightError (the machine cannot run it) before anything runs. */
+export function startCapacitySearch(runs: RunService, opts: CapacityOptions): CapacityHandle {
+  const settings = opts.settings;
+  const problem = checkSettings(settings);
+  if (problem) throw new RangeError(problem);
+  const base = opts.scenario;
+  if (base.protocol === 'ws' && base.mode === 'push') throw new RangeError('scenario: a capacity search needs echo or rate mode (push mode has no schedule to keep)');
+  checkCapacity(stepScenario(base, settings.maxRate, settings));
+
+  const groupId = newCapacityGroupId();
+  const status: CapacityStatus = {
+    groupId,
+    state: 'running',
+    target: { name: base.name ?? null, url: base.url, protocol: base.protocol },
+    settings,
+    steps: [],
+    current: null,
+    loadSec: 0,
+    answer: null,
+    startedAt: new Date().toISOString(),
+    endedAt: null,
+    error: null,
+  };
+  const snapshot = (): CapacityStatus => structuredClone(status);
+  const update = () => opts.onUpdate?.(snapshot());
+  let stopRequested = false;
+  let current: StartedRun | undefined;
+
+  const finish = (state: CapacityStatus['state'], reason: CapacityStopReason, error: string | null = null): CapacityStatus => {
+    status.state = state;
+    status.error = error;
+    status.current = null;
+    status.endedAt = new Date().toISOString();
+    status.answer = answer(status.steps, reason, settings);
+    update();
+    return snapshot();
+  };
+
+  const done = (async (): Promise<CapacityStatus> => {
+    // One turn first, so the caller holds the handle before the first update.
+    await Promise.resolve();
+    for (;;) {
+      if (stopRequested) return finish('stopped', 'stopped');
+      const plan = planNext(status.steps, settings);
+      if (plan.stop) return finish('completed', plan.stop);
+      const rate = plan.next!;
+      if (status.loadSec + settings.stepSec > settings.budgetSec) return finish('completed', 'budget');
+      const scenario = stepScenario(base, rate, settings);
+      let started: StartedRun;
+      try {
+        started = runs.start(
+          scenario,
+          {
+            scenarioId: opts.scenarioId ?? null,
+            scenarioName: base.name ?? null,
+            tags: [CAPACITY_TAG],
+            notes: `capacity search ${groupId}: step ${status.steps.length + 1} at ${rate}/s`,
+            groupId,
+          },
+          (p) => {
+            if (status.current) {
+              status.current.elapsedSec = p.elapsedSec;
+              status.current.throughput = p.sample.throughput;
+              status.current.p99Us = p.sample.latencyUs?.p99 ?? null;
+            }
+            opts.onProgress?.({ rate, runId: started?.runId ?? null }, p);
+          },
+        );
+      } catch (err) {
+        return finish('failed', 'failed', `the step at ${rate}/s could not start: ${(err as Error).message}`);
+      }
+      current = started;
+      status.current = { rate, runId: started.runId, elapsedSec: 0, plannedSec: settings.stepSec, throughput: 0, p99Us: null };
+      update();
+      let outcome;
+      try {
+        outcome = await started.done;
+      } catch (err) {
+        return finish('failed', 'failed', `the step at ${rate}/s failed: ${(err as Error).message}`);
+      } finally {
+        current = undefined;
+      }
+      const result = outcome.result;
+      status.loadSec += result.summary.durationSec;
+      if (result.summary.status === 'aborted') return finish('stopped', 'stopped');
+      if (result.summary.status === 'failed') {
+        return finish('failed', 'failed', `the step at ${rate}/s failed: ${result.summary.failure ?? 'unknown reason'}`);
+      }
+      status.steps.push(judgeStep(rate, result, settings.slos, outcome.runId));
+      status.current = null;
+      update();
+    }
+  })();
+
+  return {
+    groupId,
+    status: snapshot,
+    stop() {
+      stopRequested = true;
+      current?.handle.stop();
+    },
+    done,
+  };
+}

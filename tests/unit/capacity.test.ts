@@ -1,0 +1,132 @@
+// Capacity search logic with a fake runner: the plan of rates (grow, bisect, stop), each step's
+// verdict from its seconds, and the answer — including never reporting a capacity that the
+// generator decided.
+import { describe, expect, it } from 'vitest';
+import { answer, checkSettings, judgeStep, planNext, type CapacitySettings, type CapacityStep } from '../../src/shared/capacity.ts';
+import type { RunResult, RunSample } from '../../src/shared/runResult.ts';
+
+const settings: CapacitySettings = { slos: ['p99 < 100ms'], startRate: 100, maxRate: 100_000, stepSec: 5, precision: 0.05, growth: 2, budgetSec: 600 };
+
+function step(rate: number, outcome: CapacityStep['outcome']): CapacityStep {
+  return { rate, runId: null, outcome, achievedPerSec: rate, p50Us: 1, p99Us: 1, errorShare: 0, slos: [], reason: outcome };
+}
+
+/** Runs the planner against a fake target that passes below `capacity`, until it stops. */
+function search(capacity: number, s: CapacitySettings = settings, generatorLimit = Infinity): { steps: CapacityStep[]; stop: string } {
+  const steps: CapacityStep[] = [];
+  for (let i = 0; i < 100; i++) {
+    const plan = planNext(steps, s);
+    if (plan.stop) return { steps, stop: plan.stop };
+    const r = plan.next!;
+    steps.push(step(r, r > generatorLimit ? 'generator-limited' : r <= capacity ? 'passed' : 'failed'));
+  }
+  throw new Error('the search did not end');
+}
+
+describe('capacity search plan', () => {
+  it('grows geometrically, then bisects to the stated precision', () => {
+    for (const capacity of [137, 1000, 4321, 77_777]) {
+      const { steps, stop } = search(capacity);
+      expect(stop).toBe('converged');
+      const a = answer(steps, 'converged', settings);
+      expect(a.capacity!.rate).toBeLessThanOrEqual(capacity);
+      expect(a.firstFail!.rate).toBeGreaterThan(capacity);
+      expect(a.firstFail!.rate / a.capacity!.rate).toBeLessThanOrEqual(1.05);
+      expect(a.atLeast).toBe(false);
+      // Growth doubles from the start rate until the first failure.
+      expect(steps.slice(0, 2).map((x) => x.rate)).toEqual([100, 200]);
+      expect(steps.length).toBeLessThan(25);
+    }
+  });
+
+  it('stops at the generator and answers "at least", never a capacity', () => {
+    const { steps, stop } = search(50_000, settings, 3000);
+    expect(stop).toBe('generator-limited');
+    const a = answer(steps, 'generator-limited', settings);
+    expect(a.atLeast).toBe(true);
+    expect(a.capacity!.rate).toBe(1600);
+    expect(a.firstFail).toBeNull();
+    expect(a.sentence).toMatch(/^generator-limited: the target takes at least 1,600\/s/);
+    expect(a.sentence).toMatch(/not a capacity of the target/);
+  });
+
+  it('stops at the maximum rate, and shrinks when even the start fails', () => {
+    const capped = search(1e9, { ...settings, maxRate: 1000 });
+    expect(capped.stop).toBe('max-rate');
+    expect(capped.steps.at(-1)!.rate).toBe(1000);
+    const low = search(30);
+    expect(low.stop).toBe('converged');
+    expect(low.steps.map((x) => x.rate).slice(0, 3)).toEqual([100, 50, 25]);
+    const none = search(0);
+    expect(none.stop).toBe('no-pass');
+  });
+
+  it('refuses bad settings with a message naming the field', () => {
+    expect(checkSettings({ ...settings, slos: [] })).toMatch(/^slo: give at least one SLO/);
+    expect(checkSettings({ ...settings, slos: ['p98<1ms'] })).toMatch(/^slo: "p98<1ms": unknown metric/);
+    expect(checkSettings({ ...settings, slos: ['p99{stage:1}<1ms'] })).toMatch(/^slo: .* names a stage/);
+    expect(checkSettings({ ...settings, maxRate: 10 })).toMatch(/^max-rate/);
+    expect(checkSettings({ ...settings, stepSec: 1 })).toMatch(/^step-sec/);
+    expect(checkSettings(settings)).toBeNull();
+  });
+});
+
+function runWith(p99sMs: number[], opts: { throughput?: number; cpu?: number; errors?: number } = {}): RunResult {
+  const samples: RunSample[] = [0, ...p99sMs].map((p99, t) => ({
+    t,
+    throughput: opts.throughput ?? 200,
+    latencyUs: { p50: 1000, p99: p99 * 1000, max: p99 * 1000, mean: 2000 },
+    errors: 0,
+    openConnections: 10,
+    bytesSent: 0,
+    bytesReceived: 0,
+    cpuPercent: opts.cpu ?? 20,
+    loopLagMs: 1,
+    warmup: t === 0,
+  }));
+  const total = samples.reduce((a, s) => a + s.throughput, 0);
+  return {
+    config: {} as RunResult['config'],
+    histogram: '',
+    samples,
+    summary: {
+      status: 'completed',
+      durationSec: samples.length,
+      throughput: { total, perSec: total / samples.length, steadyPerSec: opts.throughput ?? 200 },
+      errors: { total: opts.errors ?? 0, byKind: {} },
+      latencyUs: { count: total, min: 1, mean: 1, stdev: 1, p50: 1000, p90: 1, p95: 1, p99: Math.max(...p99sMs) * 1000, p999: 1, max: 1 },
+    } as RunResult['summary'],
+  };
+}
+
+describe('a step’s verdict', () => {
+  it('judges p99 by the mean of its steady seconds, with a bootstrap interval', () => {
+    const pass = judgeStep(200, runWith([20, 22, 25, 21]), ['p99 < 100ms'], 7);
+    expect(pass.outcome).toBe('passed');
+    expect(pass.runId).toBe(7);
+    expect(pass.p99Us).toBe(22_000);
+    expect(pass.slos[0].certain).toBe(true);
+    expect(pass.slos[0].low!).toBeLessThanOrEqual(22_000);
+    expect(pass.slos[0].high!).toBeGreaterThanOrEqual(22_000);
+    // A queue past its capacity: every second worse than the last.
+    const fail = judgeStep(220, runWith([150, 300, 450, 600]), ['p99 < 100ms'], null);
+    expect(fail.outcome).toBe('failed');
+    expect(fail.reason).toMatch(/^p99 375 ms \(95% CI/);
+    // One noisy second does not fail a step whose seconds are otherwise well within the limit.
+    const noisy = judgeStep(200, runWith([20, 250, 20, 20, 20, 20]), ['p99 < 100ms'], null);
+    expect(noisy.outcome).toBe('passed');
+    expect(noisy.slos[0].certain).toBe(false);
+  });
+
+  it('calls a step generator-limited when the generator was saturated, or did not send what was asked', () => {
+    const hot = judgeStep(20_000, runWith([20, 20, 20, 20], { cpu: 99 }), ['p99 < 100ms'], null);
+    expect(hot.outcome).toBe('generator-limited');
+    expect(hot.reason).toMatch(/saturated in 4 of 4 steady seconds/);
+    const short = judgeStep(20_000, runWith([20, 20, 20, 20], { throughput: 12_000 }), ['p99 < 100ms'], null);
+    expect(short.outcome).toBe('generator-limited');
+    expect(short.reason).toMatch(/sent only 12,000\/s of the 20,000\/s asked/);
+    // A slow target lowers the completions too, but then the latency SLO fails: the target's limit.
+    const slow = judgeStep(400, runWith([300, 600, 900, 1200], { throughput: 200 }), ['p99 < 100ms'], null);
+    expect(slow.outcome).toBe('failed');
+  });
+});
