@@ -21,7 +21,10 @@ const runs = new RunService(null);
 async function search(url: string, settings: Partial<CapacitySettings>) {
   const handle = startCapacitySearch(runs, {
     scenario: scenarioOf({ protocol: 'http', url, workers: 1 }),
-    settings: { slos: ['p99 < 100ms', 'errors < 1%'], startRate: 100, maxRate: 100_000, stepSec: 4, precision: 0.05, growth: 2, budgetSec: 120, ...settings },
+    // A median SLO: on this shared 2-core machine the noise of other processes reaches a p99 of
+    // 100–250 ms even far below capacity, while past capacity the median grows by the excess
+    // (5% over N: 50 ms more every second), so the median separates the two within seconds.
+    settings: { slos: ['p50 < 100ms', 'errors < 1%'], startRate: 100, maxRate: 100_000, stepSec: 4, precision: 0.05, growth: 2, budgetSec: 120, ...settings },
   });
   return handle.done;
 }
@@ -39,7 +42,7 @@ describe('capacity search, known answers', () => {
       expect(a.firstFail!.rate).toBeLessThanOrEqual(1.1 * n * 1.05);
       // The failing step says which SLO failed; the latency-throughput curve bends at N:
       // below it the completions follow the offered rate, above it they stay at N.
-      expect(a.firstFail!.reason).toMatch(/^p99 /);
+      expect(a.firstFail!.reason).toMatch(/^p50 /);
       for (const s of status.steps) {
         if (s.rate <= 0.95 * n) expect(s.achievedPerSec).toBeGreaterThan(0.85 * s.rate);
         if (s.rate >= 1.3 * n) expect(s.achievedPerSec).toBeLessThan(1.15 * n);

@@ -10,7 +10,7 @@
 // Everything here is pure (the plan of the next rate, the verdict of a step from its result);
 // src/main/services/capacitySearch.ts runs the steps, and the CLI and the app show them.
 import type { RunResult, RunSample } from './runResult.ts';
-import { secondSaturated } from './result/generatorHealth.ts';
+import { SATURATED_CPU_PERCENT } from './result/generatorHealth.ts';
 import { circularBlockResample } from './stats/blockBootstrap.ts';
 import { chooseBlockLength } from './stats/blockLength.ts';
 import { mean, medianInPlace, quantileSorted } from './stats/descriptive.ts';
@@ -53,6 +53,12 @@ export const MIN_STEADY_SECONDS = 3;
 export const SENT_SHARE = 0.9;
 /** The generator limits the search when at least this share of a step's steady seconds were saturated. */
 const SATURATED_SECONDS_SHARE = 0.5;
+/**
+ * A worker whose event loop was busy this share of a second had no time to spare: it was behind
+ * its schedule. On a machine that starves the generator of CPU its CPU share stays low while
+ * its loop never idles, so this catches what the CPU rule cannot.
+ */
+export const BUSY_LOOP_PERCENT = 95;
 const CONFIDENCE = 0.95;
 const RESAMPLES = 1000;
 
@@ -191,9 +197,12 @@ export function judgeStep(rate: number, result: RunResult, slos: readonly string
 
 /** Why the generator, not the target, limited this step; '' when it did not. */
 function generatorLimit(rate: number, seconds: readonly RunSample[], achieved: number, verdicts: SloVerdict[]): string {
-  const hot = seconds.filter((x) => secondSaturated(x)).length;
+  // CPU or a loop that never idled — not the event-loop delay alone: on a shared machine the OS
+  // delays a thread that has work to spare too, and that is noise in the target's figures, not
+  // a generator that cannot keep up.
+  const hot = seconds.filter((x) => x.cpuPercent >= SATURATED_CPU_PERCENT || (x.loopBusyPercent ?? 0) >= BUSY_LOOP_PERCENT).length;
   if (seconds.length > 0 && hot >= Math.ceil(seconds.length * SATURATED_SECONDS_SHARE)) {
-    return `the generator was saturated in ${hot} of ${seconds.length} steady seconds (CPU or event-loop delay)`;
+    return `the generator was saturated in ${hot} of ${seconds.length} steady seconds (a load worker's CPU or event loop was busy ≥ 95% of the time)`;
   }
   // A target that cannot keep up makes latency (measured from the scheduled times) grow and an
   // SLO fail. Completions well below the offered rate with every SLO met mean the requests were

@@ -77,6 +77,11 @@ export interface RunSample {
   cpuPercent: number;
   /** Largest event-loop delay seen by any worker in this second (ms). */
   loopLagMs: number;
+  /**
+   * Busiest worker's event-loop utilization in this second, percent: near 100 the generator
+   * never waited for work. Live results only (not kept in the run history).
+   */
+  loopBusyPercent?: number;
   /** Part of the warm-up: shown, but kept out of steady-state figures. */
   warmup: boolean;
 }

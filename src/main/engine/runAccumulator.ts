@@ -110,6 +110,7 @@ export class RunAccumulator {
     let received = 0;
     let cpu = 0;
     let lag = 0;
+    let busy: number | undefined;
     // Connections open during the second: a worker's final report comes after it closed its
     // connections, so take each worker's largest report.
     const openBy = new Map<number, number>();
@@ -128,6 +129,7 @@ export class RunAccumulator {
       received += p.bytesReceived;
       cpu = Math.max(cpu, p.cpuPercent);
       lag = Math.max(lag, p.loopLagMs);
+      if (p.loopBusyPercent !== undefined) busy = Math.max(busy ?? 0, p.loopBusyPercent);
     }
     const open = [...openBy.values()].reduce((a, b) => a + b, 0);
     this.peakOpen = Math.max(this.peakOpen, open);
@@ -149,6 +151,7 @@ export class RunAccumulator {
       bytesReceived: received,
       cpuPercent: cpu,
       loopLagMs: lag,
+      ...(busy !== undefined ? { loopBusyPercent: busy } : {}),
       warmup: t < this.warmupSec,
     };
   }

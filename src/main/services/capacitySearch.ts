@@ -40,10 +40,15 @@ export interface CapacityHandle {
 
 /** Connections never fall below this; an open-model step needs free connections to keep its schedule. */
 const MIN_CONNECTIONS = 10;
-/** And never rise above this (file descriptors, and the generator's own cost per socket). */
-const MAX_CONNECTIONS = 2000;
-/** Without a latency SLO, connections are sized as if latency could reach this (µs). */
-const DEFAULT_LATENCY_US = 1_000_000;
+/** And never rise above this (file descriptors, the generator's cost per socket, and the time to open them in a short step). */
+const MAX_CONNECTIONS = 1000;
+/**
+ * Connections are sized for latency up to the SLO's limit, but at most this (µs): a generous
+ * limit (p99 < 2 s) would otherwise ask for thousands of sockets that the step spends its
+ * seconds opening. Past it, requests wait for a connection — measured from their scheduled
+ * times, so the wait still counts.
+ */
+const SIZING_LATENCY_US = 250_000;
 
 export function newCapacityGroupId(): string {
   return `cap-${randomBytes(4).toString('hex')}`;
@@ -56,15 +61,28 @@ export function newCapacityGroupId(): string {
  */
 export function stepScenario(base: Scenario, rate: number, settings: CapacitySettings): Scenario {
   const latencyLimits = settings.slos.map((e) => parseThreshold(e)).filter((t) => t.unit === 'us').map((t) => t.limit);
-  const latencyUs = latencyLimits.length > 0 ? Math.max(...latencyLimits) : DEFAULT_LATENCY_US;
+  const latencyUs = Math.min(SIZING_LATENCY_US, latencyLimits.length > 0 ? Math.max(...latencyLimits) : SIZING_LATENCY_US);
   const needed = Math.ceil((rate * latencyUs * 1.5) / 1e6) + 5;
   const connections = Math.min(MAX_CONNECTIONS, LIMITS.connections, Math.max(MIN_CONNECTIONS, needed));
+  // The rate ramps up over the warm-up, then holds: a step that began at full rate would spend
+  // its first second opening connections while requests came due, and near the knee that
+  // backlog takes many seconds to drain (at 90% of capacity, ten times as long as it built up).
+  const rampSec = Math.min(base.warmupSec, settings.stepSec - 1);
+  const load =
+    rampSec > 0
+      ? {
+          durationSec: undefined,
+          rate: undefined,
+          stageTarget: 'rate' as const,
+          stages: [
+            { durationSec: rampSec, target: rate },
+            { durationSec: settings.stepSec - rampSec, target: rate },
+          ],
+        }
+      : { durationSec: settings.stepSec, rate, stages: undefined, stageTarget: undefined };
   const common = {
-    durationSec: settings.stepSec,
+    ...load,
     amount: undefined,
-    stages: undefined,
-    stageTarget: undefined,
-    rate,
     thresholds: settings.slos,
     name: `${base.name ?? base.url} @ ${rate}/s`,
   };

@@ -153,7 +153,7 @@ export class SecondRecorder {
 
   private flush(): void {
     const bytes = this.bytes();
-    const { cpuPercent, loopLagMs } = this.monitor.read();
+    const { cpuPercent, loopLagMs, loopBusyPercent } = this.monitor.read();
     const sample: WorkerSample = {
       t: this.nextT,
       completed: this.completedCount,
@@ -169,6 +169,7 @@ export class SecondRecorder {
       connectHistogram: this.connect.totalCount > 0 ? encodeHistogram(this.connect) : '',
       cpuPercent,
       loopLagMs,
+      loopBusyPercent,
     };
     if (this.unfinishedFigures) {
       sample.unfinished = this.unfinishedFigures;

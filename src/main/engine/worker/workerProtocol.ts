@@ -42,6 +42,8 @@ export interface WorkerSample {
   connectHistogram?: string;
   cpuPercent: number;
   loopLagMs: number;
+  /** Share of the second the worker's event loop was busy (not waiting for I/O), percent. */
+  loopBusyPercent?: number;
   ws?: WsSampleFigures;
   /** Requests or handshakes still waiting when the load stopped (only in the last second). */
   unfinished?: UnfinishedFigures;
