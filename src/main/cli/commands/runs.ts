@@ -41,7 +41,7 @@ Commands
 
 Options
       --db FILE           the database (default: $BARRAGE_DB, else ${friendlyDefault()})
-      --json              list and show: print JSON
+      --json              list, show and import: print JSON (import: [{file, id, duplicate, source}])
   -h, --help              this help
 
 Exit codes: 0 done, 1 a run or file was not found or could not be stored, 2 bad input.
@@ -181,6 +181,8 @@ async function importCommand(args: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('import needs at least one file: barrage runs import FILE...');
   return withHistory(values.db, (store) => {
     let rejected = false;
+    // --json: one document listing every run read, for scripts (`… --json | jq '.[0].id'`).
+    const imported: Array<{ file: string; id: number; duplicate: boolean; source: string }> = [];
     for (const file of positionals) {
       let text: string;
       try {
@@ -192,6 +194,8 @@ async function importCommand(args: string[]): Promise<number> {
       }
       try {
         for (const outcome of importRunFile(store, text, file)) {
+          imported.push({ file, ...outcome });
+          if (values.json) continue;
           const from = outcome.source === 'autocannon' ? ' (from autocannon)' : '';
           process.stdout.write(
             outcome.duplicate ? `${file}: already stored as run ${outcome.id}\n` : `${file}: imported as run ${outcome.id}${from}\n`,
@@ -203,6 +207,7 @@ async function importCommand(args: string[]): Promise<number> {
         rejected = true;
       }
     }
+    if (values.json) process.stdout.write(`${JSON.stringify(imported, null, 2)}\n`);
     // A file that cannot be imported is bad input, like a bad scenario file.
     return rejected ? EXIT.usage : EXIT.ok;
   });
