@@ -10,6 +10,7 @@ import { encodeHistogram } from '../../shared/result/histogramCodec.ts';
 import { checkCapacity, checkReachability, systemLookup, type HostLookup, type Reachability } from './preflight.ts';
 import { RunAccumulator } from './runAccumulator.ts';
 import { buildSummary } from '../../shared/result/runSummary.ts';
+import { workerExecArgv } from './worker/workerArgv.ts';
 import type { FromWorker, ToWorker, WorkerJob } from './worker/workerProtocol.ts';
 import { workerCount, workerShares } from './workerShares.ts';
 
@@ -140,7 +141,7 @@ async function runOnWorkers(
       resolve(false);
     }, WORKER_BOOT_TIMEOUT_MS);
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(options.workerUrl ?? workerEntryUrl(), { workerData: { protocol: scenario.protocol } });
+      const worker = new Worker(options.workerUrl ?? workerEntryUrl(), { workerData: { protocol: scenario.protocol }, execArgv: workerExecArgv() });
       workers.push(worker);
       worker.on('message', (message: FromWorker) => {
         switch (message.type) {
