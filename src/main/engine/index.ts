@@ -6,6 +6,9 @@
 //   checkCapacity(scenario)                                      throws PreflightError
 //   workerCount(scenario, requested?)                            the workers a run would use
 //   failedResult(scenario, reason)                               the result of a run that never ran
-export { startRun, failedResult, GRACE_MS, type RunHandle, type RunOptions } from './runController.ts';
+//   prewarmWorkers(scenario)                                     boot a run's workers ahead of it
+//   engineWorkerPool(), closeWorkerPools()                       the warm workers runs reuse
+export { startRun, failedResult, prewarmWorkers, engineWorkerPool, GRACE_MS, type RunHandle, type RunOptions } from './runController.ts';
+export { closeWorkerPools, type WorkerPool } from './workerPool.ts';
 export { checkCapacity, PreflightError, type HostLookup } from './preflight.ts';
 export { workerCount, isLoopbackTarget } from './workerShares.ts';

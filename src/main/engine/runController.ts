@@ -1,7 +1,6 @@
 // The run controller: checks a run before it starts, spreads it over worker threads, merges
 // their per-second samples into one time series, and always ends with a complete result —
 // whether the run ran out, was stopped, or a worker died.
-import { Worker } from 'node:worker_threads';
 import type { RunProgress, RunResult, RunSample, RunStatus } from '../../shared/runResult.ts';
 import { stageOfSecond } from '../../shared/loadProfile.ts';
 import { plannedDurationSec, type Scenario } from '../../shared/scenario.ts';
@@ -10,8 +9,8 @@ import { encodeHistogram } from '../../shared/result/histogramCodec.ts';
 import { checkCapacity, checkReachability, systemLookup, type HostLookup, type Reachability } from './preflight.ts';
 import { RunAccumulator } from './runAccumulator.ts';
 import { buildSummary } from '../../shared/result/runSummary.ts';
-import { workerExecArgv } from './worker/workerArgv.ts';
-import type { FromWorker, ToWorker, WorkerJob } from './worker/workerProtocol.ts';
+import { workerPool, type PooledWorker, type WorkerPool } from './workerPool.ts';
+import type { FromWorker, WorkerJob } from './worker/workerProtocol.ts';
 import { workerCount, workerShares } from './workerShares.ts';
 
 /** How long past its end (or a stop) a run may take to wind down before workers are terminated. */
@@ -45,6 +44,20 @@ function workerEntryUrl(): URL {
   return import.meta.url.endsWith('.ts')
     ? new URL('./worker/workerEntry.ts', import.meta.url)
     : new URL('./engineWorker.js', import.meta.url);
+}
+
+/** The pool of warm load workers this process's runs share (one per worker script). */
+export function engineWorkerPool(workerUrl?: URL): WorkerPool {
+  return workerPool(workerUrl ?? workerEntryUrl());
+}
+
+/**
+ * Boots the workers a run of `scenario` will use and has them load its driver, so that the run,
+ * started soon after, finds them warm. The CLI calls this first thing, so the workers boot while
+ * the main thread loads the rest of Barrage and opens the run history.
+ */
+export function prewarmWorkers(scenario: Scenario, options: Pick<RunOptions, 'workers' | 'workerUrl'> = {}): void {
+  engineWorkerPool(options.workerUrl).prewarm(workerCount(scenario, options.workers), scenario.protocol);
 }
 
 /**
@@ -84,7 +97,8 @@ async function runOnWorkers(
   const stages = scenario.stages;
   const stageOf = stages !== undefined ? (t: number) => stageOfSecond(stages, t) : undefined;
   const acc = new RunAccumulator(count, scenario.warmupSec, durationSec === undefined ? undefined : Math.ceil(durationSec), stageOf);
-  const workers: Worker[] = [];
+  const pool = workerPool(options.workerUrl ?? workerEntryUrl());
+  const workers: PooledWorker[] = [];
   const done = new Set<number>();
   let status = 'completed' as RunStatus;
   let failure: string | undefined;
@@ -111,8 +125,17 @@ async function runOnWorkers(
   const workerEnded = (index: number) => {
     if (done.has(index)) return;
     done.add(index);
+    // Its run is over: the worker goes back to the pool for the next run.
+    pool.release(workers[index]);
     emitProgress(acc.workerFinished(index));
     if (done.size === workers.length) finish();
+  };
+
+  /** Workers still in this run (not done): never reused, since their state is unknown. */
+  const discardUnfinished = () => {
+    workers.forEach((w, i) => {
+      if (!done.has(i)) w.discard();
+    });
   };
 
   const fail = (reason: string) => {
@@ -120,7 +143,7 @@ async function runOnWorkers(
       status = 'failed';
       failure = reason;
     }
-    for (const w of workers) void w.terminate();
+    discardUnfinished();
     finish();
   };
 
@@ -128,53 +151,54 @@ async function runOnWorkers(
     if (graceTimer) clearTimeout(graceTimer);
     graceTimer = setTimeout(() => {
       notes.push('some load workers did not wind down in time and were terminated');
-      for (const w of workers) void w.terminate();
+      discardUnfinished();
       finish();
     }, Math.max(0, deadline - epochMs()) + GRACE_MS);
   };
 
-  // Boot the workers and wait until all have loaded their code.
+  // Take warm workers from the pool (new ones where there are none) and wait until all have
+  // loaded the protocol's driver.
   const ready = await new Promise<boolean>((resolve) => {
     let readyCount = 0;
     const bootTimer = setTimeout(() => {
       fail(`load workers did not start within ${WORKER_BOOT_TIMEOUT_MS / 1000} s`);
       resolve(false);
     }, WORKER_BOOT_TIMEOUT_MS);
-    for (let i = 0; i < count; i++) {
-      const worker = new Worker(options.workerUrl ?? workerEntryUrl(), { workerData: { protocol: scenario.protocol }, execArgv: workerExecArgv() });
-      workers.push(worker);
-      worker.on('message', (message: FromWorker) => {
-        switch (message.type) {
-          case 'ready':
-            if (++readyCount === count) {
-              clearTimeout(bootTimer);
-              resolve(true);
-            }
-            break;
-          case 'sample':
-            emitProgress(acc.add(i, message.sample));
-            break;
-          case 'done':
-            workerEnded(i);
-            void worker.terminate();
-            break;
-          case 'fatal':
-            fail(`load worker ${i + 1} failed: ${message.message}`);
-            resolve(false);
-            break;
-        }
+    const stopBooting = () => {
+      clearTimeout(bootTimer);
+      resolve(false);
+    };
+    workers.push(...pool.acquire(count));
+    workers.forEach((worker, i) => {
+      worker.attach({
+        message: (message: FromWorker) => {
+          switch (message.type) {
+            case 'ready':
+              // A ready for another protocol answers an earlier prewarm, not this run's prepare.
+              if (message.protocol === scenario.protocol && ++readyCount === count) {
+                clearTimeout(bootTimer);
+                resolve(true);
+              }
+              break;
+            case 'sample':
+              emitProgress(acc.add(i, message.sample));
+              break;
+            case 'done':
+              workerEnded(i);
+              break;
+            case 'fatal':
+              fail(`load worker ${i + 1} failed: ${message.message}`);
+              stopBooting();
+              break;
+          }
+        },
+        gone: (reason) => {
+          if (!done.has(i) && status !== 'failed') fail(`load worker ${i + 1} ${reason}`);
+          stopBooting();
+        },
       });
-      worker.on('error', (err) => {
-        fail(`load worker ${i + 1} crashed: ${err.message}`);
-        resolve(false);
-      });
-      worker.on('exit', (code) => {
-        if (!done.has(i) && status !== 'failed') {
-          fail(`load worker ${i + 1} exited unexpectedly (code ${code})`);
-          resolve(false);
-        }
-      });
-    }
+      worker.post({ type: 'prepare', protocol: scenario.protocol });
+    });
   });
 
   if (ready) {
@@ -182,14 +206,17 @@ async function runOnWorkers(
     const endAt = durationSec === undefined ? undefined : startedAt + durationSec * 1000;
     shares.forEach((share, i) => {
       const job: WorkerJob = { scenario, workerIndex: i, workerCount: count, ...share, startAt: startedAt, endAt, address };
-      post(workers[i], { type: 'start', job });
+      workers[i].post({ type: 'start', job });
     });
     options.onStart?.({ startedAt, workers: count });
     if (endAt !== undefined) armGrace(endAt);
     const stop = () => {
       if (status === 'completed') status = 'aborted';
       loadEndedAt ??= Math.min(epochMs(), endAt ?? Infinity);
-      for (const w of workers) post(w, { type: 'stop' });
+      // Only to workers still in this run: one that is done may already serve another run.
+      workers.forEach((w, i) => {
+        if (!done.has(i)) w.post({ type: 'stop' });
+      });
       armGrace(epochMs());
     };
     onStop(stop);
@@ -200,7 +227,7 @@ async function runOnWorkers(
   if (graceTimer) clearTimeout(graceTimer);
   const endedAt = Math.max(startedAt, loadEndedAt ?? epochMs());
   emitProgress(acc.flush());
-  for (const w of workers) void w.terminate();
+  discardUnfinished();
   if (status === 'aborted') notes.push('stopped before its planned end');
   return {
     config: scenario,
@@ -285,8 +312,4 @@ export function failedResult(scenario: Scenario, reason: string): RunResult {
     samples: [],
     histogram: encodeHistogram(acc.latency),
   };
-}
-
-function post(worker: Worker, message: ToWorker): void {
-  worker.postMessage(message);
 }

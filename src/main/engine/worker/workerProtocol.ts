@@ -1,7 +1,7 @@
 // Messages between the run controller (main thread) and its load workers.
 import type { ErrorKind, UnfinishedFigures } from '../../../shared/runResult.ts';
 import type { Stage } from '../../../shared/loadProfile.ts';
-import type { Scenario } from '../../../shared/scenario.ts';
+import type { Protocol, Scenario } from '../../../shared/scenario.ts';
 
 /** One worker's share of a run. */
 export interface WorkerJob {
@@ -22,7 +22,8 @@ export interface WorkerJob {
   address: string;
 }
 
-export type ToWorker = { type: 'start'; job: WorkerJob } | { type: 'stop' };
+/** prepare: load the protocol's driver and answer ready; start: run a share; stop: end it now. */
+export type ToWorker = { type: 'prepare'; protocol: Protocol } | { type: 'start'; job: WorkerJob } | { type: 'stop' };
 
 /** Counters of one worker for one second [t, t+1) of the run. */
 export interface WorkerSample {
@@ -63,7 +64,7 @@ export interface WsSampleFigures {
 }
 
 export type FromWorker =
-  | { type: 'ready' }
+  | { type: 'ready'; protocol?: Protocol }
   | { type: 'sample'; sample: WorkerSample }
   | { type: 'done' }
   | { type: 'fatal'; message: string };
