@@ -7,7 +7,7 @@ import { protocolOfUrl, scenarioSchema, formatIssues, type Scenario } from '../.
 import type { RunProgress, RunResult } from '../../../shared/runResult.ts';
 import { parseStageText } from '../../../shared/loadProfile.ts';
 import { tryParseThreshold } from '../../../shared/thresholds.ts';
-import { PreflightError } from '../../engine/index.ts';
+import { PreflightError, prewarmWorkers } from '../../engine/index.ts';
 import { nothingCompleted } from '../../../shared/result/runSummary.ts';
 import type { LiveBreach } from '../../services/liveThresholds.ts';
 import { RunService, type RunMeta } from '../../services/runService.ts';
@@ -20,8 +20,7 @@ import { EXIT } from '../exitCodes.ts';
 import { integerOption, numberOption, withFlagNames } from '../argParsing.ts';
 import { REPORT_FLAGS, REPORT_FLAGS_HELP, reportFilesFrom, streamTargetsFrom, writeReports } from '../ciFlags.ts';
 import { JsonlStream } from '../../ci/jsonlStream.ts';
-import { runJunitXml, type RunIdentity } from '../../ci/junitReport.ts';
-import { runMarkdown } from '../../ci/markdownSummary.ts';
+import type { RunIdentity } from '../../ci/junitReport.ts';
 import type { RunOutput } from '../../ci/runOutput.ts';
 
 export const RUN_HELP = `Usage: barrage run <url> [options]
@@ -171,6 +170,9 @@ export async function main(args: string[]): Promise<number> {
     return EXIT.ok;
   }
   const scenario = buildScenario(values, positionals);
+  // The load workers boot now, on the other cores, while this thread opens the run history and
+  // loads the rest: a new worker thread costs more than everything else before the first request.
+  prewarmWorkers(scenario);
   const tags = values.tag ?? [];
   for (const t of tags) if (!/^[^,\s]{1,50}$/.test(t)) throw new UsageError(`--tag: "${t}" is not a tag (1–50 characters, no spaces or commas)`);
   const abortOnFail = !!values['abort-on-fail'];
@@ -190,9 +192,13 @@ export async function main(args: string[]): Promise<number> {
     const { runId, result, thresholdBreach } = await execute(runs, scenario, { stdout, quiet: !!values.quiet, outputs }, meta);
     if (runId !== null && stdout === 'table' && !values.quiet) process.stderr.write(`Stored as run ${runId} (barrage runs show ${runId}) in ${store!.file}\n`);
     const identity: RunIdentity = { runId, name: scenario.name ?? null, url: scenario.url };
+    // Report code (and its libraries) is loaded only when a report was asked for: it is not on
+    // the way to the first request.
+    const { runJunitXml } = reports.junit !== undefined ? await import('../../ci/junitReport.ts') : { runJunitXml: null };
+    const { runMarkdown } = reports.summaryMd !== undefined ? await import('../../ci/markdownSummary.ts') : { runMarkdown: null };
     const written = writeReports('run', reports, {
-      junit: () => runJunitXml(result.summary, identity),
-      markdown: () => runMarkdown(result.summary, identity),
+      junit: () => runJunitXml!(result.summary, identity),
+      markdown: () => runMarkdown!(result.summary, identity),
     });
     const code = exitCodeOf(result, thresholdBreach, { allowEmpty: !!values['allow-empty'] });
     if (code === EXIT.failed && result.summary.status === 'completed') {
