@@ -5,17 +5,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { channels } from '../../src/shared/contract.ts';
+import { channels } from '../src/shared/contract.ts';
 
-vi.mock('electron', () => import('../fakes/electron.ts'));
+vi.mock('electron', () => import('./fakes/electron.ts'));
 
 const dir = mkdtempSync(join(tmpdir(), 'barrage-shell-'));
-let fake: typeof import('../fakes/electron.ts');
+let fake: typeof import('./fakes/electron.ts');
 
 beforeAll(async () => {
   process.env.BARRAGE_DB = join(dir, 'shell.db');
-  fake = await import('../fakes/electron.ts');
-  await import('../../src/main/electron/main.ts');
+  fake = await import('./fakes/electron.ts');
+  await import('../src/main/electron/main.ts');
   // start() runs after whenReady(); let the microtasks settle.
   await new Promise((r) => setTimeout(r, 50));
 });
