@@ -55,3 +55,21 @@ describe('outputs never destroy the history', () => {
     });
   }
 });
+
+describe('scenario files: typos and contradictions are refused (item 4)', () => {
+  it('"conections": 500 exits 2 naming the field and the suggestion, and does not run', async () => {
+    const file = join(dir, 'typo.json');
+    writeFileSync(file, JSON.stringify({ protocol: 'http', url: 'http://127.0.0.1:9/', conections: 500, durationSec: 1 }));
+    const r = await runCli(['run', '--scenario', file, '--no-save', '-q']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/unknown field "conections" \(did you mean "connections"\?\)/);
+  });
+
+  it('"protocol": "ws" with an http:// URL is refused, not run as HTTP', async () => {
+    const file = join(dir, 'mismatch.json');
+    writeFileSync(file, JSON.stringify({ protocol: 'ws', url: 'http://127.0.0.1:9/', durationSec: 1 }));
+    const r = await runCli(['run', '--scenario', file, '--no-save', '-q']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/protocol.*ws.*http/i);
+  });
+});

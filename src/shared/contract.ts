@@ -4,6 +4,7 @@
 // transport (`barrage serve`) both build `window.barrage` from this list, so the two
 // transports cannot drift apart, and the views have no transport-specific code.
 import { z } from 'zod';
+import { strictObject } from './strictObject.ts';
 import { RUN_SORTS, RUN_STATUSES, type RunListItem, type StoredRun, type StoredScenario } from './history.ts';
 import type { RunProgress, RunSummary } from './runResult.ts';
 import { scenarioSchema, type Scenario } from './scenario.ts';
@@ -57,7 +58,7 @@ const name = z.string().trim().min(1, { error: 'cannot be empty' }).max(200, { e
 const tag = z.string().trim().min(1).max(50).regex(/^[^,\s]+$/, { error: 'tags cannot contain spaces or commas' });
 const showdownId = z.string().min(1).max(64);
 
-export const runListQuery = z.object({
+export const runListQuery = strictObject({
   scenario: z.string().max(200).optional(),
   tag: z.string().max(50).optional(),
   protocol: z.enum(['http', 'ws']).optional(),
@@ -98,16 +99,15 @@ export const channels = {
   'scenarios.list': returns<ScenarioRecord[]>()(none),
   'scenarios.get': returns<ScenarioRecord>()(id),
   /** Creates (no id) or updates (id) a scenario. */
-  'scenarios.save': returns<ScenarioRecord>()(z.object({ id: id.optional(), name, config: scenarioSchema })),
+  'scenarios.save': returns<ScenarioRecord>()(strictObject({ id: id.optional(), name, config: scenarioSchema })),
   'scenarios.duplicate': returns<ScenarioRecord>()(id),
-  'scenarios.rename': returns<ScenarioRecord>()(z.object({ id, name })),
+  'scenarios.rename': returns<ScenarioRecord>()(strictObject({ id, name })),
   'scenarios.delete': returns<boolean>()(id),
-  'scenarios.setBaseline': returns<boolean>()(z.object({ scenarioId: id, runId: id.nullable() })),
+  'scenarios.setBaseline': returns<boolean>()(strictObject({ scenarioId: id, runId: id.nullable() })),
 
   /** Starts a run of a saved scenario, or of an unsaved configuration. */
   'runs.start': returns<ActiveRun>()(
-    z
-      .object({
+    strictObject({
         scenarioId: id.optional(),
         config: scenarioSchema.optional(),
         /** Stop the run as soon as one of its thresholds is breached by the figures so far. */
@@ -122,12 +122,12 @@ export const channels = {
   'runs.list': returns<{ runs: RunRow[]; total: number }>()(runListQuery),
   'runs.get': returns<RunDetail>()(id),
   'runs.delete': returns<number[]>()(idList),
-  'runs.setNotes': returns<boolean>()(z.object({ id, notes: z.string().max(100_000) })),
-  'runs.setTags': returns<string[]>()(z.object({ id, tags: z.array(tag).max(50) })),
+  'runs.setNotes': returns<boolean>()(strictObject({ id, notes: z.string().max(100_000) })),
+  'runs.setTags': returns<string[]>()(strictObject({ id, tags: z.array(tag).max(50) })),
   'runs.tags': returns<Array<{ tag: string; runs: number }>>()(none),
   /** The file's contents; the renderer offers it as a download. */
   'runs.export': returns<{ fileName: string; mimeType: string; content: string }>()(
-    z.object({ ids: idList, format: z.enum(['json', 'csv']) }),
+    strictObject({ ids: idList, format: z.enum(['json', 'csv']) }),
   ),
   'runs.compare': returns<RunDetail[]>()(idList),
   /**
@@ -136,8 +136,7 @@ export const channels = {
    * Mann-Whitney U and a bootstrap of the medians. `options` as in src/shared/stats/options.ts.
    */
   'runs.statistics': returns<FigureComparison[]>()(
-    z
-      .object({
+    strictObject({
         ids: z.array(id).length(2, { error: 'give two run ids: the baseline, then the candidate' }).optional(),
         groupA: idList.optional(),
         groupB: idList.optional(),
@@ -152,8 +151,7 @@ export const channels = {
    * first as the baseline; groupId → the A/B report of that group.
    */
   'runs.report': returns<{ fileName: string; mimeType: string; content: string }>()(
-    z
-      .object({
+    strictObject({
         ids: z.array(id).min(1, { error: 'select at least one run' }).max(20, { error: 'at most 20 runs in one report' }).optional(),
         groupId: z.string().min(1).max(64).optional(),
         options: compareOptionsSchema.optional(),
@@ -168,7 +166,7 @@ export const channels = {
    * no longer 'running'; its `comparisons` then hold the verdicts of B against A.
    */
   'ab.start': returns<AbStatus>()(
-    z.object({
+    strictObject({
       scenarioA: id,
       scenarioB: id,
       rounds: z

@@ -2,6 +2,7 @@
 // (later) every IPC payload from the renderer are validated against it, so a bad field gets
 // the same message wherever it comes from.
 import { z } from 'zod';
+import { strictObject } from './strictObject.ts';
 import { peakTarget, profileDurationSec, type StageTarget } from './loadProfile.ts';
 import { thresholdListSchema, tryParseThreshold } from './thresholds.ts';
 
@@ -63,7 +64,7 @@ const headers = z
   });
 
 /** One step of a load profile (see loadProfile.ts): ramp linearly to `target` over `durationSec`. */
-export const stageSchema = z.object(
+export const stageSchema = strictObject(
   {
     durationSec: z
       .number({ error: 'must be a number of seconds' })
@@ -74,7 +75,7 @@ export const stageSchema = z.object(
       .min(0, { error: 'cannot be negative' })
       .max(LIMITS.rate, { error: `must be at most ${LIMITS.rate.toLocaleString('en-US')}` }),
   },
-  { error: 'must be an object such as {"durationSec": 30, "target": 200}' },
+  'must be an object such as {"durationSec": 30, "target": 200}',
 );
 
 const common = {
@@ -124,8 +125,7 @@ const common = {
     .default(DEFAULT_MAX_RESPONSE_BYTES),
 };
 
-export const httpScenarioSchema = z
-  .object({
+export const httpScenarioSchema = strictObject({
     protocol: z.literal('http'),
     ...common,
     method: z.enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(', ')}` }).default('GET'),
@@ -159,8 +159,7 @@ export const httpScenarioSchema = z
     }
   });
 
-export const wsScenarioSchema = z
-  .object({
+export const wsScenarioSchema = strictObject({
     protocol: z.literal('ws'),
     ...common,
     connections: positiveInt(LIMITS.connections, 'open sockets').default(10),

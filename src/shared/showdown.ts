@@ -9,6 +9,7 @@
 // HTTP, WebSocket framing and handshakes included; TCP/IP headers and SYN/FIN packets are not
 // visible at that level). All times are µs unless the name says otherwise.
 import { z } from 'zod';
+import { strictObject } from './strictObject.ts';
 import type { LatencySummary } from './runResult.ts';
 
 export const SHOWDOWN_LIMITS = {
@@ -54,8 +55,7 @@ const url = (schemes: string[], what: string) =>
       { error: `must be a ${schemes.map((s) => s.slice(0, -1)).join(' or ')} URL (${what})` },
     );
 
-export const showdownInputSchema = z
-  .object({
+export const showdownInputSchema = strictObject({
     /** HTTP echo endpoint: POST with a body, answers with the same body. Absent: the demo target. */
     httpUrl: url(['http:', 'https:'], 'an HTTP echo endpoint').optional(),
     /** WebSocket echo endpoint: answers every message with the same message. */

@@ -1,12 +1,13 @@
 // Options of a comparison and the shape of its answer, shared by single runs and groups.
 import { z } from 'zod';
+import { strictObject } from '../strictObject.ts';
 import type { FigureId } from './figures.ts';
 import type { Verdict } from './verdict.ts';
 
 export const DEFAULT_NOISE_THRESHOLD = { throughput: 0.03, latency: 0.05 } as const;
 
 /** Validates options coming from the CLI or IPC; every field has a default. */
-export const compareOptionsSchema = z.object({
+export const compareOptionsSchema = strictObject({
   /** Bootstrap resamples; 2,000 keeps the 2.5% tails stable to a few tenths of a percent. */
   resamples: z.number().int().min(200).max(100_000).default(2000),
   /** Two-sided confidence of the interval. */
@@ -14,8 +15,7 @@ export const compareOptionsSchema = z.object({
   /** Seed of the bootstrap's PRNG: same data and seed, same answer. */
   seed: z.number().int().min(0).max(0xffff_ffff).optional(),
   /** Relative changes inside ±threshold are never called better or worse (fractions: 0.03 = 3%). */
-  noiseThreshold: z
-    .object({
+  noiseThreshold: strictObject({
       throughput: z.number().min(0).max(10).default(DEFAULT_NOISE_THRESHOLD.throughput),
       latency: z.number().min(0).max(10).default(DEFAULT_NOISE_THRESHOLD.latency),
     })

@@ -235,7 +235,12 @@ export function buildScenario(values: Values, positionals: string[]): Scenario {
   if (values.scenario) base = readScenarioFile(values.scenario);
   const url = positionals[0] ?? (base.url as string | undefined);
   if (!url) throw new UsageError('no URL given (barrage run <url>, or --scenario FILE); see barrage run --help');
-  const protocol = protocolOfUrl(url) ?? (base.protocol as string | undefined) ?? 'http';
+  const schemeProtocol = protocolOfUrl(url);
+  if (schemeProtocol !== undefined && base.protocol !== undefined && base.protocol !== schemeProtocol) {
+    // Never run a "ws" scenario as HTTP (or the reverse) because of its URL: one of them is wrong.
+    throw new UsageError(`--scenario: protocol "${String(base.protocol)}" does not match the URL ${url} (a ${schemeProtocol} URL); fix one of them`);
+  }
+  const protocol = schemeProtocol ?? (base.protocol as string | undefined) ?? 'http';
   const input: Record<string, unknown> = { ...base, protocol, url };
   const set = (field: string, value: unknown) => {
     if (value !== undefined) input[field] = value;
