@@ -101,6 +101,9 @@ export function startCapacitySearch(runs: RunService, opts: CapacityOptions): Ca
   checkCapacity(stepScenario(base, settings.maxRate, settings));
 
   const groupId = newCapacityGroupId();
+  // The whole search measures under one lease: nothing else starts between its steps (it would
+  // share the machine with a step, and the steps with it).
+  const lease = runs.lock.acquire({ kind: 'job', id: groupId, label: `capacity search ${groupId} (${base.url})` });
   const status: CapacityStatus = {
     groupId,
     state: 'running',
@@ -132,6 +135,14 @@ export function startCapacitySearch(runs: RunService, opts: CapacityOptions): Ca
   const done = (async (): Promise<CapacityStatus> => {
     // One turn first, so the caller holds the handle before the first update.
     await Promise.resolve();
+    try {
+      return await search();
+    } finally {
+      lease.release();
+    }
+  })();
+
+  async function search(): Promise<CapacityStatus> {
     for (;;) {
       if (stopRequested) return finish('stopped', 'stopped');
       const plan = planNext(status.steps, settings);
@@ -149,6 +160,7 @@ export function startCapacitySearch(runs: RunService, opts: CapacityOptions): Ca
             tags: [CAPACITY_TAG],
             notes: `capacity search ${groupId}: step ${status.steps.length + 1} at ${rate}/s`,
             groupId,
+            lease,
           },
           (p) => {
             if (status.current) {
@@ -183,7 +195,7 @@ export function startCapacitySearch(runs: RunService, opts: CapacityOptions): Ca
       status.current = null;
       update();
     }
-  })();
+  }
 
   return {
     groupId,
