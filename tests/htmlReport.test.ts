@@ -125,6 +125,17 @@ describe('HTML reports', () => {
     expect(html).not.toMatch(/req\/s/);
   });
 
+  it('says how many scheduled sends of an open-model run never went out', () => {
+    const base = runAt(0, { seed: 5, name: 'too few' });
+    const summary = { ...base.summary, schedule: { due: 800, sent: 130, missed: 670, missedPercent: 83.8, advice: '670 of 800 scheduled requests (83.8%) never went out: all 2 connections were busy' } };
+    const run = { ...base, summary: { ...summary, notes: [summary.schedule.advice] }, id: 98, scenarioId: null, scenarioName: 'too few', groupId: null, tags: [], notes: '', environment: { barrageVersion: null, nodeVersion: null, electronVersion: null, os: null, cpu: null, workers: 1, targetHost: '127.0.0.1:8080' } };
+    const html = runReportHtml(run);
+    expect(html).toContain('Missed sends');
+    expect(html).toContain('83.8% of 800 scheduled never went out');
+    expect(html).toContain('130 of 800 scheduled sends went out; 670 (83.8%) missed');
+    expect(html).toContain('never went out: all 2 connections were busy');
+  });
+
   it('of one run: figures, thresholds and three charts, offline', { timeout: 60_000 }, async () => {
     const file = await writeReport([String(ids.main)], 'run.html');
     const opened = await open(file, 'report.png');

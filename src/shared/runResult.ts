@@ -84,6 +84,26 @@ export interface RunSample {
   loopBusyPercent?: number;
   /** Part of the warm-up: shown, but kept out of steady-state figures. */
   warmup: boolean;
+  /**
+   * Open model only: scheduled sends (requests, or WebSocket rate-mode messages) due by the end
+   * of this second that had not gone out — the run's backlog. In the last second it is the
+   * number that never went out. Absent in the closed model and in runs stored before it existed.
+   */
+  behind?: number;
+}
+
+/**
+ * The open model's schedule kept or missed (k6's dropped_iterations): every send due during
+ * the run, how many went out (late ones included) and how many never did, with why.
+ */
+export interface ScheduleFigures {
+  due: number;
+  sent: number;
+  missed: number;
+  /** missed / due, in percent (one decimal). */
+  missedPercent: number;
+  /** Why sends were missed and what to change, in words; absent when none were missed. */
+  advice?: string;
 }
 
 export interface GeneratorHealth {
@@ -168,6 +188,8 @@ export interface RunSummary {
   ws: WsFigures | null;
   /** What was still waiting when the run ended; absent in runs stored before it existed. */
   unfinished?: UnfinishedFigures;
+  /** Open model only (HTTP with a rate, WebSocket rate mode); absent otherwise and in older runs. */
+  schedule?: ScheduleFigures | null;
   generator: GeneratorHealth;
   /** Present when the run failed (a worker died, the run could not start). */
   failure?: string;
@@ -196,5 +218,16 @@ export interface RunProgress {
   elapsedSec: number;
   /** Planned length in seconds, when the run is bounded by time. */
   plannedSec: number | null;
-  totals: { throughput: number; errors: number };
+  totals: {
+    throughput: number;
+    errors: number;
+    /** Errors so far by kind, so a live view can say what is failing while it fails. */
+    errorsByKind?: Partial<Record<ErrorKind, number>>;
+    /** Open model: scheduled sends due so far, and how many of them have not gone out. */
+    schedule?: { due: number; behind: number };
+    /** WebSocket echo and rate modes: message faults so far. */
+    ws?: { lost: number; duplicates: number; outOfOrder: number; unmatched: number };
+  };
+  /** Warnings known before or during the run (e.g. the rate is beyond what the connections carry). */
+  warnings?: string[];
 }

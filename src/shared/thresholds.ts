@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { RunSummary } from './runResult.ts';
 import { formatCount, formatUs } from './units.ts';
 
-export const THRESHOLD_METRICS = ['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'max', 'errors', 'rps', 'connect_p99'] as const;
+export const THRESHOLD_METRICS = ['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'max', 'errors', 'dropped', 'rps', 'connect_p99'] as const;
 export type ThresholdMetric = (typeof THRESHOLD_METRICS)[number];
 export type ThresholdOperator = '<' | '<=' | '>' | '>=';
 /** The limit's unit: microseconds, a share of requests/messages (fraction), a count, or per second. */
@@ -54,9 +54,9 @@ export class ThresholdError extends Error {
 
 const LATENCY_METRICS = new Set<ThresholdMetric>(['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'max', 'connect_p99']);
 /** Other spellings people type for the same metric. */
-const ALIASES: Record<string, ThresholdMetric> = { throughput: 'rps', 'p99.9': 'p999' };
+const ALIASES: Record<string, ThresholdMetric> = { throughput: 'rps', 'p99.9': 'p999', missed: 'dropped', dropped_iterations: 'dropped' };
 const LATENCY_UNITS: Record<string, number> = { us: 1, µs: 1, μs: 1, ms: 1000, s: 1_000_000 };
-const KNOWN = `known: ${THRESHOLD_METRICS.join(', ')}; throughput is the same as rps`;
+const KNOWN = `known: ${THRESHOLD_METRICS.join(', ')}; throughput is the same as rps, missed as dropped`;
 const OPERATORS = '<, <=, > or >=';
 
 /** Parses one expression; throws ThresholdError naming the problem and, for syntax, its column. */
@@ -127,17 +127,19 @@ export function parseThreshold(input: string): Threshold {
     if (factor === undefined) fail(`unknown unit "${unitText}" for ${metric}${at(unitStart)} (use us, µs, ms or s)`, unitStart);
     limit = value * factor;
     unit = 'us';
-  } else if (metric === 'errors') {
+  } else if (metric === 'errors' || metric === 'dropped') {
+    const what = metric === 'errors' ? 'errors' : 'dropped sends';
+    const of = metric === 'errors' ? 'requests or messages' : 'scheduled sends';
     if (unitText === '%') {
-      if (value > 100) fail(`a share of errors cannot exceed 100%${at(numStart)}`, numStart);
+      if (value > 100) fail(`a share of ${what} cannot exceed 100%${at(numStart)}`, numStart);
       limit = value / 100;
       unit = 'share';
     } else if (unitText === '') {
-      if (!Number.isInteger(value)) fail(`a count of errors must be a whole number${at(numStart)}; add % for a share of requests`, numStart);
+      if (!Number.isInteger(value)) fail(`a count of ${what} must be a whole number${at(numStart)}; add % for a share of ${of}`, numStart);
       limit = value;
       unit = 'count';
     } else {
-      fail(`errors takes % (a share of requests or messages) or no unit (a count), not "${unitText}"${at(unitStart)}`, unitStart);
+      fail(`${metric} takes % (a share of ${of}) or no unit (a count), not "${unitText}"${at(unitStart)}`, unitStart);
     }
   } else {
     if (unitText !== '' && unitText !== '/s') fail(`${metric} is per second and takes no unit, not "${unitText}"${at(unitStart)}`, unitStart);
@@ -209,6 +211,7 @@ function measureStage(t: Threshold, stage: number, summary: RunSummary): number 
   if (!figures) return summary.stages ? `the run has ${summary.stages.length} stages, no stage ${stage}` : 'the run has no stages';
   switch (t.metric) {
     case 'connect_p99':
+    case 'dropped':
       return 'cannot be checked per stage';
     case 'errors': {
       if (t.unit === 'count') return figures.errors;
@@ -236,6 +239,14 @@ function measure(t: Threshold, summary: RunSummary): number | string {
       // both (counted in throughput and as a 'status' error), so it is subtracted once.
       const attempts = summary.throughput.total + summary.errors.total - (summary.errors.byKind.status ?? 0);
       return attempts > 0 ? summary.errors.total / attempts : 'nothing was attempted';
+    }
+    case 'dropped': {
+      // Scheduled sends that never went out (k6's dropped_iterations): only the open model has
+      // a schedule. A closed-model run fails the gate rather than passing it unchecked.
+      const schedule = summary.schedule;
+      if (!schedule) return 'applies to runs with a rate (open model) only';
+      if (t.unit === 'count') return schedule.missed;
+      return schedule.due > 0 ? schedule.missed / schedule.due : 'nothing was scheduled';
     }
     case 'rps':
       // The steady rate (after warm-up) is the figure people mean by "requests per second".
@@ -275,7 +286,7 @@ function formatLimit(value: number, unit: ThresholdUnit): string {
 }
 
 function example(metric: ThresholdMetric | undefined): string {
-  if (metric === 'errors') return '1%';
+  if (metric === 'errors' || metric === 'dropped') return '1%';
   if (metric === 'rps') return '5000';
   return '250ms';
 }

@@ -25,6 +25,10 @@ export class RunAccumulator {
   peakOpen = 0;
   /** Requests or handshakes still waiting when the workers stopped; null when none were. */
   unfinished: UnfinishedFigures | null = null;
+  /** Open model: scheduled sends due over the run, and those that went out; null in the closed model. */
+  schedule: { due: number; sent: number } | null = null;
+  /** The same, over the seconds released so far (for each second's backlog). */
+  private releasedSchedule = { due: 0, sent: 0 };
   ws = { sent: 0, received: 0, duplicates: 0, outOfOrder: 0, unmatched: 0, lost: 0, closes: {} as Record<string, number> };
   private readonly pending = new Map<number, PendingSecond>();
   private readonly finished = new Set<number>();
@@ -111,6 +115,7 @@ export class RunAccumulator {
     let cpu = 0;
     let lag = 0;
     let busy: number | undefined;
+    let scheduled = false;
     // Connections open during the second: a worker's final report comes after it closed its
     // connections, so take each worker's largest report.
     const openBy = new Map<number, number>();
@@ -130,10 +135,15 @@ export class RunAccumulator {
       cpu = Math.max(cpu, p.cpuPercent);
       lag = Math.max(lag, p.loopLagMs);
       if (p.loopBusyPercent !== undefined) busy = Math.max(busy ?? 0, p.loopBusyPercent);
+      if (p.schedule) {
+        scheduled = true;
+        this.releasedSchedule.due += p.schedule.due;
+        this.releasedSchedule.sent += p.schedule.sent;
+      }
     }
     const open = [...openBy.values()].reduce((a, b) => a + b, 0);
     this.peakOpen = Math.max(this.peakOpen, open);
-    return {
+    const sample: RunSample = {
       t,
       throughput,
       latencyUs:
@@ -154,6 +164,9 @@ export class RunAccumulator {
       ...(busy !== undefined ? { loopBusyPercent: busy } : {}),
       warmup: t < this.warmupSec,
     };
+    // A send due 1 ms ahead may go out a moment early, hence the floor at 0.
+    if (scheduled) sample.behind = Math.max(0, this.releasedSchedule.due - this.releasedSchedule.sent);
+    return sample;
   }
 
   private addTotals(s: WorkerSample): void {
@@ -173,6 +186,11 @@ export class RunAccumulator {
       u.count += s.unfinished.count;
       u.oldestAgeMs = Math.max(u.oldestAgeMs, s.unfinished.oldestAgeMs);
     }
+    if (s.schedule) {
+      this.schedule ??= { due: 0, sent: 0 };
+      this.schedule.due += s.schedule.due;
+      this.schedule.sent += s.schedule.sent;
+    }
     if (s.ws) {
       mergeInto(this.ping, s.ws.pingHistogram);
       this.ws.sent += s.ws.sent;
@@ -188,7 +206,7 @@ export class RunAccumulator {
 
 /** Two partial views of the same second (a worker reported after the second was released). */
 function mergeRunSamples(a: RunSample, b: RunSample): RunSample {
-  return {
+  const merged: RunSample = {
     t: a.t,
     throughput: a.throughput + b.throughput,
     // Percentiles cannot be merged exactly without the histograms; keep the worse of the two.
@@ -209,4 +227,8 @@ function mergeRunSamples(a: RunSample, b: RunSample): RunSample {
     loopLagMs: Math.max(a.loopLagMs, b.loopLagMs),
     warmup: a.warmup,
   };
+  // b was merged later, so its backlog counts everything released up to now.
+  const behind = b.behind ?? a.behind;
+  if (behind !== undefined) merged.behind = behind;
+  return merged;
 }

@@ -6,6 +6,7 @@ import { stageOfSecond } from '../../shared/loadProfile.ts';
 import { plannedDurationSec, type Scenario } from '../../shared/scenario.ts';
 import { epochMs } from '../clock.ts';
 import { encodeHistogram } from '../../shared/result/histogramCodec.ts';
+import { capacityWarning, probeCapacity } from './capacityProbe.ts';
 import { checkCapacity, checkReachability, systemLookup, type HostLookup, type Reachability } from './preflight.ts';
 import { RunAccumulator } from './runAccumulator.ts';
 import { buildSummary } from '../../shared/result/runSummary.ts';
@@ -29,6 +30,13 @@ export interface RunOptions {
   onProgress?: (progress: RunProgress) => void;
   /** Called once when the run has started (after the checks). */
   onStart?: (info: { startedAt: number; workers: number }) => void;
+  /**
+   * Called before the load starts with each warning about the run (e.g. a rate the connections
+   * cannot carry at the target's measured latency); the warnings also end up in the notes.
+   */
+  onWarning?: (message: string) => void;
+  /** Skip the pre-run latency probe of open-model HTTP runs (a few requests to the target). */
+  skipProbe?: boolean;
   /** The worker script; only tests replace it (to make a worker crash). */
   workerUrl?: URL;
 }
@@ -71,7 +79,15 @@ export function startRun(scenario: Scenario, options: RunOptions = {}): RunHandl
     checkCapacity(scenario);
     const reach = await checkReachability(scenario, options.lookup ?? systemLookup);
     if (!reach.ok) return unreachableRun(scenario, reach, options, () => stopRequested, (hook) => (stopHook = hook));
-    return runOnWorkers(scenario, reach.address, options, () => stopRequested, (hook) => (stopHook = hook));
+    const warnings: string[] = [];
+    if (scenario.protocol === 'http' && scenario.rate !== undefined && !options.skipProbe) {
+      const warning = capacityWarning(scenario, await probeCapacity(scenario, reach.address));
+      if (warning) {
+        warnings.push(`Before the run: ${warning}.`);
+        options.onWarning?.(warning);
+      }
+    }
+    return runOnWorkers(scenario, reach.address, options, warnings, () => stopRequested, (hook) => (stopHook = hook));
   })();
   return {
     stop() {
@@ -88,6 +104,7 @@ async function runOnWorkers(
   scenario: Scenario,
   address: string,
   options: RunOptions,
+  warnings: string[],
   stopRequested: () => boolean,
   onStop: StopRegistrar,
 ): Promise<RunResult> {
@@ -108,7 +125,7 @@ async function runOnWorkers(
   let graceTimer: NodeJS.Timeout | undefined;
   // When the load ended: the planned end, the moment of a stop, or the last worker's finish.
   let loadEndedAt: number | undefined;
-  const notes: string[] = [];
+  const notes: string[] = [...warnings];
 
   const emitProgress = (released: RunSample[]) => {
     if (!options.onProgress) return;
@@ -117,7 +134,16 @@ async function runOnWorkers(
         sample,
         elapsedSec: Math.min(sample.t + 1, (epochMs() - startedAt) / 1000),
         plannedSec: durationSec ?? null,
-        totals: { throughput: acc.completed, errors: Object.values(acc.errors).reduce((a, b) => a + (b ?? 0), 0) },
+        totals: {
+          throughput: acc.completed,
+          errors: Object.values(acc.errors).reduce((a, b) => a + (b ?? 0), 0),
+          errorsByKind: { ...acc.errors },
+          ...(sample.behind !== undefined && acc.schedule ? { schedule: { due: acc.schedule.due, behind: sample.behind } } : {}),
+          ...(scenario.protocol === 'ws' && scenario.mode !== 'push'
+            ? { ws: { lost: acc.ws.lost, duplicates: acc.ws.duplicates, outOfOrder: acc.ws.outOfOrder, unmatched: acc.ws.unmatched } }
+            : {}),
+        },
+        ...(warnings.length > 0 ? { warnings } : {}),
       });
     }
   };

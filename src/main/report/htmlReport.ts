@@ -51,6 +51,9 @@ export function runReportHtml(run: StoredRun, options: ReportOptions = {}): stri
     ['Errors', formatCount(s.errors.total), errorShare(run)],
     ['Connections', formatCount(s.connections.peak), `at peak; ${formatCount(s.connections.opened)} opened, ${formatCount(s.connections.failed)} failed`],
   ];
+  if (s.schedule) {
+    cards.push(['Missed sends', formatCount(s.schedule.missed), `${s.schedule.missedPercent}% of ${formatCount(s.schedule.due)} scheduled never went out`]);
+  }
   body.push(`<section class="cards">${cards.map(([k, v, n]) => `<div class="card"><div class="k">${e(k)}</div><div class="v">${e(v)}</div><div class="n">${e(n)}</div></div>`).join('')}</section>`);
 
   if (s.thresholds && s.thresholds.length > 0) body.push(thresholdsSection(run));
@@ -343,6 +346,9 @@ function detailsSection(run: StoredRun): string {
   rows.push(['Errors', s.errors.total === 0 ? 'none' : `${formatCount(s.errors.total)}${kinds.length ? ` — ${kinds.map(([k, n]) => `${k} ${formatCount(n)}`).join(', ')}` : ''}`]);
   const codes = Object.entries(s.statusCodes);
   if (codes.length) rows.push(['Status codes', codes.map(([k, n]) => `${k}: ${formatCount(n)}`).join(', ')]);
+  if (s.schedule) {
+    rows.push(['Schedule (open model)', `${formatCount(s.schedule.sent)} of ${formatCount(s.schedule.due)} scheduled sends went out; ${formatCount(s.schedule.missed)} (${s.schedule.missedPercent}%) missed`]);
+  }
   rows.push(['Bytes sent / received', `${formatBytes(s.bytes.sent)} / ${formatBytes(s.bytes.received)}`]);
   if (s.ws) {
     const w = s.ws;

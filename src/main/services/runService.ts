@@ -29,6 +29,8 @@ export interface RunMeta {
    * else measures.
    */
   lease?: MeasurementLease;
+  /** Warnings about the run before its load starts (the CLI prints them; they also become notes). */
+  onWarning?: (message: string) => void;
 }
 
 export interface StartedRun {
@@ -124,6 +126,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
           };
     const handle = this.engine.startRun(config, {
       ...this.engineOptions,
+      onWarning: meta.onWarning,
       onStart: ({ startedAt }) => {
         if (info) info.startedAt = new Date(startedAt).toISOString();
       },

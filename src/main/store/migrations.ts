@@ -118,6 +118,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX runs_by_thresholds ON runs(thresholds_passed, started_at DESC) WHERE thresholds_passed IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    description: 'open-model backlog per second',
+    sql: `
+      -- Open model only: scheduled sends due by the end of the second that had not gone out;
+      -- NULL in the closed model and in seconds stored before it existed.
+      ALTER TABLE run_samples ADD COLUMN behind INTEGER;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -17,22 +17,23 @@ export interface SampleRow {
   cpu_percent: number;
   loop_lag_ms: number;
   warmup: number;
+  behind: number | null;
 }
 
 export const SAMPLE_COLUMNS =
-  't, throughput, p50_us, p99_us, max_us, mean_us, errors, open_connections, bytes_sent, bytes_received, cpu_percent, loop_lag_ms, warmup';
+  't, throughput, p50_us, p99_us, max_us, mean_us, errors, open_connections, bytes_sent, bytes_received, cpu_percent, loop_lag_ms, warmup, behind';
 
 /** Insert or overwrite one second: the newest figures of a second win (see finishRun). */
 export const UPSERT_SAMPLE_SQL = `
   INSERT INTO run_samples (run_id, ${SAMPLE_COLUMNS})
   VALUES (@run_id, @t, @throughput, @p50_us, @p99_us, @max_us, @mean_us, @errors, @open_connections,
-          @bytes_sent, @bytes_received, @cpu_percent, @loop_lag_ms, @warmup)
+          @bytes_sent, @bytes_received, @cpu_percent, @loop_lag_ms, @warmup, @behind)
   ON CONFLICT (run_id, t) DO UPDATE SET
     throughput = excluded.throughput, p50_us = excluded.p50_us, p99_us = excluded.p99_us,
     max_us = excluded.max_us, mean_us = excluded.mean_us, errors = excluded.errors,
     open_connections = excluded.open_connections, bytes_sent = excluded.bytes_sent,
     bytes_received = excluded.bytes_received, cpu_percent = excluded.cpu_percent,
-    loop_lag_ms = excluded.loop_lag_ms, warmup = excluded.warmup`;
+    loop_lag_ms = excluded.loop_lag_ms, warmup = excluded.warmup, behind = excluded.behind`;
 
 export function sampleToRow(runId: number, s: RunSample): SampleRow & { run_id: number } {
   return {
@@ -50,6 +51,7 @@ export function sampleToRow(runId: number, s: RunSample): SampleRow & { run_id: 
     cpu_percent: s.cpuPercent,
     loop_lag_ms: s.loopLagMs,
     warmup: s.warmup ? 1 : 0,
+    behind: s.behind ?? null,
   };
 }
 
@@ -66,5 +68,6 @@ export function rowToSample(r: SampleRow): RunSample {
     cpuPercent: r.cpu_percent,
     loopLagMs: r.loop_lag_ms,
     warmup: r.warmup !== 0,
+    ...(r.behind === null || r.behind === undefined ? {} : { behind: r.behind }),
   };
 }

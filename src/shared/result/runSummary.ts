@@ -1,7 +1,7 @@
 // The run's summary figures, computed from the merged totals and time series. Part of the result
 // model: the engine builds a summary from its accumulator, and any other source of merged
 // seconds and totals (a recomputation from stored samples, a future sharded run) can too.
-import type { ErrorKind, RunSample, RunStatus, RunSummary, UnfinishedFigures } from '../runResult.ts';
+import type { ErrorKind, RunSample, RunStatus, RunSummary, ScheduleFigures, UnfinishedFigures } from '../runResult.ts';
 import { stageOfSecond } from '../loadProfile.ts';
 import { plannedDurationSec, stageTargetOf, type Scenario } from '../scenario.ts';
 import { generatorHealth } from './generatorHealth.ts';
@@ -36,6 +36,8 @@ export interface RunTotals {
   readonly stageLatency?: ReadonlyMap<number, Histogram>;
   /** Requests or handshakes still waiting when the load stopped; null when none were. */
   readonly unfinished: UnfinishedFigures | null;
+  /** Open model: scheduled sends due over the run and those that went out; null in the closed model. */
+  readonly schedule?: { due: number; sent: number } | null;
 }
 
 
@@ -92,6 +94,10 @@ export function buildSummary(input: SummaryInput): RunSummary {
     notes: [...input.notes],
   };
   if (acc.unfinished) summary.unfinished = { ...acc.unfinished };
+  if (acc.schedule) {
+    summary.schedule = scheduleFigures(scenario, acc.schedule, durationSec, summary.generator.saturated);
+    if (summary.schedule.advice) summary.notes.push(summary.schedule.advice);
+  }
   if (input.failure) summary.failure = input.failure;
   const stages = scenario.stages;
   if (stages !== undefined) {
@@ -131,6 +137,42 @@ function healthNotes(scenario: Scenario, summary: RunSummary): string[] {
 /** A run in which no request or message completed: never a clean result, whatever the errors say. */
 export function nothingCompleted(summary: Pick<RunSummary, 'throughput' | 'ws'>): boolean {
   return summary.throughput.total === 0 && (summary.ws === null || summary.ws.messagesReceived === 0);
+}
+
+/**
+ * What the open model's schedule kept. The engine never opens connections beyond the scenario's
+ * (k6's maxVUs): more connections change what is being tested, so the run says what it missed
+ * and how many connections would carry the rate, and the user decides.
+ */
+export function scheduleFigures(
+  scenario: Scenario,
+  counts: { due: number; sent: number },
+  durationSec: number,
+  generatorSaturated: boolean,
+): ScheduleFigures {
+  const missed = Math.max(0, counts.due - counts.sent);
+  const figures: ScheduleFigures = {
+    due: counts.due,
+    sent: counts.sent,
+    missed,
+    missedPercent: counts.due > 0 ? round((missed / counts.due) * 100, 1) : 0,
+  };
+  if (missed === 0) return figures;
+  const share = `${missed.toLocaleString('en-US')} of ${counts.due.toLocaleString('en-US')} scheduled`;
+  const pct = `${figures.missedPercent}%`;
+  if (scenario.protocol === 'http') {
+    // With a load profile the rate changes: the mean rate asked over the run stands for it.
+    const rate = scenario.rate ?? (durationSec > 0 ? Math.round(counts.due / durationSec) : 0);
+    const carried = durationSec > 0 ? counts.sent / durationSec : 0;
+    const needed = carried > 0 ? Math.ceil((scenario.connections * rate) / carried) : undefined;
+    const why = `all ${scenario.connections} connections were busy — they carried ${Math.round(carried).toLocaleString('en-US')} requests/s of the ${rate.toLocaleString('en-US')} asked`;
+    const raise = needed !== undefined && needed > scenario.connections ? `; raise connections (-c) to about ${needed.toLocaleString('en-US')} (rate × latency)` : '';
+    const generator = generatorSaturated ? ' (the load generator was saturated too, so part of the shortfall may be its own)' : '';
+    figures.advice = `${share} requests (${pct}) never went out: ${why}${raise}${generator}`;
+  } else {
+    figures.advice = `${share} messages (${pct}) never went out: their connections were not open, or their send buffers stayed full (the target did not read fast enough)`;
+  }
+  return figures;
 }
 
 function round(n: number, digits: number): number {

@@ -33,7 +33,9 @@ Load
   -d, --duration S        seconds to run (default 10 unless --amount)
   -a, --amount N          stop after N requests or messages instead
   -r, --rate N            open model: N requests (or messages) per second in total;
-                          latency is measured from each one's scheduled send time
+                          latency is measured from each one's scheduled send time; sends
+                          the connections cannot carry are counted as missed (no extra
+                          connections are opened: raise -c to about rate × latency)
       --stage D:T         a load profile stage, k6's duration:target, e.g. --stage 30s:200
                           --stage 1m:200 --stage 10s:0 (repeatable, in order): the load ramps
                           linearly from the previous target (starting at 0; 0s jumps); the run
@@ -72,8 +74,9 @@ WebSocket
 
 Thresholds (SLOs)
       --threshold EXPR    the run fails (exit 99) unless EXPR holds at its end, e.g. 'p99<250ms',
-                          'p50 < 20ms', 'errors<1%', 'errors<=10', 'rps>5000', 'connect_p99<100ms';
-                          metrics p50 p90 p95 p99 p999 mean max errors rps connect_p99
+                          'p50 < 20ms', 'errors<1%', 'errors<=10', 'rps>5000', 'connect_p99<100ms',
+                          'dropped<1%' (scheduled sends of a --rate run that never went out);
+                          metrics p50 p90 p95 p99 p999 mean max errors dropped rps connect_p99
                           (repeatable; added to a scenario file's "thresholds")
       --abort-on-fail     stop the run as soon as a threshold is breached by the figures so far
                           (errors, max, mean, rps, and p50/p99 when every second breaches; the
@@ -367,7 +370,8 @@ export async function execute(
   // Known once start() returns; seconds only arrive after that.
   let runId: number | null = null;
   try {
-    started = runs.start(scenario, meta, (p: RunProgress) => {
+    const onWarning = (message: string) => process.stderr.write(`warning: ${message}\n`);
+    started = runs.start(scenario, { onWarning, ...meta }, (p: RunProgress) => {
       if (!opts.quiet) process.stderr.write(progressLine(p, scenario.protocol) + '\n');
       for (const o of opts.outputs ?? []) o.second(runId, p);
     });

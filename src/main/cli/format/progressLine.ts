@@ -16,6 +16,14 @@ export function progressLine(p: RunProgress, protocol: Protocol): string {
     `conns ${formatCount(s.openConnections)}`,
     `cpu ${Math.round(s.cpuPercent)}%`,
   ];
+  // The open model's backlog: sends due that have not gone out (the connections cannot keep up).
+  if (s.behind !== undefined && s.behind > 0) parts.push(`behind ${formatCount(s.behind)}`);
   if (s.warmup) parts.push('(warm-up)');
+  // What is failing, while it fails: the kinds of the run's errors so far.
+  const kinds = Object.entries(p.totals.errorsByKind ?? {})
+    .filter(([, n]) => (n ?? 0) > 0)
+    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
+    .map(([k, n]) => `${k} ${formatCount(n)}`);
+  if (kinds.length > 0) parts.push(`— errors so far: ${kinds.join(', ')}`);
   return parts.join('  ');
 }

@@ -15,6 +15,14 @@ export function summaryTable(s: RunSummary, title?: string): string {
   rows.push(['  min / mean / max', `${formatUs(l.min)} / ${formatUs(l.mean)} / ${formatUs(l.max)}`]);
   rows.push(['  p50 / p90 / p95', `${formatUs(l.p50)} / ${formatUs(l.p90)} / ${formatUs(l.p95)}`]);
   rows.push(['  p99 / p99.9', `${formatUs(l.p99)} / ${formatUs(l.p999)}`]);
+  if (s.schedule) {
+    const sc = s.schedule;
+    rows.push([
+      'Schedule (open model)',
+      `${formatCount(sc.sent)} of ${formatCount(sc.due)} scheduled ${unit} went out; ` +
+        (sc.missed === 0 ? 'none missed' : `${formatCount(sc.missed)} (${sc.missedPercent}%) MISSED`),
+    ]);
+  }
   rows.push(['Bytes sent / received', `${formatBytes(s.bytes.sent)} / ${formatBytes(s.bytes.received)}`]);
   rows.push([
     'Connections',

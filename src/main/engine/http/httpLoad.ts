@@ -63,6 +63,7 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
       : job.rate !== undefined
         ? new OpenModelPacer(job.startAt, job.rate, job.endAt, job.amount, clock)
         : undefined;
+  if (pacer) recorder.setSchedule((at) => pacer.dueBy(at));
 
   const settle = () => {
     // In the open model autocannon does not know the amount; stop it once every slot is settled.
@@ -216,6 +217,7 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
         if (client.destroyed || stopped) return;
         requestsOnConnection++;
         origins.push(origin);
+        recorder.scheduledSent();
         send();
       });
       if (!slotted) waitingForSlot = false;

@@ -20,6 +20,8 @@ export class OpenModelPacer {
   private readonly limit: number;
   private readonly offsetMs: (k: number) => number;
   private readonly clock: Clock;
+  /** Arrivals due in [0, elapsed ms): slot k is due once this exceeds k. */
+  private readonly arrivalsBefore: (elapsedMs: number) => number;
 
   /** `rate`: arrivals per second, or a profile's curve; `endAt`: no slot is due at or after the run's end; `limit`: the amount, if any. */
   constructor(startAt: number, rate: number | ArrivalCurve, endAt = Infinity, limit = Infinity, clock: Clock = systemClock) {
@@ -29,12 +31,14 @@ export class OpenModelPacer {
     if (typeof rate === 'number') {
       const intervalMs = 1000 / rate;
       this.offsetMs = (k) => k * intervalMs;
+      this.arrivalsBefore = (ms) => ms / intervalMs;
       // Slot k is due at k / rate; the last one before the end is the ceiling of span × rate, less
       // 1 µs of slack: in floating point 3000 / (1000 / 333) is 999.0000000000001, which issued a
       // slot due exactly at the end (1000 sends in 3 s at 333/s).
       this.limit = Math.min(limit, Math.max(0, Math.ceil(((endAt - startAt - END_SLACK_MS) * rate) / 1000)));
     } else {
       this.offsetMs = (k) => rate.offsetSec(k) * 1000;
+      this.arrivalsBefore = (ms) => rate.countBefore(ms / 1000);
       this.limit = Math.min(limit, Math.ceil(rate.countBefore(spanSec)));
     }
   }
@@ -60,6 +64,12 @@ export class OpenModelPacer {
     if (wait <= EARLY_SEND_MS) fire();
     else this.clock.after(wait - EARLY_SEND_MS, fire);
     return true;
+  }
+
+  /** Slots due at or before `atMs` (epoch ms), within the run's end and amount. */
+  dueBy(atMs: number): number {
+    if (atMs < this.startAt) return 0;
+    return Math.min(this.limit, Math.floor(this.arrivalsBefore(atMs - this.startAt)) + 1);
   }
 
   get taken(): number {

@@ -30,6 +30,10 @@ export class SecondRecorder {
   /** Cancels the pending second-boundary timer; undefined when stopped. */
   private timer: (() => void) | undefined;
   private bytes: ByteCounter = () => this.lastBytes;
+  /** Open model: how many scheduled sends are due by an instant (epoch ms). */
+  private dueBy: ((atMs: number) => number) | null = null;
+  private dueSoFar = 0;
+  private scheduledSends = 0;
   private readonly startAt: number;
   private readonly emit: (sample: WorkerSample) => void;
   private readonly clock: Clock;
@@ -43,6 +47,19 @@ export class SecondRecorder {
 
   setByteCounter(counter: ByteCounter): void {
     this.bytes = counter;
+  }
+
+  /**
+   * Open model: the driver's schedule, so each second reports how many sends came due and how
+   * many went out. The difference, summed, is what the run fell behind (or never sent).
+   */
+  setSchedule(dueBy: (atMs: number) => number): void {
+    this.dueBy = dueBy;
+  }
+
+  /** A scheduled send went out (on time or late). */
+  scheduledSent(n = 1): void {
+    this.scheduledSends += n;
   }
 
   /** Starts emitting a sample at every second boundary after the start instant. */
@@ -174,6 +191,13 @@ export class SecondRecorder {
     if (this.unfinishedFigures) {
       sample.unfinished = this.unfinishedFigures;
       this.unfinishedFigures = undefined;
+    }
+    if (this.dueBy) {
+      // Due by the end of this second, or by now for the last (partial) second.
+      const due = this.dueBy(Math.min(this.clock.now(), this.startAt + (this.nextT + 1) * 1000));
+      sample.schedule = { due: Math.max(0, due - this.dueSoFar), sent: this.scheduledSends };
+      this.dueSoFar = Math.max(this.dueSoFar, due);
+      this.scheduledSends = 0;
     }
     if (this.ws) {
       sample.ws = {

@@ -48,6 +48,11 @@ export interface WorkerSample {
   ws?: WsSampleFigures;
   /** Requests or handshakes still waiting when the load stopped (only in the last second). */
   unfinished?: UnfinishedFigures;
+  /**
+   * Open model only (HTTP with a rate, WebSocket rate mode): scheduled sends that came due in
+   * this second, and scheduled sends that went out in it (late ones included).
+   */
+  schedule?: { due: number; sent: number };
 }
 
 export interface WsSampleFigures {

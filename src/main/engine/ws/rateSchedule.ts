@@ -41,6 +41,15 @@ export class RateSchedule {
     return Math.floor((nowMs - this.startAt) / this.slotMs) + 1;
   }
 
+  /**
+   * Slots due at or before `nowMs` that the run is meant to send: none at or after `endAt` (the
+   * run's end), at most `limit` (the amount).
+   */
+  dueWithin(nowMs: number, endAt = Infinity, limit = Infinity): number {
+    const lastSlots = endAt === Infinity ? Infinity : Math.max(0, Math.ceil((endAt - this.startAt) / this.slotMs));
+    return Math.min(this.dueCount(nowMs), lastSlots, limit);
+  }
+
   /** Connection owning slot m. */
   connectionOf(slot: number): number {
     return slot % this.connections;

@@ -241,6 +241,8 @@ class WsSwarm implements LoadDriver {
       this.rejectRun = reject;
     });
     this.recorder.setByteCounter(() => this.bytes());
+    const schedule = this.schedule;
+    if (schedule) this.recorder.setSchedule((at) => schedule.dueWithin(at, this.job.endAt, this.amount));
     if (this.stopRequested || (this.conns.length === 0 && this.job.endAt === undefined)) {
       this.phase = DONE;
       this.resolveRun?.();
@@ -401,6 +403,7 @@ class WsSwarm implements LoadDriver {
     const seq = tracker.next(originMs);
     ws.send(this.template!.renderBytes(seq, c.label, nowMs), TEXT_FRAME);
     this.recorder.wsSent();
+    if (this.schedule) this.recorder.scheduledSent();
     this.sent++;
     this.outstanding++;
   }
