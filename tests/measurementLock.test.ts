@@ -12,7 +12,6 @@ import { lockFileFor, MeasurementBusyError, MeasurementLock } from '../src/main/
 import { forwardRunEvents } from '../src/main/services/runEvents.ts';
 import { RunService } from '../src/main/services/runService.ts';
 import { startShowdown } from '../src/main/showdown/showdownRunner.ts';
-import { ShowdownService } from '../src/main/showdown/showdownService.ts';
 import { openStore } from '../src/main/store/runStore.ts';
 import { startDemoTarget, type DemoTarget } from '../src/main/target/demoTarget.ts';
 import type { EventName } from '../src/shared/contract.ts';
@@ -119,7 +118,7 @@ describe('the measurement lock', () => {
       await handle.done;
     });
     expect(() => runs.start(httpScenario(`${t.httpUrl}/`))).toThrow(new RegExp(`^cannot start: A/B run ${handle.groupId} \\(x against x\\) is measuring`));
-    expect(() => new ShowdownService(runs, store).start(showdownInputSchema.parse({ save: false }))).toThrow(MeasurementBusyError);
+    expect(() => startShowdown(showdownInputSchema.parse({ save: false }), { runs, store: null })).toThrow(MeasurementBusyError);
     // Between its rounds too: the lock is the series', not its runs'.
     await until('the first round', () => handle.status().current !== null);
     handle.stop();

@@ -8,6 +8,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { RunService } from '../src/main/services/runService.ts';
 import { createAppServices } from '../src/main/app/appServices.ts';
+import { forwardJobEvents } from '../src/main/services/runEvents.ts';
 import { getJson } from '../src/main/showdown/probes.ts';
 import { startShowdown } from '../src/main/showdown/showdownRunner.ts';
 import { startDemoTarget, type DemoTarget } from '../src/main/target/demoTarget.ts';
@@ -201,7 +202,14 @@ describe('showdown on the demo target', () => {
     expect(first.groupId).toMatch(/^showdown-/);
     // One at a time.
     const busy = await services.dispatch('showdown.start', {});
-    expect(!busy.ok && busy.error.message).toMatch(/still running/);
+    expect(!busy.ok && busy.error.message).toMatch(new RegExp(`^cannot start: showdown ${first.id} is measuring`));
+    expect(busy).toMatchObject({ ok: false, error: { busy: { kind: 'showdown', id: first.id, openable: true } } });
+    // Its steps are pushed to the views (showdown.changed), the same statuses showdown.get gives.
+    const pushed: ShowdownStatus[] = [];
+    const offPushed = forwardJobEvents(services.context.jobs, (event, payload) => {
+      if (event === 'showdown.changed') pushed.push(payload as ShowdownStatus);
+    });
+    cleanups.push(offPushed);
 
     let status = first;
     const deadline = Date.now() + 40_000;
@@ -211,6 +219,9 @@ describe('showdown on the demo target', () => {
       status = (got as { value: ShowdownStatus }).value;
     }
     expect(status.state).toBe('completed');
+    // Every step was pushed, ending with the final status (result included).
+    expect(new Set(pushed.map((p) => p.stepIndex)).size).toBeGreaterThanOrEqual(first.steps - 1);
+    expect(pushed.at(-1)).toEqual(status);
     const result = status.result!;
     expect(result.order.exchange).toEqual(['rest-keepalive', 'ws', 'rest-new']);
     expect(Object.keys(status.runIds).sort()).toEqual(['poll', 'push', 'rest-keepalive', 'rest-new', 'ws']);

@@ -161,9 +161,9 @@ export const channels = {
 
   /**
    * Starts an A/B run of two saved scenarios: A B A B … `rounds` times each, the same warm-up,
-   * every run stored with the A/B's group id and tags ab, ab:A / ab:B. Refused while other runs
-   * go. Returns the status at once; poll `ab.get` (e.g. on each runs.changed) until its state is
-   * no longer 'running'; its `comparisons` then hold the verdicts of B against A.
+   * every run stored with the A/B's group id and tags ab, ab:A / ab:B. Refused while anything
+   * else measures. Returns the status at once; each later status is pushed as `ab.changed` until
+   * its state is no longer 'running'; its `comparisons` then hold the verdicts of B against A.
    */
   'ab.start': returns<AbStatus>()(
     strictObject({
@@ -182,11 +182,13 @@ export const channels = {
   'ab.get': returns<AbStatus>()(z.string().min(1).max(64)),
   /** Stops an A/B run: the run going now ends early, no further round starts. */
   'ab.stop': returns<boolean>()(z.string().min(1).max(64)),
+  /** The A/B runs of this session, newest first (their runs stay in the history for good). */
+  'ab.list': returns<AbStatus[]>()(none),
 
   /**
-   * Starts a REST vs WebSocket showdown (one at a time, and not beside other runs). Returns its
-   * status at once; poll `showdown.get` for the step, the run ids as they come (each measured
-   * run also sends run.progress) and, at the end, the result.
+   * Starts a REST vs WebSocket showdown (refused while anything else measures). Returns its
+   * status at once; each later status (the step, the run ids as they come, at the end the
+   * result) is pushed as `showdown.changed`; each measured run also sends run.progress.
    */
   'showdown.start': returns<ShowdownStatus>()(showdownInputSchema),
   'showdown.get': returns<ShowdownStatus>()(showdownId),
@@ -206,6 +208,10 @@ export interface Events {
   'run.progress': RunProgress & { runId: number };
   'run.finished': { runId: number; summary: RunSummary };
   'runs.changed': { reason: 'started' | 'finished' | 'deleted' | 'imported' | 'updated' };
+  /** An A/B run's status at each step (a run started or ended, the end with its verdicts). */
+  'ab.changed': AbStatus;
+  /** A showdown's status at each step (its step, run ids as they come, the result at the end). */
+  'showdown.changed': ShowdownStatus;
 }
 export type EventName = keyof Events;
 

@@ -25,6 +25,9 @@ describe('Showdown, verdicts, A/B and reports in a browser', () => {
   let seeded: { baselineId: number; candidateId: number };
   /** The address of the A/B result (it carries the A/B's group id). */
   let abHash = '';
+  /** Requests the page sent, per channel: a view following a job must not poll it. */
+  const requests = new Map<string, number>();
+  const sentSince = (channel: string, from: Map<string, number>) => (requests.get(channel) ?? 0) - (from.get(channel) ?? 0);
 
   const shot = async (name: string) => {
     await page.waitForTimeout(150);
@@ -43,6 +46,14 @@ describe('Showdown, verdicts, A/B and reports in a browser', () => {
     serve = await startServe(db);
     browser = await launchChromium();
     page = await openApp(browser, serve.url, problems);
+    // Counts the API requests of the page's socket from a fresh load on.
+    page.on('websocket', (ws) =>
+      ws.on('framesent', ({ payload }) => {
+        const channel = (/"channel":"([a-z.]+)"/.exec(String(payload)) ?? [])[1];
+        if (channel) requests.set(channel, (requests.get(channel) ?? 0) + 1);
+      }),
+    );
+    await page.reload();
   }, 120_000);
 
   afterAll(async () => {
@@ -103,6 +114,8 @@ describe('Showdown, verdicts, A/B and reports in a browser', () => {
   }, 45_000);
 
   test('a short showdown runs against the demo target and fills the table, the charts and the conclusion', async () => {
+    const before = new Map(requests);
+    const startedAt = Date.now();
     await page.getByRole('button', { name: 'Run showdown' }).click();
     const progress = page.getByRole('region', { name: 'Showdown progress' });
     await progress.waitFor();
@@ -111,6 +124,10 @@ describe('Showdown, verdicts, A/B and reports in a browser', () => {
 
     const table = page.getByRole('table', { name: 'Showdown table' });
     await table.waitFor({ timeout: 45_000 });
+    // Every step was pushed (showdown.changed): the view asked for the status at most on opening,
+    // never once a second while it ran (the showdown took several seconds).
+    expect(Date.now() - startedAt).toBeGreaterThan(4000);
+    expect(sentSince('showdown.get', before)).toBeLessThanOrEqual(1);
     for (const col of ['Factor', 'REST (new connection)', 'REST (keep-alive)', 'WebSocket']) {
       await expect(table.getByRole('columnheader', { name: new RegExp(`^${col.replace(/[()]/g, '\\$&')}`) }).count()).resolves.toBe(1);
     }
@@ -217,6 +234,8 @@ describe('Showdown, verdicts, A/B and reports in a browser', () => {
     await expect.poll(() => page.locator('#ab-rounds-error').textContent()).toMatch(/Must be at least 4/);
     await panel.getByLabel('Rounds').fill('4');
     await page.locator('#ab-rounds-error').waitFor({ state: 'detached' });
+    const before = new Map(requests);
+    const startedAt = Date.now();
     await panel.getByRole('button', { name: 'Start A/B' }).click();
     await panel.getByRole('button', { name: 'Stop' }).waitFor();
     await panel.getByRole('progressbar', { name: 'A/B progress' }).waitFor();
@@ -228,6 +247,10 @@ describe('Showdown, verdicts, A/B and reports in a browser', () => {
     expect(await verdicts.locator('tbody tr').count()).toBe(3);
     const sides = await panel.getByRole('table', { name: 'A/B runs in order' }).locator('tbody tr td:nth-child(3)').allTextContents();
     expect(sides.map((s) => s.trim())).toEqual(['A', 'B', 'A', 'B', 'A', 'B', 'A', 'B']);
+    // Eight runs of a second each, every status change pushed (ab.changed): at most the one
+    // request on opening the A/B's address, no polling.
+    expect(Date.now() - startedAt).toBeGreaterThan(6000);
+    expect(sentSince('ab.get', before)).toBeLessThanOrEqual(1);
     await shot('25-ab-result');
 
     // The group opens in Compare, compared as groups (the runs are the units).

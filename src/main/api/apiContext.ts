@@ -2,12 +2,13 @@
 import type { AppInfo, DemoTargetInfo } from '../../shared/contract.ts';
 import type { RunStore } from '../store/runStore.ts';
 import type { RunService } from '../services/runService.ts';
-import type { ShowdownService } from '../showdown/showdownService.ts';
+import type { JobRegistry } from '../services/jobRegistry.ts';
 
 export interface ApiContext {
   store: RunStore;
   runs: RunService;
-  showdowns: ShowdownService;
+  /** Long jobs of this session (A/B runs, showdowns), their status pushed as they go. */
+  jobs: JobRegistry;
   /** Starts the built-in demo target on first use. */
   demoTarget(): Promise<DemoTargetInfo>;
   appInfo(): AppInfo;

@@ -1,23 +1,35 @@
-// Showdown requests: start a REST vs WebSocket showdown, follow it, stop it, list this session's.
+// Showdown requests: start a REST vs WebSocket showdown, follow it (its status is pushed as
+// `showdown.changed` at each step), stop it, list this session's. The job lives in the job
+// registry; startShowdown holds the measurement lock (a refused start is a MeasurementBusyError,
+// which the dispatcher turns into the message and the job to open).
+import { RunService } from '../services/runService.ts';
+import { startShowdown } from '../showdown/showdownRunner.ts';
 import { ApiError, type ApiContext } from './apiContext.ts';
 import type { HandlersFor } from './handlerTypes.ts';
 
 export function showdownHandlers(ctx: ApiContext): HandlersFor<'showdown'> {
-  const service = ctx.showdowns;
   const must = (id: string) => {
-    const status = service.get(id);
+    const status = ctx.jobs.get('showdown', id);
     if (!status) throw new ApiError(`showdown ${id} is not known in this session (its runs are in the history, tag "showdown")`);
     return status;
   };
   return {
-    // A refused start (something else measures) is a MeasurementBusyError: the dispatcher
-    // turns it into the message and the job to open.
-    'showdown.start': (config) => service.start(config),
+    'showdown.start': (config) =>
+      ctx.jobs.start('showdown', (update) => {
+        const handle = startShowdown(config, {
+          // Unsaved showdowns still run through a run service, one without a history but with
+          // the same measurement lock.
+          runs: config.save ? ctx.runs : new RunService(null, {}, ctx.runs.lock),
+          store: ctx.store,
+          onStatus: update,
+        });
+        return { id: handle.id, status: handle.status, stop: handle.stop, done: handle.result };
+      }),
     'showdown.get': (id) => must(id),
     'showdown.stop': (id) => {
       must(id);
-      return service.stop(id);
+      return ctx.jobs.stop('showdown', id);
     },
-    'showdown.list': () => service.list(),
+    'showdown.list': () => ctx.jobs.list('showdown'),
   };
 }

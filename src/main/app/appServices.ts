@@ -9,7 +9,7 @@ import type { RunOptions } from '../engine/index.ts';
 import { startDemoTarget, type DemoTarget } from '../target/demoTarget.ts';
 import { prepareDbPath } from '../store/dbLocation.ts';
 import { openStore } from '../store/runStore.ts';
-import { ShowdownService } from '../showdown/showdownService.ts';
+import { JobRegistry } from '../services/jobRegistry.ts';
 import { lockFileFor, MeasurementLock } from '../services/measurementLock.ts';
 import { RunService } from '../services/runService.ts';
 
@@ -35,12 +35,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   // history with other processes using it (the CLI).
   const lock = new MeasurementLock({ file: lockFileFor(databasePath) });
   const runs = new RunService(store, options.engine, lock);
-  const showdowns = new ShowdownService(runs, store);
+  const jobs = new JobRegistry();
   let target: Promise<DemoTarget> | undefined;
   const context: ApiContext = {
     store,
     runs,
-    showdowns,
+    jobs,
     demoTarget: async (): Promise<DemoTargetInfo> => {
       target ??= startDemoTarget();
       const t = await target;
@@ -63,7 +63,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     context,
     dispatch: createDispatcher(createHandlers(context), options.onUnexpected),
     close: async () => {
-      await showdowns.close();
+      await jobs.close();
       runs.stopAll();
       await runs.drain();
       if (target) await (await target).close();

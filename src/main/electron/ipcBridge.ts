@@ -3,7 +3,8 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { channels } from '../../shared/contract.ts';
 import type { Dispatch } from '../api/apiDispatcher.ts';
-import { forwardRunEvents } from '../services/runEvents.ts';
+import type { JobRegistry } from '../services/jobRegistry.ts';
+import { forwardEvents as forwardContractEvents } from '../services/runEvents.ts';
 import type { RunService } from '../services/runService.ts';
 
 /** Is this the app's own page (the built file, or the dev server in development)? */
@@ -30,9 +31,9 @@ export function registerIpc(ipcMain: IpcMain, dispatch: Dispatch, rendererUrl: s
   }
 }
 
-/** Forwards run events to a window (the one open now, if any). */
-export function forwardEvents(runs: RunService, target: () => WebContents | undefined): () => void {
-  return forwardRunEvents(runs, (event, payload) => {
+/** Forwards run and job events to a window (the one open now, if any). */
+export function forwardEvents(services: { runs: RunService; jobs: JobRegistry }, target: () => WebContents | undefined): () => void {
+  return forwardContractEvents(services, (event, payload) => {
     const contents = target();
     if (contents && !contents.isDestroyed()) contents.send(event, payload);
   });

@@ -36,7 +36,7 @@ async function start(): Promise<void> {
     onUnexpected: (err) => console.error('internal error', err),
   });
   registerIpc(ipcMain, services.dispatch, rendererUrl);
-  forwardEvents(services.context.runs, () => window?.webContents);
+  forwardEvents(services.context, () => window?.webContents);
   installMenu(() => services!.context.appInfo(), () => window);
   createWindow();
   app.on('activate', () => {

@@ -19,7 +19,7 @@ import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { AppServices } from '../app/appServices.ts';
-import { forwardRunEvents } from '../services/runEvents.ts';
+import { forwardEvents } from '../services/runEvents.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -145,7 +145,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   });
 
   // Live events go to every open UI.
-  const stopForwarding = forwardRunEvents(options.services.context.runs, (event, payload) => {
+  const stopForwarding = forwardEvents(options.services.context, (event, payload) => {
     const text = JSON.stringify({ event, payload });
     for (const client of wss.clients) if (client.readyState === client.OPEN) client.send(text);
   });

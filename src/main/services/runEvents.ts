@@ -1,6 +1,8 @@
-// The run service's events as the contract's events, for any transport (Electron IPC, the
-// WebSocket of `barrage serve`). Progress arrives at the engine's pace: once per run per second.
+// The run service's and the job registry's events as the contract's events, for any transport
+// (Electron IPC, the WebSocket of `barrage serve`). Progress arrives at the engine's pace: once
+// per run per second; a job's status at each of its steps.
 import type { EventName, Events } from '../../shared/contract.ts';
+import type { JobChange, JobRegistry } from './jobRegistry.ts';
 import type { RunService } from './runService.ts';
 
 export type EventSink = <E extends EventName>(event: E, payload: Events[E]) => void;
@@ -23,5 +25,25 @@ export function forwardRunEvents(runs: RunService, send: EventSink): () => void 
     runs.off('finished', onFinished);
     runs.off('started', onStarted);
     runs.off('changed', onChanged);
+  };
+}
+
+/** Forwards every job's status changes to `send` (`ab.changed`, `showdown.changed`). */
+export function forwardJobEvents(jobs: JobRegistry, send: EventSink): () => void {
+  const onChanged = (change: JobChange) => {
+    if (change.kind === 'ab') send('ab.changed', change.status);
+    else send('showdown.changed', change.status);
+  };
+  jobs.on('changed', onChanged);
+  return () => jobs.off('changed', onChanged);
+}
+
+/** Every event of the contract: runs and jobs. */
+export function forwardEvents(services: { runs: RunService; jobs: JobRegistry }, send: EventSink): () => void {
+  const offRuns = forwardRunEvents(services.runs, send);
+  const offJobs = forwardJobEvents(services.jobs, send);
+  return () => {
+    offRuns();
+    offJobs();
   };
 }
