@@ -10,11 +10,13 @@ import { log, renderTable, verdictOf, type Row } from './report.ts';
 import { scaleBench } from './scaleBench.ts';
 import { killAllTargets } from './targetProcess.ts';
 import { wsBench } from './wsBench.ts';
+import { startupBench } from './startupBench.ts';
+import { reuseBench } from './reuseBench.ts';
 
-const SECTIONS = ['http', 'ws', 'scale', 'store'] as const;
+const SECTIONS = ['http', 'ws', 'startup', 'reuse', 'scale', 'store'] as const;
 type Section = (typeof SECTIONS)[number];
 /** The whole bench is bounded: past this, what was measured is printed and the rest abandoned. */
-const WATCHDOG_SEC = 300;
+const WATCHDOG_SEC = 600;
 
 const USAGE = `usage: npm run bench [-- [--quick] [--only ${SECTIONS.join('|')}[,…]] [--rounds N] [--no-pin] [--json FILE]]`;
 
@@ -181,6 +183,8 @@ async function main(): Promise<void> {
   const sections: Record<Exclude<Section, 'store'>, () => Promise<SectionResult>> = {
     http: () => httpBench(settings),
     ws: () => wsBench(settings),
+    startup: () => startupBench(settings),
+    reuse: () => reuseBench(settings),
     scale: () => scaleBench(settings),
   };
   for (const section of SECTIONS) {
