@@ -23,6 +23,9 @@ export const LIMITS = {
   responseBytes: 1024 * 1024 * 1024,
 } as const;
 
+/** Shortest run: below this a run measures nothing but its own start-up (`-d 1e-9` ran "completed" in 0 s). */
+export const MIN_DURATION_SEC = 0.1;
+
 /** Default largest HTTP response body or WebSocket message kept; a bigger one is `too-large`. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
@@ -81,7 +84,12 @@ export const stageSchema = strictObject(
 const common = {
   name: z.string().trim().min(1, { error: 'cannot be empty' }).max(200).optional(),
   url: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }),
-  durationSec: positiveNumber(LIMITS.durationSec, '24 hours').optional(),
+  durationSec: z
+    .number({ error: `must be a number` })
+    .gt(0, { error: `must be greater than 0`, abort: true })
+    .min(MIN_DURATION_SEC, { error: `must be at least ${MIN_DURATION_SEC} seconds` })
+    .max(LIMITS.durationSec, { error: `must be at most ${LIMITS.durationSec.toLocaleString('en-US')} (24 hours)` })
+    .optional(),
   amount: positiveInt(LIMITS.amount, 'requests or messages').optional(),
   workers: positiveInt(LIMITS.workers, 'worker threads').optional(),
   timeoutSec: z

@@ -42,3 +42,23 @@ describe('unknown fields', () => {
     expect(r.ok).toBe(false);
   });
 });
+
+describe('numbers (item 14)', () => {
+  it('flags take plain decimal numbers only: 0x10, 1e3, 0b1, Infinity are refused naming the flag', async () => {
+    const { numberOption, integerOption } = await import('../../src/main/cli/argParsing.ts');
+    for (const raw of ['0x10', '0o7', '0b1', '1e3', '1e-9', 'Infinity', ' 5', '5 ', '', '1_000', '--5']) {
+      expect(() => integerOption(raw, '--connections'), raw).toThrow(/--connections: .* is not a (plain decimal )?number/);
+    }
+    expect(integerOption('16', '-c')).toBe(16);
+    expect(numberOption('2.5', '-d')).toBe(2.5);
+    expect(numberOption('-1', '--x')).toBe(-1);
+    expect(numberOption('.5', '--x')).toBe(0.5);
+  });
+
+  it('a duration below the documented minimum (0.1 s) is refused', () => {
+    const r = parseScenario({ protocol: 'http', url: 'http://127.0.0.1:1/', durationSec: 1e-9 });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/durationSec: must be at least 0\.1 seconds/);
+    expect(parseScenario({ protocol: 'http', url: 'http://127.0.0.1:1/', durationSec: 0.1 }).ok).toBe(true);
+  });
+});

@@ -1,11 +1,19 @@
 // Numbers from command-line flags, with errors that name the flag.
 import { UsageError } from './usageError.ts';
 
+/**
+ * Plain decimal notation only: JavaScript's Number() also reads 0x10 as 16, 0b1, 1e3 and
+ * Infinity, so `-c 0x10` would quietly become 16 connections.
+ */
+const DECIMAL = /^-?(\d+(\.\d*)?|\.\d+)$/;
+
 export function numberOption(raw: string | undefined, flag: string): number | undefined {
   if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag}: "${raw}" is not a number`);
-  return n;
+  if (!DECIMAL.test(raw)) {
+    const n = Number(raw);
+    throw new UsageError(`${flag}: "${raw}" is not a ${raw.trim() !== '' && Number.isFinite(n) ? 'plain decimal ' : ''}number`);
+  }
+  return Number(raw);
 }
 
 export function integerOption(raw: string | undefined, flag: string): number | undefined {
