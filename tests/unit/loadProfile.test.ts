@@ -166,3 +166,20 @@ describe('stage-scoped thresholds', () => {
     expect(none.ok ? '' : none.error).toMatch(/no stages/);
   });
 });
+
+describe('the builder and a scenario with stages', () => {
+  it('keeps the stages through an edit, and does not add a duration that would contradict them', async () => {
+    const { formFromScenario, formToInput } = await import('../../src/renderer/src/scenarioForm/scenarioForm.ts');
+    const parsed = parseScenario({ protocol: 'http', url: 'http://127.0.0.1:1/', stageTarget: 'rate', stages: [{ durationSec: 5, target: 100 }] });
+    if (!parsed.ok) throw new Error(parsed.error);
+    const form = formFromScenario('ramp', parsed.value);
+    form.connections = '25';
+    const again = parseScenario(formToInput(form));
+    expect(again.ok ? '' : again.error).toBe('');
+    if (again.ok) {
+      expect(again.value.stages).toEqual([{ durationSec: 5, target: 100 }]);
+      expect(again.value.connections).toBe(25);
+      expect(again.value.durationSec).toBeUndefined();
+    }
+  });
+});

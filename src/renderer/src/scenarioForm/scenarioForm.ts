@@ -215,7 +215,10 @@ export function formToInput(f: ScenarioForm): Record<string, unknown> {
     thresholds: lines(f.thresholds),
     connections: num(f.connections),
   };
-  if (f.lengthMode === 'duration') common.durationSec = num(f.durationSec);
+  // A load profile (kept in `extra`: the form does not edit stages yet) sets the length itself.
+  if (f.extra.stages !== undefined) {
+    /* the run lasts the sum of the stages */
+  } else if (f.lengthMode === 'duration') common.durationSec = num(f.durationSec);
   else common.amount = num(f.amount);
 
   if (f.protocol === 'http') {
