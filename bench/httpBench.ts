@@ -3,7 +3,7 @@
 // referenceWorker.ts), rounds A B A B, medians; then, as information, wrk -t1 and ab -k with the
 // same connections, all against the demo target's GET / in a process of its own.
 import { execFile, execFileSync } from 'node:child_process';
-import { startRun } from '../src/main/engine/index.ts';
+import { closeWorkerPools, startRun } from '../src/main/engine/index.ts';
 import type { RunResult } from '../src/shared/runResult.ts';
 import { parseScenario, type Scenario } from '../src/shared/scenario.ts';
 import {
@@ -151,6 +151,9 @@ export async function barrageHttp(
     durationSec: settings.durationSec,
     workers,
   });
+  // A fresh worker, as the reference gets: a worker warm from earlier rounds would flatter Barrage
+  // (its JIT; measured 10–20 % less CPU per request). Reuse has rows of its own (reuseBench.ts).
+  await closeWorkerPools();
   const others = watchOthers();
   const targetBefore = await targetCpu(target);
   const bootCpu = process.cpuUsage();

@@ -4,7 +4,7 @@
 // sequence number on each echo (no templating, no clock, no matching, no recording; in a fresh
 // worker thread, as Barrage's load runs), both against the demo target's /ws/echo in a process
 // of its own. Rounds alternate A B A B; medians are reported.
-import { startRun } from '../src/main/engine/index.ts';
+import { closeWorkerPools, startRun } from '../src/main/engine/index.ts';
 import type { RunResult } from '../src/shared/runResult.ts';
 import { parseScenario, type Scenario } from '../src/shared/scenario.ts';
 import {
@@ -106,6 +106,9 @@ async function barrageEcho(url: string, settings: BenchSettings, target: TargetP
     // No `message`: the default template ({"seq":…,"ts":…,"data":"<32 random>"}), as a user gets.
     workers: 1,
   });
+  // A fresh worker, as the reference gets: a worker warm from earlier rounds would flatter Barrage
+  // (its JIT; measured 10–20 % less CPU per request). Reuse has rows of its own (reuseBench.ts).
+  await closeWorkerPools();
   const others = watchOthers();
   const targetBefore = (await target.stats()).cpuSec;
   const bootCpu = process.cpuUsage();
