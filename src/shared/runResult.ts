@@ -70,6 +70,11 @@ export interface RunSample {
   /** Latency of this second's completions (µs); null when nothing completed. */
   latencyUs: { p50: number; p99: number; max: number; mean: number } | null;
   errors: number;
+  /**
+   * This second's errors by kind. Live samples only (progress events, jsonl, live metrics): the
+   * history stores the per-second total and the run's totals by kind.
+   */
+  errorsByKind?: Partial<Record<ErrorKind, number>>;
   openConnections: number;
   bytesSent: number;
   bytesReceived: number;

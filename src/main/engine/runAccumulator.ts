@@ -110,6 +110,7 @@ export class RunAccumulator {
     const h = createHistogram();
     let throughput = 0;
     let errors = 0;
+    const errorsByKind: Partial<Record<ErrorKind, number>> = {};
     let sent = 0;
     let received = 0;
     let cpu = 0;
@@ -128,7 +129,10 @@ export class RunAccumulator {
         mergeInto(sh, p.histogram);
       }
       throughput += p.completed;
-      for (const n of Object.values(p.errors)) errors += n ?? 0;
+      for (const [kind, n] of Object.entries(p.errors) as Array<[ErrorKind, number]>) {
+        errors += n ?? 0;
+        if (n) errorsByKind[kind] = (errorsByKind[kind] ?? 0) + n;
+      }
       openBy.set(worker, Math.max(openBy.get(worker) ?? 0, p.openConnections));
       sent += p.bytesSent;
       received += p.bytesReceived;
@@ -156,6 +160,7 @@ export class RunAccumulator {
             }
           : null,
       errors,
+      errorsByKind,
       openConnections: open,
       bytesSent: sent,
       bytesReceived: received,

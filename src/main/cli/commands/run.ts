@@ -22,6 +22,7 @@ import { REPORT_FLAGS, REPORT_FLAGS_HELP, reportFilesFrom, streamTargetsFrom, wr
 import { JsonlStream } from '../../ci/jsonlStream.ts';
 import type { RunIdentity } from '../../ci/junitReport.ts';
 import type { RunOutput } from '../../ci/runOutput.ts';
+import { PrometheusEndpoint } from '../../liveMetrics/prometheusEndpoint.ts';
 
 export const RUN_HELP = `Usage: barrage run <url> [options]
        barrage run --scenario FILE [options]
@@ -95,6 +96,8 @@ Output
 ${REPORT_FLAGS_HELP}
       --out jsonl=FILE    one JSON line per second while the run goes, the summary as the last line
                           (jsonl=- writes them to stdout instead of the summary table)
+      --metrics-port N    serve the run's figures for Prometheus (OpenMetrics) at
+                          http://127.0.0.1:N/metrics while it runs (see docs/OBSERVABILITY.md)
 
 Exit codes: 0 completed (every threshold passed), 1 failed or nothing completed (see
 --allow-empty), 2 bad input, 99 a threshold failed, 130 stopped with Ctrl-C.
@@ -139,6 +142,7 @@ const options = {
   'abort-on-fail': { type: 'boolean' },
   ...REPORT_FLAGS,
   out: { type: 'string', multiple: true },
+  'metrics-port': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -184,11 +188,21 @@ export async function main(args: string[]): Promise<number> {
   }
   const reports = reportFilesFrom(values);
   const streams = streamTargetsFrom(values.out);
+  const metricsPort = integerOption(values['metrics-port'], '--metrics-port');
+  if (metricsPort !== undefined && (metricsPort < 1 || metricsPort > 65535)) throw new UsageError(`--metrics-port: must be from 1 to 65535, not ${metricsPort}`);
   if (streams.jsonl === '-' && values.json) throw new UsageError('--out jsonl=- and --json both write to stdout; give --out jsonl=FILE, or leave out --json (the last line is the summary)');
   const store = values['no-save'] ? null : openHistory(values.db, 'use --no-save to run without the history');
   const outputs: RunOutput[] = [];
   try {
     if (streams.jsonl !== undefined) outputs.push(openOutput(() => new JsonlStream(streams.jsonl!), '--out jsonl'));
+    if (metricsPort !== undefined) {
+      const endpoint = await PrometheusEndpoint.start(metricsPort).catch((err: NodeJS.ErrnoException) => {
+        throw new UsageError(`--metrics-port: cannot listen on 127.0.0.1:${metricsPort} (${err.code === 'EADDRINUSE' ? 'the port is in use' : (err.code ?? err.message)})`);
+      });
+      endpoint.begin(scenario);
+      outputs.push(endpoint);
+      if (!values.quiet) process.stderr.write(`Metrics for Prometheus at http://127.0.0.1:${endpoint.port}/metrics\n`);
+    }
     const runs = new RunService(store, {}, cliMeasurementLock(store, 'run'));
     const meta = { tags, notes: values.note, abortOnFail };
     const stdout = streams.jsonl === '-' ? 'taken' : values.json ? 'json' : 'table';

@@ -1,0 +1,69 @@
+// The figures a live-metrics output exposes, from one merged second of a run: the same sample the
+// app plots and the history stores, so a dashboard and Barrage's own run view always agree.
+// Shared by the Prometheus endpoint and the OTLP push, so both expose the same figures.
+import { stageOfSecond } from '../../shared/loadProfile.ts';
+import type { ErrorKind, RunProgress } from '../../shared/runResult.ts';
+import type { Scenario } from '../../shared/scenario.ts';
+
+/** What every series of a run is labelled with (OpenTelemetry: attributes). */
+export type RunLabels = {
+  /** The run's id in the history, or "unsaved". */
+  run: string;
+  /** The scenario's name, or its URL when it has none. */
+  scenario: string;
+  protocol: string;
+  /** 1-based stage of a run with a load profile; "" when it has none. */
+  stage: string;
+};
+
+export function runLabels(runId: number | null, scenario: Scenario, t: number): RunLabels {
+  const stage = scenario.stages !== undefined ? stageOfSecond(scenario.stages, t) : null;
+  return {
+    run: runId === null ? 'unsaved' : String(runId),
+    scenario: scenario.name ?? scenario.url,
+    protocol: scenario.protocol,
+    stage: stage === null || stage === undefined ? '' : String(stage + 1),
+  };
+}
+
+/** One second's figures in base units (seconds, not µs or ms), as metrics want them. */
+export interface SecondFigures {
+  /** Seconds since the start: the sample's `t`. */
+  second: number;
+  completedPerSecond: number;
+  /** Latency of the second's completions; null when nothing completed. */
+  latencySeconds: { p50: number; p99: number; max: number; mean: number } | null;
+  errorsPerSecond: number;
+  /** The second's errors by kind (live samples carry them; a second without any has {}). */
+  errorsByKind: Partial<Record<ErrorKind, number>>;
+  openConnections: number;
+  bytesSent: number;
+  bytesReceived: number;
+  /** Busiest load worker's CPU in the second, percent of one core. */
+  generatorCpuPercent: number;
+  /** Largest event-loop delay of a load worker in the second. */
+  generatorLoopLagSeconds: number;
+  warmup: boolean;
+  /** Completions and errors of the run so far. */
+  completedTotal: number;
+  errorsTotal: number;
+}
+
+export function secondFigures(p: RunProgress): SecondFigures {
+  const s = p.sample;
+  return {
+    second: s.t,
+    completedPerSecond: s.throughput,
+    latencySeconds: s.latencyUs && { p50: s.latencyUs.p50 / 1e6, p99: s.latencyUs.p99 / 1e6, max: s.latencyUs.max / 1e6, mean: s.latencyUs.mean / 1e6 },
+    errorsPerSecond: s.errors,
+    errorsByKind: s.errorsByKind ?? {},
+    openConnections: s.openConnections,
+    bytesSent: s.bytesSent,
+    bytesReceived: s.bytesReceived,
+    generatorCpuPercent: s.cpuPercent,
+    generatorLoopLagSeconds: s.loopLagMs / 1000,
+    warmup: s.warmup,
+    completedTotal: p.totals.throughput,
+    errorsTotal: p.totals.errors,
+  };
+}

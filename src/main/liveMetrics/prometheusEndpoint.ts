@@ -1,0 +1,118 @@
+// `--metrics-port N`: an OpenMetrics endpoint on 127.0.0.1 (GET /metrics) that exposes the running
+// run's figures for Prometheus to scrape, next to the server's own metrics. Built on prom-client
+// (the exposition format, escaping and types are its job), with a registry of our own rather
+// than the process-global one. Values change once per merged second, when the run's sample does.
+import { createServer, type Server } from 'node:http';
+import { Counter, Gauge, Registry, type OpenMetricsContentType } from 'prom-client';
+import { ERROR_KINDS, type RunProgress, type RunSummary } from '../../shared/runResult.ts';
+import type { Scenario } from '../../shared/scenario.ts';
+import type { RunOutput } from '../ci/runOutput.ts';
+import { runLabels, secondFigures, type RunLabels } from './liveFigures.ts';
+
+const LABELS = ['run', 'scenario', 'protocol', 'stage'] as const;
+type Label = (typeof LABELS)[number];
+
+export class PrometheusEndpoint implements RunOutput {
+  readonly registry = new Registry<OpenMetricsContentType>();
+  private readonly server: Server;
+  private scenario: Scenario | null = null;
+  private readonly m;
+
+  private constructor(server: Server) {
+    this.server = server;
+    this.registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+    const registers = [this.registry];
+    const gauge = (name: string, help: string, extra: string[] = []) => new Gauge<Label | string>({ name, help, labelNames: [...LABELS, ...extra], registers });
+    const counter = (name: string, help: string, extra: string[] = []) => new Counter<Label | string>({ name, help, labelNames: [...LABELS, ...extra], registers });
+    this.m = {
+      running: gauge('barrage_run_running', '1 while the run goes, 0 once it ended'),
+      second: gauge('barrage_run_second', 'Seconds since the start of the last merged second (its t): the figures below are that second\'s'),
+      completedPerSecond: gauge('barrage_completed_per_second', 'Requests (HTTP) or messages (WebSocket) completed in the last merged second'),
+      completed: counter('barrage_completed', 'Requests or messages completed so far'),
+      latency: gauge('barrage_latency_seconds', 'Latency of the last merged second\'s completions: quantile 0.5, 0.99, and 1 (the maximum)', ['quantile']),
+      latencyMean: gauge('barrage_latency_mean_seconds', 'Mean latency of the last merged second\'s completions'),
+      errorsPerSecond: gauge('barrage_errors_per_second', 'Errors in the last merged second'),
+      errors: counter('barrage_errors', 'Errors so far, by kind (refused, reset, timeout, status, lost, ...)', ['kind']),
+      open: gauge('barrage_open_connections', 'Connections open in the last merged second'),
+      bytesSent: counter('barrage_sent_bytes', 'Bytes written to the sockets so far'),
+      bytesReceived: counter('barrage_received_bytes', 'Bytes read from the sockets so far'),
+      cpu: gauge('barrage_generator_cpu_percent', 'The busiest load worker\'s CPU in the last merged second, percent of one core'),
+      lag: gauge('barrage_generator_loop_lag_seconds', 'The largest event-loop delay of a load worker in the last merged second'),
+      warmup: gauge('barrage_warmup', '1 while the last merged second is part of the warm-up'),
+    };
+  }
+
+  /** Listens on 127.0.0.1:port (0: any free port); rejects when the port is taken. */
+  static start(port: number): Promise<PrometheusEndpoint> {
+    const server = createServer();
+    const endpoint = new PrometheusEndpoint(server);
+    server.on('request', (req, res) => {
+      if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('Barrage serves its metrics at /metrics\n');
+        return;
+      }
+      endpoint.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': endpoint.registry.contentType }).end(text),
+        (err: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${err.message}\n`),
+      );
+    });
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve(endpoint);
+      });
+    });
+  }
+
+  get port(): number {
+    return (this.server.address() as { port: number }).port;
+  }
+
+  /** The scenario the next seconds belong to; the previous run's series are dropped. */
+  begin(scenario: Scenario): void {
+    this.scenario = scenario;
+    this.registry.resetMetrics();
+  }
+
+  second(runId: number | null, p: RunProgress): void {
+    if (!this.scenario) return;
+    const labels: RunLabels = runLabels(runId, this.scenario, p.sample.t);
+    const f = secondFigures(p);
+    const m = this.m;
+    m.running.set(labels, 1);
+    m.second.set(labels, f.second);
+    m.completedPerSecond.set(labels, f.completedPerSecond);
+    m.completed.inc(labels, f.completedPerSecond);
+    if (f.latencySeconds) {
+      m.latency.set({ ...labels, quantile: '0.5' }, f.latencySeconds.p50);
+      m.latency.set({ ...labels, quantile: '0.99' }, f.latencySeconds.p99);
+      m.latency.set({ ...labels, quantile: '1' }, f.latencySeconds.max);
+      m.latencyMean.set(labels, f.latencySeconds.mean);
+    }
+    m.errorsPerSecond.set(labels, f.errorsPerSecond);
+    for (const kind of ERROR_KINDS) {
+      // Every kind is exposed from the first second on, so rate() works from 0 up.
+      m.errors.inc({ ...labels, kind }, f.errorsByKind[kind] ?? 0);
+    }
+    m.open.set(labels, f.openConnections);
+    m.bytesSent.inc(labels, f.bytesSent);
+    m.bytesReceived.inc(labels, f.bytesReceived);
+    m.cpu.set(labels, f.generatorCpuPercent);
+    m.lag.set(labels, f.generatorLoopLagSeconds);
+    m.warmup.set(labels, f.warmup ? 1 : 0);
+  }
+
+  finished(runId: number | null, summary: RunSummary): void {
+    if (!this.scenario) return;
+    const t = Math.max(0, Math.ceil(summary.durationSec) - 1);
+    this.m.running.set(runLabels(runId, this.scenario, t), 0);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}

@@ -1,0 +1,131 @@
+// `barrage run --metrics-port`: a real run against the demo target is scraped while it goes, and
+// every scrape must agree with the run's own per-second samples (its --out jsonl stream, the
+// same samples the history stores) for the second it reports.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoTarget, type DemoTarget } from '../src/main/target/demoTarget.ts';
+import { runCli, startCli } from './support/cliProcess.ts';
+
+let target: DemoTarget;
+const dir = mkdtempSync(join(tmpdir(), 'barrage-prom-'));
+
+beforeAll(async () => {
+  target = await startDemoTarget();
+});
+afterAll(async () => {
+  await target.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Series {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** The OpenMetrics text format, as far as this endpoint writes it (no timestamps, no exemplars). */
+function parseOpenMetrics(text: string): Series[] {
+  const lines = text.trimEnd().split('\n');
+  expect(lines.at(-1)).toBe('# EOF');
+  const out: Series[] = [];
+  for (const line of lines) {
+    if (line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    expect(m, line).not.toBeNull();
+    const labels: Record<string, string> = {};
+    for (const l of (m![2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2].replace(/\\(.)/g, '$1');
+    out.push({ name: m![1], labels, value: Number(m![3]) });
+  }
+  return out;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+describe('barrage run --metrics-port', () => {
+  it('serves figures that agree with the run\'s own per-second samples, second by second', async () => {
+    const port = await freePort();
+    const jsonl = join(dir, 'run.jsonl');
+    // 503s: every response is also a 'status' error, so errors by kind are not all zeros.
+    const url = `${target.httpUrl}/status?code=503`;
+    const cli = startCli(['run', url, '-d', '6', '-c', '2', '-w', '1', '--no-save', '-q', '--metrics-port', String(port), '--out', `jsonl=${jsonl}`]);
+    const scrapes: Array<{ contentType: string; series: Series[] }> = [];
+    let exited = false;
+    void cli.done.then(() => (exited = true));
+    const deadline = Date.now() + 60_000;
+    while (!exited && Date.now() < deadline) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+        scrapes.push({ contentType: res.headers.get('content-type') ?? '', series: parseOpenMetrics(await res.text()) });
+      } catch {
+        // Not listening yet, or closed at the end.
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const r = await cli.done;
+    expect(r.code, r.stderr).toBe(0);
+
+    const lines = readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const samples = new Map<number, Record<string, any>>(lines.filter((l) => l.type === 'sample').map((l) => [l.t, l]));
+    const value = (series: Series[], name: string, extra: Record<string, string> = {}) => {
+      const found = series.filter((s) => s.name === name && Object.entries(extra).every(([k, v]) => s.labels[k] === v));
+      expect(found, name).toHaveLength(1);
+      return found[0];
+    };
+
+    const checked = new Set<number>();
+    for (const { contentType, series } of scrapes) {
+      expect(contentType).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+      if (series.length === 0) continue; // scraped before the first second
+      const t = value(series, 'barrage_run_second').value;
+      const s = samples.get(t)!;
+      expect(s, `second ${t}`).toBeDefined();
+      const second = value(series, 'barrage_run_second');
+      expect(second.labels).toEqual({ run: 'unsaved', scenario: url, protocol: 'http', stage: '' });
+      expect(value(series, 'barrage_completed_per_second').value).toBe(s.throughput);
+      expect(value(series, 'barrage_completed_total').value).toBe(s.totals.throughput);
+      expect(value(series, 'barrage_latency_seconds', { quantile: '0.5' }).value).toBeCloseTo(s.latencyUs.p50 / 1e6, 9);
+      expect(value(series, 'barrage_latency_seconds', { quantile: '0.99' }).value).toBeCloseTo(s.latencyUs.p99 / 1e6, 9);
+      expect(value(series, 'barrage_latency_seconds', { quantile: '1' }).value).toBeCloseTo(s.latencyUs.max / 1e6, 9);
+      expect(value(series, 'barrage_latency_mean_seconds').value).toBeCloseTo(s.latencyUs.mean / 1e6, 9);
+      expect(value(series, 'barrage_errors_per_second').value).toBe(s.errors);
+      expect(value(series, 'barrage_errors_total', { kind: 'status' }).value).toBe(s.totals.errors);
+      expect(value(series, 'barrage_errors_total', { kind: 'refused' }).value).toBe(0);
+      expect(value(series, 'barrage_open_connections').value).toBe(s.openConnections);
+      expect(value(series, 'barrage_generator_cpu_percent').value).toBe(s.cpuPercent);
+      expect(value(series, 'barrage_generator_loop_lag_seconds').value).toBeCloseTo(s.loopLagMs / 1000, 9);
+      expect(value(series, 'barrage_warmup').value).toBe(s.warmup ? 1 : 0);
+      // Byte counters add up the seconds so far.
+      let sent = 0;
+      for (let u = 0; u <= t; u++) sent += samples.get(u)!.bytesSent;
+      expect(value(series, 'barrage_sent_bytes_total').value).toBe(sent);
+      checked.add(t);
+    }
+    // A scrape every 200 ms over a 6-second run sees most of its seconds, and at least three.
+    expect(checked.size).toBeGreaterThanOrEqual(3);
+    expect([...checked].some((t) => samples.get(t)!.errors > 0)).toBe(true);
+  }, 90_000);
+
+  it('refuses a port in use before running, in one line', async () => {
+    const held: Server = await new Promise((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const port = (held.address() as { port: number }).port;
+    try {
+      const r = await runCli(['run', `${target.httpUrl}/`, '-d', '30', '-q', '--no-save', '--metrics-port', String(port)]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`barrage run: --metrics-port: cannot listen on 127.0.0.1:${port} (the port is in use)\n`);
+    } finally {
+      held.close();
+    }
+  }, 60_000);
+});
