@@ -3,6 +3,7 @@
 // the same message wherever it comes from.
 import { z } from 'zod';
 import { strictObject } from './strictObject.ts';
+import { urlHasPassword } from './redact.ts';
 import { peakTarget, profileDurationSec, type StageTarget } from './loadProfile.ts';
 import { thresholdListSchema, tryParseThreshold } from './thresholds.ts';
 
@@ -59,7 +60,9 @@ const headers = z
     }
     for (const name of names) {
       if (!headerName.test(name)) {
-        ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is not a valid header name` });
+        // Control characters (a CR/LF smuggled into a name) are shown escaped, never raw.
+        const shown = JSON.stringify(name);
+        ctx.addIssue({ code: 'custom', path: [shown.slice(1, -1)], message: `${shown} is not a valid header name` });
       } else if (/[\r\n]/.test(h[name])) {
         ctx.addIssue({ code: 'custom', path: [name], message: 'header values cannot contain line breaks' });
       }
@@ -150,6 +153,7 @@ export const httpScenarioSchema = strictObject({
   })
   .superRefine((s, ctx) => {
     checkUrl(s.url, ['http:', 'https:'], 'http', ctx);
+    checkCredentials(s, ctx);
     checkLength(s, ctx);
     if (s.bodyType === 'json' && s.body !== undefined) {
       try {
@@ -188,6 +192,7 @@ export const wsScenarioSchema = strictObject({
   })
   .superRefine((s, ctx) => {
     checkUrl(s.url, ['ws:', 'wss:'], 'ws', ctx);
+    checkCredentials(s, ctx);
     checkLength(s, ctx);
     if (s.mode !== 'push' && !s.message.includes('{{seq}}')) {
       ctx.addIssue({
@@ -329,6 +334,16 @@ function checkStages(s: StagedFields, ctx: z.RefinementCtx): void {
     }
   } else if (s.rate !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['rate'], message: 'is set by the stages (stageTarget "rate"); leave it out' });
+  }
+}
+
+/**
+ * A password in the URL becomes a Basic Authorization header; next to an explicit one it would
+ * silently replace it (or be replaced). Refused: one of the two is a mistake.
+ */
+function checkCredentials(s: { url: string; headers: Record<string, string> }, ctx: z.RefinementCtx): void {
+  if (urlHasPassword(s.url) && Object.keys(s.headers).some((h) => h.toLowerCase() === 'authorization')) {
+    ctx.addIssue({ code: 'custom', path: ['url'], message: 'has a password and the headers an Authorization: give one of them, not both' });
   }
 }
 

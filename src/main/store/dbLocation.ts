@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { makeHistoryFolder } from './openDatabase.ts';
 
 export const DB_FILE_NAME = 'barrage.db';
 
@@ -43,6 +44,6 @@ export function resolveDbPath(explicit?: string, env: NodeJS.ProcessEnv = proces
 /** Resolves the path and creates its folder, so opening the database can create the file. */
 export function prepareDbPath(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
   const file = resolveDbPath(explicit, env);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makeHistoryFolder(file);
   return file;
 }

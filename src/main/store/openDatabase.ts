@@ -28,9 +28,20 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenedDat
   // ':memory:' is a private database that vanishes on close (handy for previews and tests).
   const memory = file === ':memory:';
   const resolved = memory ? file : path.resolve(file);
-  if (!memory) fs.mkdirSync(path.dirname(resolved), { recursive: true });
-  if (!memory && fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) {
-    throw new StoreError('not-a-database', resolved, `${resolved} is not a Barrage database (it is a folder)`);
+  if (!memory) {
+    makeHistoryFolder(resolved);
+    if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) {
+      throw new StoreError('not-a-database', resolved, `${resolved} is not a Barrage database (it is a folder)`);
+    }
+    // The history holds targets, headers and notes: owner-only from the start. SQLite creates
+    // its -wal and -shm files with the database file's permissions.
+    if (!fs.existsSync(resolved)) {
+      try {
+        fs.closeSync(fs.openSync(resolved, 'a', 0o600));
+      } catch (err) {
+        throw new StoreError('read-only', resolved, `${resolved} cannot be created (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+      }
+    }
   }
   let db: Database.Database;
   try {
@@ -51,6 +62,17 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenedDat
   } catch (err) {
     db.close();
     throw translateSqliteError(err, resolved, busyTimeoutMs);
+  }
+}
+
+/** Creates the database's folder (owner-only, 0700) or says in one line why it cannot. */
+export function makeHistoryFolder(file: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const why = code === 'ENOTDIR' || code === 'EEXIST' ? `${code}: a part of its folder path is a file, not a folder` : code;
+    throw new StoreError('read-only', file, `${file} cannot be created (${why})`, { cause: err });
   }
 }
 

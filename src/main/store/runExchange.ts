@@ -24,6 +24,7 @@
 // Readers ignore fields they do not know, so adding fields keeps version 1.
 import pkg from '../../../package.json' with { type: 'json' };
 import type { RunSample, RunStatus } from '../../shared/runResult.ts';
+import { redactConfig } from '../../shared/redact.ts';
 import { parseScenario } from '../../shared/scenario.ts';
 import { fromAutocannon, isAutocannonResult } from './autocannonImport.ts';
 import type { RunStore } from './runStore.ts';
@@ -50,7 +51,8 @@ export function exportRunsJson(runs: StoredRun[]): string {
     version: RUN_EXPORT_VERSION,
     exportedAt: new Date().toISOString(),
     exportedBy: `Barrage ${pkg.version}`,
-    runs: runs.map(({ scenarioId: _local, ...run }) => run),
+    // Passwords in URLs and credential headers never leave in a file (docs/SECURITY.md).
+    runs: runs.map(({ scenarioId: _local, ...run }) => ({ ...run, config: redactConfig(run.config) })),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

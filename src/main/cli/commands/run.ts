@@ -8,6 +8,7 @@ import type { RunProgress, RunResult } from '../../../shared/runResult.ts';
 import { parseStageText } from '../../../shared/loadProfile.ts';
 import { tryParseThreshold } from '../../../shared/thresholds.ts';
 import { PreflightError, prewarmWorkers } from '../../engine/index.ts';
+import { redactUrl } from '../../../shared/redact.ts';
 import { nothingCompleted } from '../../../shared/result/runSummary.ts';
 import type { LiveBreach } from '../../services/liveThresholds.ts';
 import { RunService, type RunMeta } from '../../services/runService.ts';
@@ -208,7 +209,7 @@ export async function main(args: string[]): Promise<number> {
     const stdout = streams.jsonl === '-' ? 'taken' : values.json ? 'json' : 'table';
     const { runId, result, thresholdBreach } = await execute(runs, scenario, { stdout, quiet: !!values.quiet, outputs }, meta);
     if (runId !== null && stdout === 'table' && !values.quiet) process.stderr.write(`Stored as run ${runId} (barrage runs show ${runId}) in ${store!.file}\n`);
-    const identity: RunIdentity = { runId, name: scenario.name ?? null, url: scenario.url };
+    const identity: RunIdentity = { runId, name: scenario.name ?? null, url: redactUrl(scenario.url) };
     // Report code (and its libraries) is loaded only when a report was asked for: it is not on
     // the way to the first request.
     const { runJunitXml } = reports.junit !== undefined ? await import('../../ci/junitReport.ts') : { runJunitXml: null };
@@ -409,7 +410,7 @@ export async function execute(
     if (opts.stdout === 'json') {
       const doc = runId === null ? result.summary : { runId, ...result.summary };
       process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-    } else if (opts.stdout === 'table') process.stdout.write(summaryTable(result.summary, `${scenario.name ?? 'Run'} — ${scenario.url}`));
+    } else if (opts.stdout === 'table') process.stdout.write(summaryTable(result.summary, `${scenario.name ?? 'Run'} — ${redactUrl(scenario.url)}`));
     return outcome;
   } finally {
     process.off('SIGINT', onSigint);

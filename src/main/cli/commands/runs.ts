@@ -14,6 +14,7 @@ import { EXIT } from '../exitCodes.ts';
 import { dispatchSubcommand, HISTORY_OPTIONS, type Subcommands } from '../subcommands.ts';
 import { summaryTable } from '../format/summaryTable.ts';
 import { formatTable, localTime, type Column } from '../format/table.ts';
+import { redactUrl } from '../../../shared/redact.ts';
 import { writeOutputFile } from '../outputFile.ts';
 import { UsageError } from '../usageError.ts';
 import { withHistory } from '../history.ts';
@@ -223,7 +224,7 @@ function runTable(runs: RunListItem[]): string {
     { header: 'STARTED', value: (r) => localTime(r.startedAt) },
     { header: 'STATUS', value: (r) => r.status },
     { header: 'SCENARIO', value: (r) => r.scenarioName ?? '–', max: 24 },
-    { header: 'TARGET', value: (r) => shortUrl(r.url), max: 40 },
+    { header: 'TARGET', value: (r) => shortUrl(redactUrl(r.url)), max: 40 },
     { header: 'REQ|MSG/S', value: (r) => formatCount(r.throughputPerSec, 1), align: 'right' },
     { header: 'P50', value: (r) => formatUs(r.p50Us), align: 'right' },
     { header: 'P99', value: (r) => formatUs(r.p99Us), align: 'right' },
@@ -239,7 +240,7 @@ function showRun(run: StoredRun): string {
   const e = run.environment;
   const rows: Array<[string, string]> = [
     ['Scenario', run.scenarioName ?? c.name ?? '–'],
-    ['Target', `${c.protocol === 'http' ? `${c.method} ` : ''}${c.url}`],
+    ['Target', `${c.protocol === 'http' ? `${c.method} ` : ''}${redactUrl(c.url)}`],
     ['Started', localTime(run.summary.startedAt)],
     ['Ended', run.summary.status === 'running' ? 'still running' : localTime(run.summary.endedAt)],
     ['Load', loadLine(run)],

@@ -1,5 +1,6 @@
 // Comparisons as text for the terminal: which runs, their key figures side by side with the
 // differences from the baseline, and the statistics' verdicts one sentence per figure.
+import { redactUrl } from '../../../shared/redact.ts';
 import {
   KEY_FIGURES,
   formatKeyDifference,
@@ -21,7 +22,7 @@ export function runsList(runs: readonly ComparedRun[], roleOf: (r: ComparedRun) 
     { header: 'STARTED', value: (r) => localTime(r.startedAt) },
     { header: 'STATUS', value: (r) => r.status },
     { header: 'DURATION', value: (r) => formatDuration(r.durationSec), align: 'right' },
-    { header: 'TARGET', value: (r) => r.url, max: 48 },
+    { header: 'TARGET', value: (r) => redactUrl(r.url), max: 48 },
   ]);
 }
 

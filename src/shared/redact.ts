@@ -1,0 +1,44 @@
+// Secrets in scenarios — a password in the URL (`user:password@host`), the values of headers
+// that carry credentials — are never printed, exported or reported: every place that shows a
+// URL or a scenario to a person or a file goes through here. See docs/SECURITY.md.
+
+/** Header names whose values are credentials (lower case). */
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'api-key', 'x-auth-token', 'x-access-token', 'x-csrf-token']);
+
+export const REDACTED = '***';
+
+export function isSecretHeader(name: string): boolean {
+  const n = name.toLowerCase();
+  return SECRET_HEADERS.has(n) || /(^|-)(token|secret|password|api-?key)$/.test(n);
+}
+
+/** The URL with its password (and a user-only credential) replaced by ***; unparseable text is returned as is. */
+export function redactUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return raw;
+  }
+  if (!url.password) return raw;
+  url.password = REDACTED;
+  return url.toString();
+}
+
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, isSecretHeader(k) ? REDACTED : v]));
+}
+
+/** A scenario (or any config with url/headers) safe to print, export or report. */
+export function redactConfig<T extends { url: string; headers?: Record<string, string> }>(config: T): T {
+  return { ...config, url: redactUrl(config.url), ...(config.headers ? { headers: redactHeaders(config.headers) } : {}) };
+}
+
+/** The password in a URL, if it has one (to refuse it next to an explicit Authorization header). */
+export function urlHasPassword(raw: string): boolean {
+  try {
+    return new URL(raw).password !== '';
+  } catch {
+    return false;
+  }
+}
