@@ -23,7 +23,9 @@ export interface ScenarioForm {
   url: string;
   headers: HeaderRow[];
   /** Bounded by time or by a number of requests / messages. */
-  lengthMode: 'duration' | 'amount';
+  lengthMode: 'duration' | 'amount' | 'stages';
+  /** Load profile rows (lengthMode 'stages'): seconds and target as typed. */
+  stages: StageRow[];
   durationSec: string;
   amount: string;
   timeoutSec: string;
@@ -68,6 +70,14 @@ export type FieldErrors = Partial<Record<FieldKey, string>>;
 let nextHeaderId = 1;
 export const headerRow = (name = '', value = ''): HeaderRow => ({ id: nextHeaderId++, name, value });
 
+export interface StageRow {
+  id: number;
+  durationSec: string;
+  target: string;
+}
+let nextStageId = 1;
+export const stageRow = (durationSec = '', target = ''): StageRow => ({ id: nextStageId++, durationSec, target });
+
 export function defaultForm(protocol: 'http' | 'ws' = 'http'): ScenarioForm {
   return {
     protocol,
@@ -75,6 +85,7 @@ export function defaultForm(protocol: 'http' | 'ws' = 'http'): ScenarioForm {
     url: '',
     headers: [],
     lengthMode: 'duration',
+    stages: [],
     durationSec: '10',
     amount: '',
     timeoutSec: '10',
@@ -107,6 +118,7 @@ const EDITED = new Set([
   'protocol', 'name', 'url', 'headers', 'durationSec', 'amount', 'timeoutSec', 'workers', 'warmupSec', 'insecure', 'thresholds',
   'connections', 'rate', 'method', 'body', 'bodyType', 'pipelining', 'newConnectionPerRequest', 'expectedStatus',
   'mode', 'message', 'connectRate', 'inFlight', 'pingIntervalSec', 'subprotocols', 'perMessageDeflate',
+  'stages', 'stageTarget',
 ]);
 
 const str = (n: number | undefined): string => (n === undefined ? '' : String(n));
@@ -117,7 +129,8 @@ export function formFromScenario(name: string, c: Scenario): ScenarioForm {
   f.name = name;
   f.url = c.url;
   f.headers = Object.entries(c.headers).map(([k, v]) => headerRow(k, v));
-  f.lengthMode = c.amount !== undefined ? 'amount' : 'duration';
+  f.lengthMode = c.stages !== undefined ? 'stages' : c.amount !== undefined ? 'amount' : 'duration';
+  f.stages = (c.stages ?? []).map((s) => stageRow(String(s.durationSec), String(s.target)));
   f.durationSec = c.amount !== undefined ? '' : str(c.durationSec ?? 10);
   f.amount = str(c.amount);
   f.timeoutSec = str(c.timeoutSec);
@@ -132,7 +145,7 @@ export function formFromScenario(name: string, c: Scenario): ScenarioForm {
     f.method = c.method;
     f.bodyType = c.bodyType;
     f.body = c.body ?? '';
-    f.loadModel = c.rate !== undefined ? 'open' : 'closed';
+    f.loadModel = c.rate !== undefined || (c.stages !== undefined && c.stageTarget === 'rate') ? 'open' : 'closed';
     f.pipelining = str(c.pipelining);
     f.newConnectionPerRequest = c.newConnectionPerRequest;
     f.expectedStatus = c.expectedStatus.join(', ');
@@ -194,8 +207,13 @@ function formProblems(f: ScenarioForm): FieldErrors {
   if (bad.length) errors.thresholds = bad.map(({ i, r }) => `Line ${i + 1}: ${r.ok ? '' : r.error}`).join('\n');
   if (f.lengthMode === 'duration' && !f.durationSec.trim()) errors.durationSec = 'Is required (or choose a number of requests / messages)';
   if (f.lengthMode === 'amount' && !f.amount.trim()) errors.amount = 'Is required (or choose a duration)';
-  if (f.protocol === 'http' && f.loadModel === 'open' && !f.rate.trim()) errors.rate = 'Is required in the open model';
+  if (f.protocol === 'http' && f.loadModel === 'open' && f.lengthMode !== 'stages' && !f.rate.trim()) errors.rate = 'Is required in the open model';
   return errors;
+}
+
+/** What the form's stages ramp: the rate in the open model and WebSocket rate mode, else connections. */
+export function stageTargetOfForm(f: Pick<ScenarioForm, 'protocol' | 'loadModel' | 'mode'>): 'connections' | 'rate' {
+  return (f.protocol === 'http' && f.loadModel === 'open') || (f.protocol === 'ws' && f.mode === 'rate') ? 'rate' : 'connections';
 }
 
 /** The scenario input the form describes (before defaults and validation). */
@@ -215,11 +233,15 @@ export function formToInput(f: ScenarioForm): Record<string, unknown> {
     thresholds: lines(f.thresholds),
     connections: num(f.connections),
   };
-  // A load profile (kept in `extra`: the form does not edit stages yet) sets the length itself.
-  if (f.extra.stages !== undefined) {
-    /* the run lasts the sum of the stages */
+  if (f.lengthMode === 'stages') {
+    // A load profile sets the length (the sum of its stages) and, for the rate, the rate.
+    common.stages = f.stages.map((r) => ({ durationSec: num(r.durationSec), target: num(r.target) }));
+    // What the stages ramp follows the load model: the rate in the open model and in WebSocket
+    // rate mode, connections otherwise.
+    common.stageTarget = stageTargetOfForm(f);
   } else if (f.lengthMode === 'duration') common.durationSec = num(f.durationSec);
   else common.amount = num(f.amount);
+  const staged = f.lengthMode === 'stages';
 
   if (f.protocol === 'http') {
     return {
@@ -228,7 +250,7 @@ export function formToInput(f: ScenarioForm): Record<string, unknown> {
       body: f.body === '' ? undefined : f.body,
       bodyType: f.bodyType,
       pipelining: f.loadModel === 'open' ? 1 : num(f.pipelining),
-      rate: f.loadModel === 'open' ? num(f.rate) : undefined,
+      rate: f.loadModel === 'open' && !staged ? num(f.rate) : undefined,
       newConnectionPerRequest: f.newConnectionPerRequest,
       expectedStatus: list(f.expectedStatus)
         .map(Number)
@@ -241,7 +263,7 @@ export function formToInput(f: ScenarioForm): Record<string, unknown> {
     message: f.message,
     connectRate: num(f.connectRate),
     inFlight: num(f.inFlight),
-    rate: f.mode === 'rate' ? num(f.rate) : undefined,
+    rate: f.mode === 'rate' && !staged ? num(f.rate) : undefined,
     pingIntervalSec: num(f.pingIntervalSec),
     subprotocols: list(f.subprotocols),
     perMessageDeflate: f.perMessageDeflate,
