@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoTarget, type DemoTarget } from '../src/main/target/demoTarget.ts';
 import { runCli } from './support/cliProcess.ts';
+import { closedPort } from './support/faultServers.ts';
 
 let target: DemoTarget;
 const dir = mkdtempSync(join(tmpdir(), 'barrage-firsthour-'));
@@ -38,5 +39,27 @@ describe('a rate the connections cannot carry', () => {
     expect(doc.schedule.missed).toBe(doc.schedule.due - doc.schedule.sent);
     expect(doc.schedule.missedPercent).toBeGreaterThan(50);
     expect(doc.thresholds).toEqual([expect.objectContaining({ metric: 'dropped', passed: false })]);
+  });
+});
+
+describe('a target where every attempt fails the same way', () => {
+  it('is stopped after 3 s as failed, saying why, with the errors by kind on every progress line', async () => {
+    const port = await closedPort();
+    const started = Date.now();
+    const r = await runCli(['run', `http://127.0.0.1:${port}/`, '-d', '20', '-c', '2', '-w', '1'], env);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/errors so far: refused \d+/);
+    expect(r.stdout).toMatch(/Status\s+failed: stopped after 3 s: nothing succeeded and every attempt failed the same way — refused \(connection refused\), [\d,]+ times in 3 s/);
+    expect(r.stdout).not.toMatch(/stopped before its planned end/);
+  });
+
+  it('runs to the end with --keep-going', async () => {
+    const port = await closedPort();
+    const r = await runCli(['run', `http://127.0.0.1:${port}/`, '-d', '4', '-c', '2', '-w', '1', '--keep-going', '--json', '--no-save'], env);
+    const doc = JSON.parse(r.stdout) as { status: string; durationSec: number; errors: { byKind: Record<string, number> } };
+    expect(doc.durationSec).toBeGreaterThanOrEqual(3.9);
+    expect(doc.status).not.toBe('failed');
+    expect(doc.errors.byKind.refused).toBeGreaterThan(10);
   });
 });

@@ -112,6 +112,8 @@ export const channels = {
         config: scenarioSchema.optional(),
         /** Stop the run as soon as one of its thresholds is breached by the figures so far. */
         abortOnFail: z.boolean().optional(),
+        /** Run to the end even when every attempt fails the same way (stopped after 3 s otherwise). */
+        keepGoing: z.boolean().optional(),
       })
       .refine((v) => (v.scenarioId === undefined) !== (v.config === undefined), {
         error: 'give either a scenario id or a configuration',

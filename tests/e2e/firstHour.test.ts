@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium, openApp } from '../support/chromium.ts';
-import { delayedServer, type TestServer } from '../support/faultServers.ts';
+import { closedPort, delayedServer, type TestServer } from '../support/faultServers.ts';
 import { startServe, type ServeProcess } from './support/serveProcess.ts';
 
 const SHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
@@ -78,6 +78,18 @@ describe('first hour: live figures that say what is wrong', () => {
     expect(missed).toBeGreaterThan(400);
     await page.getByText(/of 800 scheduled requests \(\d+(\.\d)?%\) never went out: all 2 connections were busy/).waitFor();
     await shot('31-run-summary-missed');
+    expect(problems).toEqual([]);
+  });
+
+  test('a target that refuses every connection: errors by kind while it runs, then stopped as failed', async () => {
+    const port = await closedPort();
+    await runFromBuilder('Dead port', `http://127.0.0.1:${port}/`, { connections: 2, durationSec: 20 });
+    await expect.poll(async () => (await page.getByTestId('live-errors').textContent()) ?? '', { timeout: 10_000 }).toMatch(/Errors so far:\s+refused [\d,]+/);
+    await shot('32-run-live-errors-by-kind');
+    await page.getByRole('region', { name: 'Run summary' }).waitFor({ timeout: 15_000 });
+    await page.getByRole('alert').filter({ hasText: /stopped after 3 s: nothing succeeded and every attempt failed the same way — refused/ }).waitFor();
+    expect(await page.locator('.status').first().textContent()).toMatch(/failed/);
+    await shot('33-run-failed-early');
     expect(problems).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ export function runsHandlers(ctx: ApiContext): Omit<HandlersFor<'runs'>, 'runs.s
     return run;
   };
   return {
-    'runs.start': ({ scenarioId, config, abortOnFail }) => {
+    'runs.start': ({ scenarioId, config, abortOnFail, keepGoing }) => {
       const scenario = scenarioId !== undefined ? ctx.store.getScenario(scenarioId) : undefined;
       if (scenarioId !== undefined && !scenario) throw new ApiError(`scenario ${scenarioId} does not exist`);
       const runConfig = scenario?.config ?? config!;
@@ -24,6 +24,7 @@ export function runsHandlers(ctx: ApiContext): Omit<HandlersFor<'runs'>, 'runs.s
           scenarioId: scenario?.id ?? null,
           scenarioName: scenario?.name ?? runConfig.name ?? null,
           abortOnFail,
+          keepGoing,
         });
         // Failures are stored with the run; nobody awaits this promise.
         started.done.catch(() => {});

@@ -9,6 +9,7 @@ import { evaluateThresholds, parseThreshold, type Threshold, type ThresholdResul
 import { checkCapacity, failedResult, startRun, workerCount, type RunHandle, type RunOptions } from '../engine/index.ts';
 import { collectEnvironment } from '../store/environment.ts';
 import type { RunStore } from '../store/runStore.ts';
+import { FailingTargetWatch, type FailingVerdict } from './failingTargetWatch.ts';
 import { LiveThresholdWatch, type LiveBreach } from './liveThresholds.ts';
 import { MeasurementLock, type MeasurementLease } from './measurementLock.ts';
 
@@ -29,6 +30,11 @@ export interface RunMeta {
    * else measures.
    */
   lease?: MeasurementLease;
+  /**
+   * Run to the planned end even when every attempt fails the same way (by default such a run is
+   * stopped after a few seconds and ends as failed; see failingTargetWatch.ts).
+   */
+  keepGoing?: boolean;
   /** Warnings about the run before its load starts (the CLI prints them; they also become notes). */
   onWarning?: (message: string) => void;
 }
@@ -100,6 +106,8 @@ export class RunService extends EventEmitter<RunServiceEvents> {
     const thresholds = (config.thresholds ?? []).map(parseThreshold);
     const watch = meta.abortOnFail && thresholds.length > 0 ? new LiveThresholdWatch(thresholds) : null;
     let breach: LiveBreach | undefined;
+    const failing = meta.keepGoing ? null : new FailingTargetWatch();
+    let failed: FailingVerdict | undefined;
     const workers = workerCount(config, this.engineOptions.workers);
     const runId = this.store
       ? this.store.createRun({
@@ -135,6 +143,10 @@ export class RunService extends EventEmitter<RunServiceEvents> {
           breach = watch.add(p.sample) ?? undefined;
           if (breach) handle.stop();
         }
+        if (failing && !failed && !breach) {
+          failed = failing.add(p) ?? undefined;
+          if (failed) handle.stop();
+        }
         onProgress?.(p);
         if (runId === null || !info) return;
         this.persist(runId, p);
@@ -158,7 +170,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
     };
     const done = handle.result.then(
       (measured) => {
-        const result = withThresholds(measured, thresholds, breach);
+        const result = withFailing(withThresholds(measured, thresholds, breach), failed);
         end(result);
         return breach ? { runId, result, thresholdBreach: breach } : { runId, result };
       },
@@ -212,6 +224,13 @@ export class RunService extends EventEmitter<RunServiceEvents> {
       // in full when the run ends (finishRun stores every sample).
     }
   }
+}
+
+/** A run stopped because every attempt failed the same way ends as failed, saying so. */
+export function withFailing(result: RunResult, failed: FailingVerdict | undefined): RunResult {
+  if (!failed || result.summary.status === 'failed') return result;
+  const notes = result.summary.notes.filter((n) => n !== 'stopped before its planned end');
+  return { ...result, summary: { ...result.summary, status: 'failed', failure: failed.message, notes } };
 }
 
 /**

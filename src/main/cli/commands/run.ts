@@ -83,6 +83,8 @@ Thresholds (SLOs)
       --abort-on-fail     stop the run as soon as a threshold is breached by the figures so far
                           (errors, max, mean, rps, and p50/p99 when every second breaches; the
                           other percentiles are checked at the end only)
+      --keep-going        run to the end even when nothing succeeds and every attempt fails
+                          the same way (by default such a run stops after 3 s as failed)
 
 History
       --db FILE           the run history (default: $BARRAGE_DB, else the app's own database)
@@ -141,6 +143,7 @@ const options = {
   note: { type: 'string' },
   threshold: { type: 'string', multiple: true },
   'abort-on-fail': { type: 'boolean' },
+  'keep-going': { type: 'boolean' },
   ...REPORT_FLAGS,
   out: { type: 'string', multiple: true },
   'metrics-port': { type: 'string' },
@@ -205,7 +208,7 @@ export async function main(args: string[]): Promise<number> {
       if (!values.quiet) process.stderr.write(`Metrics for Prometheus at http://127.0.0.1:${endpoint.port}/metrics\n`);
     }
     const runs = new RunService(store, {}, cliMeasurementLock(store, 'run'));
-    const meta = { tags, notes: values.note, abortOnFail };
+    const meta = { tags, notes: values.note, abortOnFail, keepGoing: !!values['keep-going'] };
     const stdout = streams.jsonl === '-' ? 'taken' : values.json ? 'json' : 'table';
     const { runId, result, thresholdBreach } = await execute(runs, scenario, { stdout, quiet: !!values.quiet, outputs }, meta);
     if (runId !== null && stdout === 'table' && !values.quiet) process.stderr.write(`Stored as run ${runId} (barrage runs show ${runId}) in ${store!.file}\n`);
