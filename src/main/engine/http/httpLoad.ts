@@ -85,7 +85,7 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
     // autocannon keeps every response body as a string (for verifyBody, which Barrage does not
     // use): a 100 MB body would cost hundreds of MB. Count the bytes instead, and give up on a
     // body over the limit while it streams in.
-    parser[3] = (_chunk, _start, length) => {
+    const countBody = (_chunk: Buffer, _start: number, length: number) => {
       bodyBytes += length;
       if (bodyBytes > maxBodyBytes) tooLarge = true;
     };
@@ -135,6 +135,8 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
       // A new connection starts a new response stream: without this, a response cut off on the
       // previous connection would swallow the first bytes of the next one (and be counted a 200).
       parser.initialize(parser.type);
+      // Set here, not in setupClient: autocannon installs its own handler after calling it.
+      parser[3] = countBody;
       client.pipelinedRequests.clear();
       headersPending = false;
       tooLarge = false;
