@@ -89,12 +89,20 @@ describe('the measurement lock', () => {
     const runs = new RunService(null);
     const config = showdownInputSchema.parse({ save: false, seed: 0, warmupSec: 5, durationSec: 1, concurrency: 1, exchanges: 50 });
     const statuses: ShowdownStatus[] = [];
+    // Every run of the showdown goes through the run service (its lock, its sinks), warm-ups too.
+    const starts: Array<{ record?: boolean; lease?: string }> = [];
+    const start = runs.start.bind(runs);
+    runs.start = (c, meta = {}, p) => {
+      starts.push({ record: meta.record, lease: meta.lease?.job.kind });
+      return start(c, meta, p);
+    };
     const handle = startShowdown(config, { runs, store: null, onStatus: (s) => statuses.push(s) });
     cleanups.push(async () => {
       handle.stop();
       await handle.result;
     });
     await until('the first warm-up', () => handle.status().step.phase === 'warmup');
+    expect(starts).toEqual([{ record: false, lease: 'showdown' }]);
     expect(() => runs.start(httpScenario(`${t.httpUrl}/`))).toThrow(MeasurementBusyError);
     expect(() => runs.start(httpScenario(`${t.httpUrl}/`))).toThrow(new RegExp(`^cannot start: showdown ${handle.id} is measuring`));
     const ab = { config: httpScenario(`${t.httpUrl}/`), scenarioId: null, name: 'x' };

@@ -1,6 +1,7 @@
-// Runs with a memory: starts runs on the engine, writes each second to the run history as it
-// arrives (so a killed process loses at most the last second or two), stores the final result,
-// and tells listeners. Used by the CLI, the desktop app and `barrage serve` alike.
+// Runs with a memory: starts runs on the engine (or another load driver, such as the showdown's
+// polling), under the measurement lock, and feeds each merged second and the final result to the
+// run's sinks (runSinks.ts): the history writer, the live views' events, the live threshold watch
+// and the caller's own. Used by the CLI, the desktop app and `barrage serve` alike.
 import { EventEmitter } from 'node:events';
 import type { ActiveRun } from '../../shared/contract.ts';
 import type { RunProgress, RunResult, RunSummary } from '../../shared/runResult.ts';
@@ -10,8 +11,9 @@ import { checkCapacity, failedResult, startRun, workerCount, type RunHandle, typ
 import { collectEnvironment } from '../store/environment.ts';
 import type { RunStore } from '../store/runStore.ts';
 import { FailingTargetWatch, type FailingVerdict } from './failingTargetWatch.ts';
-import { LiveThresholdWatch, type LiveBreach } from './liveThresholds.ts';
+import type { LiveBreach } from './liveThresholds.ts';
 import { MeasurementLock, type MeasurementLease } from './measurementLock.ts';
+import { feedFinished, feedSecond, HistoryWriter, LiveThresholdSink, progressSink, type RunSink } from './runSinks.ts';
 
 export interface RunMeta {
   scenarioId?: number | null;
@@ -35,6 +37,18 @@ export interface RunMeta {
    * stopped after a few seconds and ends as failed; see failingTargetWatch.ts).
    */
   keepGoing?: boolean;
+  /** The caller's own sinks (the CLI's printer and --out streams), after the service's. */
+  sinks?: readonly RunSink[];
+  /**
+   * false: a run that is measured but not kept — no history row, no live events (a showdown's
+   * warm-up). It still goes through the lock and the caller's sinks.
+   */
+  record?: boolean;
+  /**
+   * The load driver, when it is not the engine (the showdown's polling): started like the
+   * engine's startRun, it must report each merged second through `onProgress`.
+   */
+  driver?: RunEngine['startRun'];
   /** Warnings about the run before its load starts (the CLI prints them; they also become notes). */
   onWarning?: (message: string) => void;
 }
@@ -104,13 +118,10 @@ export class RunService extends EventEmitter<RunServiceEvents> {
   private startLeased(config: Scenario, meta: RunMeta, onProgress: ((p: RunProgress) => void) | undefined, ownLease: MeasurementLease | null): StartedRun {
     // Validated with the scenario; parsed once here for the live check and the final evaluation.
     const thresholds = (config.thresholds ?? []).map(parseThreshold);
-    const watch = meta.abortOnFail && thresholds.length > 0 ? new LiveThresholdWatch(thresholds) : null;
-    let breach: LiveBreach | undefined;
-    const failing = meta.keepGoing ? null : new FailingTargetWatch();
-    let failed: FailingVerdict | undefined;
     const workers = workerCount(config, this.engineOptions.workers);
-    const runId = this.store
-      ? this.store.createRun({
+    const store = meta.record === false ? null : this.store;
+    const runId = store
+      ? store.createRun({
           config,
           scenarioId: meta.scenarioId ?? null,
           scenarioName: meta.scenarioName ?? config.name ?? null,
@@ -132,53 +143,61 @@ export class RunService extends EventEmitter<RunServiceEvents> {
             plannedSec: plannedDurationSec(config) ?? null,
             progress: [],
           };
-    const handle = this.engine.startRun(config, {
+    let handle: RunHandle | undefined;
+    const live = meta.abortOnFail && thresholds.length > 0 ? new LiveThresholdSink(thresholds, () => handle?.stop()) : null;
+    // "Nothing works": stops a run in which every attempt fails the same way (after a breach,
+    // the breach is the reason).
+    const failingWatch = meta.keepGoing ? null : new FailingTargetWatch();
+    let failed: FailingVerdict | undefined;
+    const failing: RunSink | null = failingWatch && {
+      second: (_id, p) => {
+        if (failed || live?.breach) return;
+        failed = failingWatch.add(p) ?? undefined;
+        if (failed) handle?.stop();
+      },
+      finished: () => {},
+    };
+    const sinks: RunSink[] = [
+      ...(store ? [new HistoryWriter(store)] : []),
+      ...(info && runId !== null ? [this.viewEvents(runId, info)] : []),
+      ...(live ? [live] : []),
+      ...(failing ? [failing] : []),
+      ...(onProgress ? [progressSink(onProgress)] : []),
+      ...(meta.sinks ?? []),
+    ];
+    handle = (meta.driver ?? this.engine.startRun)(config, {
       ...this.engineOptions,
       onWarning: meta.onWarning,
       onStart: ({ startedAt }) => {
         if (info) info.startedAt = new Date(startedAt).toISOString();
       },
-      onProgress: (p) => {
-        if (watch && !breach) {
-          breach = watch.add(p.sample) ?? undefined;
-          if (breach) handle.stop();
-        }
-        if (failing && !failed && !breach) {
-          failed = failing.add(p) ?? undefined;
-          if (failed) handle.stop();
-        }
-        onProgress?.(p);
-        if (runId === null || !info) return;
-        this.persist(runId, p);
-        info.progress.push(p);
-        this.emit('progress', { ...p, runId });
-      },
+      onProgress: (p) => feedSecond(sinks, runId, p),
     });
+    const started = handle;
     if (runId !== null && info) {
-      this.running.set(runId, { handle, info });
+      this.running.set(runId, { handle: started, info });
       this.emit('started', { runId });
     }
-    /** Stores the outcome; the live views see the run end even when storing it fails. */
-    const end = (result: RunResult) => {
-      if (runId === null) return;
-      try {
-        this.store?.finishRun(runId, result);
-      } finally {
-        this.running.delete(runId);
-        this.emit('finished', { runId, summary: result.summary });
-      }
-    };
-    const done = handle.result.then(
+    const done = started.result.then(
       (measured) => {
-        const result = withFailing(withThresholds(measured, thresholds, breach), failed);
-        end(result);
-        return breach ? { runId, result, thresholdBreach: breach } : { runId, result };
+        const result = withFailing(withThresholds(measured, thresholds, live?.breach), failed);
+        try {
+          feedFinished(sinks, runId, result);
+        } finally {
+          // Free before `done` settles, so whoever awaited it can start the next run at once.
+          ownLease?.release();
+        }
+        return live?.breach ? { runId, result, thresholdBreach: live.breach } : { runId, result };
       },
       (err: unknown) => {
-        // The engine rejected (a bug, or a failure to start its workers): the history keeps the
+        // The driver rejected (a bug, or a failure to start its workers): the history keeps the
         // run as failed with the reason rather than as a run that never ends, and the views
         // following it see it end.
-        end(failedResult(config, (err as Error).message));
+        try {
+          feedFinished(sinks, runId, failedResult(config, (err as Error).message));
+        } finally {
+          ownLease?.release();
+        }
         throw err;
       },
     );
@@ -189,7 +208,21 @@ export class RunService extends EventEmitter<RunServiceEvents> {
         this.unsettled.delete(settled);
       });
     this.unsettled.add(settled);
-    return { runId, handle, done };
+    return { runId, handle: started, done };
+  }
+
+  /** The live views' sink: run.progress each second, run.finished at the end. */
+  private viewEvents(runId: number, info: ActiveRun): RunSink {
+    return {
+      second: (_id, p) => {
+        info.progress.push(p);
+        this.emit('progress', { ...p, runId });
+      },
+      finished: (_id, summary) => {
+        this.running.delete(runId);
+        this.emit('finished', { runId, summary });
+      },
+    };
   }
 
   stop(runId: number): boolean {
@@ -216,14 +249,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
     await Promise.allSettled([...this.unsettled]);
   }
 
-  private persist(runId: number, p: RunProgress): void {
-    try {
-      this.store?.appendSamples(runId, [p.sample]);
-    } catch {
-      // A busy or failing disk must not stop the measurement; the final result is written
-      // in full when the run ends (finishRun stores every sample).
-    }
-  }
+
 }
 
 /** A run stopped because every attempt failed the same way ends as failed, saying so. */

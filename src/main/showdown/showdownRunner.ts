@@ -17,16 +17,15 @@ import {
   type ShowdownStep,
   type UpdateModeResult,
 } from '../../shared/showdown.ts';
-import { startRun, type RunOptions } from '../engine/index.ts';
+import type { RunHandle, RunOptions } from '../engine/index.ts';
 import type { RunService } from '../services/runService.ts';
-import { collectEnvironment } from '../store/environment.ts';
 import type { RunStore } from '../store/runStore.ts';
 import { showdownBreakEven } from './breakEven.ts';
 import { conclude } from './conclusion.ts';
 import { startHostedDemoTarget, type HostedTarget } from './demoTargetHost.ts';
 import { exchangeModeResult, updateModeResult, type ServerCpuReadings } from './modeFigures.ts';
 import { meanWsPayloadBytes } from './payload.ts';
-import { startPolling, pollScenario, type PollHandle } from './pollClient.ts';
+import { startPolling, pollScenario, type PollHandle, type PollOutcome } from './pollClient.ts';
 import { median, postEcho, readServerCpu, tcpConnectProbe, wsProbe } from './probes.ts';
 import {
   customEndpoints,
@@ -153,9 +152,10 @@ export function startShowdown(config: ShowdownConfig, deps: ShowdownDeps): Showd
           const scenario = exchangeScenario(mode, config, ep);
           if (config.warmupSec > 0) {
             enter({ experiment: 'exchange', mode, phase: 'warmup' });
-            const warm = startRun(warmupScenario(scenario, config.warmupSec), { ...deps.engine });
-            stopCurrent = () => warm.stop();
-            const w = await warm.result;
+            // Through the run service like every run (the lock's lease, the sinks), but not kept.
+            const warm = deps.runs.start(warmupScenario(scenario, config.warmupSec), { lease, record: false });
+            stopCurrent = () => warm.handle.stop();
+            const w = (await warm.done).result;
             stopCurrent = null;
             if (w.summary.status === 'failed') notes.push(`${mode}: the warm-up run failed (${w.summary.failure ?? 'no reason given'})`);
           }
@@ -283,57 +283,56 @@ export function startShowdown(config: ShowdownConfig, deps: ShowdownDeps): Showd
   async function measurePolling(ep: Endpoints): Promise<UpdateModeResult> {
     const name = pollName(config.pollIntervalMs);
     const base = { url: ep.pollUrl!, clients: config.concurrency, intervalMs: config.pollIntervalMs, durationSec: config.durationSec, warmupSec: 1, name };
-    let runId: number | null = null;
-    if (store) {
-      const scenario = pollScenario(base);
-      runId = store.createRun({
-        config: scenario,
-        scenarioName: name,
-        environment: collectEnvironment(scenario, 1),
-        tags: [SHOWDOWN_TAG],
-        groupId,
-      });
-      status.runIds.poll = runId;
-    }
-    status.currentRunId = runId;
-    notify();
     const cpu: ServerCpuReadings = { before: await readServerCpu(ep.cpuUrl), steady: null, after: null };
     const steady: { read: Promise<number | null> | null } = { read: null };
-    const handle: PollHandle = startPolling({
-      ...base,
-      onSample: (sample: RunSample) => {
-        if (steady.read === null && sample.t === 0) steady.read = readServerCpu(ep.cpuUrl);
-        if (runId !== null) {
-          try {
-            store!.appendSamples(runId, [sample]);
-          } catch {
-            // The final result stores every sample again.
-          }
-        }
-      },
-    });
-    stopCurrent = () => handle.stop();
-    if (stopRequested) handle.stop();
-    let outcome;
+    let outcome: PollOutcome | undefined;
+    // The polling client is the run's load driver: the run service stores it, shows it live and
+    // feeds its sinks like any run.
+    const driver = (_config: unknown, options: RunOptions = {}): RunHandle => {
+      const totals = { throughput: 0, errors: 0 };
+      const handle: PollHandle = startPolling({
+        ...base,
+        onSample: (sample: RunSample) => {
+          if (steady.read === null && sample.t === 0) steady.read = readServerCpu(ep.cpuUrl);
+          totals.throughput += sample.throughput;
+          totals.errors += sample.errors;
+          options.onProgress?.({ sample, elapsedSec: sample.t + 1, plannedSec: base.durationSec, totals: { ...totals } });
+        },
+      });
+      return {
+        stop: () => handle.stop(),
+        result: handle.result.then(
+          (o) => {
+            outcome = o;
+            return o.result;
+          },
+          (err: Error) => Promise.reject(new Error(`polling ${ep.pollUrl}: ${err.message}`)),
+        ),
+      };
+    };
+    const started = deps.runs.start(pollScenario(base), { groupId, scenarioName: name, tags: [SHOWDOWN_TAG], lease, driver });
+    if (started.runId !== null) status.runIds.poll = started.runId;
+    status.currentRunId = started.runId;
+    notify();
+    stopCurrent = () => started.handle.stop();
+    if (stopRequested) started.handle.stop();
+    let result: RunResult;
     try {
-      outcome = await handle.result;
-    } catch (err) {
-      if (runId !== null) markFailed(runId, pollScenario(base), (err as Error).message);
-      throw new Error(`polling ${ep.pollUrl}: ${(err as Error).message}`);
+      result = (await started.done).result;
     } finally {
       stopCurrent = null;
     }
-    if (runId !== null) store!.finishRun(runId, outcome.result);
+    const polled = outcome!;
     cpu.steady = steady.read === null ? null : await steady.read;
     cpu.after = await readServerCpu(ep.cpuUrl);
     return updateModeResult({
       mode: 'poll',
-      runId,
-      result: outcome.result,
+      runId: started.runId,
+      result,
       clients: config.concurrency,
-      requests: outcome.requests,
-      emptyRequests: outcome.emptyRequests,
-      payloadPerEvent: outcome.delivered > 0 ? outcome.payloadBytes / outcome.delivered : 0,
+      requests: polled.requests,
+      emptyRequests: polled.emptyRequests,
+      payloadPerEvent: polled.delivered > 0 ? polled.payloadBytes / polled.delivered : 0,
       setup: null,
       cpu,
     });
@@ -366,37 +365,6 @@ export function startShowdown(config: ShowdownConfig, deps: ShowdownDeps): Showd
       cpu: measured.cpu,
       extraNotes,
     });
-  }
-
-  function markFailed(runId: number, scenario: ReturnType<typeof pollScenario>, reason: string): void {
-    try {
-      const now = new Date().toISOString();
-      store!.finishRun(runId, {
-        config: scenario,
-        summary: {
-          protocol: 'http',
-          status: 'failed',
-          startedAt: now,
-          endedAt: now,
-          durationSec: 0,
-          latencyMeaning: 'REST polling delivery lag',
-          throughput: { total: 0, perSec: 0, steadyPerSec: null },
-          latencyUs: { count: 0, min: 0, mean: 0, stdev: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 },
-          bytes: { sent: 0, received: 0 },
-          errors: { total: 0, byKind: {} },
-          statusCodes: {},
-          connections: { opened: 0, failed: 0, peak: 0 },
-          ws: null,
-          generator: { workers: 1, cpuPercent: 0, maxCpuPercent: 0, maxLoopLagMs: 0, saturated: false, reasons: [] },
-          failure: reason,
-          notes: [],
-        },
-        samples: [],
-        histogram: '',
-      });
-    } catch {
-      // The history is best effort here; the showdown reports the failure itself.
-    }
   }
 
   return {

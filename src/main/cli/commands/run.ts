@@ -12,6 +12,7 @@ import { redactUrl } from '../../../shared/redact.ts';
 import { nothingCompleted } from '../../../shared/result/runSummary.ts';
 import type { LiveBreach } from '../../services/liveThresholds.ts';
 import { RunService, type RunMeta } from '../../services/runService.ts';
+import type { RunSink } from '../../services/runSinks.ts';
 import { openHistory } from '../history.ts';
 import { cliMeasurementLock } from '../measurementLock.ts';
 import { progressLine } from '../format/progressLine.ts';
@@ -385,20 +386,22 @@ export async function execute(
   meta: RunMeta = {},
 ): Promise<{ runId: number | null; result: RunResult; thresholdBreach?: LiveBreach }> {
   let started;
-  // Known once start() returns; seconds only arrive after that.
-  let runId: number | null = null;
+  // The CLI's sinks: the progress line on stderr, then the --out streams (the run service feeds
+  // them each second and the final result, after the history has it).
+  const printer: RunSink = {
+    second: (_runId, p: RunProgress) => {
+      if (!opts.quiet) process.stderr.write(progressLine(p, scenario.protocol) + '\n');
+    },
+    finished: () => {},
+  };
   try {
     const onWarning = (message: string) => process.stderr.write(`warning: ${message}\n`);
-    started = runs.start(scenario, { onWarning, ...meta }, (p: RunProgress) => {
-      if (!opts.quiet) process.stderr.write(progressLine(p, scenario.protocol) + '\n');
-      for (const o of opts.outputs ?? []) o.second(runId, p);
-    });
+    started = runs.start(scenario, { onWarning, ...meta, sinks: [printer, ...(opts.outputs ?? []), ...(meta.sinks ?? [])] });
   } catch (err) {
     if (err instanceof PreflightError) throw new UsageError(err.message);
     throw err;
   }
-  const { handle, done } = started;
-  runId = started.runId;
+  const { handle, done, runId } = started;
   let interrupts = 0;
   const onSigint = () => {
     if (++interrupts > 1) process.exit(EXIT.interrupted);
@@ -409,7 +412,6 @@ export async function execute(
   try {
     const outcome = await done;
     const { result } = outcome;
-    for (const o of opts.outputs ?? []) o.finished(runId, result.summary);
     if (opts.stdout === 'json') {
       const doc = runId === null ? result.summary : { runId, ...result.summary };
       process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
