@@ -33,7 +33,12 @@ describe('Electron shell', () => {
     const prefs = fake.recorded.windows[0].options.webPreferences;
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
     expect(String(prefs.preload)).toMatch(/preload[\\/]index\.cjs$/);
-    expect(fake.recorded.windows[0].loadedUrl).toMatch(/^file:.*renderer\/index\.html$/);
+    // A privileged standard scheme, not file:// (issue #10 item 15).
+    expect(fake.recorded.windows[0].loadedUrl).toBe('app://barrage/index.html');
+    expect(fake.protocol.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(fake.protocol.handlers.has('app')).toBe(true);
+    // Not packaged here (the fake's isPackaged is false): DevTools allowed in development only.
+    expect(prefs.devTools).toBe(true);
   });
 
   it('registers a main-process handler for every channel of the contract', () => {
@@ -74,6 +79,18 @@ describe('Electron shell', () => {
     let granted: boolean | undefined;
     fake.recorded.permissionHandler?.({}, 'media', (ok) => (granted = ok));
     expect(granted).toBe(false);
+  });
+
+  it('refuses a subframe navigation away (will-frame-navigate) and serves only the renderer folder on app://', async () => {
+    const contents = fake.recorded.windows[0].webContents;
+    let prevented = false;
+    contents.emit('will-frame-navigate', { url: 'https://example.invalid/', preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(true);
+    prevented = false;
+    contents.emit('will-frame-navigate', { url: 'app://barrage/index.html#/history', preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(false);
+    const handler = fake.protocol.handlers.get('app')!;
+    expect((await handler(new Request('app://other/index.html'))).status).toBe(404);
   });
 
   it('installs an application menu', () => {

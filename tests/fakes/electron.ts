@@ -90,8 +90,19 @@ export const Menu = {
     recorded.menu = m;
   },
 };
+export const protocol = {
+  privileged: [] as unknown[],
+  handlers: new Map<string, (request: Request) => Promise<Response>>(),
+  registerSchemesAsPrivileged(schemes: unknown[]) {
+    this.privileged.push(...schemes);
+  },
+  handle(scheme: string, handler: (request: Request) => Promise<Response>) {
+    this.handlers.set(scheme, handler);
+  },
+};
+export const net = { fetch: (url: string) => fetch(url) };
 export const dialog = { showMessageBox: () => Promise.resolve({ response: 0 }) };
 export const contextBridge = { exposeInMainWorld() {} };
 export const ipcRenderer = {};
 
-export default { app: fakeApp, BrowserWindow: FakeBrowserWindow, ipcMain, session, Menu, dialog };
+export default { app: fakeApp, BrowserWindow: FakeBrowserWindow, ipcMain, session, Menu, dialog, protocol, net };

@@ -2,7 +2,12 @@
 import { dialog, Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 import type { AppInfo } from '../../shared/contract.ts';
 
-export function installMenu(info: () => AppInfo, window: () => BrowserWindow | undefined): void {
+export function installMenu(info: () => AppInfo, window: () => BrowserWindow | undefined, options: { devTools: boolean } = { devTools: false }): void {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(info, window, options)));
+}
+
+/** The menu; `devTools` false (a packaged build) leaves out Toggle Developer Tools. */
+export function menuTemplate(info: () => AppInfo, window: () => BrowserWindow | undefined, options: { devTools: boolean }): MenuItemConstructorOptions[] {
   const isMac = process.platform === 'darwin';
   const about = () => {
     const i = info();
@@ -24,10 +29,10 @@ export function installMenu(info: () => AppInfo, window: () => BrowserWindow | u
     { role: 'editMenu' },
     {
       label: 'View',
-      submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+      submenu: [{ role: 'reload' }, ...(options.devTools ? [{ role: 'toggleDevTools' } as const] : []), { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
     },
     { role: 'windowMenu' },
     { role: 'help', submenu: isMac ? [] : [{ label: 'About Barrage', click: about }] },
   ];
-  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  return template;
 }

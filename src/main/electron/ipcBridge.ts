@@ -13,6 +13,8 @@ export function isTrustedUrl(url: string, rendererUrl: string): boolean {
     const u = new URL(url);
     const r = new URL(rendererUrl);
     if (r.protocol === 'file:') return u.protocol === 'file:' && u.pathname === r.pathname;
+    // app:// is not a special scheme for WHATWG URL, so its origin reads "null": compare parts.
+    if (r.protocol === 'app:') return u.protocol === 'app:' && u.host === r.host;
     return u.origin === r.origin;
   } catch {
     return false;

@@ -2,17 +2,19 @@
 // over IPC to the same Electron-free services that the CLI and `barrage serve` use. The load
 // engine runs in worker threads, so this process's event loop stays free during a run.
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
 import { createAppServices, type AppServices } from '../app/appServices.ts';
 import { installMenu } from './appMenu.ts';
+import { APP_URL, registerAppScheme, serveAppProtocol } from './appProtocol.ts';
 import { forwardEvents, registerIpc } from './ipcBridge.ts';
 import { denyPermissions, hardenApp, secureWebPreferences } from './windowSecurity.ts';
 
 const here = import.meta.dirname;
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
-const rendererFile = join(here, '../renderer/index.html');
-const rendererUrl = !app.isPackaged && devServerUrl ? devServerUrl : pathToFileURL(rendererFile).toString();
+const rendererDir = join(here, '../renderer');
+const rendererUrl = !app.isPackaged && devServerUrl ? devServerUrl : APP_URL;
+// DevTools only in development: a packaged build has no way to open them.
+const devTools = !app.isPackaged;
 
 let window: BrowserWindow | undefined;
 let services: AppServices | undefined;
@@ -26,18 +28,20 @@ if (!app.requestSingleInstanceLock()) {
     window.focus();
   });
   hardenApp(app, rendererUrl);
+  registerAppScheme(protocol);
   void app.whenReady().then(start);
 }
 
 async function start(): Promise<void> {
   denyPermissions(session.defaultSession);
+  serveAppProtocol(protocol, net, rendererDir);
   services = createAppServices({
     transport: 'electron',
     onUnexpected: (err) => console.error('internal error', err),
   });
   registerIpc(ipcMain, services.dispatch, rendererUrl);
   forwardEvents(services.context, () => window?.webContents);
-  installMenu(() => services!.context.appInfo(), () => window);
+  installMenu(() => services!.context.appInfo(), () => window, { devTools });
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
@@ -53,7 +57,7 @@ function createWindow(): void {
     show: false,
     title: 'Barrage',
     icon: join(here, '../../resources/icon.png'),
-    webPreferences: secureWebPreferences(join(here, '../preload/index.cjs')),
+    webPreferences: secureWebPreferences(join(here, '../preload/index.cjs'), { devTools }),
   });
   window.once('ready-to-show', () => window?.show());
   window.on('closed', () => (window = undefined));

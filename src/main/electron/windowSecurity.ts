@@ -3,9 +3,10 @@
 import type { App, Session, WebContents, WebPreferences } from 'electron';
 import { isTrustedUrl } from './ipcBridge.ts';
 
-export function secureWebPreferences(preloadPath: string): WebPreferences {
+export function secureWebPreferences(preloadPath: string, options: { devTools: boolean } = { devTools: false }): WebPreferences {
   return {
     preload: preloadPath,
+    devTools: options.devTools,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
@@ -24,6 +25,10 @@ export function hardenContents(contents: WebContents, rendererUrl: string): void
   });
   contents.on('will-redirect', (event, url) => {
     if (!isTrustedUrl(url, rendererUrl)) event.preventDefault();
+  });
+  // Also for subframes (will-navigate covers the main frame only).
+  contents.on('will-frame-navigate', (event) => {
+    if (!isTrustedUrl(event.url, rendererUrl)) event.preventDefault();
   });
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   contents.on('will-attach-webview', (event) => event.preventDefault());
