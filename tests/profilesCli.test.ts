@@ -1,7 +1,7 @@
 // Load profiles through the real `barrage` process: --stage flags and a scenario file's
 // "stages", the per-stage table and JSON, a stage-scoped threshold gating the exit code, the
 // stored plan, and bad stages refused with one line naming the flag.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +76,14 @@ describe('barrage run --stage', () => {
     } finally {
       store.close();
     }
+    // The HTML report carries the per-stage table.
+    const html = join(dir, 'ramp.html');
+    const report = await runCli(['report', String(doc.runId), '--out', html], env);
+    expect(report.code).toBe(0);
+    const text = readFileSync(html, 'utf8');
+    expect(text).toContain('<h2>Stages: the plan against what was achieved</h2>');
+    expect(text).toMatch(/<tr[^>]*><td>2<\/td><td>1s–2s<\/td><td>200\/s<\/td>/);
+    expect(text).toContain('load profile of 2 stages over 2 s, open model up to 200/s');
   });
 
   it('refuses bad stages with one line naming the flag', async () => {

@@ -46,16 +46,16 @@ describe('the stage editor', () => {
     // The open model: the targets are a rate.
     await expect(table.locator('thead').textContent()).resolves.toMatch(/Target \(requests\/s\)/);
 
-    // Edit: 20 s ramp to 50/s, hold 5 s, down in 2 s.
-    await field('Stage 1 duration (s)').fill('20');
+    // Edit: 2 s ramp to 50/s, hold 1 s, down in 1 s.
+    await field('Stage 1 duration (s)').fill('2');
     await field('Stage 1 target').fill('50');
-    await field('Stage 2 duration (s)').fill('5');
+    await field('Stage 2 duration (s)').fill('1');
     await field('Stage 2 target').fill('50');
-    await field('Stage 3 duration (s)').fill('2');
+    await field('Stage 3 duration (s)').fill('1');
     const preview = page.getByTestId('stage-preview');
-    await expect.poll(() => preview.getAttribute('aria-label')).toBe('Planned profile: 27 s, peak 50 requests/s');
-    // Corners of the plan: (0,0) (20,50) (25,50) (27,0) scaled to 320 × 100.
-    await expect(preview.locator('polyline').getAttribute('points')).resolves.toBe('0.0,100.0 237.0,0.0 296.3,0.0 320.0,100.0');
+    await expect.poll(() => preview.getAttribute('aria-label')).toBe('Planned profile: 4 s, peak 50 requests/s');
+    // Corners of the plan: (0,0) (2,50) (3,50) (4,0) scaled to 320 × 100.
+    await expect(preview.locator('polyline').getAttribute('points')).resolves.toBe('0.0,100.0 160.0,0.0 240.0,0.0 320.0,100.0');
 
     // Add and remove a stage.
     await page.getByRole('button', { name: 'Add stage' }).click();
@@ -70,9 +70,9 @@ describe('the stage editor', () => {
     try {
       const saved = store.getScenario('Ramp')!;
       expect(saved.config.stages).toEqual([
-        { durationSec: 20, target: 50 },
-        { durationSec: 5, target: 50 },
-        { durationSec: 2, target: 0 },
+        { durationSec: 2, target: 50 },
+        { durationSec: 1, target: 50 },
+        { durationSec: 1, target: 0 },
       ]);
       expect(saved.config.stageTarget).toBe('rate');
       expect(saved.config.durationSec).toBeUndefined();
@@ -84,8 +84,16 @@ describe('the stage editor', () => {
     await page.reload();
     await page.getByRole('radio', { name: 'Profile (stages)' }).waitFor();
     await expect(page.getByRole('radio', { name: 'Profile (stages)' }).isChecked()).resolves.toBe(true);
-    await expect(field('Stage 1 duration (s)').inputValue()).resolves.toBe('20');
+    await expect(field('Stage 1 duration (s)').inputValue()).resolves.toBe('2');
     await expect(field('Stage 3 target').inputValue()).resolves.toBe('0');
+
+    // Run it: the summary has the per-stage table, one row per stage.
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('region', { name: 'Run summary' }).waitFor({ timeout: 30_000 });
+    const stages = page.getByRole('table', { name: 'Stages' });
+    await stages.waitFor();
+    await expect(stages.locator('tbody tr').count()).resolves.toBe(3);
+    await expect(stages.locator('tbody tr').nth(1).textContent()).resolves.toMatch(/^22s–3s50\/s/);
     expect(problems).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import type { StoredRun } from '../../shared/history.ts';
 import type { RunSample } from '../../shared/runResult.ts';
 import { figureById, runFigure, signedPercent, describeP, type FigureComparison, type FigureId } from '../../shared/stats/index.ts';
 import { formatBytes, formatCount, formatDuration, formatUs } from '../../shared/units.ts';
+import { STAGE_COLUMNS, stageRowsText } from '../../shared/stageRows.ts';
 import { decodeHistogram, percentileCurve } from '../../shared/result/histogramCodec.ts';
 import { escapeHtml as e } from './escape.ts';
 import {
@@ -57,6 +58,7 @@ export function runReportHtml(run: StoredRun, options: ReportOptions = {}): stri
   body.push(`<section class="cards">${cards.map(([k, v, n]) => `<div class="card"><div class="k">${e(k)}</div><div class="v">${e(v)}</div><div class="n">${e(n)}</div></div>`).join('')}</section>`);
 
   if (s.thresholds && s.thresholds.length > 0) body.push(thresholdsSection(run));
+  if (s.stages && s.stages.length > 0) body.push(stagesSection(run));
 
   const warmup = warmupBand(run.samples);
   body.push(
@@ -249,6 +251,14 @@ function badges(run: StoredRun): string {
 
 function resultBanner(bad: boolean, text: string): string {
   return `<div class="result ${bad ? 'bad' : 'ok'}">${e(text)}</div>`;
+}
+
+function stagesSection(run: StoredRun): string {
+  const rows = stageRowsText(run.summary.stages ?? [])
+    .map((r) => `<tr${r.reached ? '' : ' class="bad"'}>${[r.stage, r.seconds, r.planned, r.achieved, r.throughput, r.p50, r.p99, r.p999, r.errors, r.note].map((c) => `<td>${e(c)}</td>`).join('')}</tr>`)
+    .join('');
+  const head = STAGE_COLUMNS.map((c) => `<th>${e(c)}</th>`).join('');
+  return `<section class="stages"><h2>Stages: the plan against what was achieved</h2><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 function thresholdsSection(run: StoredRun): string {
@@ -475,7 +485,15 @@ function loadLine(run: StoredRun): string {
   const parts = [`${formatCount(c.connections)} connection${c.connections === 1 ? '' : 's'}`];
   if (c.durationSec !== undefined) parts.push(formatDuration(c.durationSec));
   if (c.amount !== undefined) parts.push(`${formatCount(c.amount)} ${c.protocol === 'http' ? 'requests' : 'messages'}`);
-  if (c.rate !== undefined) parts.push(`open model at ${formatCount(c.rate)}/s`);
+  if (c.stages !== undefined) {
+    // A load profile: what it ramps, over how many stages, and for how long.
+    const rate = c.stageTarget === 'rate' || (c.stageTarget === undefined && c.protocol === 'ws' && c.mode === 'rate');
+    const peak = Math.max(...c.stages.map((x) => x.target));
+    parts.push(
+      `load profile of ${c.stages.length} stage${c.stages.length === 1 ? '' : 's'} over ${formatDuration(c.stages.reduce((a, x) => a + x.durationSec, 0))}, ` +
+        (rate ? `open model up to ${formatCount(peak)}/s` : `closed model up to ${formatCount(peak)} connections`),
+    );
+  } else if (c.rate !== undefined) parts.push(`open model at ${formatCount(c.rate)}/s`);
   else if (!(c.protocol === 'ws' && c.mode === 'push')) parts.push('closed model');
   if (c.protocol === 'http' && c.pipelining > 1) parts.push(`pipelining ${c.pipelining}`);
   if (c.protocol === 'http' && c.newConnectionPerRequest) parts.push('a new connection per request');
