@@ -365,3 +365,17 @@ export interface ShowdownStatus {
 export function latencyFigures(s: LatencySummary): LatencyFigures {
   return { p50: s.p50, p99: s.p99, p999: s.p999, mean: s.mean, max: s.max, count: s.count };
 }
+
+/** The latency meaning a showdown's polling run is stored with (its summary's latencyMeaning). */
+export const POLL_LATENCY_MEANING = 'REST polling delivery lag: event creation (server timestamp) to receipt of the poll response';
+
+/**
+ * Why a stored run cannot be run again from its configuration, or null when it can. A showdown's
+ * polling run is driven by the showdown's polling client, not by the engine: its stored
+ * configuration (a GET at the polling rate) describes its load for reading, and "Run again" on it
+ * would measure something else (request latency, not delivery lag). Runs stored before this rule
+ * carry the same latency meaning, so it applies to them too.
+ */
+export function notRerunnableReason(summary: { latencyMeaning: string } | null | undefined): string | null {
+  return summary?.latencyMeaning === POLL_LATENCY_MEANING ? 'a showdown’s polling run: run the showdown again to measure polling' : null;
+}

@@ -12,6 +12,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { RunResult, RunSample, RunStatus } from '../../shared/runResult.ts';
 import { httpScenarioSchema, type HttpScenario } from '../../shared/scenario.ts';
+import { POLL_LATENCY_MEANING } from '../../shared/showdown.ts';
 import { classifyError } from '../engine/errorKinds.ts';
 import { epochMs } from '../clock.ts';
 import { encodeHistogram } from '../../shared/result/histogramCodec.ts';
@@ -21,7 +22,7 @@ import { RunAccumulator } from '../engine/runAccumulator.ts';
 import { buildSummary } from '../../shared/result/runSummary.ts';
 import { getJson } from './probes.ts';
 
-export const POLL_LATENCY_MEANING = 'REST polling delivery lag: event creation (server timestamp) to receipt of the poll response';
+export { POLL_LATENCY_MEANING };
 
 export interface PollOptions {
   /** The poll endpoint; may carry its own query parameters (`since` is added per poll). */
@@ -165,7 +166,7 @@ async function run(opts: PollOptions, stopped: () => boolean, onStop: (fn: () =>
       if (ending) return;
       inFlight++;
       requests++;
-      const req = lib.request(pollUrl(cursor), { agent, method: 'GET', headers: { accept: 'application/json' }, rejectUnauthorized: false });
+      const req = lib.request(pollUrl(cursor), { agent, method: 'GET', headers: { accept: 'application/json' }, rejectUnauthorized: true });
       requestsInFlight.add(req);
       req.on('socket', (socket: Socket) => {
         if (seen.has(socket)) return;

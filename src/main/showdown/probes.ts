@@ -1,5 +1,7 @@
 // Small measurements on an idle target, taken before the load: what opening and closing one
 // connection costs (bytes at the socket level and time), and the server's CPU meter.
+// Every probe verifies TLS certificates as the engine does (preflight.ts): a showdown against a
+// target whose certificate does not verify fails, naming the endpoint, instead of measuring it.
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -31,7 +33,7 @@ export async function tcpConnectProbe(rawUrl: string, count = 9): Promise<number
       await new Promise<number>((resolve, reject) => {
         const started = epochMs();
         const socket: Socket = secure
-          ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: false })
+          ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: true })
           : net.connect({ host, port });
         const timer = setTimeout(() => {
           socket.destroy();
@@ -76,7 +78,7 @@ export interface WsProbe {
 export function wsProbe(rawUrl: string, opts: { message?: string; waitMessages?: number; timeoutMs?: number } = {}): Promise<WsProbe> {
   return new Promise<WsProbe>((resolve, reject) => {
     const started = epochMs();
-    const ws = new WebSocket(rawUrl, [], { perMessageDeflate: false, handshakeTimeout: PROBE_TIMEOUT_MS, rejectUnauthorized: false });
+    const ws = new WebSocket(rawUrl, [], { perMessageDeflate: false, handshakeTimeout: PROBE_TIMEOUT_MS, rejectUnauthorized: true });
     let socket: Socket | null = null;
     const out: WsProbe = {
       openUs: 0,
@@ -161,7 +163,7 @@ export function postEcho(rawUrl: string, body: string, timeoutMs = PROBE_TIMEOUT
         method: 'POST',
         agent: false,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        rejectUnauthorized: false,
+        rejectUnauthorized: true,
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -185,7 +187,7 @@ export function postEcho(rawUrl: string, body: string, timeoutMs = PROBE_TIMEOUT
 export function getJson(rawUrl: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const lib = rawUrl.startsWith('https:') ? https : http;
-    const req = lib.get(rawUrl, { agent: false, headers: { accept: 'application/json' }, rejectUnauthorized: false }, (res) => {
+    const req = lib.get(rawUrl, { agent: false, headers: { accept: 'application/json' }, rejectUnauthorized: true }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
