@@ -22,6 +22,7 @@ const HELLO = JSON.stringify({ service: 'barrage-demo-target', ok: true });
 const MAX_DELAY_MS = 60_000;
 const MAX_PUSH_RATE = 10_000;
 const MAX_CAPACITY_RPS = 100_000;
+const MAX_CPU_US = 1_000_000;
 
 export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<DemoTarget> {
   const host = options.host ?? '127.0.0.1';
@@ -101,11 +102,25 @@ function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, feed
     });
     return;
   }
+  if (url.pathname === '/cpu' && (req.method === 'GET' || req.method === 'HEAD')) {
+    // A known server-side cost: N µs of CPU on the target's thread per request, so a regression
+    // of a known size (200 → 220 µs: 10%) can be measured end to end (the A/B bench row).
+    const us = clampNumber(url.searchParams.get('us'), 0, 0, MAX_CPU_US);
+    return send(res, 200, JSON.stringify({ cpuUs: us, spun: spin(us) }), 'application/json');
+  }
   if (url.pathname === '/status') {
     const code = clampNumber(url.searchParams.get('code'), 200, 100, 599);
     return send(res, code, JSON.stringify({ status: code }), 'application/json');
   }
   send(res, 404, JSON.stringify({ error: 'not found', path: url.pathname }), 'application/json');
+}
+
+/** Keeps the thread busy for `us` microseconds (wall time on a thread that does nothing else = CPU time); returns the loop count. */
+function spin(us: number): number {
+  const end = process.hrtime.bigint() + BigInt(Math.round(us * 1000));
+  let loops = 0;
+  while (process.hrtime.bigint() < end) loops++;
+  return loops;
 }
 
 function send(res: http.ServerResponse, status: number, body: string | Buffer, type: string): void {

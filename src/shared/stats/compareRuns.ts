@@ -19,7 +19,8 @@ export function compareRuns(a: RunResult, b: RunResult, options?: CompareOptions
   const opts = resolveCompareOptions(options);
   const secondsA = steadySeconds(a);
   const secondsB = steadySeconds(b);
-  return FIGURES.map((figure, index) => compareFigure(figure, index, secondsA, secondsB, figureUnit(figure, [a, b]), opts));
+  const warmupSec = Math.max(a.config.warmupSec, b.config.warmupSec);
+  return FIGURES.map((figure, index) => compareFigure(figure, index, secondsA, secondsB, figureUnit(figure, [a, b]), warmupSec, opts));
 }
 
 function compareFigure(
@@ -28,6 +29,7 @@ function compareFigure(
   secondsA: readonly RunSample[],
   secondsB: readonly RunSample[],
   unit: string,
+  warmupSec: number,
   opts: ResolvedCompareOptions,
 ): FigureComparison {
   const seriesA = figure.series(secondsA);
@@ -42,18 +44,18 @@ function compareFigure(
     noiseThreshold,
     samples: { baseline: seriesA.length, candidate: seriesB.length },
   };
-  const notEnough = (reason: string, baseline: number | null = null, candidate: number | null = null): FigureComparison => {
-    const fields = { ...base, baseline, candidate, change: null, ciLow: null, ciHigh: null, verdict: 'not enough data' as const };
-    return { ...fields, method: `${figure.estimator} over steady seconds`, sentence: comparisonSentence({ ...fields, reason }) };
+  const inconclusive = (reason: string, remedy: string, baseline: number | null = null, candidate: number | null = null): FigureComparison => {
+    const fields = { ...base, baseline, candidate, change: null, ciLow: null, ciHigh: null, verdict: 'inconclusive' as const, reason, remedy };
+    return { ...fields, method: `${figure.estimator} over steady seconds`, sentence: comparisonSentence(fields) };
   };
 
   const what = figure.noise === 'latency' ? 'steady seconds with completions' : 'steady seconds';
   const short = shortfall(seriesA.length, seriesB.length, opts.minSteadySeconds, what);
-  if (short) return notEnough(short);
+  if (short) return inconclusive(short, runLengthNeeded(warmupSec, opts.minSteadySeconds, figure.noise === 'latency'));
 
   const baseline = figure.statistic(Float64Array.from(seriesA));
   const candidate = figure.statistic(Float64Array.from(seriesB));
-  if (!(baseline > 0)) return notEnough(`the baseline's ${figure.name} is 0`, baseline, candidate);
+  if (!(baseline > 0)) return inconclusive(`the baseline's ${figure.name} is 0`, 'a relative change needs a baseline that completed requests', baseline, candidate);
 
   const blockA = chooseBlockLength(seriesA);
   const blockB = chooseBlockLength(seriesB);
@@ -64,7 +66,9 @@ function compareFigure(
     blockLengthA: blockA,
     blockLengthB: blockB,
   });
-  if (interval.validResamples < opts.resamples / 2) return notEnough('most resamples of the baseline were 0', baseline, candidate);
+  if (interval.validResamples < opts.resamples / 2) {
+    return inconclusive('most resamples of the baseline were 0', 'a baseline with completions in most of its steady seconds', baseline, candidate);
+  }
 
   // The run with fewer independent blocks limits what the pair can show: its count sets the widening.
   const blocks = Math.min(seriesA.length / blockA, seriesB.length / blockB);
@@ -72,15 +76,21 @@ function compareFigure(
   const { low, high } = expandInterval(interval, factor);
   const change = candidate / baseline - 1;
   const decision = decideVerdict({ low, high, noiseThreshold, higherIsBetter: figure.higherIsBetter });
-  const fields = { ...base, baseline, candidate, change, ciLow: low, ciHigh: high, verdict: decision.verdict };
+  const fields = { ...base, baseline, candidate, change, ciLow: low, ciHigh: high, verdict: decision.verdict, reason: decision.reason, remedy: null };
   return {
     ...fields,
-    sentence: comparisonSentence({ ...fields, reason: decision.reason }),
+    sentence: comparisonSentence(fields),
     method:
       `${figure.estimator} over ${seriesA.length} and ${seriesB.length} steady seconds; ` +
       `percentile interval of ${opts.resamples} circular block-bootstrap resamples (blocks of ${blockA} s and ${blockB} s), ` +
       `widened ×${factor.toFixed(2)} for ${blocks.toFixed(1)} independent blocks`,
   };
+}
+
+/** What would make a too-short pair conclusive: "runs need at least 3 s (1 s warm-up + 2 steady seconds)". */
+export function runLengthNeeded(warmupSec: number, minSeconds: number, withCompletions = false): string {
+  const steady = `${minSeconds} steady second${minSeconds === 1 ? '' : 's'}${withCompletions ? ' with completions' : ''}`;
+  return warmupSec > 0 ? `runs need at least ${warmupSec + minSeconds} s (${warmupSec} s warm-up + ${steady})` : `runs need at least ${minSeconds} s (${steady})`;
 }
 
 /** Why the runs are too short, or '' when they are long enough. */

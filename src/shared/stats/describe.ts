@@ -13,24 +13,27 @@ export interface SentenceInput {
   confidence: number;
   pValue: number | null;
   verdict: Verdict;
-  /** Why the verdict is "no clear difference" or "not enough data". */
+  /** Why the verdict is "no clear difference" or "inconclusive". */
   reason: string;
+  /** What would make it conclusive, or how many rounds would detect a change; null when nothing to add. */
+  remedy?: string | null;
 }
 
 /**
  * "p99 latency: 12.3 ms → 13.8 ms, 12.3% higher (95% CI +8.1% to +16.0%) — worse";
- * "throughput: not enough data (baseline has 3 steady seconds; at least 5 needed)".
+ * "throughput: inconclusive (baseline has 1 steady second; at least 2 needed) — runs need at least 4 s".
  */
 export function comparisonSentence(s: SentenceInput): string {
-  if (s.verdict === 'not enough data' || s.change === null || s.ciLow === null || s.ciHigh === null) {
-    return `${s.name}: not enough data${s.reason ? ` (${s.reason})` : ''}`;
+  const remedy = s.remedy ? ` — ${s.remedy}` : '';
+  if (s.verdict === 'inconclusive' || s.change === null || s.ciLow === null || s.ciHigh === null) {
+    return `${s.name}: inconclusive${s.reason ? ` (${s.reason})` : ''}${remedy}`;
   }
   const values =
     s.baseline !== null && s.candidate !== null ? `${formatValue(s.baseline, s.unit)} → ${formatValue(s.candidate, s.unit)}, ` : '';
   const level = `${Number((s.confidence * 100).toFixed(1))}% CI`;
   const p = s.pValue === null ? '' : `, ${describeP(s.pValue)}`;
   const tail = s.verdict === 'no clear difference' && s.reason ? `no clear difference (${s.reason})` : s.verdict;
-  return `${s.name}: ${values}${describeChange(s.change)} (${level} ${signedPercent(s.ciLow)} to ${signedPercent(s.ciHigh)}${p}) — ${tail}`;
+  return `${s.name}: ${values}${describeChange(s.change)} (${level} ${signedPercent(s.ciLow)} to ${signedPercent(s.ciHigh)}${p}) — ${tail}${s.verdict === 'no clear difference' ? remedy.replace(' — ', '; ') : ''}`;
 }
 
 export function formatValue(value: number, unit: string): string {

@@ -20,8 +20,12 @@ export const compareOptionsSchema = strictObject({
       latency: z.number().min(0).max(10).default(DEFAULT_NOISE_THRESHOLD.latency),
     })
     .default({ ...DEFAULT_NOISE_THRESHOLD }),
-  /** Fewer steady seconds than this (per run) is "not enough data". */
-  minSteadySeconds: z.number().int().min(3).max(3600).default(5),
+  /**
+   * Fewer steady seconds than this (per run) is "inconclusive". Two is the least a spread can be
+   * estimated from; the interval is then widened for its one degree of freedom (expandInterval.ts),
+   * which the simulations in tests/statsShortRuns.test.ts show keeps false alarms rare.
+   */
+  minSteadySeconds: z.number().int().min(2).max(3600).default(2),
   /** Groups: the rank test's p-value must be below this for a verdict. */
   alpha: z.number().gt(0).lt(1).default(0.05),
 });
@@ -53,11 +57,19 @@ export interface FigureComparison {
   ciLow: number | null;
   ciHigh: number | null;
   confidence: number;
-  /** Groups: two-sided Mann-Whitney p-value; single runs: null. */
+  /** Groups: two-sided p-value of the two-level test of the change (see compareGroups.ts); single runs: null. */
   pValue: number | null;
   /** The threshold applied (fraction). */
   noiseThreshold: number;
   verdict: Verdict;
+  /** Why the verdict is "no clear difference" or "inconclusive" (empty for better/worse). */
+  reason: string;
+  /**
+   * "inconclusive": what would make it conclusive ("runs need at least 4 s (1 s warm-up + 2 steady
+   * seconds)"); "no clear difference" of groups: how many rounds would detect a 10% change at this
+   * noise level, when that can be estimated; otherwise null.
+   */
+  remedy: string | null;
   /** One line for people: "p99 latency: 12.3 ms → 13.8 ms, 12.3% higher (95% CI +8.1% to +16.0%) — worse". */
   sentence: string;
   /** How the figures and the interval were obtained, for reports and tooltips. */

@@ -4,7 +4,11 @@
 // "worse" would train people to ignore the verdicts. For groups of runs the rank test must agree
 // too (p < alpha), so that the verdict never rests on the bootstrap of a handful of runs alone.
 
-export type Verdict = 'better' | 'worse' | 'no clear difference' | 'not enough data';
+// "inconclusive" is not "no clear difference": the latter is a judgement (the interval was
+// computed and does not lie beyond the noise threshold); the former says the data could not be
+// judged at all (runs too short, too few runs, a baseline of 0), and every such answer carries
+// what would make it conclusive.
+export type Verdict = 'better' | 'worse' | 'no clear difference' | 'inconclusive';
 
 export interface VerdictInput {
   /** Confidence interval of the relative change (fractions: 0.05 = +5%). */
@@ -27,7 +31,7 @@ export interface VerdictDecision {
 
 export function decideVerdict(input: VerdictInput): VerdictDecision {
   const { low, high, noiseThreshold: t, higherIsBetter } = input;
-  if (!Number.isFinite(low) || !Number.isFinite(high)) return { verdict: 'not enough data', reason: 'no interval could be computed' };
+  if (!Number.isFinite(low) || !Number.isFinite(high)) return { verdict: 'inconclusive', reason: 'no interval could be computed' };
   const pct = `±${formatThreshold(t)}`;
   const up = low > t;
   const down = high < -t;

@@ -12,6 +12,7 @@ Starts the built-in demo target on loopback (127.0.0.1, a free port by default):
   GET  /                 a small JSON document
   POST /echo             returns the request body
   GET  /delay?ms=N       answers after N milliseconds
+  GET  /cpu?us=N         answers after N µs of busy CPU on the server (a known server-side cost)
   GET  /status?code=N    answers with status N
   GET  /capacity?rps=N   a queue served at exactly N requests/s (1/N s each, one at
                          a time): a known capacity for barrage capacity
