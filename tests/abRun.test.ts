@@ -114,7 +114,7 @@ describe('barrage ab', () => {
     [['ab', 'fast', '--baseline'], /scenario "fast" has no baseline run \(barrage scenarios baseline "fast" RUN\)/],
     [['ab', 'fast', 'slow', '--baseline'], /give one saved scenario: barrage ab SCENARIO --baseline/],
     [['ab', 'fast'], /give two saved scenarios/],
-    [['ab', 'fast', 'slow', '--rounds', '3'], /--rounds: must be from 4 to 100 \(with fewer than 4 runs per side no difference can reach p < 0\.05\)/],
+    [['ab', 'fast', 'slow', '--rounds', '2'], /--rounds: must be from 3 to 100 \(the spread between rounds needs at least 3 to be estimated\)/],
     [['ab', 'fast', 'nope'], /no saved scenario "nope"/],
   ])('%j exits 2 with one line', async (args, message) => {
     const r = await runCli(args, env);

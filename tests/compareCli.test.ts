@@ -15,6 +15,8 @@ let baseline: number;
 let slower: number;
 let same: number;
 let wsRun: number;
+let short: number;
+let shortSlower: number;
 
 beforeAll(() => {
   const store = openStore(db);
@@ -25,6 +27,9 @@ beforeAll(() => {
     // Another run of the same process: differences are noise.
     same = storeRun(store, runAt(4, { seed: 2, name: 'checkout' }));
     wsRun = storeRun(store, runAt(6, { seed: 3, protocol: 'ws', name: 'feed' }));
+    // 2-second runs with a 1 s warm-up: one steady second each, too little to judge anything.
+    short = storeRun(store, runAt(40, { seed: 4, seconds: 2, name: 'try it' }));
+    shortSlower = storeRun(store, withLatencyScaled(runAt(41, { seed: 5, seconds: 2, name: 'try it' }), 100));
     // An A/B group: B's latencies 20% higher than A's, five runs each.
     for (let i = 0; i < 5; i++) {
       storeRun(store, runAt(10 + 2 * i, { seed: 10 + i, seconds: 20, name: 'a' }), { groupId: 'ab-test', tags: ['ab', 'ab:A'] });
@@ -97,7 +102,7 @@ describe('barrage compare', () => {
     const r = await runCli(['compare', '--group', 'ab-test'], env);
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/^B \(b\) against A \(a\), 5 and 5 runs/m);
-    expect(r.stdout).toMatch(/^ {2}p50 latency: .*20\.\d% higher .*p = 0\.0\d\d\) — worse$/m);
+    expect(r.stdout).toMatch(/^ {2}p50 latency: .*\d\d\.\d% higher .*p (= 0\.0\d\d|< 0\.001)\) — worse$/m);
     expect(r.stdout).toMatch(/^ {2}throughput: .*— no clear difference/m);
     const json = await runCli(['compare', '--group', 'ab-test', '--json'], env);
     const doc = JSON.parse(json.stdout);
@@ -107,12 +112,30 @@ describe('barrage compare', () => {
     expect(doc.verdicts.find((v: { figure: string }) => v.figure === 'p50').pValue).toBeLessThan(0.05);
   });
 
+  it('says "inconclusive", with what would make it conclusive, and exits 4 when runs are too short to judge', async () => {
+    const r = await runCli(['compare', String(short), String(shortSlower)], env);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toMatch(/^ {2}p50 latency: inconclusive \(baseline has 1 and candidate 1 steady second with completions; at least 2 needed\) — runs need at least 3 s, 1 s warm-up \+ 2 steady seconds with completions$/m);
+    expect(r.stdout).toMatch(
+      new RegExp(`^Result: inconclusive — could not judge run ${shortSlower}: throughput \\(runs need at least 3 s, 1 s warm-up \\+ 2 steady seconds\\); p50 latency, p99 latency \\(.*\\)\\. No judged figure got worse\\.$`, 'm'),
+    );
+    expect(r.stdout).not.toMatch(/no figure got worse beyond its noise threshold/);
+    const gate = await runCli(['compare', String(short), String(shortSlower), '--fail-on-inconclusive'], env);
+    expect(gate.code).toBe(3);
+    const json = JSON.parse((await runCli(['compare', String(short), String(shortSlower), '--json'], env)).stdout);
+    expect(json).toMatchObject({ outcome: 'inconclusive', inconclusive: true, worse: false });
+    expect(json.pairs[0].inconclusive).toEqual(['throughput', 'p50', 'p99']);
+    expect(json.pairs[0].verdicts[0]).toMatchObject({ verdict: 'inconclusive', remedy: 'runs need at least 3 s, 1 s warm-up + 2 steady seconds' });
+    // Every figure judged and none worse stays 0.
+    expect((await runCli(['compare', String(baseline), String(same)], env)).code).toBe(0);
+  });
+
   it.each([
     [['compare', '1'], 2, /give at least two run ids/],
     [['compare', '1', 'x'], 2, /"x" is not a run id/],
     [['compare', '1', '1'], 2, /run 1 is given twice/],
     [['compare', '1', '2', '--noise-latency', 'lots'], 2, /--noise-latency: "lots" is not a percentage/],
-    [['compare', '1', '2', '--min-seconds', '1'], 2, /--min-seconds: must be between 3 and 3600/],
+    [['compare', '1', '2', '--min-seconds', '1'], 2, /--min-seconds: must be between 2 and 3600/],
     [['compare', '1', '999'], 1, /no run 999 in /],
     [['compare', '--group', 'nope'], 1, /no runs in group "nope"/],
   ])('%j exits %i', async (args, code, message) => {

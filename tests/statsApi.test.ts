@@ -115,7 +115,7 @@ describe('runs.list: thresholds', () => {
 
 describe('ab.*', () => {
   it('validates rounds and scenarios', async () => {
-    expect(await failure('ab.start', { scenarioA: 1, scenarioB: 2, rounds: 3 })).toMatch(/^rounds: must be at least 4: with fewer runs per side no difference can reach p < 0\.05$/);
+    expect(await failure('ab.start', { scenarioA: 1, scenarioB: 2, rounds: 2 })).toMatch(/^rounds: must be at least 3: the spread between rounds needs at least 3 to be estimated$/);
     expect(await failure('ab.start', { scenarioA: 998, scenarioB: 999 })).toBe('scenario 998 does not exist');
     expect(await failure('ab.get', 'ab-nope')).toMatch(/^no A\/B run "ab-nope" in this session/);
     expect(await call('ab.stop', 'ab-nope')).toBe(false);

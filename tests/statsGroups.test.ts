@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../src/shared/runResult.ts';
 import { compareGroups, type FigureComparison, type FigureId, type Verdict } from '../src/shared/stats/index.ts';
-import { interleaved } from '../src/shared/stats/compareGroups.ts';
+import { pairRounds } from '../src/shared/stats/compareGroups.ts';
 import { pairedTwoLevel, roundsToDetect, unpairedTwoLevel } from '../src/shared/stats/twoLevel.ts';
 import { simulateAb, type AbProcess } from './support/abSimulation.ts';
 
@@ -90,12 +90,16 @@ describe('group comparison on simulated A/B runs', () => {
 });
 
 describe('group comparison details', () => {
-  it('recognises interleaved groups by their start times', () => {
+  it('recognises the rounds of interleaved groups by their start times, also with a run left out', () => {
     const { a, b } = simulateAb(1);
-    expect(interleaved(a, b)).toBe(true);
-    expect(interleaved(b, a)).toBe(false);
-    expect(interleaved(a.slice(1), b.slice(1))).toBe(true);
-    expect(interleaved(a, b.slice(1))).toBe(false);
+    expect(pairRounds(a, b)).toEqual([[0, 0], [1, 1], [2, 2], [3, 3], [4, 4]]);
+    // B's run of round 1 left out: A1 has no partner, the other rounds still pair.
+    expect(pairRounds(a, b.slice(1))).toEqual([[1, 0], [2, 1], [3, 2], [4, 3]]);
+    // Sides swapped: each "A" (B's runs) is followed by the next round's "B" — neighbours still, paired as such.
+    expect(pairRounds(b, a)).toEqual([[0, 1], [1, 2], [2, 3], [3, 4]]);
+    // All of A, then all of B: not interleaved.
+    const late = b.map((r) => ({ ...r, summary: { ...r.summary, startedAt: new Date(Date.parse(r.summary.startedAt) + 3_600_000).toISOString() } }));
+    expect(pairRounds(a, late)).toBeNull();
   });
 
   it('is symmetric on the log scale: swapping the groups flips the change and keeps p', () => {
@@ -125,7 +129,7 @@ describe('group comparison details', () => {
     const r = compareGroups(a, b);
     expect(r[0].verdict).toBe('inconclusive');
     expect(r[0].reason).toMatch(/only 0 of 5 rounds had 2 usable steady seconds/);
-    expect(r[0].remedy).toBe('runs need at least 3 s (1 s warm-up + 2 steady seconds)');
+    expect(r[0].remedy).toBe('runs need at least 3 s, 1 s warm-up + 2 steady seconds');
   });
 
   it('two-level variance: rounds that agree as well as their seconds say rest on the within-run degrees of freedom', () => {

@@ -61,7 +61,7 @@ describe('verdicts on short runs', () => {
     const { a, b } = pair(2, { seconds: 2 });
     for (const f of compareRuns(a, b)) {
       expect(f.verdict).toBe('inconclusive');
-      expect(f.remedy).toMatch(/^runs need at least 3 s \(1 s warm-up \+ 2 steady seconds/);
+      expect(f.remedy).toMatch(/^runs need at least 3 s, 1 s warm-up \+ 2 steady seconds/);
       expect(f.sentence).toMatch(/: inconclusive \(.*\) — runs need at least 3 s/);
     }
   });

@@ -1,13 +1,17 @@
 // A/B runs: two scenarios run interleaved A B A B … with the same warm-up, every run stored in
-// one group, then compared as groups (runs as the units). The status the app polls and the CLI
+// one group, then compared as groups (two levels: between rounds and within runs). The status the app polls and the CLI
 // prints; the orchestration is src/main/services/abRunner.ts.
 import type { RunStatus } from './runResult.ts';
 import type { FigureComparison } from './stats/index.ts';
 
 export type AbSide = 'A' | 'B';
 
-/** Fewer runs per side can never reach p < 0.05 with Mann-Whitney U (4 vs 4: best p = 0.029). */
-export const AB_MIN_ROUNDS = 4;
+/**
+ * With fewer rounds the spread between runs rests on one degree of freedom (stats/compareGroups.ts,
+ * MIN_GROUP_RUNS): a comparison of 2 rounds is always inconclusive.
+ */
+export const AB_MIN_ROUNDS = 3;
+export const AB_MIN_ROUNDS_WHY = 'the spread between rounds needs at least 3 to be estimated';
 export const AB_DEFAULT_ROUNDS = 5;
 export const AB_MAX_ROUNDS = 100;
 

@@ -101,6 +101,32 @@ export interface PairComparison {
   verdicts: FigureComparison[];
   /** Figures whose verdict is "worse". */
   worse: string[];
+  /** Figures that could not be judged ("inconclusive"). */
+  inconclusive: string[];
+}
+
+/**
+ * The one-word answer of a comparison, which the CLI's result line and exit code follow: "worse"
+ * when any figure got worse; else "inconclusive" when any figure could not be judged (a gate
+ * must not read that as a pass); else "no worse".
+ */
+export type ComparisonOutcome = 'worse' | 'inconclusive' | 'no worse';
+
+export function comparisonOutcome(verdicts: readonly FigureComparison[]): ComparisonOutcome {
+  if (verdicts.some((v) => v.verdict === 'worse')) return 'worse';
+  if (verdicts.some((v) => v.verdict === 'inconclusive')) return 'inconclusive';
+  return 'no worse';
+}
+
+/** "p50 latency, p99 latency (runs need at least 3 s …)": the figures not judged, grouped by what would judge them. */
+export function inconclusiveSummary(verdicts: readonly FigureComparison[]): string {
+  const byRemedy = new Map<string, string[]>();
+  for (const v of verdicts) {
+    if (v.verdict !== 'inconclusive') continue;
+    const key = v.remedy ?? v.reason;
+    byRemedy.set(key, [...(byRemedy.get(key) ?? []), v.name]);
+  }
+  return [...byRemedy].map(([remedy, names]) => `${names.join(', ')}${remedy ? ` (${remedy})` : ''}`).join('; ');
 }
 
 export interface RunsComparison {
@@ -112,6 +138,10 @@ export interface RunsComparison {
   pairs: PairComparison[];
   /** True when any candidate got worse beyond the noise threshold in any figure. */
   worse: boolean;
+  /** True when some figure of some candidate could not be judged. */
+  inconclusive: boolean;
+  /** worse, else inconclusive, else no worse (see comparisonOutcome). */
+  outcome: ComparisonOutcome;
 }
 
 /** The first run is the baseline; every other run is compared with it. */
@@ -121,8 +151,15 @@ export function compareStoredRuns(runs: readonly StoredRun[], options?: CompareO
   const [baseline, ...candidates] = runs;
   const pairs = candidates.map((c): PairComparison => {
     const verdicts = compareRuns(baseline, c, opts);
-    return { baselineId: baseline.id, candidateId: c.id, verdicts, worse: verdicts.filter((v) => v.verdict === 'worse').map((v) => v.figure) };
+    return {
+      baselineId: baseline.id,
+      candidateId: c.id,
+      verdicts,
+      worse: verdicts.filter((v) => v.verdict === 'worse').map((v) => v.figure),
+      inconclusive: verdicts.filter((v) => v.verdict === 'inconclusive').map((v) => v.figure),
+    };
   });
+  const all = pairs.flatMap((p) => p.verdicts);
   return {
     baselineId: baseline.id,
     noiseThreshold: { ...opts.noiseThreshold },
@@ -130,6 +167,8 @@ export function compareStoredRuns(runs: readonly StoredRun[], options?: CompareO
     runs: runs.map((r, i) => comparedRun(r, i === 0 ? null : baseline)),
     pairs,
     worse: pairs.some((p) => p.worse.length > 0),
+    inconclusive: pairs.some((p) => p.inconclusive.length > 0),
+    outcome: comparisonOutcome(all),
   };
 }
 
@@ -166,10 +205,13 @@ export interface GroupsComparison {
   runsB: ComparedRun[];
   noiseThreshold: { throughput: number; latency: number };
   confidence: number;
-  /** compareGroups(A, B): B against A, per figure, with Mann-Whitney p-values. */
+  /** compareGroups(A, B): B against A, per figure (two-level comparison, rounds paired). */
   verdicts: FigureComparison[];
   /** Figures whose verdict is "worse" (B worse than A). */
   worse: string[];
+  /** Figures that could not be judged. */
+  inconclusive: string[];
+  outcome: ComparisonOutcome;
 }
 
 /** Group B against group A (A is the baseline): the runs are the units. */
@@ -184,6 +226,8 @@ export function compareStoredGroups(a: readonly StoredRun[], b: readonly StoredR
     confidence: opts.confidence,
     verdicts,
     worse: verdicts.filter((v) => v.verdict === 'worse').map((v) => v.figure),
+    inconclusive: verdicts.filter((v) => v.verdict === 'inconclusive').map((v) => v.figure),
+    outcome: comparisonOutcome(verdicts),
   };
 }
 

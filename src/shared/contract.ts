@@ -8,7 +8,7 @@ import { strictObject } from './strictObject.ts';
 import { RUN_SORTS, RUN_STATUSES, type RunListItem, type StoredRun, type StoredScenario } from './history.ts';
 import type { RunProgress, RunSummary } from './runResult.ts';
 import { scenarioSchema, type Scenario } from './scenario.ts';
-import { AB_DEFAULT_ROUNDS, AB_MAX_ROUNDS, AB_MIN_ROUNDS, type AbStatus } from './ab.ts';
+import { AB_DEFAULT_ROUNDS, AB_MAX_ROUNDS, AB_MIN_ROUNDS, AB_MIN_ROUNDS_WHY, type AbStatus } from './ab.ts';
 import { compareOptionsSchema, type FigureComparison } from './stats/index.ts';
 import { showdownInputSchema, type ShowdownStatus } from './showdown.ts';
 import type { MeasuringJob } from './measuring.ts';
@@ -174,7 +174,7 @@ export const channels = {
       rounds: z
         .number()
         .int()
-        .min(AB_MIN_ROUNDS, { error: `must be at least ${AB_MIN_ROUNDS}: with fewer runs per side no difference can reach p < 0.05` })
+        .min(AB_MIN_ROUNDS, { error: `must be at least ${AB_MIN_ROUNDS}: ${AB_MIN_ROUNDS_WHY}` })
         .max(AB_MAX_ROUNDS)
         .default(AB_DEFAULT_ROUNDS),
       warmupSec: z.number().int().min(0).max(3600).optional(),

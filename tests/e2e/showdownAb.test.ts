@@ -230,8 +230,8 @@ describe('Showdown, verdicts, A/B and reports in a browser', () => {
     const panel = page.getByRole('region', { name: 'A/B run' });
     await panel.getByLabel('Scenario A (baseline)').selectOption({ label: 'AB demo A' });
     await panel.getByLabel('Scenario B (candidate)').selectOption({ label: 'AB demo B' });
-    await panel.getByLabel('Rounds').fill('3');
-    await expect.poll(() => page.locator('#ab-rounds-error').textContent()).toMatch(/Must be at least 4/);
+    await panel.getByLabel('Rounds').fill('2');
+    await expect.poll(() => page.locator('#ab-rounds-error').textContent()).toMatch(/Must be at least 3/);
     await panel.getByLabel('Rounds').fill('4');
     await page.locator('#ab-rounds-error').waitFor({ state: 'detached' });
     const before = new Map(requests);

@@ -271,18 +271,18 @@ describe('compareRuns details', () => {
       expect(f.change).toBeNull();
       expect(f.ciLow).toBeNull();
     }
-    expect(r.throughput.reason).toBe('baseline has 1 steady seconds; at least 2 needed');
-    expect(r.throughput.remedy).toBe('runs need at least 4 s (2 s warm-up + 2 steady seconds)');
+    expect(r.throughput.reason).toBe('baseline has 1 steady second; at least 2 needed');
+    expect(r.throughput.remedy).toBe('runs need at least 4 s, 2 s warm-up + 2 steady seconds');
     expect(r.throughput.sentence).toBe(
-      'throughput: inconclusive (baseline has 1 steady seconds; at least 2 needed) — runs need at least 4 s (2 s warm-up + 2 steady seconds)',
+      'throughput: inconclusive (baseline has 1 steady second; at least 2 needed) — runs need at least 4 s, 2 s warm-up + 2 steady seconds',
     );
     expect(byFigure(compareRuns(syntheticRun(1), short)).p99.sentence).toBe(
-      'p99 latency: inconclusive (candidate has 1 steady seconds with completions; at least 2 needed) — runs need at least 4 s (2 s warm-up + 2 steady seconds with completions)',
+      'p99 latency: inconclusive (candidate has 1 steady second with completions; at least 2 needed) — runs need at least 4 s, 2 s warm-up + 2 steady seconds with completions',
     );
-    expect(byFigure(compareRuns(short, short)).p50.sentence).toMatch(/baseline has 1 and candidate 1 steady seconds/);
+    expect(byFigure(compareRuns(short, short)).p50.sentence).toMatch(/baseline has 1 and candidate 1 steady second with completions/);
     // A longer minimum is the user's to set; the remedy follows it.
     expect(byFigure(compareRuns(syntheticRun(1, { seconds: 6 }), syntheticRun(2), { minSteadySeconds: 5 })).throughput.remedy).toBe(
-      'runs need at least 7 s (2 s warm-up + 5 steady seconds)',
+      'runs need at least 7 s, 2 s warm-up + 5 steady seconds',
     );
   });
 

@@ -2,7 +2,7 @@
 // key figures, the thresholds and the verdicts as GitHub-flavoured tables, no links (a summary is
 // read where the run's files are not reachable). Tables are laid out by markdown-table.
 import { markdownTable } from 'markdown-table';
-import { KEY_FIGURES, formatKeyDifference, formatKeyFigure, type GroupsComparison, type RunsComparison } from '../../shared/comparison.ts';
+import { KEY_FIGURES, comparisonOutcome, formatKeyDifference, formatKeyFigure, inconclusiveSummary, type GroupsComparison, type RunsComparison } from '../../shared/comparison.ts';
 import type { RunSummary } from '../../shared/runResult.ts';
 import { signedPercent, type FigureComparison } from '../../shared/stats/index.ts';
 import { formatCount, formatDuration, formatUs } from '../../shared/units.ts';
@@ -89,7 +89,7 @@ export function groupsComparisonMarkdown(g: GroupsComparison, labels: { a: strin
   out.push('');
   out.push(resultLine(g.verdicts));
   out.push('');
-  out.push(`${g.runsA.length} runs of A (${g.runsA.map((r) => r.id).join(', ')}), ${g.runsB.length} of B (${g.runsB.map((r) => r.id).join(', ')}); runs as the units (Mann-Whitney U, bootstrap of the medians).`);
+  out.push(`${g.runsA.length} runs of A (${g.runsA.map((r) => r.id).join(', ')}), ${g.runsB.length} of B (${g.runsB.map((r) => r.id).join(', ')}); two levels: the spread between rounds (A and B of a round paired) and each run's own seconds.`);
   out.push('');
   out.push(verdictTable(g.verdicts));
   return out.join('\n') + '\n';
@@ -97,9 +97,10 @@ export function groupsComparisonMarkdown(g: GroupsComparison, labels: { a: strin
 
 function resultLine(verdicts: readonly FigureComparison[]): string {
   const worse = verdicts.filter((v) => v.verdict === 'worse');
-  return worse.length === 0
-    ? '**No figure got worse** beyond its noise threshold.'
-    : `**WORSE**: ${[...new Set(worse.map((v) => v.name))].join(', ')} beyond the noise threshold.`;
+  if (worse.length > 0) return `**WORSE**: ${[...new Set(worse.map((v) => v.name))].join(', ')} beyond the noise threshold.`;
+  // "Could not tell" must never read as a pass (issue #11).
+  if (comparisonOutcome(verdicts) === 'inconclusive') return `**INCONCLUSIVE**: could not judge ${inconclusiveSummary(verdicts)}. No judged figure got worse.`;
+  return '**No figure got worse** beyond its noise threshold.';
 }
 
 function verdictTable(verdicts: readonly FigureComparison[]): string {

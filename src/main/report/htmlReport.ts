@@ -4,8 +4,8 @@
 // can be mailed or attached to a ticket, and prints (light theme, print styles, page breaks).
 // Pure functions: stored runs (and their comparison) in, a string out.
 import { leftOutNote } from '../../shared/groupRuns.ts';
-import type { GroupsComparison, RunsComparison } from '../../shared/comparison.ts';
-import { KEY_FIGURES, formatKeyDifference, formatKeyFigure, rateUnit } from '../../shared/comparison.ts';
+import type { ComparisonOutcome, GroupsComparison, RunsComparison } from '../../shared/comparison.ts';
+import { KEY_FIGURES, formatKeyDifference, formatKeyFigure, inconclusiveSummary, rateUnit } from '../../shared/comparison.ts';
 import type { StoredRun } from '../../shared/history.ts';
 import type { RunSample } from '../../shared/runResult.ts';
 import { figureById, runFigure, signedPercent, describeP, type FigureComparison, type FigureId } from '../../shared/stats/index.ts';
@@ -103,12 +103,15 @@ export function comparisonReportHtml(runs: readonly StoredRun[], c: RunsComparis
   const body: string[] = [];
   body.push(header('Comparison report', `${runs.length} runs compared`, `Baseline: run ${c.baselineId} · ${runs.map((r) => `run ${r.id}`).join(', ')}`, options));
   const worse = c.pairs.filter((p) => p.worse.length > 0);
+  const unjudged = c.pairs.filter((p) => p.inconclusive.length > 0).map((p) => `run ${p.candidateId}: ${inconclusiveSummary(p.verdicts)}`).join('; ');
   body.push(
     resultBanner(
-      worse.length > 0,
-      worse.length > 0
-        ? `Worse beyond the noise threshold: ${worse.map((p) => `run ${p.candidateId} (${namesOf(p.verdicts, p.worse)})`).join('; ')}.`
-        : 'No figure got worse beyond its noise threshold.',
+      c.outcome,
+      c.outcome === 'worse'
+        ? `Worse beyond the noise threshold: ${worse.map((p) => `run ${p.candidateId} (${namesOf(p.verdicts, p.worse)})`).join('; ')}.${unjudged ? ` Not judged (inconclusive): ${unjudged}.` : ''}`
+        : c.outcome === 'inconclusive'
+          ? `Inconclusive — could not judge ${unjudged}. No judged figure got worse.`
+          : 'No figure got worse beyond its noise threshold.',
     ),
   );
   body.push(`<section><h2>Runs</h2>${runsTable(runs, (r) => (r.id === c.baselineId ? 'baseline' : 'candidate'), colors)}</section>`);
@@ -176,10 +179,15 @@ export function groupReportHtml(a: readonly StoredRun[], b: readonly StoredRun[]
   const sideOf = (r: StoredRun): 'A' | 'B' => (a.includes(r) ? 'A' : 'B');
   const body: string[] = [];
   body.push(header('A/B report', `B “${nameB}” against A “${nameA}”`, `${g.groupId ? `Group ${g.groupId} · ` : ''}${a.length} runs of A, ${b.length} runs of B, interleaved${leftOut.length ? ` · ${leftOutNote(leftOut)}` : ''}`, options));
+  const unjudged = inconclusiveSummary(g.verdicts);
   body.push(
     resultBanner(
-      g.worse.length > 0,
-      g.worse.length > 0 ? `B is worse beyond the noise threshold in ${namesOf(g.verdicts, g.worse)}.` : 'No figure of B got worse beyond its noise threshold.',
+      g.outcome,
+      g.outcome === 'worse'
+        ? `B is worse beyond the noise threshold in ${namesOf(g.verdicts, g.worse)}.${unjudged ? ` Not judged (inconclusive): ${unjudged}.` : ''}`
+        : g.outcome === 'inconclusive'
+          ? `Inconclusive — could not judge ${unjudged}. No judged figure of B got worse.`
+          : 'No figure of B got worse beyond its noise threshold.',
     ),
   );
   body.push(
@@ -249,8 +257,9 @@ function badges(run: StoredRun): string {
   return `<div class="badges">${out.join('')}</div>${extra}`;
 }
 
-function resultBanner(bad: boolean, text: string): string {
-  return `<div class="result ${bad ? 'bad' : 'ok'}">${e(text)}</div>`;
+function resultBanner(outcome: ComparisonOutcome, text: string): string {
+  const kind = outcome === 'worse' ? 'bad' : outcome === 'inconclusive' ? 'unsure' : 'ok';
+  return `<div class="result ${kind}">${e(text)}</div>`;
 }
 
 function stagesSection(run: StoredRun): string {
@@ -422,7 +431,7 @@ function changeRows(verdicts: readonly FigureComparison[]) {
 
 function verdictTable(verdicts: readonly FigureComparison[]): string {
   const groups = verdicts.some((v) => v.pValue !== null);
-  const head = `<tr><th>Figure</th><th class="num">Baseline</th><th class="num">Candidate</th><th class="num">Change</th><th class="num">${Number(((verdicts[0]?.confidence ?? 0.95) * 100).toFixed(1))}% interval</th>${groups ? '<th class="num">Mann-Whitney</th>' : ''}<th class="num">Noise</th><th>Verdict</th></tr>`;
+  const head = `<tr><th>Figure</th><th class="num">Baseline</th><th class="num">Candidate</th><th class="num">Change</th><th class="num">${Number(((verdicts[0]?.confidence ?? 0.95) * 100).toFixed(1))}% interval</th>${groups ? '<th class="num">p</th>' : ''}<th class="num">Noise</th><th>Verdict</th></tr>`;
   const value = (v: FigureComparison, x: number | null) => (x === null ? '–' : v.unit === 'µs' ? formatUs(Math.round(x)) : `${formatCount(x, x < 100 ? 1 : 0)} ${v.unit}`);
   const rows = verdicts
     .map(
@@ -449,7 +458,8 @@ function methodNote(confidence: number, noise: { throughput: number; latency: nu
 function methodSection(): string {
   return `<section class="method"><h2>How the verdicts are made</h2>
 <p>Single runs are compared over their <em>steady</em> seconds (warm-up left out), not over individual requests: requests in flight together share queues, pauses and noisy neighbours, so they are not independent evidence. Each figure — throughput (mean of per-second counts), p50 (median of per-second p50s), p99 (mean of per-second p99s) — gets a confidence interval for its relative change from a circular block bootstrap of the seconds, with blocks as long as the seconds' correlation, widened for the few independent blocks a run holds.</p>
-<p>Groups of repeated runs (an A/B run) use the runs as the units: Mann-Whitney U on each run's figure must give p &lt; 0.05, and a bootstrap interval of the change of the medians must lie beyond the noise threshold.</p>
+<p>Groups of repeated runs (an A/B run) are compared on two levels: each run's figure with its own uncertainty from its seconds, and the spread between runs. A and B of one round are paired (they share the machine's state); the interval of the change uses the larger of the rounds' spread and what the runs' seconds explain, with Student's t. A "no clear difference" says how many rounds would detect a 10% change at the noise measured.</p>
+<p>A figure that could not be judged — runs too short, too few rounds, a baseline of 0 — is <em>inconclusive</em>, with what would make it conclusive; that is not a pass.</p>
 <p>Only then is a figure called better or worse. Changes inside the noise threshold are never called: on a shared machine a difference of a few percent is routinely real and meaningless. "No clear difference" is not proof of equality; it says this data cannot tell.</p></section>`;
 }
 
@@ -580,6 +590,7 @@ svg { display: block; width: 100%; height: auto; max-width: 100%; }
 .result { padding: 10px 14px; border-radius: 6px; font-weight: 600; }
 .result.ok { background: #ebfbee; color: #2b8a3e; border: 1px solid #b2f2bb; }
 .result.bad { background: #fff5f5; color: #c92a2a; border: 1px solid #ffc9c9; }
+.result.unsure { background: #fff9db; color: #8a5a00; border: 1px dashed #f59f00; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0; font-size: 13px; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e9ecef; vertical-align: top; }
 thead th { border-bottom: 2px solid #ced4da; font-weight: 600; color: #495057; }

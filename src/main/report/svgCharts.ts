@@ -253,7 +253,7 @@ const VERDICT_COLORS: Record<string, string> = {
   better: '#2b8a3e',
   worse: '#c92a2a',
   'no clear difference': '#495057',
-  'not enough data': '#868e96',
+  inconclusive: '#e67700',
 };
 
 export function verdictColor(verdict: string): string {

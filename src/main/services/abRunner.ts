@@ -4,7 +4,7 @@
 // at the end the two groups are compared with the runs as the units (compareGroups). Used by
 // `barrage ab` and the app's `ab.start`.
 import { randomBytes } from 'node:crypto';
-import { AB_MAX_ROUNDS, AB_MIN_ROUNDS, type AbRunEntry, type AbSide, type AbStatus } from '../../shared/ab.ts';
+import { AB_MAX_ROUNDS, AB_MIN_ROUNDS, AB_MIN_ROUNDS_WHY, type AbRunEntry, type AbSide, type AbStatus } from '../../shared/ab.ts';
 import { AB_SIDE_TAGS, AB_TAG } from '../../shared/comparison.ts';
 import { countsInGroup } from '../../shared/groupRuns.ts';
 import type { RunProgress, RunResult } from '../../shared/runResult.ts';
@@ -58,7 +58,7 @@ export function startAb(runs: RunService, opts: AbOptions): AbHandle {
   const rounds = opts.rounds;
   if (!Number.isInteger(rounds) || rounds < AB_MIN_ROUNDS || rounds > AB_MAX_ROUNDS) {
     throw new RangeError(
-      `rounds: must be a whole number from ${AB_MIN_ROUNDS} to ${AB_MAX_ROUNDS} (with fewer than ${AB_MIN_ROUNDS} runs per side no difference can reach p < 0.05)`,
+      `rounds: must be a whole number from ${AB_MIN_ROUNDS} to ${AB_MAX_ROUNDS} (${AB_MIN_ROUNDS_WHY})`,
     );
   }
   const warmupSec = opts.warmupSec ?? Math.max(opts.a.config.warmupSec, opts.b.config.warmupSec);

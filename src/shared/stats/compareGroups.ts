@@ -4,8 +4,8 @@
 // its steady seconds, which set a floor under each run's uncertainty and — when the runs agree as
 // well as their seconds say they should — the degrees of freedom of the interval.
 //
-// Interleaved groups (A B A B …, as `barrage ab` runs them) are paired by round, so drift of the
-// machine that both runs of a round share cancels; other groups are compared unpaired. Each run's
+// Interleaved groups (A B A B …, as `barrage ab` runs them) are paired by round (pairRounds), so
+// drift of the machine that both runs of a round share cancels; other groups are compared unpaired. Each run's
 // figure is the single-run estimator over its steady seconds (figures.ts). The verdict needs the
 // whole interval beyond the noise threshold (verdict.ts); a "no clear difference" says how many
 // rounds would detect a 10% change at the noise this comparison measured.
@@ -33,23 +33,28 @@ export function compareGroups(a: readonly RunResult[], b: readonly RunResult[], 
   const opts = resolveCompareOptions(options);
   const runsA = byStart(a);
   const runsB = byStart(b);
-  const paired = interleaved(runsA, runsB);
+  const rounds = pairRounds(runsA, runsB);
   const warmupSec = Math.max(0, ...[...a, ...b].map((r) => r.config.warmupSec));
-  return FIGURES.map((figure, index) => compareFigure(figure, index, runsA, runsB, paired, warmupSec, opts));
+  return FIGURES.map((figure, index) => compareFigure(figure, index, runsA, runsB, rounds, warmupSec, opts));
 }
 
 /**
- * True when the groups are rounds of one interleaved A/B: as many runs on each side, and each A
- * started before its B and that B before the next A.
+ * The rounds of an interleaved A/B: in start order, each A directly followed by a B is a round.
+ * Null when the groups were not interleaved — more than two runs without a partner (one left-out
+ * run leaves its partner alone; a group run A A A B B B pairs only once).
  */
-export function interleaved(a: readonly RunResult[], b: readonly RunResult[]): boolean {
-  if (a.length !== b.length || a.length === 0) return false;
+export function pairRounds(a: readonly RunResult[], b: readonly RunResult[]): Array<[number, number]> | null {
   const t = (r: RunResult) => Date.parse(r.summary.startedAt);
-  for (let i = 0; i < a.length; i++) {
-    if (!(t(a[i]) < t(b[i]))) return false;
-    if (i + 1 < a.length && !(t(b[i]) < t(a[i + 1]))) return false;
+  const all = [...a.map((r, i) => ({ side: 'A' as const, i, t: t(r) })), ...b.map((r, i) => ({ side: 'B' as const, i, t: t(r) }))].sort((x, y) => x.t - y.t);
+  const rounds: Array<[number, number]> = [];
+  for (let k = 0; k + 1 < all.length; k++) {
+    if (all[k].side === 'A' && all[k + 1].side === 'B' && all[k].t < all[k + 1].t) {
+      rounds.push([all[k].i, all[k + 1].i]);
+      k++;
+    }
   }
-  return true;
+  const unmatched = a.length + b.length - 2 * rounds.length;
+  return rounds.length > 0 && unmatched <= 2 ? rounds : null;
 }
 
 function compareFigure(
@@ -57,7 +62,7 @@ function compareFigure(
   index: number,
   runsA: readonly RunResult[],
   runsB: readonly RunResult[],
-  paired: boolean,
+  rounds: Array<[number, number]> | null,
   warmupSec: number,
   opts: ResolvedCompareOptions,
 ): FigureComparison {
@@ -66,11 +71,12 @@ function compareFigure(
   const evidenceB = runsB.map((r) => evidenceOf(r, figure, opts.minSteadySeconds, random));
   let usedA: RunEvidence[];
   let usedB: RunEvidence[];
-  if (paired) {
+  const paired = rounds !== null;
+  if (rounds) {
     // A round counts only when both of its runs have the figure.
-    const rounds = evidenceA.map((x, i) => [x, evidenceB[i]] as const).filter((p): p is readonly [RunEvidence, RunEvidence] => p[0] !== null && p[1] !== null);
-    usedA = rounds.map((p) => p[0]);
-    usedB = rounds.map((p) => p[1]);
+    const usable = rounds.map(([i, j]) => [evidenceA[i], evidenceB[j]] as const).filter((p): p is readonly [RunEvidence, RunEvidence] => p[0] !== null && p[1] !== null);
+    usedA = usable.map((p) => p[0]);
+    usedB = usable.map((p) => p[1]);
   } else {
     usedA = evidenceA.filter((x): x is RunEvidence => x !== null);
     usedB = evidenceB.filter((x): x is RunEvidence => x !== null);
@@ -95,7 +101,7 @@ function compareFigure(
   const available = Math.min(usedA.length, usedB.length);
   if (available < MIN_GROUP_RUNS) {
     const unit = paired ? 'rounds' : 'runs per side';
-    const had = paired ? runsA.length : Math.min(runsA.length, runsB.length);
+    const had = rounds ? rounds.length : Math.min(runsA.length, runsB.length);
     if (had >= MIN_GROUP_RUNS) {
       // There were runs enough; too many were too short to have the figure. Say that first.
       return inconclusive(

@@ -49,8 +49,7 @@ function compareFigure(
     return { ...fields, method: `${figure.estimator} over steady seconds`, sentence: comparisonSentence(fields) };
   };
 
-  const what = figure.noise === 'latency' ? 'steady seconds with completions' : 'steady seconds';
-  const short = shortfall(seriesA.length, seriesB.length, opts.minSteadySeconds, what);
+  const short = shortfall(seriesA.length, seriesB.length, opts.minSteadySeconds, figure.noise === 'latency');
   if (short) return inconclusive(short, runLengthNeeded(warmupSec, opts.minSteadySeconds, figure.noise === 'latency'));
 
   const baseline = figure.statistic(Float64Array.from(seriesA));
@@ -87,15 +86,16 @@ function compareFigure(
   };
 }
 
-/** What would make a too-short pair conclusive: "runs need at least 3 s (1 s warm-up + 2 steady seconds)". */
+/** What would make a too-short pair conclusive: "runs need at least 3 s, 1 s warm-up + 2 steady seconds". */
 export function runLengthNeeded(warmupSec: number, minSeconds: number, withCompletions = false): string {
   const steady = `${minSeconds} steady second${minSeconds === 1 ? '' : 's'}${withCompletions ? ' with completions' : ''}`;
-  return warmupSec > 0 ? `runs need at least ${warmupSec + minSeconds} s (${warmupSec} s warm-up + ${steady})` : `runs need at least ${minSeconds} s (${steady})`;
+  return warmupSec > 0 ? `runs need at least ${warmupSec + minSeconds} s, ${warmupSec} s warm-up + ${steady}` : `runs need at least ${minSeconds} s of ${steady}`;
 }
 
 /** Why the runs are too short, or '' when they are long enough. */
-function shortfall(nA: number, nB: number, min: number, what: string): string {
+function shortfall(nA: number, nB: number, min: number, withCompletions: boolean): string {
   if (nA >= min && nB >= min) return '';
-  if (nA < min && nB < min) return `baseline has ${nA} and candidate ${nB} ${what}; at least ${min} needed`;
-  return nA < min ? `baseline has ${nA} ${what}; at least ${min} needed` : `candidate has ${nB} ${what}; at least ${min} needed`;
+  const what = (n: number) => `${n} steady second${n === 1 ? '' : 's'}${withCompletions ? ' with completions' : ''}`;
+  if (nA < min && nB < min) return `baseline has ${nA} and candidate ${what(nB)}; at least ${min} needed`;
+  return nA < min ? `baseline has ${what(nA)}; at least ${min} needed` : `candidate has ${what(nB)}; at least ${min} needed`;
 }

@@ -65,8 +65,8 @@ export interface FigureComparison {
   /** Why the verdict is "no clear difference" or "inconclusive" (empty for better/worse). */
   reason: string;
   /**
-   * "inconclusive": what would make it conclusive ("runs need at least 4 s (1 s warm-up + 2 steady
-   * seconds)"); "no clear difference" of groups: how many rounds would detect a 10% change at this
+   * "inconclusive": what would make it conclusive ("runs need at least 4 s, 2 s warm-up + 2 steady
+   * seconds"); "no clear difference" of groups: how many rounds would detect a 10% change at this
    * noise level, when that can be estimated; otherwise null.
    */
   remedy: string | null;

@@ -1,7 +1,7 @@
 // `barrage ab SCENARIO_A SCENARIO_B --rounds N`: two saved scenarios run interleaved A B A B …
 // with the same warm-up, stored as one group, then compared as groups of runs.
 import { parseArgs } from 'node:util';
-import { AB_DEFAULT_ROUNDS, AB_MAX_ROUNDS, AB_MIN_ROUNDS, type AbStatus } from '../../../shared/ab.ts';
+import { AB_DEFAULT_ROUNDS, AB_MAX_ROUNDS, AB_MIN_ROUNDS, AB_MIN_ROUNDS_WHY, type AbStatus } from '../../../shared/ab.ts';
 import { compareStoredGroups } from '../../../shared/comparison.ts';
 import { groupRuns } from '../../../shared/groupRuns.ts';
 import type { StoredRun, StoredScenario } from '../../../shared/history.ts';
@@ -13,7 +13,7 @@ import type { RunStore } from '../../store/runStore.ts';
 import { openHistory } from '../history.ts';
 import { cliMeasurementLock } from '../measurementLock.ts';
 import { integerOption } from '../argParsing.ts';
-import { COMPARE_FLAGS, COMPARE_FLAGS_HELP, compareOptionsFrom } from '../compareFlags.ts';
+import { COMPARE_FLAGS, COMPARE_FLAGS_HELP, compareOptionsFrom, comparisonExitCode } from '../compareFlags.ts';
 import { REPORT_FLAGS, REPORT_FLAGS_HELP, reportFilesFrom, writeReports, type ReportFiles } from '../ciFlags.ts';
 import { groupsComparisonJunitXml } from '../../ci/junitReport.ts';
 import { groupsComparisonMarkdown } from '../../ci/markdownSummary.ts';
@@ -29,15 +29,17 @@ export const AB_HELP = `Usage: barrage ab SCENARIO_A SCENARIO_B [options]
 Runs two saved scenarios (names or ids, see barrage scenarios list) interleaved, A B A B …, with
 the same warm-up, so that the machine's drift over time falls on both alike. Every run is stored
 with one group id and the tags ab and ab:A / ab:B. At the end B is compared with A with the runs
-as the units: a verdict per figure (throughput, p50, p99) needs Mann-Whitney U at p < 0.05 and
-the whole 95% interval of the change of the medians beyond the noise threshold.
+on two levels — the spread between rounds and each run's own seconds, A and B of a round paired
+— and a verdict per figure (throughput, p50, p99) needs the whole 95% interval of the change
+beyond the noise threshold. A "no clear difference" says how many rounds would detect a 10%
+change at the noise measured. With the defaults (5 rounds of the scenarios' length) a 10% change
+of throughput or p50 is caught when runs vary by a few percent; see README, A/B runs.
 
 With --baseline, A is the configuration of the scenario's baseline run (as it was measured,
 see barrage scenarios baseline) and B the scenario as it is now: has the edit changed anything?
 
 Options
-      --rounds N          runs per side (default ${AB_DEFAULT_ROUNDS}, ${AB_MIN_ROUNDS} to ${AB_MAX_ROUNDS}: with fewer than ${AB_MIN_ROUNDS} no
-                          difference can reach p < 0.05)
+      --rounds N          runs per side (default ${AB_DEFAULT_ROUNDS}, ${AB_MIN_ROUNDS} to ${AB_MAX_ROUNDS}: ${AB_MIN_ROUNDS_WHY})
       --warmup-sec S      warm-up of every run (default: the larger of the two scenarios')
 ${COMPARE_FLAGS_HELP}
       --json              print the result as one JSON document
@@ -50,8 +52,9 @@ ${REPORT_FLAGS_HELP}
 
 Afterwards: barrage compare --group GROUP, barrage report --group GROUP.
 
-Exit codes: 0 no figure of B got worse, 1 a run failed, 2 bad input, 3 a figure of B got worse
-beyond its noise threshold, 130 stopped with Ctrl-C.
+Exit codes: 0 every figure judged and none of B got worse, 1 a run failed, 2 bad input, 3 a
+figure of B got worse beyond its noise threshold, 4 inconclusive (none worse, but some figure
+could not be judged; 3 with --fail-on-inconclusive), 130 stopped with Ctrl-C.
 `;
 
 export async function main(args: string[]): Promise<number> {
@@ -82,7 +85,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const rounds = integerOption(values.rounds, '--rounds') ?? AB_DEFAULT_ROUNDS;
   if (rounds < AB_MIN_ROUNDS || rounds > AB_MAX_ROUNDS) {
-    throw new UsageError(`--rounds: must be from ${AB_MIN_ROUNDS} to ${AB_MAX_ROUNDS} (with fewer than ${AB_MIN_ROUNDS} runs per side no difference can reach p < 0.05)`);
+    throw new UsageError(`--rounds: must be from ${AB_MIN_ROUNDS} to ${AB_MAX_ROUNDS} (${AB_MIN_ROUNDS_WHY})`);
   }
   const warmupSec = integerOption(values['warmup-sec'], '--warmup-sec');
   if (warmupSec !== undefined && (warmupSec < 0 || warmupSec > 3600)) throw new UsageError('--warmup-sec: must be from 0 to 3600');
@@ -131,7 +134,7 @@ export async function main(args: string[]): Promise<number> {
     } finally {
       process.off('SIGINT', onSigint);
     }
-    return finish(store, status, compare, !!values.json, reports);
+    return finish(store, status, compare, !!values.json, reports, values['fail-on-inconclusive']);
   } finally {
     store.close();
   }
@@ -165,7 +168,14 @@ function runReporter(protocolOf: (side: 'A' | 'B') => 'http' | 'ws'): (s: AbStat
   };
 }
 
-function finish(store: RunStore, status: AbStatus, compare: ReturnType<typeof compareOptionsFrom>, json: boolean, reports: ReportFiles): number {
+function finish(
+  store: RunStore,
+  status: AbStatus,
+  compare: ReturnType<typeof compareOptionsFrom>,
+  json: boolean,
+  reports: ReportFiles,
+  failOnInconclusive: boolean | undefined,
+): number {
   const stored = status.runs.map((r) => store.getRun(r.runId)).filter((r): r is StoredRun => r !== undefined);
   const { a, b } = groupRuns(stored);
   const comparison = a.length > 0 && b.length > 0 ? compareStoredGroups(a, b, compare, status.groupId) : null;
@@ -185,7 +195,9 @@ function finish(store: RunStore, status: AbStatus, compare: ReturnType<typeof co
     return EXIT.failed;
   }
   if (status.state === 'stopped') return EXIT.interrupted;
-  if (comparison && comparison.worse.length > 0) return EXIT.worse;
-  return written ? EXIT.ok : EXIT.failed;
+  if (comparison && comparison.outcome === 'worse') return EXIT.worse;
+  if (!written) return EXIT.failed;
+  // No comparison at all (a side has no completed run) could not judge anything either.
+  return comparisonExitCode(comparison ? comparison.outcome : 'inconclusive', failOnInconclusive);
 }
 

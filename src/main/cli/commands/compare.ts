@@ -1,12 +1,13 @@
 // `barrage compare A B [C…]`: stored runs side by side, the first as the baseline, with the
 // statistics' verdicts; `barrage compare --group ID` compares the two sides of an A/B run.
-// Exits 3 when a figure got worse beyond its noise threshold, so CI can gate on it.
+// Exits 3 when a figure got worse beyond its noise threshold, 4 when a figure could not be judged
+// (never 0 for "could not tell"), so CI can gate on it.
 import { parseArgs } from 'node:util';
 import { abSides, compareStoredGroups, compareStoredRuns } from '../../../shared/comparison.ts';
 import { groupRuns, leftOutNote } from '../../../shared/groupRuns.ts';
 import type { StoredRun } from '../../../shared/history.ts';
 import type { RunStore } from '../../store/runStore.ts';
-import { COMPARE_FLAGS, COMPARE_FLAGS_HELP, compareOptionsFrom } from '../compareFlags.ts';
+import { COMPARE_FLAGS, COMPARE_FLAGS_HELP, compareOptionsFrom, comparisonExitCode } from '../compareFlags.ts';
 import { REPORT_FLAGS, REPORT_FLAGS_HELP, reportFilesFrom, writeReports, type ReportFiles } from '../ciFlags.ts';
 import { groupsComparisonJunitXml, runsComparisonJunitXml } from '../../ci/junitReport.ts';
 import { groupsComparisonMarkdown, runsComparisonMarkdown } from '../../ci/markdownSummary.ts';
@@ -25,8 +26,8 @@ differences, and a verdict per figure — better, worse or no clear difference �
 bootstrap over each run's steady seconds. A verdict needs the whole 95% interval of the change
 beyond the noise threshold; "no clear difference" is the honest answer for most pairs of runs.
 
---group compares the two sides of an A/B run (barrage ab): B against A, runs as the units
-(Mann-Whitney U and a bootstrap of the medians).
+--group compares the two sides of an A/B run (barrage ab): B against A on two levels, the
+spread between rounds and each run's own seconds, rounds paired (see README, A/B runs).
 
 Options
       --group GROUP       the A/B group to compare (its runs are tagged ab:A and ab:B)
@@ -37,8 +38,10 @@ ${REPORT_FLAGS_HELP}
       --db FILE           the run history (default: $BARRAGE_DB, else the app's own database)
   -h, --help              this help
 
-Exit codes: 0 no figure got worse, 1 a run was not found, 2 bad input, 3 a figure got worse
-beyond its noise threshold.
+Exit codes: 0 every figure judged and none got worse, 1 a run was not found, 2 bad input, 3 a
+figure got worse beyond its noise threshold, 4 inconclusive: none got worse but some figure could
+not be judged (runs too short, too few rounds; the result line says what would make it
+conclusive) — 3 instead with --fail-on-inconclusive.
 `;
 
 export async function main(args: string[]): Promise<number> {
@@ -56,7 +59,7 @@ export async function main(args: string[]): Promise<number> {
   const group = values.group;
   if (group !== undefined) {
     if (positionals.length > 0) throw new UsageError('give either run ids or --group, not both');
-    return withHistory(values.db, (store) => compareGroup(store, group, options, !!values.json, reports), 'compare');
+    return withHistory(values.db, (store) => compareGroup(store, group, options, !!values.json, reports, values['fail-on-inconclusive']), 'compare');
   }
   if (positionals.length < 2) throw new UsageError('give at least two run ids (the first is the baseline), or --group GROUP; see barrage compare --help');
   const ids = positionals.map(runId);
@@ -74,13 +77,21 @@ export async function main(args: string[]): Promise<number> {
       const comparison = compareStoredRuns(runs as StoredRun[], options);
       process.stdout.write(values.json ? `${JSON.stringify(comparison, null, 2)}\n` : runsComparisonText(comparison));
       const written = writeReports('compare', reports, { junit: () => runsComparisonJunitXml(comparison), markdown: () => runsComparisonMarkdown(comparison) });
-      return comparison.worse ? EXIT.worse : written ? EXIT.ok : EXIT.failed;
+      if (comparison.outcome === 'worse') return EXIT.worse;
+      return written ? comparisonExitCode(comparison.outcome, values['fail-on-inconclusive']) : EXIT.failed;
     },
     'compare',
   );
 }
 
-function compareGroup(store: RunStore, groupId: string, options: ReturnType<typeof compareOptionsFrom>, json: boolean, reports: ReportFiles): number {
+function compareGroup(
+  store: RunStore,
+  groupId: string,
+  options: ReturnType<typeof compareOptionsFrom>,
+  json: boolean,
+  reports: ReportFiles,
+  failOnInconclusive: boolean | undefined,
+): number {
   const listed = store.listRuns({ groupId, limit: 10_000 }).runs;
   const runs = listed.map((r) => store.getRun(r.id)).filter((r): r is StoredRun => r !== undefined);
   const { a, b, leftOut } = groupRuns(runs);
@@ -100,7 +111,8 @@ function compareGroup(store: RunStore, groupId: string, options: ReturnType<type
   const labels = { a: a[0].scenarioName ?? `run ${a[0].id}`, b: b[0].scenarioName ?? `run ${b[0].id}` };
   process.stdout.write(json ? `${JSON.stringify(comparison, null, 2)}\n` : groupsComparisonText(comparison, labels));
   const written = writeReports('compare', reports, { junit: () => groupsComparisonJunitXml(comparison, labels), markdown: () => groupsComparisonMarkdown(comparison, labels) });
-  return comparison.worse.length > 0 ? EXIT.worse : written ? EXIT.ok : EXIT.failed;
+  if (comparison.outcome === 'worse') return EXIT.worse;
+  return written ? comparisonExitCode(comparison.outcome, failOnInconclusive) : EXIT.failed;
 }
 
 function runId(raw: string): number {

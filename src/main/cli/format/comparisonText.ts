@@ -3,6 +3,7 @@
 import { redactUrl } from '../../../shared/redact.ts';
 import {
   KEY_FIGURES,
+  inconclusiveSummary,
   formatKeyDifference,
   formatKeyFigure,
   type ComparedRun,
@@ -79,25 +80,35 @@ export function runsComparisonText(c: RunsComparison): string {
   }
   out.push('');
   const worse = c.pairs.filter((p) => p.worse.length > 0);
-  out.push(
-    worse.length === 0
-      ? 'Result: no figure got worse beyond its noise threshold.'
-      : `Result: worse — ${worse.map((p) => `run ${p.candidateId}: ${namesOf(p.verdicts, p.worse)}`).join('; ')}.`,
-  );
+  const unjudged = c.pairs.filter((p) => p.inconclusive.length > 0);
+  const notJudged = `${unjudged.map((p) => `run ${p.candidateId}: ${inconclusiveSummary(p.verdicts)}`).join('; ')}`;
+  if (c.outcome === 'worse') {
+    out.push(`Result: worse — ${worse.map((p) => `run ${p.candidateId}: ${namesOf(p.verdicts, p.worse)}`).join('; ')}.`);
+    if (unjudged.length > 0) out.push(`Not judged (inconclusive): ${notJudged}.`);
+  } else if (c.outcome === 'inconclusive') {
+    out.push(`Result: inconclusive — could not judge ${notJudged}. No judged figure got worse.`);
+  } else {
+    out.push('Result: no figure got worse beyond its noise threshold.');
+  }
   return out.join('\n') + '\n';
 }
 
 export function groupsComparisonText(g: GroupsComparison, labels: { a: string; b: string }): string {
   const out: string[] = [];
   out.push(runsList([...g.runsA, ...g.runsB].sort((x, y) => x.startedAt.localeCompare(y.startedAt)), (r) => (g.runsA.includes(r) ? `A ${labels.a}` : `B ${labels.b}`)));
-  out.push(`B (${labels.b}) against A (${labels.a}), ${g.runsA.length} and ${g.runsB.length} runs (${methodLine(g, 'from a bootstrap over the runs, Mann-Whitney U on the runs')}):`);
+  out.push(
+    `B (${labels.b}) against A (${labels.a}), ${g.runsA.length} and ${g.runsB.length} runs (${methodLine(g, "on two levels: the spread between rounds (A and B of a round paired) and each run's own seconds")}):`,
+  );
   out.push(verdictLines(g.verdicts).trimEnd());
   out.push('');
-  out.push(
-    g.worse.length === 0
-      ? 'Result: no figure of B got worse beyond its noise threshold.'
-      : `Result: worse — B's ${namesOf(g.verdicts, g.worse)}.`,
-  );
+  if (g.outcome === 'worse') {
+    out.push(`Result: worse — B's ${namesOf(g.verdicts, g.worse)}.`);
+    if (g.inconclusive.length > 0) out.push(`Not judged (inconclusive): ${inconclusiveSummary(g.verdicts)}.`);
+  } else if (g.outcome === 'inconclusive') {
+    out.push(`Result: inconclusive — could not judge ${inconclusiveSummary(g.verdicts)}. No judged figure of B got worse.`);
+  } else {
+    out.push('Result: no figure of B got worse beyond its noise threshold.');
+  }
   return out.join('\n') + '\n';
 }
 

@@ -1,6 +1,6 @@
 // Which statistics the Compare view asks for, without any DOM. Runs of one A/B group (the same
-// group id, tagged ab:A / ab:B) are compared as groups — the runs are the units, Mann-Whitney U
-// and a bootstrap of the medians; any other runs pairwise, each against the reference (first)
+// group id, tagged ab:A / ab:B) are compared as groups — on two levels, rounds paired
+// (stats/compareGroups.ts); any other runs pairwise, each against the reference (first)
 // run, by a block bootstrap over their steady seconds.
 import type { RunDetail } from '../../../shared/contract.ts';
 import { abSides } from '../../../shared/comparison.ts';
@@ -69,7 +69,8 @@ export function verdictKey(comparisons: readonly FigureComparison[], groups: boo
   return (
     `${pct(confidence)} interval of the change; a verdict only when the whole interval is beyond the noise threshold of ` +
     `${pct(throughput)} (throughput) / ${pct(latency)} (latency)` +
-    (groups ? ' and the rank test agrees (p < 0.05)' : '') +
+    (groups ? '; rounds are paired, and the interval uses both the spread between runs and their seconds' : '') +
+    '; "inconclusive" means the data could not be judged (the row says what would do)' +
     '.'
   );
 }
