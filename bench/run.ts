@@ -1,9 +1,11 @@
-// `npm run bench [-- --quick] [-- --only http|ws|scale|store[,…]] [-- --json FILE]`
+// `npm run bench [-- --quick] [-- --only http|ws|scale|store|ab[,…]] [-- --ab-tries N] [-- --json FILE]`
+// (ab, the A/B detection row of issue #18, runs only when asked for: about 80 s per try and pair.)
 //
 // Barrage against its references, side by side, on loopback: a measurement, not a test. It
 // prints a table (figure, Barrage, reference, ratio, goal, pass/FAIL) and exits 0 whatever the
 // figures are; it exits non-zero only on bad arguments. See docs/PERFORMANCE.md.
 import { existsSync, writeFileSync } from 'node:fs';
+import { abBench } from './abBench.ts';
 import { describeMachine, machineBusyPercent, pinGenerator, settingsFor, type SectionResult } from './common.ts';
 import { httpBench } from './httpBench.ts';
 import { log, renderTable, verdictOf, type Row } from './report.ts';
@@ -13,15 +15,18 @@ import { wsBench } from './wsBench.ts';
 import { startupBench } from './startupBench.ts';
 import { reuseBench } from './reuseBench.ts';
 
-const SECTIONS = ['http', 'ws', 'startup', 'reuse', 'scale', 'store'] as const;
+const SECTIONS = ['http', 'ws', 'startup', 'reuse', 'scale', 'store', 'ab'] as const;
 type Section = (typeof SECTIONS)[number];
+/** Sections left out unless named with --only: they take minutes. */
+const ON_REQUEST: ReadonlySet<Section> = new Set(['ab']);
 /** The whole bench is bounded: past this, what was measured is printed and the rest abandoned. */
 const WATCHDOG_SEC = 600;
 
-const USAGE = `usage: npm run bench [-- [--quick] [--only ${SECTIONS.join('|')}[,…]] [--rounds N] [--no-pin] [--json FILE]]`;
+const USAGE = `usage: npm run bench [-- [--quick] [--only ${SECTIONS.join('|')}[,…]] [--rounds N] [--ab-tries N] [--no-pin] [--json FILE]]`;
 
-function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; json?: string; rounds?: number; pin: boolean } {
+function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; json?: string; rounds?: number; pin: boolean; abTries: number } {
   let quick = false;
+  let abTries = 3;
   let pin = true;
   let rounds: number | undefined;
   let json: string | undefined;
@@ -46,13 +51,17 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; json?:
       rounds = Number(value());
       if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10) usage('--rounds must be a whole number from 1 to 10');
     }
+    else if (name === '--ab-tries') {
+      abTries = Number(value());
+      if (!Number.isInteger(abTries) || abTries < 1 || abTries > 10) usage('--ab-tries must be a whole number from 1 to 10');
+    }
     else if (name === '--help' || name === '-h') {
       console.log(USAGE);
       process.exit(0);
     } else usage(`unknown argument "${arg}"`);
   }
-  if (only.size === 0) for (const s of SECTIONS) only.add(s);
-  return { quick, only, json, rounds, pin };
+  if (only.size === 0) for (const s of SECTIONS) if (!ON_REQUEST.has(s)) only.add(s);
+  return { quick, only, json, rounds, pin, abTries };
 }
 
 function usage(message: string): never {
@@ -165,12 +174,14 @@ async function main(): Promise<void> {
     }
   };
 
+  // Each A/B try (a regression and an A/A `barrage ab`, 10 runs of 7 s each) takes about 170 s.
+  const watchdogSec = WATCHDOG_SEC + (args.only.has('ab') ? args.abTries * 240 : 0);
   const watchdog = setTimeout(() => {
-    log(`the bench ran past ${WATCHDOG_SEC} s: printing what was measured and stopping`);
+    log(`the bench ran past ${watchdogSec} s: printing what was measured and stopping`);
     killAllTargets();
     report();
     process.exit(0);
-  }, WATCHDOG_SEC * 1000);
+  }, watchdogSec * 1000);
   watchdog.unref();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -181,6 +192,7 @@ async function main(): Promise<void> {
   }
 
   const sections: Record<Exclude<Section, 'store'>, () => Promise<SectionResult>> = {
+    ab: () => abBench(args.abTries),
     http: () => httpBench(settings),
     ws: () => wsBench(settings),
     startup: () => startupBench(settings),
