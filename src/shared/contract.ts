@@ -134,8 +134,8 @@ export const channels = {
   'runs.compare': returns<RunDetail[]>()(idList),
   /**
    * Verdicts per figure (throughput, p50, p99): two runs (`ids`: baseline, candidate) by block
-   * bootstrap over their steady seconds, or two groups of runs (`groupA` baseline, `groupB`) by
-   * Mann-Whitney U and a bootstrap of the medians. `options` as in src/shared/stats/options.ts.
+   * bootstrap over their steady seconds, or two groups of runs (`groupA` baseline, `groupB`) on
+   * two levels, rounds paired (stats/compareGroups.ts). `options` as in src/shared/stats/options.ts.
    */
   'runs.statistics': returns<FigureComparison[]>()(
     strictObject({

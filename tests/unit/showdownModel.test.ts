@@ -137,9 +137,9 @@ describe('which statistics Compare asks for', () => {
   test('the key line states the thresholds and confidence applied', () => {
     const c = (figure: 'throughput' | 'p50', noiseThreshold: number) => ({ figure, noiseThreshold, confidence: 0.95 }) as FigureComparison;
     expect(verdictKey([c('throughput', 0.03), c('p50', 0.05)], false)).toBe(
-      '95% interval of the change; a verdict only when the whole interval is beyond the noise threshold of 3% (throughput) / 5% (latency).',
+      '95% interval of the change; a verdict only when the whole interval is beyond the noise threshold of 3% (throughput) / 5% (latency); "inconclusive" means the data could not be judged (the row says what would do).',
     );
-    expect(verdictKey([c('throughput', 0.03), c('p50', 0.05)], true)).toMatch(/rank test agrees/);
+    expect(verdictKey([c('throughput', 0.03), c('p50', 0.05)], true)).toMatch(/rounds are paired, and the interval uses both the spread between runs and their seconds/);
   });
 
   test('the interval sits on a symmetric axis with the noise band around 0', () => {

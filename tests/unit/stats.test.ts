@@ -357,7 +357,7 @@ describe('compareGroups on synthetic groups of runs', () => {
   it('requires p < alpha even when the interval is beyond the threshold', () => {
     expect(decideVerdict({ low: 0.1, high: 0.3, noiseThreshold: 0.03, higherIsBetter: true, pValue: 0.2 })).toEqual({
       verdict: 'no clear difference',
-      reason: 'rank test p = 0.20, not below 0.05',
+      reason: 'p = 0.20, not below 0.05',
     });
   });
 });

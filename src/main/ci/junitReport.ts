@@ -74,7 +74,7 @@ export function groupsComparisonJunitXml(comparison: GroupsComparison, labels: {
 
 /**
  * "worse" fails; "better" and "no clear difference" pass (no change beyond the noise is what a
- * regression gate wants); any verdict that could not decide ("not enough data", "inconclusive")
+ * regression gate wants); any verdict that could not decide ("inconclusive")
  * is skipped with its sentence, so a reporter shows it as neither a pass nor a regression.
  */
 function addVerdicts(suite: TestSuite, className: string, verdicts: readonly FigureComparison[]): void {

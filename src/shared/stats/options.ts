@@ -26,7 +26,7 @@ export const compareOptionsSchema = strictObject({
    * which the simulations in tests/statsShortRuns.test.ts show keeps false alarms rare.
    */
   minSteadySeconds: z.number().int().min(2).max(3600).default(2),
-  /** Groups: the rank test's p-value must be below this for a verdict. */
+  /** Groups: the test's p-value must be below this for a verdict (kept for callers; the interval is at `confidence`). */
   alpha: z.number().gt(0).lt(1).default(0.05),
 });
 

@@ -1,8 +1,9 @@
 // From an interval to a word. The rule follows criterion.rs: a difference counts only when the
 // whole confidence interval lies beyond a noise threshold, because on a shared machine a change
 // of 1–2% is routinely real yet meaningless (CPU frequency, a neighbour's cron job) — calling it
-// "worse" would train people to ignore the verdicts. For groups of runs the rank test must agree
-// too (p < alpha), so that the verdict never rests on the bootstrap of a handful of runs alone.
+// "worse" would train people to ignore the verdicts. For groups of runs the test's p-value must
+// agree too (p < alpha); with a t interval at 1 − alpha it always does, but the check stays so a
+// caller's p-value and interval can never disagree silently.
 
 // "inconclusive" is not "no clear difference": the latter is a judgement (the interval was
 // computed and does not lie beyond the noise threshold); the former says the data could not be
@@ -18,7 +19,7 @@ export interface VerdictInput {
   noiseThreshold: number;
   /** Throughput: true; latency and errors: false. */
   higherIsBetter: boolean;
-  /** Groups only: two-sided p-value of the rank test; undefined or null for single runs. */
+  /** Groups only: two-sided p-value of the group test; undefined or null for single runs. */
   pValue?: number | null;
   alpha?: number;
 }
@@ -43,7 +44,7 @@ export function decideVerdict(input: VerdictInput): VerdictDecision {
   if (input.pValue !== undefined && input.pValue !== null) {
     const alpha = input.alpha ?? 0.05;
     if (!(input.pValue < alpha)) {
-      return { verdict: 'no clear difference', reason: `rank test ${describeP(input.pValue)}, not below ${alpha}` };
+      return { verdict: 'no clear difference', reason: `${describeP(input.pValue)}, not below ${alpha}` };
     }
   }
   return { verdict: up === higherIsBetter ? 'better' : 'worse', reason: '' };

@@ -5,9 +5,9 @@
 // independent blocks); these simulations show that it keeps same-distribution runs from being
 // called "worse" while a 100× change in 3-second runs still is.
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../src/shared/runResult.ts';
-import { compareRuns, type FigureId, type Verdict } from '../src/shared/stats/index.ts';
-import { simulateAb, type AbProcess } from './support/abSimulation.ts';
+import type { RunResult } from '../../src/shared/runResult.ts';
+import { compareRuns, type FigureId, type Verdict } from '../../src/shared/stats/index.ts';
+import { simulateAb, type AbProcess } from '../support/abSimulation.ts';
 
 const SEEDS = 200;
 

@@ -4,11 +4,11 @@
 // 1 s warm-up. Identical groups must almost never be called different; a 10% change in
 // throughput or p50 must be called in at least 80% of seeds with 5 rounds.
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../src/shared/runResult.ts';
-import { compareGroups, type FigureComparison, type FigureId, type Verdict } from '../src/shared/stats/index.ts';
-import { pairRounds } from '../src/shared/stats/compareGroups.ts';
-import { pairedTwoLevel, roundsToDetect, unpairedTwoLevel } from '../src/shared/stats/twoLevel.ts';
-import { simulateAb, type AbProcess } from './support/abSimulation.ts';
+import type { RunResult } from '../../src/shared/runResult.ts';
+import { compareGroups, type FigureComparison, type FigureId, type Verdict } from '../../src/shared/stats/index.ts';
+import { pairRounds } from '../../src/shared/stats/compareGroups.ts';
+import { pairedTwoLevel, roundsToDetect, unpairedTwoLevel } from '../../src/shared/stats/twoLevel.ts';
+import { simulateAb, type AbProcess } from '../support/abSimulation.ts';
 
 const SEEDS = 200;
 const FIGURES: FigureId[] = ['throughput', 'p50', 'p99'];
