@@ -3,9 +3,11 @@
 // latencies from the stage's own histogram, and whether the planned peak was reached.
 import { stageSpans, type Stage, type StageTarget } from '../loadProfile.ts';
 import type { RunSample, StageFigures } from '../runResult.ts';
-import { secondSaturated } from './generatorHealth.ts';
+import { SATURATED_CPU_PERCENT } from './generatorHealth.ts';
 import { summarizeHistogram, type Histogram } from './histogramCodec.ts';
 
+/** A worker's event loop busy this share of a second had no time to spare (as in capacity.ts). */
+const BUSY_PERCENT = 95;
 /** A stage counts as reached when the achieved peak is at least this share of the planned one. */
 const REACHED_SHARE = 0.9;
 
@@ -41,8 +43,11 @@ export function stageFigures(
     };
     if (n === 0) return figures;
     const planned = Math.max(span.from, span.to);
-    // The run's rule, applied to the stage's seconds: a quarter of them hot is saturation.
-    const saturated = mine.filter((s) => secondSaturated(s)).length * 4 >= n;
+    // A quarter of the stage's seconds with a worker busy ≥ 95% (CPU, or an event loop that never
+    // idled): it could not keep the plan. Event-loop delay alone is not counted here — on a
+    // shared machine the OS delays a worker with time to spare too (the run's generator verdict
+    // still reports it).
+    const saturated = mine.filter((s) => s.cpuPercent >= SATURATED_CPU_PERCENT || (s.loopBusyPercent ?? 0) >= BUSY_PERCENT).length * 4 >= n;
     if (target === 'connections') {
       if (peakConnections < Math.floor(planned * REACHED_SHARE)) {
         figures.reached = false;
