@@ -63,3 +63,14 @@ describe('a target where every attempt fails the same way', () => {
     expect(doc.errors.byKind.refused).toBeGreaterThan(10);
   });
 });
+
+describe('a scenario that names the demo target symbolically', () => {
+  it('runs from the CLI against a demo target started for the run', async () => {
+    const r = await runCli(['run', 'http://demo-target.invalid/echo', '-m', 'POST', '-b', '{"a":1}', '-d', '1', '-c', '2', '-w', '1', '--json', '--no-save'], env);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { status: string; throughput: { total: number }; errors: { total: number } };
+    expect(doc.status).toBe('completed');
+    expect(doc.throughput.total).toBeGreaterThan(10);
+    expect(doc.errors.total).toBe(0);
+  });
+});

@@ -64,6 +64,26 @@ describe('first hour: live figures that say what is wrong', () => {
     await page.getByRole('button', { name: 'Stop' }).waitFor();
   }
 
+  test('"Use demo target" saves a symbolic address that the list marks and every session resolves', async () => {
+    await nav('Scenarios').click();
+    await page.getByRole('button', { name: 'New scenario' }).click();
+    await page.getByRole('heading', { name: 'New scenario' }).waitFor();
+    await field('Name').fill('Demo echo');
+    await page.getByRole('button', { name: 'Use demo target' }).click();
+    await expect.poll(() => field('URL').inputValue()).toBe('http://demo-target.invalid/');
+    await field('Duration (s)').fill('2');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Saved', { exact: true }).waitFor();
+    await nav('Scenarios').click();
+    const row = page.getByRole('row', { name: /Demo echo/ });
+    await row.getByTestId('demo-badge').waitFor();
+    await shot('34-scenarios-demo-badge');
+    await row.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('region', { name: 'Run summary' }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('.status').first().textContent()).toMatch(/completed/);
+    expect(Number(((await stat('Throughput').textContent()) ?? '0').replace(/,/g, ''))).toBeGreaterThan(0);
+  });
+
   test('a rate the connections cannot carry: warned, behind while it runs, missed at the end', async () => {
     // 2 connections at 50 ms carry 40 requests/s; 200/s are asked.
     await runFromBuilder('Too few connections', `${slow.url}/`, { rate: 200, connections: 2, durationSec: 4 });

@@ -217,7 +217,7 @@ describe('Showdown, verdicts, A/B and reports in a browser', () => {
       await page.getByRole('button', { name: 'New scenario' }).click();
       await field('Name').fill(name);
       await page.getByRole('button', { name: 'Use demo target' }).click();
-      await expect.poll(() => field('URL').inputValue()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      await expect.poll(() => field('URL').inputValue()).toMatch(/^http:\/\/demo-target\.invalid\/$/);
       await field('Connections').fill(connections);
       await field('Duration (s)').fill('1');
       await field('Warm-up (s)').fill('0');

@@ -105,7 +105,7 @@ describe('Barrage UI in a browser', () => {
     // Same form: the rest of the fields, with the demo target's address from the page.
     await field('Name').fill('E2E HTTP');
     await page.getByRole('button', { name: 'Use demo target' }).click();
-    await expect.poll(() => field('URL').inputValue()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    await expect.poll(() => field('URL').inputValue()).toMatch(/^http:\/\/demo-target\.invalid\/$/);
     // POST the JSON body to the demo target's echo endpoint.
     await field('URL').fill(`${await field('URL').inputValue()}echo`);
     await field('Method').selectOption('POST');
@@ -155,7 +155,7 @@ describe('Barrage UI in a browser', () => {
     await page.getByRole('radio', { name: 'WebSocket' }).check();
     await field('Name').fill('E2E WS echo');
     await page.getByRole('button', { name: 'Use demo target' }).click();
-    await expect.poll(() => field('URL').inputValue()).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws\/echo$/);
+    await expect.poll(() => field('URL').inputValue()).toMatch(/^ws:\/\/demo-target\.invalid\/ws\/echo$/);
     await field('Connections').fill('4');
     await field('Duration (s)').fill('3');
     await field('Thresholds (one per line)').fill('p99 < 5s\nerrors < 1%');

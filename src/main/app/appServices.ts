@@ -34,18 +34,20 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   // One measurement lock for every job of this process, shared through a file beside the
   // history with other processes using it (the CLI).
   const lock = new MeasurementLock({ file: lockFileFor(databasePath) });
-  const runs = new RunService(store, options.engine, lock);
-  const jobs = new JobRegistry();
   let target: Promise<DemoTarget> | undefined;
+  const demoTarget = async (): Promise<DemoTargetInfo> => {
+    target ??= startDemoTarget();
+    const t = await target;
+    return { httpUrl: t.httpUrl, wsUrl: t.wsUrl };
+  };
+  // Scenarios that name the demo target symbolically run against this session's one.
+  const runs = new RunService(store, { demoTarget, ...options.engine }, lock);
+  const jobs = new JobRegistry();
   const context: ApiContext = {
     store,
     runs,
     jobs,
-    demoTarget: async (): Promise<DemoTargetInfo> => {
-      target ??= startDemoTarget();
-      const t = await target;
-      return { httpUrl: t.httpUrl, wsUrl: t.wsUrl };
-    },
+    demoTarget,
     appInfo: () => ({
       version: appVersion(),
       versions: {

@@ -7,6 +7,8 @@ import { plannedDurationSec, type Scenario } from '../../shared/scenario.ts';
 import { epochMs } from '../clock.ts';
 import { encodeHistogram } from '../../shared/result/histogramCodec.ts';
 import { capacityWarning, probeCapacity } from './capacityProbe.ts';
+import type { DemoTargetInfo } from '../../shared/contract.ts';
+import { DEMO_HOST, isDemoUrl, resolveDemoUrl } from '../../shared/demoAddress.ts';
 import { checkCapacity, checkReachability, systemLookup, type HostLookup, type Reachability } from './preflight.ts';
 import { RunAccumulator } from './runAccumulator.ts';
 import { buildSummary } from '../../shared/result/runSummary.ts';
@@ -35,6 +37,8 @@ export interface RunOptions {
    * cannot carry at the target's measured latency); the warnings also end up in the notes.
    */
   onWarning?: (message: string) => void;
+  /** This session's demo target, for scenarios that name it symbolically (demo-target.invalid). */
+  demoTarget?: () => Promise<DemoTargetInfo>;
   /** Skip the pre-run latency probe of open-model HTTP runs (a few requests to the target). */
   skipProbe?: boolean;
   /** The worker script; only tests replace it (to make a worker crash). */
@@ -72,11 +76,16 @@ export function prewarmWorkers(scenario: Scenario, options: Pick<RunOptions, 'wo
  * Starts a run. Throws a PreflightError synchronously-in-promise for input the machine cannot
  * honour (too many connections); target faults never throw, they end up in the result.
  */
-export function startRun(scenario: Scenario, options: RunOptions = {}): RunHandle {
+export function startRun(given: Scenario, options: RunOptions = {}): RunHandle {
   let stopRequested = false;
   let stopHook: (() => void) | undefined;
   const result = (async () => {
-    checkCapacity(scenario);
+    checkCapacity(given);
+    // A symbolic demo-target address becomes this session's demo target (see demoAddress.ts).
+    if (isDemoUrl(given.url) && !options.demoTarget) {
+      return failedResult(given, `the URL names the demo target (${DEMO_HOST}), which runs in the app, barrage serve and barrage run; start one with barrage target and use its address`);
+    }
+    const scenario = isDemoUrl(given.url) && options.demoTarget ? { ...given, url: resolveDemoUrl(given.url, await options.demoTarget()) } : given;
     const reach = await checkReachability(scenario, options.lookup ?? systemLookup);
     if (!reach.ok) return unreachableRun(scenario, reach, options, () => stopRequested, (hook) => (stopHook = hook));
     const warnings: string[] = [];

@@ -77,7 +77,7 @@ interface RunServiceEvents {
 
 export class RunService extends EventEmitter<RunServiceEvents> {
   private readonly store: RunStore | null;
-  private readonly engineOptions: Pick<RunOptions, 'lookup' | 'workers'>;
+  private readonly engineOptions: Pick<RunOptions, 'lookup' | 'workers' | 'demoTarget'>;
   /** The one owner of "something is measuring", shared by every job of this process. */
   readonly lock: MeasurementLock;
   private readonly engine: RunEngine;
@@ -87,7 +87,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
 
   constructor(
     store: RunStore | null,
-    engineOptions: Pick<RunOptions, 'lookup' | 'workers'> = {},
+    engineOptions: Pick<RunOptions, 'lookup' | 'workers' | 'demoTarget'> = {},
     lock: MeasurementLock = new MeasurementLock(),
     engine: RunEngine = ENGINE,
   ) {

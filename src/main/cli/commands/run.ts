@@ -25,6 +25,7 @@ import { JsonlStream } from '../../ci/jsonlStream.ts';
 import type { RunIdentity } from '../../ci/junitReport.ts';
 import type { RunOutput } from '../../ci/runOutput.ts';
 import { PrometheusEndpoint } from '../../liveMetrics/prometheusEndpoint.ts';
+import { startDemoTarget, type DemoTarget } from '../../target/demoTarget.ts';
 
 export const RUN_HELP = `Usage: barrage run <url> [options]
        barrage run --scenario FILE [options]
@@ -198,6 +199,7 @@ export async function main(args: string[]): Promise<number> {
   if (streams.jsonl === '-' && values.json) throw new UsageError('--out jsonl=- and --json both write to stdout; give --out jsonl=FILE, or leave out --json (the last line is the summary)');
   const store = values['no-save'] ? null : openHistory(values.db, 'use --no-save to run without the history');
   const outputs: RunOutput[] = [];
+  let demo: DemoTarget | undefined;
   try {
     if (streams.jsonl !== undefined) outputs.push(openOutput(() => new JsonlStream(streams.jsonl!), '--out jsonl'));
     if (metricsPort !== undefined) {
@@ -208,7 +210,12 @@ export async function main(args: string[]): Promise<number> {
       outputs.push(endpoint);
       if (!values.quiet) process.stderr.write(`Metrics for Prometheus at http://127.0.0.1:${endpoint.port}/metrics\n`);
     }
-    const runs = new RunService(store, {}, cliMeasurementLock(store, 'run'));
+    // A scenario saved in the app may name the demo target symbolically: run one in this process.
+    const demoTarget = async () => {
+      demo ??= await startDemoTarget();
+      return { httpUrl: demo.httpUrl, wsUrl: demo.wsUrl };
+    };
+    const runs = new RunService(store, { demoTarget }, cliMeasurementLock(store, 'run'));
     const meta = { tags, notes: values.note, abortOnFail, keepGoing: !!values['keep-going'] };
     const stdout = streams.jsonl === '-' ? 'taken' : values.json ? 'json' : 'table';
     const { runId, result, thresholdBreach } = await execute(runs, scenario, { stdout, quiet: !!values.quiet, outputs }, meta);
@@ -229,6 +236,7 @@ export async function main(args: string[]): Promise<number> {
     return code === EXIT.ok && !written ? EXIT.failed : code;
   } finally {
     for (const o of outputs) await o.close();
+    await demo?.close();
     store?.close();
   }
 }

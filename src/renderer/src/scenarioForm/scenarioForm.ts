@@ -3,6 +3,7 @@
 // shared schema's issues land on the form's fields. The builder validates with the very schema
 // the main process applies to every save and run (src/shared/scenario.ts), so what the form
 // accepts the server accepts, and the messages are the same words the CLI prints.
+import { symbolicDemoUrl } from '../../../shared/demoAddress.ts';
 import type { z } from 'zod';
 import { DEFAULT_WS_MESSAGE, HTTP_METHODS, WS_MODES, scenarioSchema, type Scenario } from '../../../shared/scenario.ts';
 import { tryParseThreshold } from '../../../shared/thresholds.ts';
@@ -370,7 +371,11 @@ export function visibleFields(f: ScenarioForm): Set<keyof ScenarioForm> {
 }
 
 /** A URL on the demo target for the chosen protocol. */
-export function demoUrl(protocol: 'http' | 'ws', demo: { httpUrl: string; wsUrl: string }, mode: WsMode = 'echo'): string {
-  if (protocol === 'http') return `${demo.httpUrl}/`;
-  return mode === 'push' ? `${demo.wsUrl}/ws/push?rate=100` : `${demo.wsUrl}/ws/echo`;
+/**
+ * The demo target's address as a scenario saves it: symbolic (demo-target.invalid), resolved to
+ * the session's demo target when a run starts, so the scenario survives a restart.
+ */
+export function demoUrl(protocol: 'http' | 'ws', mode: WsMode = 'echo'): string {
+  if (protocol === 'http') return symbolicDemoUrl('http', '/');
+  return symbolicDemoUrl('ws', mode === 'push' ? '/ws/push?rate=100' : '/ws/echo');
 }

@@ -2,6 +2,7 @@
 // start, record it in the live-run state, and show the Run view.
 import type { ScenarioInput } from '../../../shared/scenario.ts';
 import { barrage } from '../api/barrage.ts';
+import { demoUrl } from '../scenarioForm/scenarioForm.ts';
 import { liveRuns } from './liveRuns.svelte.ts';
 import { notices } from './notices.svelte.ts';
 import { reportStartFailure } from './measuring.ts';
@@ -27,14 +28,14 @@ export const TRY_IT_NAME = 'Try it: demo HTTP';
  */
 export async function tryIt(): Promise<boolean> {
   try {
-    const demo = await barrage.target.demo();
-    const url = `${demo.httpUrl}/`;
+    // The symbolic address: the engine puts in this session's demo target when the run starts.
+    const url = demoUrl('http');
     const existing = (await barrage.scenarios.list()).find((s) => s.name === TRY_IT_NAME);
     let scenarioId = existing?.id;
     if (!existing || existing.config.url !== url) {
       const config: ScenarioInput = existing
         ? { ...existing.config, url }
-        : { protocol: 'http', name: TRY_IT_NAME, url, method: 'GET', connections: 10, durationSec: 5, warmupSec: 1 };
+        : { protocol: 'http', name: TRY_IT_NAME, url, method: 'GET', connections: 10, durationSec: 15, warmupSec: 1 };
       const saved = await barrage.scenarios.save({ id: existing?.id, name: TRY_IT_NAME, config });
       scenarioId = saved.id;
     }
