@@ -24,6 +24,7 @@
 // Readers ignore fields they do not know, so adding fields keeps version 1.
 import pkg from '../../../package.json' with { type: 'json' };
 import type { RunSample, RunStatus } from '../../shared/runResult.ts';
+import { decodeHistogram } from '../../shared/result/histogramCodec.ts';
 import { redactConfig } from '../../shared/redact.ts';
 import { parseScenario } from '../../shared/scenario.ts';
 import { fromAutocannon, isAutocannonResult } from './autocannonImport.ts';
@@ -176,12 +177,42 @@ function recordFromExport(run: unknown): RunRecord {
     const v = path.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), summary);
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`summary.${path} is not a number`);
   };
-  ['durationSec', 'throughput.total', 'throughput.perSec', 'latencyUs.p50', 'latencyUs.p99', 'errors.total'].forEach(need);
+  // Everything the run view, the report and compare read: a run that imports must stay readable.
+  [
+    'durationSec',
+    'throughput.total',
+    'throughput.perSec',
+    ...['count', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'].map((k) => `latencyUs.${k}`),
+    'errors.total',
+    'bytes.sent',
+    'bytes.received',
+    'connections.opened',
+    'connections.failed',
+    'connections.peak',
+  ].forEach(need);
+  for (const field of ['errors.byKind', 'statusCodes', 'generator'] as const) {
+    const v = field.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), summary);
+    if (!isObject(v)) throw new Error(`summary.${field} is not an object`);
+  }
+  if (!Array.isArray(summary.notes) || !summary.notes.every((n) => typeof n === 'string')) throw new Error('summary.notes is not a list of texts');
+  if (summary.ws !== null && summary.ws !== undefined && !isObject(summary.ws)) throw new Error('summary.ws is neither null nor an object');
   if (!Array.isArray(run.samples)) throw new Error('samples is not a list');
   run.samples.forEach(checkSample);
   if (typeof run.histogram !== 'string') throw new Error('histogram is not a string');
+  if (run.histogram !== '') {
+    try {
+      decodeHistogram(run.histogram);
+    } catch {
+      throw new Error('histogram is not an HdrHistogram (V2, compressed base64)');
+    }
+  }
   if (!isObject(run.environment)) throw new Error('environment is not an object');
-  const tags = Array.isArray(run.tags) ? run.tags.filter((t): t is string => typeof t === 'string') : [];
+  if (run.tags !== undefined && !Array.isArray(run.tags)) throw new Error('tags is not a list');
+  const tags = (run.tags ?? []) as unknown[];
+  for (const t of tags) {
+    // The same syntax as --tag and the app's tag editor.
+    if (typeof t !== 'string' || !/^[^,\s]{1,50}$/.test(t)) throw new Error(`tag ${JSON.stringify(t)} is not a tag (1–50 characters, no spaces or commas)`);
+  }
   return {
     config: config.value,
     summary: summary as unknown as RunRecord['summary'],
@@ -190,7 +221,7 @@ function recordFromExport(run: unknown): RunRecord {
     scenarioId: null,
     scenarioName: typeof run.scenarioName === 'string' ? run.scenarioName : null,
     groupId: typeof run.groupId === 'string' ? run.groupId : null,
-    tags,
+    tags: tags as string[],
     notes: typeof run.notes === 'string' ? run.notes : '',
     environment: run.environment as unknown as RunEnvironment,
   };
