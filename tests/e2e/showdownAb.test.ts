@@ -245,6 +245,10 @@ describe('Showdown, verdicts, A/B and reports in a browser', () => {
     const verdicts = panel.getByRole('table', { name: 'A/B verdicts' });
     await verdicts.waitFor({ timeout: 50_000 });
     expect(await verdicts.locator('tbody tr').count()).toBe(3);
+    // One-second runs without warm-up hold one steady second each: nothing can be judged, and the
+    // table says so — "inconclusive", with the run length that would do (issue #11).
+    expect(await verdicts.locator('.verdict.inconclusive').count()).toBe(3);
+    expect(await verdicts.getByTestId('verdict-remedy').first().textContent()).toMatch(/^runs need at least 2 s of 2 steady seconds/);
     const sides = await panel.getByRole('table', { name: 'A/B runs in order' }).locator('tbody tr td:nth-child(3)').allTextContents();
     expect(sides.map((s) => s.trim())).toEqual(['A', 'B', 'A', 'B', 'A', 'B', 'A', 'B']);
     // Eight runs of a second each, every status change pushed (ab.changed): at most the one
