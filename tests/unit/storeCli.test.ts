@@ -144,7 +144,7 @@ describe('barrage runs', () => {
     fs.writeFileSync(junk, '{"hello": "world"}');
     expect(await run(runs, 'import', file, junk, path.join(dir, 'missing.json'))).toBe(2);
     expect(out).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: imported as run \\d+\\n.*imported as run \\d+\\n$`, 's'));
-    expect(err).toMatch(/junk\.json is neither a Barrage run export nor autocannon --json output/);
+    expect(err).toMatch(/junk\.json is none of a Barrage run export, autocannon --json output, a k6 --summary-export file or an Artillery --output report/);
     expect(err).toMatch(/cannot read .*missing\.json \(ENOENT\)/);
     const newId = Number(/imported as run (\d+)/.exec(out)![1]);
     const s = openStore(db);

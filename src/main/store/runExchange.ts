@@ -28,6 +28,8 @@ import { decodeHistogram } from '../../shared/result/histogramCodec.ts';
 import { redactConfig } from '../../shared/redact.ts';
 import { parseScenario } from '../../shared/scenario.ts';
 import { fromAutocannon, isAutocannonResult } from './autocannonImport.ts';
+import { fromArtillery, isArtilleryReport } from './artilleryImport.ts';
+import { fromK6, isK6SummaryExport, type ImportHints } from './k6Import.ts';
 import type { RunStore } from './runStore.ts';
 import { RUN_STATUSES, type RunEnvironment, type RunRecord, type StoredRun } from '../../shared/history.ts';
 
@@ -107,10 +109,16 @@ export class ImportError extends Error {
   override name = 'ImportError';
 }
 
-/** Runs found in a file's text: a Barrage export or autocannon's --json output. */
-export function parseRunFile(text: string, fileName: string): RunRecord[] {
+/** What a run measured by another tool does not say about itself: its target, a name, when it ended. */
+export type ImportOptions = Partial<ImportHints>;
+
+const KNOWN_FORMATS = 'a Barrage run export, autocannon --json output, a k6 --summary-export file or an Artillery --output report';
+
+/** Runs found in a file's text: a Barrage export, autocannon's --json, k6's --summary-export or Artillery's --output. */
+export function parseRunFile(text: string, fileName: string, options: ImportOptions = {}): RunRecord[] {
   const doc = parseJsonLeniently(text);
-  if (doc === undefined) throw new ImportError(`${fileName} is not JSON (expected a Barrage run export or autocannon --json output)`);
+  if (doc === undefined) throw new ImportError(`${fileName} is not JSON (expected ${KNOWN_FORMATS})`);
+  const hints: ImportHints = { ...options, endedAt: options.endedAt ?? new Date() };
   if (isObject(doc) && doc.format === RUN_EXPORT_FORMAT) {
     if (doc.version !== RUN_EXPORT_VERSION) {
       throw new ImportError(
@@ -133,7 +141,21 @@ export function parseRunFile(text: string, fileName: string): RunRecord[] {
       throw new ImportError(`${fileName}: autocannon result: ${(err as Error).message}`);
     }
   }
-  throw new ImportError(`${fileName} is neither a Barrage run export nor autocannon --json output`);
+  if (isK6SummaryExport(doc)) {
+    try {
+      return [fromK6(doc, hints)];
+    } catch (err) {
+      throw new ImportError(`${fileName}: k6 summary export: ${(err as Error).message}`);
+    }
+  }
+  if (isArtilleryReport(doc)) {
+    try {
+      return [fromArtillery(doc, hints)];
+    } catch (err) {
+      throw new ImportError(`${fileName}: Artillery report: ${(err as Error).message}`);
+    }
+  }
+  throw new ImportError(`${fileName} is none of ${KNOWN_FORMATS}`);
 }
 
 export interface ImportOutcome {
@@ -141,13 +163,17 @@ export interface ImportOutcome {
   id: number;
   /** The same run was already stored (same start, URL, configuration and status). */
   duplicate: boolean;
-  source: 'barrage' | 'autocannon';
+  /** The tool that measured the run. */
+  source: ImportSource;
 }
 
+export type ImportSource = 'barrage' | 'autocannon' | 'k6' | 'artillery';
+
 /** Imports every run of a file, each at most once (re-importing a file changes nothing). */
-export function importRunFile(store: RunStore, text: string, fileName: string): ImportOutcome[] {
-  return parseRunFile(text, fileName).map((record) => {
-    const source = record.environment.importedFrom === 'autocannon' ? 'autocannon' : 'barrage';
+export function importRunFile(store: RunStore, text: string, fileName: string, options: ImportOptions = {}): ImportOutcome[] {
+  return parseRunFile(text, fileName, options).map((record) => {
+    const from = record.environment.importedFrom;
+    const source: ImportSource = from === 'autocannon' || from === 'k6' || from === 'artillery' ? from : 'barrage';
     const existing = store.findSameRun(record);
     if (existing !== undefined) return { id: existing, duplicate: true, source };
     // The exporting database's scenario ids mean nothing here; a scenario of the same name does.

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunStatus } from '../../../shared/runResult.ts';
+import { protocolOfUrl } from '../../../shared/scenario.ts';
 import { formatCount, formatDuration, formatUs } from '../../../shared/units.ts';
 import { resolveDbPath } from '../../store/dbLocation.ts';
 import { ImportError, exportRunsCsv, exportRunsJson, importRunFile } from '../../store/runExchange.ts';
@@ -38,7 +39,10 @@ Commands
       --format F          json (everything, re-importable; default) or csv (per-second samples)
       --out FILE          file to write (default: stdout); never the history database itself
       --force             replace FILE if it exists
-  import FILE...          read Barrage JSON exports or autocannon --json output
+  import FILE...          read Barrage JSON exports, autocannon --json output, k6 --summary-export
+                          files or Artillery --output reports (marked as imported from that tool)
+      --url URL           the target of a k6 or Artillery run (their reports do not name it)
+      --name NAME         a scenario name for the imported k6 or Artillery run
 
 Options
       --db FILE           the database (default: $BARRAGE_DB, else ${friendlyDefault()})
@@ -177,7 +181,8 @@ async function exportCommand(args: string[]): Promise<number> {
 }
 
 async function importCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: COMMON });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...COMMON, url: { type: 'string' }, name: { type: 'string' } } });
+  if (values.url !== undefined && protocolOfUrl(values.url) === undefined) throw new UsageError(`--url: "${values.url}" is not an http(s) or ws(s) URL`);
   if (values.help) return help();
   if (positionals.length === 0) throw new UsageError('import needs at least one file: barrage runs import FILE...');
   return withHistory(values.db, (store) => {
@@ -194,10 +199,11 @@ async function importCommand(args: string[]): Promise<number> {
         continue;
       }
       try {
-        for (const outcome of importRunFile(store, text, file)) {
+        const endedAt = fs.statSync(file).mtime;
+        for (const outcome of importRunFile(store, text, file, { url: values.url, name: values.name, endedAt })) {
           imported.push({ file, ...outcome });
           if (values.json) continue;
-          const from = outcome.source === 'autocannon' ? ' (from autocannon)' : '';
+          const from = outcome.source === 'barrage' ? '' : ` (from ${outcome.source})`;
           process.stdout.write(
             outcome.duplicate ? `${file}: already stored as run ${outcome.id}\n` : `${file}: imported as run ${outcome.id}${from}\n`,
           );
