@@ -379,3 +379,19 @@ export function demoUrl(protocol: 'http' | 'ws', mode: WsMode = 'echo'): string 
   if (protocol === 'http') return symbolicDemoUrl('http', '/');
   return symbolicDemoUrl('ws', mode === 'push' ? '/ws/push?rate=100' : '/ws/echo');
 }
+
+/** Steady seconds a run needs before comparing it with another one says more than "inconclusive". */
+export const COMPARABLE_STEADY_SECONDS = 10;
+
+/**
+ * A warning for a duration too short to compare runs by (the statistics need enough steady
+ * seconds after the warm-up); '' when the duration is long enough or not a number yet.
+ */
+export function shortDurationWarning(durationSec: string, warmupSec: string): string {
+  const d = Number(durationSec);
+  const w = warmupSec.trim() === '' ? 1 : Number(warmupSec);
+  if (!Number.isFinite(d) || d <= 0 || !Number.isFinite(w) || w < 0) return '';
+  const steady = Math.max(0, Math.floor(d - w));
+  if (steady >= COMPARABLE_STEADY_SECONDS) return '';
+  return `Too short to compare: ${steady} steady second${steady === 1 ? '' : 's'} after the warm-up; comparisons need about ${COMPARABLE_STEADY_SECONDS} (a duration of ${Math.ceil(w) + COMPARABLE_STEADY_SECONDS} s or more).`;
+}
