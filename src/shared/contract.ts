@@ -12,6 +12,7 @@ import { AB_DEFAULT_ROUNDS, AB_MAX_ROUNDS, AB_MIN_ROUNDS, AB_MIN_ROUNDS_WHY, typ
 import { compareOptionsSchema, type FigureComparison } from './stats/index.ts';
 import { showdownInputSchema, type ShowdownStatus } from './showdown.ts';
 import type { MeasuringJob } from './measuring.ts';
+import type { CapacityStatus } from './capacity.ts';
 
 // ---- shapes handed to the renderer -------------------------------------------------------
 
@@ -57,6 +58,27 @@ const idList = z.array(id).min(1, { error: 'select at least one run' }).max(10_0
 const name = z.string().trim().min(1, { error: 'cannot be empty' }).max(200, { error: 'is longer than 200 characters' });
 const tag = z.string().trim().min(1).max(50).regex(/^[^,\s]+$/, { error: 'tags cannot contain spaces or commas' });
 const showdownId = z.string().min(1).max(64);
+const jobId = z.string().min(1).max(64);
+const positive = (field: string) => z.number({ error: `${field} must be a number` }).positive({ error: `${field} must be greater than 0` });
+
+/**
+ * A capacity search from the app: a saved scenario or a URL (the default load), the SLOs and the
+ * search's settings (src/shared/capacity.ts checks how they fit together, e.g. max ≥ start).
+ */
+export const capacityInputSchema = strictObject({
+  scenarioId: id.optional(),
+  url: z.string().trim().min(1, { error: 'cannot be empty' }).max(2000).optional(),
+  slos: z.array(z.string().trim().min(1).max(200)).min(1, { error: 'give at least one SLO, e.g. p99<100ms' }).max(20),
+  startRate: positive('start rate').max(10_000_000),
+  maxRate: positive('max rate').max(10_000_000),
+  stepSec: z.number().int().min(2, { error: 'must be at least 2 seconds (a warm-up second and a measured one)' }).max(3600),
+  /** Relative: 0.05 = 5%. */
+  precision: z.number().gt(0).max(1),
+  growth: z.number().gt(1).max(100).optional(),
+  budgetSec: z.number().int().positive().max(24 * 3600).optional(),
+  /** Warm-up seconds of each step (the rate ramps up over them); default the scenario's. */
+  warmupSec: z.number().int().min(0).max(3600).optional(),
+}).refine((v) => (v.scenarioId === undefined) !== (v.url === undefined), { error: 'give either a saved scenario or a URL' });
 
 export const runListQuery = strictObject({
   scenario: z.string().max(200).optional(),
@@ -198,6 +220,19 @@ export const channels = {
   'showdown.stop': returns<boolean>()(showdownId),
   /** The showdowns of this session, newest first (their runs stay in the history for good). */
   'showdown.list': returns<ShowdownStatus[]>()(none),
+
+  /**
+   * Starts a capacity search (refused while anything else measures; it holds the measurement
+   * lock from its first step to its last). Returns its status at once; each later status (a
+   * step started, a step judged, the answer) is pushed as `capacity.changed`; each step is an
+   * ordinary run (run.progress), stored in the search's group with tag `capacity`.
+   */
+  'capacity.start': returns<CapacityStatus>()(capacityInputSchema),
+  'capacity.get': returns<CapacityStatus>()(jobId),
+  /** Stops a search: the step going now ends early, no further step starts; what was measured stays. */
+  'capacity.stop': returns<boolean>()(jobId),
+  /** The capacity searches of this session, newest first (their runs stay in the history for good). */
+  'capacity.list': returns<CapacityStatus[]>()(none),
 } as const;
 
 export type ChannelName = keyof typeof channels;
@@ -214,6 +249,8 @@ export interface Events {
   'ab.changed': AbStatus;
   /** A showdown's status at each step (its step, run ids as they come, the result at the end). */
   'showdown.changed': ShowdownStatus;
+  /** A capacity search's status at each step (a step started, a step judged, the answer at the end). */
+  'capacity.changed': CapacityStatus;
 }
 export type EventName = keyof Events;
 

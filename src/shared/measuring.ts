@@ -2,7 +2,7 @@
 // reports it (the CLI prints one line; the app shows the message and offers to open the job).
 // Two measurements on one machine contaminate each other silently, so only one goes at a time.
 
-export type MeasuringKind = 'run' | 'ab' | 'showdown' | 'job';
+export type MeasuringKind = 'run' | 'ab' | 'showdown' | 'capacity' | 'job';
 
 export interface MeasuringJob {
   kind: MeasuringKind;

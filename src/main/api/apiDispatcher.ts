@@ -7,6 +7,7 @@ import { MeasurementBusyError } from '../services/measurementLock.ts';
 import { StoreError } from '../store/storeError.ts';
 import { ApiError, type ApiContext } from './apiContext.ts';
 import { abHandlers } from './abHandlers.ts';
+import { capacityHandlers } from './capacityHandlers.ts';
 import { appHandlers } from './appHandlers.ts';
 import type { AllHandlers } from './handlerTypes.ts';
 import { runsHandlers } from './runsHandlers.ts';
@@ -17,7 +18,7 @@ import { showdownHandlers } from './showdownHandlers.ts';
 export type Dispatch = (channel: string, input: unknown) => Promise<{ ok: true; value: unknown } | { ok: false; error: ApiErrorPayload }>;
 
 export function createHandlers(ctx: ApiContext): AllHandlers {
-  return { ...appHandlers(ctx), ...scenariosHandlers(ctx), ...runsHandlers(ctx), ...statsHandlers(ctx), ...abHandlers(ctx), ...showdownHandlers(ctx) };
+  return { ...appHandlers(ctx), ...scenariosHandlers(ctx), ...runsHandlers(ctx), ...statsHandlers(ctx), ...abHandlers(ctx), ...showdownHandlers(ctx), ...capacityHandlers(ctx) };
 }
 
 export function isChannel(name: string): name is ChannelName {

@@ -103,7 +103,7 @@ export function startCapacitySearch(runs: RunService, opts: CapacityOptions): Ca
   const groupId = newCapacityGroupId();
   // The whole search measures under one lease: nothing else starts between its steps (it would
   // share the machine with a step, and the steps with it).
-  const lease = runs.lock.acquire({ kind: 'job', id: groupId, label: `capacity search ${groupId} (${base.url})` });
+  const lease = runs.lock.acquire({ kind: 'capacity', id: groupId, label: `capacity search ${groupId} (${base.url})` });
   const status: CapacityStatus = {
     groupId,
     state: 'running',

@@ -1,17 +1,20 @@
-// The one registry of long jobs (A/B runs, showdowns; next: capacity searches, load profiles):
+// The one registry of long jobs (A/B runs, showdowns, capacity searches):
 // start, get, stop, list, and a `changed` event with the job's status at every step, which the
-// transports push to the views as `ab.changed` / `showdown.changed` (as run.progress is pushed) —
+// transports push to the views as `ab.changed` / `showdown.changed` / `capacity.changed` (as
+// run.progress is pushed) —
 // no view polls. The jobs themselves run elsewhere (abRunner, showdownRunner) and hold the
 // measurement lock; the registry only keeps this session's jobs (the newest finished ones, up to
 // KEEP per kind; their runs stay in the history for good).
 import { EventEmitter } from 'node:events';
 import type { AbStatus } from '../../shared/ab.ts';
 import type { ShowdownStatus } from '../../shared/showdown.ts';
+import type { CapacityStatus } from '../../shared/capacity.ts';
 
 /** Each kind of job and the status it reports. A new kind of job adds one line here. */
 export interface JobStatusOf {
   ab: AbStatus;
   showdown: ShowdownStatus;
+  capacity: CapacityStatus;
 }
 export type JobKind = keyof JobStatusOf;
 

@@ -46,12 +46,13 @@ export const APP_STOP_HINTS: StopHints = {
   run: 'the Stop button of its live run in the app',
   ab: 'Stop on the A/B panel (Compare) in the app',
   showdown: 'Stop on the Showdown view in the app',
+  capacity: 'Stop on the Capacity view in the app',
   job: 'its Stop button in the app',
 };
 
 export function cliStopHints(command: string): StopHints {
   const hint = `Ctrl-C in the terminal running \`barrage ${command}\` (pid ${process.pid})`;
-  return { run: hint, ab: hint, showdown: hint, job: hint };
+  return { run: hint, ab: hint, showdown: hint, capacity: hint, job: hint };
 }
 
 export interface MeasurementLockOptions {

@@ -28,11 +28,17 @@ export function forwardRunEvents(runs: RunService, send: EventSink): () => void 
   };
 }
 
-/** Forwards every job's status changes to `send` (`ab.changed`, `showdown.changed`). */
+/** Forwards every job's status changes to `send` (`ab.changed`, `showdown.changed`, `capacity.changed`). */
 export function forwardJobEvents(jobs: JobRegistry, send: EventSink): () => void {
   const onChanged = (change: JobChange) => {
-    if (change.kind === 'ab') send('ab.changed', change.status);
-    else send('showdown.changed', change.status);
+    switch (change.kind) {
+      case 'ab':
+        return send('ab.changed', change.status);
+      case 'showdown':
+        return send('showdown.changed', change.status);
+      case 'capacity':
+        return send('capacity.changed', change.status);
+    }
   };
   jobs.on('changed', onChanged);
   return () => jobs.off('changed', onChanged);

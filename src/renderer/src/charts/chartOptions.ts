@@ -16,7 +16,10 @@ export interface SeriesSpec {
 }
 
 export interface ChartSpec {
-  x: 'seconds' | 'nines';
+  /** seconds: time charts; nines: percentile plots; rate: against an arrival rate (capacity's knee chart). */
+  x: 'seconds' | 'nines' | 'rate';
+  /** Rate charts: the x axis title, with its unit. */
+  xLabel?: string;
   /** Axis title, with its unit: "Latency (ms)". */
   yLabel: string;
   series: SeriesSpec[];
@@ -132,6 +135,15 @@ export function buildOptions(spec: ChartSpec, theme: ChartTheme): Omit<uPlot.Opt
           incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200],
           values: (_u, splits) => splits.map((v) => String(v)),
         }
+      : spec.x === 'rate'
+        ? {
+            ...axisBase,
+            label: spec.xLabel ?? 'Rate (/s)',
+            size: 28,
+            labelSize: 16,
+            labelGap: 0,
+            values: (_u, splits) => splits.map(compactNumber),
+          }
       : {
           ...axisBase,
           label: 'Percentile',
@@ -153,6 +165,8 @@ export function buildOptions(spec: ChartSpec, theme: ChartTheme): Omit<uPlot.Opt
   const xSeries: uPlot.Series =
     spec.x === 'seconds'
       ? { label: 'Time', value: (_u, v) => (v == null ? '–' : `${v} s`) }
+      : spec.x === 'rate'
+        ? { label: 'Offered', value: (_u, v) => (v == null ? '–' : `${compactNumber(v)}/s`) }
       : { label: 'Percentile', value: (_u, v) => (v == null ? '–' : formatPercentile(percentileAt(v))) };
 
   return {
@@ -162,6 +176,8 @@ export function buildOptions(spec: ChartSpec, theme: ChartTheme): Omit<uPlot.Opt
         range:
           spec.x === 'nines'
             ? (_u, _min, max) => [0, Math.max(2, Math.ceil(max * 10) / 10)]
+            : spec.x === 'rate'
+              ? (_u, _min, max) => [0, Math.max(1, (max ?? 0) * 1.08, spec.xMax ?? 0)]
             : (_u, _min, max) => [0, Math.max(1, max ?? 0, spec.xMax ?? 0)],
       },
       y: {
@@ -180,8 +196,10 @@ export function buildOptions(spec: ChartSpec, theme: ChartTheme): Omit<uPlot.Opt
         stroke: seriesColor(theme, s.color ?? i),
         width: s.width ?? 1.5,
         dash: s.dash,
-        spanGaps: false,
-        points: { show: spec.x === 'nines' ? false : (u: uPlot) => (u.data[0]?.length ?? 0) < 3, size: 5 },
+        // Rate charts: a point measuring now (its own series) leaves a gap in the judged ones; join across it.
+        spanGaps: spec.x === 'rate',
+        // A rate chart's points are its measurements (one per step): always drawn.
+        points: { show: spec.x === 'nines' ? false : spec.x === 'rate' ? true : (u: uPlot) => (u.data[0]?.length ?? 0) < 3, size: spec.x === 'rate' ? 7 : 5 },
         value: (_u, v) => (v == null ? '–' : s.format(v)),
       })),
     ],
@@ -190,7 +208,7 @@ export function buildOptions(spec: ChartSpec, theme: ChartTheme): Omit<uPlot.Opt
     focus: { alpha: 0.35 },
     plugins: [
       ...(spec.warmupSec ? [warmupBand(spec.warmupSec, theme)] : []),
-      spec.x === 'seconds' ? latestInLegend() : p99InLegend(),
+      spec.x === 'seconds' ? latestInLegend() : spec.x === 'rate' ? latestInLegend() : p99InLegend(),
     ],
   };
 }

@@ -15,12 +15,14 @@ export function jobPath(job: Pick<MeasuringNow, 'kind' | 'id'>): string | null {
       return job.id ? paths.compare([], job.id) : null;
     case 'showdown':
       return job.id ? paths.showdown(job.id) : null;
+    case 'capacity':
+      return job.id ? paths.capacity(job.id) : null;
     default:
       return null;
   }
 }
 
-const LABELS: Record<MeasuringNow['kind'], string> = { run: 'Open the running run', ab: 'Open the running A/B run', showdown: 'Open the running showdown', job: 'Open it' };
+const LABELS: Record<MeasuringNow['kind'], string> = { run: 'Open the running run', ab: 'Open the running A/B run', showdown: 'Open the running showdown', capacity: 'Open the running capacity search', job: 'Open it' };
 
 /** Reports a failed start; a refusal by the lock gets an "Open the running …" link. */
 export async function reportStartFailure(what: string, err: unknown): Promise<void> {

@@ -10,7 +10,8 @@ export type Route =
   | { view: 'history' }
   | { view: 'report'; runId: number }
   | { view: 'compare'; ids: number[]; ab: string | null }
-  | { view: 'showdown'; id: string | null };
+  | { view: 'showdown'; id: string | null }
+  | { view: 'capacity'; id: string | null };
 
 const positiveId = (s: string | undefined): number | null => {
   const n = Number(s);
@@ -44,6 +45,10 @@ export function parseRoute(hash: string): Route {
       const id = parts[1] ? decodeURIComponent(parts[1]) : '';
       return { view: 'showdown', id: id && id.length <= 64 ? id : null };
     }
+    case 'capacity': {
+      const id = parts[1] ? decodeURIComponent(parts[1]) : '';
+      return { view: 'capacity', id: id && id.length <= 64 ? id : null };
+    }
     default:
       return { view: 'scenarios' };
   }
@@ -61,6 +66,7 @@ export const paths = {
     return q ? `#/compare?${q}` : '#/compare';
   },
   showdown: (id?: string | null) => (id ? `#/showdown/${encodeURIComponent(id)}` : '#/showdown'),
+  capacity: (id?: string | null) => (id ? `#/capacity/${encodeURIComponent(id)}` : '#/capacity'),
 };
 
 class Router {
