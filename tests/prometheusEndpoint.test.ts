@@ -55,9 +55,10 @@ describe('barrage run --metrics-port', () => {
   it('serves figures that agree with the run\'s own per-second samples, second by second', async () => {
     const port = await freePort();
     const jsonl = join(dir, 'run.jsonl');
-    // 503s: every response is also a 'status' error, so errors by kind are not all zeros.
+    // 503s: every response is also a 'status' error, so errors by kind are not all zeros
+    // (--keep-going: a run where everything fails the same way would otherwise stop early).
     const url = `${target.httpUrl}/status?code=503`;
-    const cli = startCli(['run', url, '-d', '6', '-c', '2', '-w', '1', '--no-save', '-q', '--metrics-port', String(port), '--out', `jsonl=${jsonl}`]);
+    const cli = startCli(['run', url, '-d', '6', '-c', '2', '-w', '1', '--no-save', '-q', '--keep-going', '--metrics-port', String(port), '--out', `jsonl=${jsonl}`]);
     const scrapes: Array<{ contentType: string; series: Series[] }> = [];
     let exited = false;
     void cli.done.then(() => (exited = true));
