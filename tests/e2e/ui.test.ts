@@ -160,7 +160,9 @@ describe('Barrage UI in a browser', () => {
     await field('Duration (s)').fill('3');
     await field('Thresholds (one per line)').fill('p99 < 5s\nerrors < 1%');
     await shot('07-builder-ws');
-    // Run saves first.
+    // Run does not save (issue #17): Save, then Run the saved scenario.
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Saved', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.getByRole('button', { name: 'Stop' }).waitFor();
     await page.getByRole('region', { name: 'Run summary' }).waitFor({ timeout: 20_000 });
