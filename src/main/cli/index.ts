@@ -4,6 +4,7 @@ import { appVersion } from '../appVersion.ts';
 import { MeasurementBusyError } from '../services/measurementLock.ts';
 import { EXIT } from './exitCodes.ts';
 import { HistoryError } from './historyError.ts';
+import { StoreError } from '../store/storeError.ts';
 import { UsageError } from './usageError.ts';
 
 const HELP = `Barrage — load testing for REST and WebSocket APIs
@@ -70,6 +71,13 @@ export async function cli(argv: string[]): Promise<number> {
     if (err instanceof HistoryError) {
       process.stderr.write(`barrage ${command}: ${err.message}\n`);
       return err.exitCode;
+    }
+    if (err instanceof StoreError) {
+      // A history fault that surfaced after the command opened it (a page found damaged while
+      // writing a run, a disk that filled up): one line naming the file, like every other.
+      process.stderr.write(`barrage ${command}: ${err.message}\n`);
+      // As history.ts's historyExitCode (not imported: it would load SQLite for --help).
+      return err.code === 'invalid' ? EXIT.usage : EXIT.failed;
     }
     if (err instanceof MeasurementBusyError) {
       // Something else measures: not bad input, a refused start (one line, exit 1).

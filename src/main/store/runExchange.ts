@@ -23,15 +23,15 @@
 //   }
 // Readers ignore fields they do not know, so adding fields keeps version 1.
 import pkg from '../../../package.json' with { type: 'json' };
-import type { RunSample, RunStatus } from '../../shared/runResult.ts';
-import { decodeHistogram } from '../../shared/result/histogramCodec.ts';
+import type { RunSample } from '../../shared/runResult.ts';
 import { redactConfig } from '../../shared/redact.ts';
 import { parseScenario } from '../../shared/scenario.ts';
 import { fromAutocannon, isAutocannonResult } from './autocannonImport.ts';
 import { fromArtillery, isArtilleryReport } from './artilleryImport.ts';
 import { fromK6, isK6SummaryExport, type ImportHints } from './k6Import.ts';
 import type { RunStore } from './runStore.ts';
-import { RUN_STATUSES, type RunEnvironment, type RunRecord, type StoredRun } from '../../shared/history.ts';
+import { histogramProblem, isObject, summaryProblem } from './storedRunCheck.ts';
+import { type RunEnvironment, type RunRecord, type StoredRun } from '../../shared/history.ts';
 
 export const RUN_EXPORT_FORMAT = 'barrage-run';
 export const RUN_EXPORT_VERSION = 1;
@@ -192,46 +192,14 @@ function recordFromExport(run: unknown): RunRecord {
   const config = parseScenario(run.config);
   if (!config.ok) throw new Error(`its configuration is not valid:\n${config.error}`);
   const summary = run.summary;
-  if (!isObject(summary)) throw new Error('has no summary');
-  if (!RUN_STATUSES.includes(summary.status as RunStatus)) throw new Error(`summary.status "${String(summary.status)}" is unknown`);
-  for (const field of ['startedAt', 'endedAt'] as const) {
-    if (typeof summary[field] !== 'string' || Number.isNaN(Date.parse(summary[field] as string))) {
-      throw new Error(`summary.${field} is not a time`);
-    }
-  }
-  const need = (path: string) => {
-    const v = path.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), summary);
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`summary.${path} is not a number`);
-  };
   // Everything the run view, the report and compare read: a run that imports must stay readable.
-  [
-    'durationSec',
-    'throughput.total',
-    'throughput.perSec',
-    ...['count', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'].map((k) => `latencyUs.${k}`),
-    'errors.total',
-    'bytes.sent',
-    'bytes.received',
-    'connections.opened',
-    'connections.failed',
-    'connections.peak',
-  ].forEach(need);
-  for (const field of ['errors.byKind', 'statusCodes', 'generator'] as const) {
-    const v = field.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), summary);
-    if (!isObject(v)) throw new Error(`summary.${field} is not an object`);
-  }
-  if (!Array.isArray(summary.notes) || !summary.notes.every((n) => typeof n === 'string')) throw new Error('summary.notes is not a list of texts');
-  if (summary.ws !== null && summary.ws !== undefined && !isObject(summary.ws)) throw new Error('summary.ws is neither null nor an object');
+  const bad = summaryProblem(summary);
+  if (bad !== null) throw new Error(bad);
+  if (!isObject(summary)) throw new Error('has no summary');
   if (!Array.isArray(run.samples)) throw new Error('samples is not a list');
   run.samples.forEach(checkSample);
-  if (typeof run.histogram !== 'string') throw new Error('histogram is not a string');
-  if (run.histogram !== '') {
-    try {
-      decodeHistogram(run.histogram);
-    } catch {
-      throw new Error('histogram is not an HdrHistogram (V2, compressed base64)');
-    }
-  }
+  const badHistogram = histogramProblem(run.histogram);
+  if (badHistogram !== null || typeof run.histogram !== 'string') throw new Error(badHistogram ?? 'histogram is not a string');
   if (!isObject(run.environment)) throw new Error('environment is not an object');
   if (run.tags !== undefined && !Array.isArray(run.tags)) throw new Error('tags is not a list');
   const tags = (run.tags ?? []) as unknown[];
@@ -286,6 +254,3 @@ function parseJsonLeniently(text: string): unknown {
   }
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

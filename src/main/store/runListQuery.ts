@@ -1,6 +1,7 @@
 // The SQL of the history list: filters, sorts, and rows turned into list items.
 import type { RunStatus, RunSummary } from '../../shared/runResult.ts';
 import type { RunFilter, RunListItem, RunSort } from '../../shared/history.ts';
+import { parseJsonOrUndefined, summaryProblem } from './storedRunCheck.ts';
 
 /** A row of the runs table as better-sqlite3 returns it. */
 export interface RunRow {
@@ -42,7 +43,6 @@ export const SORTS: Record<RunSort, { column: string; desc: boolean }> = {
   errors: { column: 'errors_total', desc: false },
   duration: { column: 'duration_sec', desc: true },
 };
-
 export function listItem(r: RunRow, tags: string[]): RunListItem {
   return {
     id: r.id,
@@ -63,7 +63,8 @@ export function listItem(r: RunRow, tags: string[]): RunListItem {
     thresholdsPassed: r.thresholds_passed === null ? null : r.thresholds_passed === 1,
     tags,
     notes: r.notes,
-    summary: r.summary ? (JSON.parse(r.summary) as RunSummary) : null,
+    // A damaged summary lists as none (the key figures come from their own columns).
+    summary: listedSummary(r.summary),
   };
 }
 
@@ -109,3 +110,9 @@ export function whereClause(f: RunFilter): { where: string; params: unknown[] } 
   return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
+
+function listedSummary(text: string | null): RunSummary | null {
+  if (!text) return null;
+  const parsed = parseJsonOrUndefined(text);
+  return summaryProblem(parsed) === null ? (parsed as RunSummary) : null;
+}

@@ -7,6 +7,7 @@ import { LIST_COLUMNS, SORTS, listItem, whereClause, type RunRow } from './runLi
 import { summarizeSamples } from './samplesSummary.ts';
 import type { StoreContext } from './storeContext.ts';
 import { StoreError } from './storeError.ts';
+import { histogramProblem, isObject, parseJsonOrUndefined, summaryProblem } from './storedRunCheck.ts';
 import { WRITER_TOKEN, writerAlive } from './writerIdentity.ts';
 import type { NewRun, RunEnvironment, RunFilter, RunList, RunRecord, StoredRun } from '../../shared/history.ts';
 
@@ -145,18 +146,39 @@ export class RunRepository {
       const row = this.ctx.stmt('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
       if (!row) return undefined;
       const samples = this.loadSamples(id);
-      const config = JSON.parse(row.config) as Scenario;
-      const environment = JSON.parse(row.environment) as RunEnvironment;
-      const summary: RunSummary = row.summary
-        ? (JSON.parse(row.summary) as RunSummary)
-        : summarizeSamples({
-            config,
-            status: row.status,
-            startedAt: row.started_at,
-            samples,
-            workers: environment.workers ?? config.workers ?? 1,
-            reason: `Provisional: the run is still ${row.status}; figures cover the ${samples.length} seconds stored so far.`,
-          });
+      const config = parseJsonOrUndefined(row.config);
+      const environment = parseJsonOrUndefined(row.environment);
+      if (!isObject(config) || typeof config.url !== 'string' || typeof config.protocol !== 'string') {
+        throw new StoreError('damaged', this.ctx.file, `run ${id} in ${this.ctx.file} is damaged (its configuration is not readable); barrage runs delete ${id} removes it`);
+      }
+      if (!isObject(environment)) {
+        throw new StoreError('damaged', this.ctx.file, `run ${id} in ${this.ctx.file} is damaged (its environment is not readable); barrage runs delete ${id} removes it`);
+      }
+      const scenario = config as unknown as Scenario;
+      const env = environment as unknown as RunEnvironment;
+      // A damaged summary or histogram (a bad disk, SQL written by another tool) degrades to
+      // figures rebuilt from the per-second samples, with a note saying so: every reader (runs
+      // show, report, compare, the app's run view) then shows the run instead of failing.
+      const stored = parseJsonOrUndefined(row.summary);
+      const damage = row.summary === null ? null : summaryProblem(stored);
+      const summary: RunSummary =
+        row.summary !== null && damage === null
+          ? (stored as RunSummary)
+          : summarizeSamples({
+              config: scenario,
+              status: row.status,
+              startedAt: row.started_at,
+              samples,
+              workers: env.workers ?? scenario.workers ?? 1,
+              reason:
+                damage === null
+                  ? `Provisional: the run is still ${row.status}; figures cover the ${samples.length} seconds stored so far.`
+                  : `The stored summary of this run is damaged (${damage === 'has no summary' ? 'not readable' : damage}); the figures are rebuilt from its ${samples.length} stored seconds.`,
+            });
+      const histogramDamage = histogramProblem(row.histogram);
+      if (histogramDamage !== null) {
+        summary.notes = [...summary.notes, `The stored latency histogram of this run is damaged (${histogramDamage}); it is left out.`];
+      }
       return {
         id: row.id,
         scenarioId: row.scenario_id,
@@ -164,11 +186,11 @@ export class RunRepository {
         groupId: row.group_id,
         tags: this.tagsOf(id),
         notes: row.notes,
-        environment,
-        config,
+        environment: env,
+        config: scenario,
         summary,
         samples,
-        histogram: row.histogram,
+        histogram: histogramDamage === null ? row.histogram : '',
       };
     });
   }

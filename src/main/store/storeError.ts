@@ -8,7 +8,9 @@ export type StoreErrorCode =
   | 'read-only'
   | 'not-found'
   | 'invalid'
-  | 'conflict';
+  | 'conflict'
+  /** One stored run cannot be read (its configuration is not JSON): the rest of the history can. */
+  | 'damaged';
 
 export class StoreError extends Error {
   override name = 'StoreError';
