@@ -9,6 +9,7 @@ import { dispatchSubcommand, HISTORY_OPTIONS, type Subcommands } from '../subcom
 import { UsageError } from '../usageError.ts';
 import { formatTable, localTime } from '../format/table.ts';
 import { withHistory } from '../history.ts';
+import { importOpenApi, OpenApiImportError, type OpenApiImport } from '../../scenarioImport/openapiImport.ts';
 
 export const SCENARIOS_HELP = `Usage: barrage scenarios <command> [options]
 
@@ -21,10 +22,17 @@ Commands
   delete NAME             delete a scenario (its runs stay, with their own copy of it)
   baseline NAME RUN       mark a stored run as the scenario's baseline (RUN: a run id, or
                           "none" to clear it); barrage ab NAME --baseline runs against it
+  import openapi SOURCE   one scenario per operation of an OpenAPI 3 / Swagger 2 document
+                          (SOURCE: a file, or an http(s) URL on loopback); credentials from its
+                          security schemes become {{PLACEHOLDERS}} to fill in before a run
+      --dry-run           import: list the operations, save nothing
+      --only IDS          import: only these operations (operationIds, comma-separated)
+      --base-url URL      import: the server to target instead of the document's
+      --prefix TEXT       import: put TEXT before each scenario's name
 
 Options
       --db FILE           the database (default: $BARRAGE_DB, else the OS's data folder)
-      --json              list and show: print JSON
+      --json              list, show and import --dry-run: print JSON
   -h, --help              this help
 
 NAME may also be a scenario's id. Exit codes: 0 done, 1 not found, 2 bad input.
@@ -43,7 +51,88 @@ const SUBCOMMANDS: Subcommands = {
   rename: renameCommand,
   delete: deleteCommand,
   baseline: baselineCommand,
+  import: importCommand,
 };
+
+async function importCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...COMMON,
+      'dry-run': { type: 'boolean' },
+      only: { type: 'string' },
+      'base-url': { type: 'string' },
+      prefix: { type: 'string' },
+    },
+  });
+  if (values.help) return help();
+  if (positionals[0] !== undefined && positionals[0] !== 'openapi') {
+    throw new UsageError(`cannot import "${positionals[0]}": barrage scenarios import openapi SOURCE`);
+  }
+  expectPositionals(positionals, 2, 'import openapi SOURCE');
+  const source = positionals[1];
+  let doc: OpenApiImport;
+  try {
+    doc = await importOpenApi(source, { baseUrl: values['base-url'] });
+  } catch (err) {
+    if (err instanceof OpenApiImportError) throw new UsageError(err.message);
+    throw err;
+  }
+  let operations = doc.operations;
+  if (values.only !== undefined) {
+    const wanted = values.only.split(',').map((s) => s.trim()).filter(Boolean);
+    if (wanted.length === 0) throw new UsageError('--only: give operationIds, comma-separated');
+    const unknown = wanted.filter((id) => !operations.some((o) => o.id === id));
+    if (unknown.length > 0) {
+      throw new UsageError(`--only: no operation ${unknown.map((u) => `"${u}"`).join(', ')} in ${source} (barrage scenarios import openapi ${source} --dry-run lists them)`);
+    }
+    operations = operations.filter((o) => wanted.includes(o.id));
+  }
+  const prefix = values.prefix ?? '';
+  if (values.json && values['dry-run']) {
+    process.stdout.write(`${JSON.stringify({ ...doc, operations }, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  process.stdout.write(`${doc.spec} "${doc.title}": ${doc.operations.length} operations, server ${doc.baseUrl}\n`);
+  if (values['dry-run']) {
+    process.stdout.write(
+      formatTable(operations, [
+        { header: 'OPERATION', value: (o) => o.id, max: 40 },
+        { header: 'METHOD', value: (o) => o.method },
+        { header: 'PATH', value: (o) => o.path, max: 50 },
+        { header: 'TO FILL IN', value: (o) => (o.skipped ? `skipped: ${o.skipped}` : o.placeholders.join(' ') || '–'), max: 60 },
+      ]),
+    );
+    return EXIT.ok;
+  }
+  return withHistory(values.db, (store) => {
+    const toFill = new Set<string>();
+    let saved = 0;
+    for (const op of operations) {
+      if (!op.scenario) {
+        process.stdout.write(`  skipped ${op.id}: ${op.skipped ?? 'cannot be a scenario'}\n`);
+        continue;
+      }
+      const name = `${prefix}${op.scenario.name}`.slice(0, 200);
+      const existed = store.getScenario(name)?.name === name;
+      const s = store.saveScenario(name, { ...op.scenario, name });
+      saved++;
+      process.stdout.write(`  ${existed ? 'updated' : 'saved'} "${s.name}" (id ${s.id}): ${op.method} ${op.scenario.url}\n`);
+      for (const note of op.notes) process.stdout.write(`      note: ${note}\n`);
+      op.placeholders.forEach((p) => toFill.add(p));
+    }
+    process.stdout.write(`${saved} scenario${saved === 1 ? '' : 's'} saved in ${store.file}.\n`);
+    if (toFill.size > 0) {
+      // The placeholders are sent as written if left in: the target would answer 401, not a measurement.
+      process.stdout.write(
+        `Fill in before running: ${[...toFill].join(', ')} (in their headers or URL; Barrage sends them as written). ` +
+          `Edit them in the app's Scenarios view, or save an edited copy of the configuration barrage scenarios show NAME prints with barrage scenarios save FILE --name NAME.\n`,
+      );
+    }
+    return EXIT.ok;
+  }, 'scenarios');
+}
 
 async function listCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: COMMON });
