@@ -1,6 +1,7 @@
 // Stored runs side by side: the key figures of each run, their differences from the baseline,
 // and the statistics' verdicts (compareRuns for single runs, compareGroups for A/B groups).
 // Shared by `barrage compare`, `barrage ab`, the HTML reports and the app's API.
+import { diffConfigs, type ConfigDiff } from './configDiff.ts';
 import type { StoredRun } from './history.ts';
 import type { RunResult, RunStatus } from './runResult.ts';
 import type { Protocol } from './scenario.ts';
@@ -134,6 +135,8 @@ export interface RunsComparison {
   noiseThreshold: { throughput: number; latency: number };
   confidence: number;
   runs: ComparedRun[];
+  /** What differs between the runs' configurations, and whether they are a before/after (configDiff.ts). */
+  config: ConfigDiff;
   /** One per candidate, in the order given. */
   pairs: PairComparison[];
   /** True when any candidate got worse beyond the noise threshold in any figure. */
@@ -165,6 +168,7 @@ export function compareStoredRuns(runs: readonly StoredRun[], options?: CompareO
     noiseThreshold: { ...opts.noiseThreshold },
     confidence: opts.confidence,
     runs: runs.map((r, i) => comparedRun(r, i === 0 ? null : baseline)),
+    config: diffConfigs(runs.map((r) => r.config)),
     pairs,
     worse: pairs.some((p) => p.worse.length > 0),
     inconclusive: pairs.some((p) => p.inconclusive.length > 0),

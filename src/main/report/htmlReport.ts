@@ -3,6 +3,7 @@
 // script, no font, image or style sheet from anywhere — so it opens offline in any browser,
 // can be mailed or attached to a ticket, and prints (light theme, print styles, page breaks).
 // Pure functions: stored runs (and their comparison) in, a string out.
+import type { ConfigDiff } from '../../shared/configDiff.ts';
 import { leftOutNote } from '../../shared/groupRuns.ts';
 import type { ComparisonOutcome, GroupsComparison, RunsComparison } from '../../shared/comparison.ts';
 import { KEY_FIGURES, formatKeyDifference, formatKeyFigure, inconclusiveSummary, rateUnit } from '../../shared/comparison.ts';
@@ -101,7 +102,7 @@ export function comparisonReportHtml(runs: readonly StoredRun[], c: RunsComparis
   const colors = new Map(runs.map((r, i) => [r.id, PALETTE[i % PALETTE.length]]));
   const label = (r: StoredRun) => `run ${r.id}${r.id === c.baselineId ? ' (baseline)' : ''}${r.scenarioName ? ` · ${r.scenarioName}` : ''}`;
   const body: string[] = [];
-  body.push(header('Comparison report', `${runs.length} runs compared`, `Baseline: run ${c.baselineId} · ${runs.map((r) => `run ${r.id}`).join(', ')}`, options));
+  body.push(header('Comparison report', `${runs.length} runs compared`, `Baseline: run ${c.baselineId} · compared with it: ${runs.filter((r) => r.id !== c.baselineId).map((r) => `run ${r.id}`).join(', ')}`, options));
   const worse = c.pairs.filter((p) => p.worse.length > 0);
   const unjudged = c.pairs.filter((p) => p.inconclusive.length > 0).map((p) => `run ${p.candidateId}: ${inconclusiveSummary(p.verdicts)}`).join('; ');
   body.push(
@@ -115,6 +116,7 @@ export function comparisonReportHtml(runs: readonly StoredRun[], c: RunsComparis
     ),
   );
   body.push(`<section><h2>Runs</h2>${runsTable(runs, (r) => (r.id === c.baselineId ? 'baseline' : 'candidate'), colors)}</section>`);
+  body.push(configDiffSection(c.config, runs));
   body.push(`<section><h2>Key figures</h2>${keyFiguresTable(c)}<p class="note">Whole-run figures: latencies from each run's histogram, throughput after the warm-up. The verdicts below compare per-second figures over the runs' steady seconds.</p></section>`);
 
   for (const pair of c.pairs) {
@@ -255,6 +257,15 @@ function badges(run: StoredRun): string {
   if (s.generator.saturated) out.push(`<span class="badge warn">generator saturated</span>`);
   const extra = s.failure ? `<p class="failure">${e(s.failure)}</p>` : '';
   return `<div class="badges">${out.join('')}</div>${extra}`;
+}
+
+/** What differs between the runs' configurations, above the figures (configDiff.ts); values are already redacted. */
+function configDiffSection(diff: ConfigDiff, runs: readonly StoredRun[]): string {
+  const verdict = `<div class="result ${diff.comparable ? 'ok' : 'bad'} config-verdict">${e(diff.comparable ? `Configuration: ${diff.verdict}.` : `Configuration: ${diff.verdict} — the changes below may be the configuration's doing, not the system's.`)}</div>`;
+  if (diff.fields.length === 0) return `<section class="config-diff"><h2>Configuration</h2>${verdict}</section>`;
+  const head = `<tr><th>Field</th>${runs.map((r) => `<th>run ${r.id}</th>`).join('')}</tr>`;
+  const rows = diff.fields.map((f) => `<tr${f.kind === 'target' || f.kind === 'load' ? ' class="bad"' : ''}><td>${e(f.label)}</td>${f.values.map((v) => `<td class="url">${e(v)}</td>`).join('')}</tr>`).join('');
+  return `<section class="config-diff"><h2>Configuration: what differs</h2>${verdict}<table><thead>${head}</thead><tbody>${rows}</tbody></table></section>`;
 }
 
 function resultBanner(outcome: ComparisonOutcome, text: string): string {

@@ -1,5 +1,6 @@
 // Comparisons as text for the terminal: which runs, their key figures side by side with the
 // differences from the baseline, and the statistics' verdicts one sentence per figure.
+import { formatConfigDiff } from '../../../shared/configDiff.ts';
 import { redactUrl } from '../../../shared/redact.ts';
 import {
   KEY_FIGURES,
@@ -66,6 +67,9 @@ export function verdictLines(verdicts: readonly FigureComparison[]): string {
 export function runsComparisonText(c: RunsComparison): string {
   const out: string[] = [];
   out.push(runsList(c.runs, (r) => (r.role === 'baseline' ? 'baseline' : '')));
+  // What differs in the configurations comes before the figures: a change that is the
+  // configuration's doing must not read as the system's.
+  out.push(formatConfigDiff(c.config, c.runs.map((r) => `run ${r.id}`)).join('\n'));
   out.push(keyFiguresTable(c.runs));
   out.push('Figures above: whole-run latencies, throughput after the warm-up. Verdicts below: per-second figures over steady seconds.');
   const protocols = new Set(c.runs.map((r) => r.protocol));
