@@ -21,6 +21,9 @@ describe('first hour in the app: unsaved runs, A/B on its own', () => {
   let page: Page;
   let seeded: { baselineId: number; candidateId: number };
   const problems: string[] = [];
+  /** Runs made below: Try it's (GET /, 10 connections, 15 s) and the builder's unsaved one (2 connections, 1 s). */
+  const made: { tryIt?: number; unsaved?: number } = {};
+  const runIdOfPage = () => Number((/#\/run\/(\d+)/.exec(page.url()) ?? [])[1]);
 
   const shot = async (name: string) => {
     await page.waitForTimeout(150);
@@ -56,6 +59,7 @@ describe('first hour in the app: unsaved runs, A/B on its own', () => {
       await nav('Scenarios').click();
       await page.getByRole('button', { name: 'Try it' }).click();
       await page.getByRole('heading', { name: 'Try it: demo HTTP', level: 1 }).waitFor();
+      made.tryIt ??= runIdOfPage();
       await page.getByRole('button', { name: 'Stop' }).click();
       await page.getByRole('region', { name: 'Run summary' }).waitFor({ timeout: 15_000 });
     }
@@ -76,6 +80,7 @@ describe('first hour in the app: unsaved runs, A/B on its own', () => {
     await field('Warm-up (s)').fill('0');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.getByRole('heading', { name: 'Unsaved trial', level: 1 }).waitFor();
+    made.unsaved = runIdOfPage();
     await page.getByRole('region', { name: 'Run summary' }).waitFor({ timeout: 15_000 });
     // The run keeps its configuration: its report shows the connections asked for.
     expect(await scenarioNames()).not.toContain('Unsaved trial');
@@ -97,6 +102,27 @@ describe('first hour in the app: unsaved runs, A/B on its own', () => {
       await nav('Scenarios').click();
     }
     expect(await scenarioNames()).toEqual(expect.arrayContaining([expect.stringContaining('AB side A'), expect.stringContaining('AB side B')]));
+  });
+
+  test('Compare shows what differs between the configurations of the runs, above the figures', async () => {
+    expect(made.tryIt).toBeGreaterThan(0);
+    expect(made.unsaved).toBeGreaterThan(0);
+    await page.evaluate(`location.hash = '#/compare?ids=${made.tryIt},${made.unsaved}'`);
+    const diff = page.getByRole('table', { name: 'Configuration differences' });
+    await diff.waitFor();
+    expect(await page.getByTestId('config-verdict').textContent()).toMatch(/Not a before\/after: these runs differ in connections/);
+    const connections = await diff.getByRole('row', { name: /^connections/ }).locator('td').allTextContents();
+    expect(connections.map((t) => t.trim())).toEqual(['connections', '10', '2']);
+    expect(await diff.getByRole('row', { name: /^duration/ }).count()).toBe(1);
+    // Above the figures: the configuration panel comes before the verdicts and the table.
+    const top = async (name: string) => (await page.getByRole('table', { name, exact: true }).boundingBox())!.y;
+    expect(await top('Configuration differences')).toBeLessThan(await top('Verdicts'));
+    await shot('42-compare-config-diff');
+
+    // Two runs of the same configuration say so, with no table.
+    await page.evaluate(`location.hash = '#/compare?ids=${seeded.baselineId},${seeded.candidateId}'`);
+    await expect.poll(async () => (await page.getByTestId('config-verdict').textContent())?.trim()).toMatch(/^Same (configuration|target and load shape)/);
+    expect(await page.getByRole('table', { name: 'Configuration differences' }).count()).toBe(0);
   });
 
   test('an A/B started from Compare is shown on its own, under its own heading', async () => {
