@@ -200,6 +200,30 @@ describe('HTML reports', () => {
     expect(readFileSync(file, 'utf8')).not.toMatch(/<script/i);
   });
 
+  it('never show a URL password or a credential header value (issue #10 item 8), offline in Chromium', { timeout: 60_000 }, async () => {
+    const secret = runAt(30, { seed: 3, name: 'with secrets' });
+    secret.config = { ...secret.config, url: 'http://alice:hunter2-pw@127.0.0.1:8080/api', headers: { Authorization: 'Bearer s3cr3t-tok', 'X-Api-Key': 'k3y-value', 'X-Trace': 'visible-trace' } };
+    const store = openStore(db);
+    const id = storeRun(store, secret);
+    store.close();
+    for (const [args, file] of [
+      [[String(id)], 'secret-run.html'],
+      [[String(id), String(ids.same)], 'secret-compare.html'],
+    ] as const) {
+      const out = await writeReport([...args], file);
+      const html = readFileSync(out, 'utf8');
+      const opened = await open(out, file.replace('.html', '.png'));
+      for (const text of [html, opened.text]) {
+        expect(text).not.toMatch(/hunter2-pw|s3cr3t-tok|k3y-value/);
+        expect(text).toMatch(/alice:\*\*\*@127\.0\.0\.1:8080/);
+      }
+      if (file === 'secret-run.html') {
+        expect(opened.text).toMatch(/Authorization: \*\*\*/);
+        expect(opened.text).toMatch(/X-Trace: visible-trace/);
+      }
+    }
+  });
+
   it('reports what is not there', async () => {
     const r = await runCli(['report', '9999'], env);
     expect(r.code).toBe(1);

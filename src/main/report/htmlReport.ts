@@ -14,6 +14,7 @@ import { formatBytes, formatCount, formatDuration, formatUs } from '../../shared
 import { STAGE_COLUMNS, stageRowsText } from '../../shared/stageRows.ts';
 import { decodeHistogram, percentileCurve } from '../../shared/result/histogramCodec.ts';
 import { escapeHtml as e } from './escape.ts';
+import { redactConfig } from '../../shared/redact.ts';
 import {
   PALETTE,
   barChart,
@@ -37,7 +38,8 @@ const SIDE_COLORS = { A: PALETTE[0], B: PALETTE[1] } as const;
 
 // ---- one run ----------------------------------------------------------------------------------
 
-export function runReportHtml(run: StoredRun, options: ReportOptions = {}): string {
+export function runReportHtml(stored: StoredRun, options: ReportOptions = {}): string {
+  const run = withoutSecrets(stored);
   const s = run.summary;
   const unit = rateUnit(s.protocol);
   const title = run.scenarioName ?? run.config.name ?? `Run ${run.id}`;
@@ -98,7 +100,8 @@ export function runReportHtml(run: StoredRun, options: ReportOptions = {}): stri
 
 // ---- runs compared with a baseline -------------------------------------------------------------
 
-export function comparisonReportHtml(runs: readonly StoredRun[], c: RunsComparison, options: ReportOptions = {}): string {
+export function comparisonReportHtml(stored: readonly StoredRun[], c: RunsComparison, options: ReportOptions = {}): string {
+  const runs = stored.map(withoutSecrets);
   const colors = new Map(runs.map((r, i) => [r.id, PALETTE[i % PALETTE.length]]));
   const label = (r: StoredRun) => `run ${r.id}${r.id === c.baselineId ? ' (baseline)' : ''}${r.scenarioName ? ` · ${r.scenarioName}` : ''}`;
   const body: string[] = [];
@@ -174,7 +177,8 @@ export function comparisonReportHtml(runs: readonly StoredRun[], c: RunsComparis
 // ---- an A/B run: group B against group A -------------------------------------------------------
 
 /** `leftOut`: the group's runs that do not count (src/shared/groupRuns.ts), named in the header. */
-export function groupReportHtml(a: readonly StoredRun[], b: readonly StoredRun[], g: GroupsComparison, options: ReportOptions = {}, leftOut: readonly StoredRun[] = []): string {
+export function groupReportHtml(storedA: readonly StoredRun[], storedB: readonly StoredRun[], g: GroupsComparison, options: ReportOptions = {}, storedLeftOut: readonly StoredRun[] = []): string {
+  const [a, b, leftOut] = [storedA.map(withoutSecrets), storedB.map(withoutSecrets), storedLeftOut.map(withoutSecrets)];
   const nameA = a[0]?.scenarioName ?? 'A';
   const nameB = b[0]?.scenarioName ?? 'B';
   const all = [...a, ...b].sort((x, y) => x.summary.startedAt.localeCompare(y.summary.startedAt));
@@ -494,6 +498,11 @@ ${body}
 </body>
 </html>
 `;
+}
+
+/** A report is a file people pass around: URL passwords and credential header values become *** (shared/redact.ts). */
+function withoutSecrets(run: StoredRun): StoredRun {
+  return { ...run, config: redactConfig(run.config) };
 }
 
 function targetLine(run: StoredRun): string {
