@@ -16,7 +16,7 @@ export interface LiveStep {
 export interface KneeData {
   /** x: offered rate; p50 ms, p99 ms (judged steps; the live one in its own series). */
   latency: uPlot.AlignedData;
-  /** x: offered rate; achieved per second, and the offered rate itself (the line achieved follows until the knee). */
+  /** x: offered rate; achieved per second (judged, now), and the offered rate itself (the line achieved follows until the knee). */
   throughput: uPlot.AlignedData;
   /** x: offered rate; errors in percent. */
   errors: uPlot.AlignedData;
@@ -35,7 +35,7 @@ export function kneeData(steps: readonly CapacityStep[], live: LiveStep | null):
   const now = <T>(f: (p: Point) => T | null) => points.map((p) => (p.live ? f(p) : null));
   return {
     latency: [xs, judged((p) => p.p50), judged((p) => p.p99), now((p) => p.p99)],
-    throughput: [xs, judged((p) => p.achieved), points.map((p) => p.rate), now((p) => p.achieved)],
+    throughput: [xs, judged((p) => p.achieved), now((p) => p.achieved), points.map((p) => p.rate)],
     errors: [xs, judged((p) => p.errors), now((p) => p.errors)],
   };
 }

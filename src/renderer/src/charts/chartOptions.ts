@@ -115,6 +115,28 @@ function latestInLegend(): uPlot.Plugin {
   };
 }
 
+/**
+ * Rate charts at rest read the highest rate whose first series has a value (a measured step),
+ * not a point still measuring, whose figures are in its own series and would leave dashes.
+ */
+function lastMeasuredInLegend(): uPlot.Plugin {
+  const lastMeasured = (u: uPlot): number => {
+    const ys = u.data[1] ?? [];
+    for (let i = ys.length - 1; i >= 0; i--) if (ys[i] != null) return i;
+    return (u.data[0]?.length ?? 0) - 1;
+  };
+  return {
+    hooks: {
+      setLegend: (u: uPlot) => {
+        if (u.legend.idx == null && (u.data[0]?.length ?? 0) > 0) u.setLegend({ idx: lastMeasured(u) }, false);
+      },
+      setData: (u: uPlot) => {
+        if ((u.cursor.left ?? -1) < 0 && (u.data[0]?.length ?? 0) > 0) u.setLegend({ idx: lastMeasured(u) }, false);
+      },
+    },
+  };
+}
+
 export function buildOptions(spec: ChartSpec, theme: ChartTheme): Omit<uPlot.Options, 'width' | 'height'> {
   const axisBase = {
     stroke: theme.axis,
@@ -208,7 +230,7 @@ export function buildOptions(spec: ChartSpec, theme: ChartTheme): Omit<uPlot.Opt
     focus: { alpha: 0.35 },
     plugins: [
       ...(spec.warmupSec ? [warmupBand(spec.warmupSec, theme)] : []),
-      spec.x === 'seconds' ? latestInLegend() : spec.x === 'rate' ? latestInLegend() : p99InLegend(),
+      spec.x === 'seconds' ? latestInLegend() : spec.x === 'rate' ? lastMeasuredInLegend() : p99InLegend(),
     ],
   };
 }
