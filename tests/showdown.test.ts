@@ -12,7 +12,7 @@ import { forwardJobEvents } from '../src/main/services/runEvents.ts';
 import { getJson } from '../src/main/showdown/probes.ts';
 import { startShowdown } from '../src/main/showdown/showdownRunner.ts';
 import { startDemoTarget, type DemoTarget } from '../src/main/target/demoTarget.ts';
-import { showdownInputSchema, type ShowdownInput, type ShowdownResult, type ShowdownStatus } from '../src/shared/showdown.ts';
+import { notRerunnableReason, showdownInputSchema, type ShowdownInput, type ShowdownResult, type ShowdownStatus } from '../src/shared/showdown.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'barrage-showdown-'));
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -239,6 +239,9 @@ describe('showdown on the demo target', () => {
     const poll = services.context.store.getRun(status.runIds.poll!)!;
     expect(poll.summary.latencyMeaning).toMatch(/polling delivery lag/);
     expect(poll.summary.throughput.total).toBe(result.updates!.modes.find((m) => m.mode === 'poll')!.delivered);
+    // Its configuration is the one the engine's polling driver ran, so "Run again" reproduces it.
+    expect(poll.config).toMatchObject({ protocol: 'http', url: expect.stringMatching(/\/events/), poll: { intervalMs: 100 } });
+    expect(notRerunnableReason(poll.summary, poll.config)).toBeNull();
     const list = await services.dispatch('showdown.list', undefined);
     expect((list as { value: ShowdownStatus[] }).value[0].id).toBe(first.id);
     expect(await services.dispatch('showdown.get', 'nope')).toMatchObject({ ok: false });

@@ -2,7 +2,8 @@
 // whose certificate does not verify is refused, not measured (before, they turned verification
 // off while the engine's runs of the same showdown verified).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPolling } from '../src/main/showdown/pollClient.ts';
+import { startRun } from '../src/main/engine/index.ts';
+import { httpScenarioSchema } from '../src/shared/scenario.ts';
 import { getJson, postEcho, tcpConnectProbe } from '../src/main/showdown/probes.ts';
 import { selfSignedServer, type TestServer } from './support/faultServers.ts';
 
@@ -21,7 +22,11 @@ describe('showdown TLS', () => {
   });
 
   it('polling refuses it too', async () => {
-    const handle = startPolling({ url: `${server.url}/events`, clients: 1, intervalMs: 100, durationSec: 1 });
-    await expect(handle.result).rejects.toThrow(/self[- ]signed|certificate/i);
+    const scenario = httpScenarioSchema.parse({ protocol: 'http', url: `${server.url}/events`, connections: 1, poll: { intervalMs: 100 }, durationSec: 1 });
+    const { summary } = await startRun(scenario).result;
+    // The engine's answer to a certificate it refuses: no load sent, the reason in the notes.
+    expect(summary.poll).toBeUndefined();
+    expect(summary.errors.byKind.tls).toBeGreaterThan(0);
+    expect(summary.notes[0]).toMatch(/no load was sent: .*(self[- ]signed|certificate)/i);
   });
 });

@@ -207,6 +207,23 @@ export interface RunSummary {
   thresholds?: ThresholdResult[];
   /** Per-stage figures of a run with a load profile (`stages` in its scenario). */
   stages?: StageFigures[];
+  /** Polling runs only (an HTTP scenario with `poll`): what the polls brought. */
+  poll?: PollFigures;
+}
+
+/** Counters of a polling run (summed over its workers). */
+export interface PollFigures {
+  requests: number;
+  /** Polls that brought no event. */
+  emptyRequests: number;
+  /** Events delivered. */
+  delivered: number;
+  /** Compact-JSON bytes of the delivered events. */
+  payloadBytes: number;
+  /** Polls that found their cursor older than what the server keeps (events were missed). */
+  gaps: number;
+  /** Events without a "ts" creation time: delivered, but no lag measured. */
+  untimed: number;
 }
 
 export interface RunResult {

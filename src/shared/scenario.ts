@@ -150,9 +150,26 @@ export const httpScenarioSchema = strictObject({
     newConnectionPerRequest: z.boolean().default(false),
     /** Status codes that count as success; empty means 200–399. */
     expectedStatus: z.array(z.number().int().min(100).max(599)).default([]),
+    /**
+     * REST polling mode: the URL is a cursor endpoint ("events since N", see
+     * src/main/engine/poll/pollLoad.ts); each connection is a client polling it every
+     * `intervalMs`, and the latency is each event's delivery lag. The showdown's polling runs.
+     */
+    poll: strictObject(
+      { intervalMs: positiveInt(LIMITS.durationSec * 1000, 'milliseconds between polls') },
+      'must be an object such as {"intervalMs": 1000}',
+    ).optional(),
   })
   .superRefine((s, ctx) => {
     checkUrl(s.url, ['http:', 'https:'], 'http', ctx);
+    if (s.poll !== undefined) {
+      // Polling has its own pace (the interval) and its own requests (GET ?since=N).
+      const clash = (['rate', 'stages', 'amount', 'body'] as const).find((k) => s[k] !== undefined);
+      if (clash !== undefined) ctx.addIssue({ code: 'custom', path: [clash], message: 'cannot be combined with poll' });
+      if (s.method !== 'GET') ctx.addIssue({ code: 'custom', path: ['method'], message: 'must be GET with poll' });
+      if (s.pipelining > 1) ctx.addIssue({ code: 'custom', path: ['pipelining'], message: 'must be 1 with poll' });
+      if (s.newConnectionPerRequest) ctx.addIssue({ code: 'custom', path: ['newConnectionPerRequest'], message: 'cannot be combined with poll' });
+    }
     checkCredentials(s, ctx);
     checkLength(s, ctx);
     if (s.bodyType === 'json' && s.body !== undefined) {

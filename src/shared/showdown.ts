@@ -9,6 +9,7 @@
 // HTTP, WebSocket framing and handshakes included; TCP/IP headers and SYN/FIN packets are not
 // visible at that level). All times are µs unless the name says otherwise.
 import { z } from 'zod';
+import { POLL_LATENCY_MEANING } from './result/latencyMeaning.ts';
 import { strictObject } from './strictObject.ts';
 import type { LatencySummary } from './runResult.ts';
 
@@ -367,15 +368,19 @@ export function latencyFigures(s: LatencySummary): LatencyFigures {
 }
 
 /** The latency meaning a showdown's polling run is stored with (its summary's latencyMeaning). */
-export const POLL_LATENCY_MEANING = 'REST polling delivery lag: event creation (server timestamp) to receipt of the poll response';
+export { POLL_LATENCY_MEANING };
 
 /**
- * Why a stored run cannot be run again from its configuration, or null when it can. A showdown's
- * polling run is driven by the showdown's polling client, not by the engine: its stored
- * configuration (a GET at the polling rate) describes its load for reading, and "Run again" on it
- * would measure something else (request latency, not delivery lag). Runs stored before this rule
- * carry the same latency meaning, so it applies to them too.
+ * Why a stored run cannot be run again from its configuration, or null when it can. A polling
+ * run stored with its `poll` configuration is an engine run that "Run again" reproduces. Polling
+ * runs stored before polling was an engine driver carry a stand-in configuration (a GET at the
+ * polling rate) that would measure something else (request latency, not delivery lag).
  */
-export function notRerunnableReason(summary: { latencyMeaning: string } | null | undefined): string | null {
-  return summary?.latencyMeaning === POLL_LATENCY_MEANING ? 'a showdown’s polling run: run the showdown again to measure polling' : null;
+export function notRerunnableReason(
+  summary: { latencyMeaning: string } | null | undefined,
+  config: { protocol: string; poll?: unknown } | null | undefined,
+): string | null {
+  if (summary?.latencyMeaning !== POLL_LATENCY_MEANING) return null;
+  if (config?.protocol === 'http' && config.poll !== undefined) return null;
+  return 'a showdown’s polling run stored before polling was re-runnable: run the showdown again to measure polling';
 }

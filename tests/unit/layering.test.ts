@@ -26,14 +26,9 @@ function importsOf(file: string): string[] {
   return specs.map((s) => path.normalize(path.join(path.dirname(file), s)));
 }
 
-// Known exceptions, each with the step of issue #9 that removes it: the showdown's polling client
-// is a load driver outside the engine until it becomes a worker driver (step 5).
-const ENGINE_INTERNALS_ALLOWED = new Set<string>([
-  'src/main/showdown/pollClient.ts -> src/main/engine/errorKinds.ts',
-  'src/main/showdown/pollClient.ts -> src/main/engine/metrics/secondRecorder.ts',
-  'src/main/showdown/pollClient.ts -> src/main/engine/metrics/socketLedger.ts',
-  'src/main/showdown/pollClient.ts -> src/main/engine/runAccumulator.ts',
-]);
+// No exceptions: the showdown's polling, once a client on the main thread, is the engine's
+// polling driver (src/main/engine/poll/pollLoad.ts).
+const ENGINE_INTERNALS_ALLOWED = new Set<string>([]);
 
 describe('layering', () => {
   it('nothing outside the engine imports its internals, only src/main/engine/index.ts', () => {

@@ -1,7 +1,7 @@
 // The run controller: checks a run before it starts, spreads it over worker threads, merges
 // their per-second samples into one time series, and always ends with a complete result —
 // whether the run ran out, was stopped, or a worker died.
-import type { RunProgress, RunResult, RunSample, RunStatus } from '../../shared/runResult.ts';
+import type { PollFigures, RunProgress, RunResult, RunSample, RunStatus } from '../../shared/runResult.ts';
 import { stageOfSecond } from '../../shared/loadProfile.ts';
 import { plannedDurationSec, type Scenario } from '../../shared/scenario.ts';
 import { epochMs } from '../clock.ts';
@@ -135,6 +135,8 @@ async function runOnWorkers(
   // When the load ended: the planned end, the moment of a stop, or the last worker's finish.
   let loadEndedAt: number | undefined;
   const notes: string[] = [...warnings];
+  /** A polling run's counters, summed over the workers that finished. */
+  let pollFigures: PollFigures | undefined;
 
   const emitProgress = (released: RunSample[]) => {
     if (!options.onProgress) return;
@@ -219,6 +221,7 @@ async function runOnWorkers(
               emitProgress(acc.add(i, message.sample));
               break;
             case 'done':
+              if (message.poll) pollFigures = sumPollFigures(pollFigures, message.poll);
               workerEnded(i);
               break;
             case 'fatal':
@@ -263,10 +266,13 @@ async function runOnWorkers(
   const endedAt = Math.max(startedAt, loadEndedAt ?? epochMs());
   emitProgress(acc.flush());
   discardUnfinished();
+  if (pollFigures) notes.push(...pollNotes(pollFigures));
   if (status === 'aborted') notes.push('stopped before its planned end');
+  const summary = buildSummary({ scenario, status, startedAt, endedAt, workers: count, acc, failure, notes });
+  if (pollFigures) summary.poll = pollFigures;
   return {
     config: scenario,
-    summary: buildSummary({ scenario, status, startedAt, endedAt, workers: count, acc, failure, notes }),
+    summary,
     samples: acc.samples,
     histogram: encodeHistogram(acc.latency),
   };
@@ -347,4 +353,24 @@ export function failedResult(scenario: Scenario, reason: string): RunResult {
     samples: [],
     histogram: encodeHistogram(acc.latency),
   };
+}
+
+function sumPollFigures(a: PollFigures | undefined, b: PollFigures): PollFigures {
+  if (!a) return { ...b };
+  return {
+    requests: a.requests + b.requests,
+    emptyRequests: a.emptyRequests + b.emptyRequests,
+    delivered: a.delivered + b.delivered,
+    payloadBytes: a.payloadBytes + b.payloadBytes,
+    gaps: a.gaps + b.gaps,
+    untimed: a.untimed + b.untimed,
+  };
+}
+
+/** The notes a polling run is stored with (the same words the showdown's polling client wrote). */
+function pollNotes(f: PollFigures): string[] {
+  const notes = [`${f.requests} polls, ${f.emptyRequests} empty, ${f.delivered} events delivered`];
+  if (f.untimed > 0) notes.push(`${f.untimed} events carried no "ts" creation time (epoch ms): delivered, but no lag measured`);
+  if (f.gaps > 0) notes.push(`${f.gaps} polls found their cursor older than the events the server keeps: events were missed`);
+  return notes;
 }

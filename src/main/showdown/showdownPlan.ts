@@ -131,6 +131,26 @@ export function pollName(intervalMs: number): string {
   return `Showdown · REST polling (every ${intervalMs} ms)`;
 }
 
+/**
+ * The polling run: an HTTP scenario in poll mode (the engine's polling driver), one connection
+ * per client. Stored as is, so "Run again" on it polls again. One worker: the showdown's clients
+ * spread their polls over one interval, and the figures stay comparable with earlier showdowns.
+ */
+export function pollScenario(config: ShowdownConfig, endpoints: Endpoints): HttpScenario {
+  return httpScenarioSchema.parse({
+    protocol: 'http',
+    name: pollName(config.pollIntervalMs),
+    url: endpoints.pollUrl,
+    method: 'GET',
+    connections: config.concurrency,
+    poll: { intervalMs: config.pollIntervalMs },
+    durationSec: config.durationSec,
+    warmupSec: 1,
+    timeoutSec: 10,
+    workers: 1,
+  });
+}
+
 /** Every step, in order, for progress: setup, probes, each warm-up and measured run, done. */
 export function planSteps(config: ShowdownConfig, order: { exchange: ExchangeModeId[]; updates: UpdateModeId[] }, updates: boolean): ShowdownStep[] {
   const steps: ShowdownStep[] = [

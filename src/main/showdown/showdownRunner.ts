@@ -25,7 +25,6 @@ import { conclude } from './conclusion.ts';
 import { startHostedDemoTarget, type HostedTarget } from './demoTargetHost.ts';
 import { exchangeModeResult, updateModeResult, type ServerCpuReadings } from './modeFigures.ts';
 import { meanWsPayloadBytes } from './payload.ts';
-import { startPolling, pollScenario, type PollHandle, type PollOutcome } from './pollClient.ts';
 import { median, postEcho, readServerCpu, tcpConnectProbe, wsProbe } from './probes.ts';
 import {
   customEndpoints,
@@ -33,7 +32,7 @@ import {
   exchangeScenario,
   modeOrder,
   planSteps,
-  pollName,
+  pollScenario,
   pushScenario,
   warmupScenario,
   type Endpoints,
@@ -45,7 +44,7 @@ export const SHOWDOWN_TAG = 'showdown';
 export interface ShowdownDeps {
   /** Runs the measured engine runs; saves them when it has a store. */
   runs: RunService;
-  /** The history, for the polling run (which is not an engine run) and the default seed; null: nothing saved. */
+  /** The history, for the default seed; null: nothing saved. */
   store: RunStore | null;
   /** Engine options for the unsaved warm-up runs. */
   engine?: Pick<RunOptions, 'lookup'>;
@@ -281,53 +280,21 @@ export function startShowdown(config: ShowdownConfig, deps: ShowdownDeps): Showd
   }
 
   async function measurePolling(ep: Endpoints): Promise<UpdateModeResult> {
-    const name = pollName(config.pollIntervalMs);
-    const base = { url: ep.pollUrl!, clients: config.concurrency, intervalMs: config.pollIntervalMs, durationSec: config.durationSec, warmupSec: 1, name };
-    const cpu: ServerCpuReadings = { before: await readServerCpu(ep.cpuUrl), steady: null, after: null };
-    const steady: { read: Promise<number | null> | null } = { read: null };
-    let outcome: PollOutcome | undefined;
-    // The polling client is the run's load driver: the run service stores it, shows it live and
-    // feeds its sinks like any run.
-    const driver = (_config: unknown, options: RunOptions = {}): RunHandle => {
-      const totals = { throughput: 0, errors: 0 };
-      const handle: PollHandle = startPolling({
-        ...base,
-        onSample: (sample: RunSample) => {
-          if (steady.read === null && sample.t === 0) steady.read = readServerCpu(ep.cpuUrl);
-          totals.throughput += sample.throughput;
-          totals.errors += sample.errors;
-          options.onProgress?.({ sample, elapsedSec: sample.t + 1, plannedSec: base.durationSec, totals: { ...totals } });
-        },
-      });
-      return {
-        stop: () => handle.stop(),
-        result: handle.result.then(
-          (o) => {
-            outcome = o;
-            return o.result;
-          },
-          (err: Error) => Promise.reject(new Error(`polling ${ep.pollUrl}: ${err.message}`)),
-        ),
-      };
-    };
-    const started = deps.runs.start(pollScenario(base), { groupId, scenarioName: name, tags: [SHOWDOWN_TAG], lease, driver });
-    if (started.runId !== null) status.runIds.poll = started.runId;
-    status.currentRunId = started.runId;
-    notify();
-    stopCurrent = () => started.handle.stop();
-    if (stopRequested) started.handle.stop();
-    let result: RunResult;
-    try {
-      result = (await started.done).result;
-    } finally {
-      stopCurrent = null;
+    // An engine run like the others: the polling driver runs in a load worker.
+    const { runId, result, cpu } = await measureEngineRun(pollScenario(config, ep), ep.cpuUrl, (id) => {
+      if (id !== null) status.runIds.poll = id;
+      status.currentRunId = id;
+      notify();
+    });
+    const polled = result.summary.poll;
+    // A run that never polled (its workers failed, or the engine sent no load: a refused TLS
+    // certificate, an unreachable host) fails the showdown, as the polling client did.
+    if (result.summary.status === 'failed' || polled === undefined) {
+      throw new Error(`polling ${ep.pollUrl}: ${result.summary.failure ?? result.summary.notes[0] ?? 'no poll was sent'}`);
     }
-    const polled = outcome!;
-    cpu.steady = steady.read === null ? null : await steady.read;
-    cpu.after = await readServerCpu(ep.cpuUrl);
     return updateModeResult({
       mode: 'poll',
-      runId: started.runId,
+      runId,
       result,
       clients: config.concurrency,
       requests: polled.requests,

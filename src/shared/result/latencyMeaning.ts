@@ -1,8 +1,12 @@
 // What a run's latency measures, in words; stored with every summary (`latencyMeaning`).
 import { isOpenModel, type Scenario } from '../scenario.ts';
 
+/** The latency meaning of a polling run (an HTTP scenario with `poll`; the showdown's polling). */
+export const POLL_LATENCY_MEANING = 'REST polling delivery lag: event creation (server timestamp) to receipt of the poll response';
+
 export function describeLatency(scenario: Scenario): string {
   if (scenario.protocol === 'http') {
+    if (scenario.poll !== undefined) return POLL_LATENCY_MEANING;
     return isOpenModel(scenario)
       ? 'HTTP request latency from each request’s scheduled send time (open model) to its complete response'
       : 'HTTP request latency from writing the request to its complete response';

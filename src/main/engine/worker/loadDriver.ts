@@ -1,4 +1,5 @@
 // A protocol's load generator as it runs inside one worker thread.
+import type { PollFigures } from '../../../shared/runResult.ts';
 import type { SecondRecorder } from '../metrics/secondRecorder.ts';
 import type { WorkerJob } from './workerProtocol.ts';
 
@@ -7,6 +8,8 @@ export interface LoadDriver {
   run(): Promise<void>;
   /** Ends the load now; run() then resolves promptly with everything recorded so far. */
   stop(): void;
+  /** A polling driver's counters, sent with the worker's `done`. */
+  pollFigures?(): PollFigures;
 }
 
 export type LoadDriverFactory = (job: WorkerJob, recorder: SecondRecorder) => LoadDriver;

@@ -24,7 +24,12 @@ function driverFor(protocol: Protocol): Promise<LoadDriverFactory> {
   if (!loading) {
     loading =
       protocol === 'http'
-        ? import('../http/httpLoad.ts').then((m) => m.createHttpLoad)
+        ? // An HTTP scenario with `poll` is driven by the polling driver; both load with http.
+          Promise.all([import('../http/httpLoad.ts'), import('../poll/pollLoad.ts')]).then(
+            ([h, p]): LoadDriverFactory =>
+              (job, recorder) =>
+                job.scenario.protocol === 'http' && job.scenario.poll !== undefined ? p.createPollLoad(job, recorder) : h.createHttpLoad(job, recorder),
+          )
         : import('../ws/wsSwarm.ts').then((m) => m.createWsSwarm);
     drivers.set(protocol, loading);
   }
@@ -63,5 +68,5 @@ async function start(job: WorkerJob): Promise<void> {
     driver = undefined;
   }
   recorder.finish();
-  post({ type: 'done' });
+  post({ type: 'done', poll: load.pollFigures?.() });
 }

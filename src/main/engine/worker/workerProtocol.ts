@@ -1,5 +1,5 @@
 // Messages between the run controller (main thread) and its load workers.
-import type { ErrorKind, UnfinishedFigures } from '../../../shared/runResult.ts';
+import type { ErrorKind, PollFigures, UnfinishedFigures } from '../../../shared/runResult.ts';
 import type { Stage } from '../../../shared/loadProfile.ts';
 import type { Protocol, Scenario } from '../../../shared/scenario.ts';
 
@@ -71,5 +71,6 @@ export interface WsSampleFigures {
 export type FromWorker =
   | { type: 'ready'; protocol?: Protocol }
   | { type: 'sample'; sample: WorkerSample }
-  | { type: 'done' }
+  /** poll: a polling driver's counters for the whole run (see ../poll/pollLoad.ts). */
+  | { type: 'done'; poll?: PollFigures }
   | { type: 'fatal'; message: string };

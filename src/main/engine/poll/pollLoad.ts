@@ -1,0 +1,207 @@
+// REST polling as a load driver (an HTTP scenario with `poll`): each of the worker's connections
+// is one virtual client asking a cursor endpoint "events since N" every `poll.intervalMs` over a
+// keep-alive connection. Its latency is the delivery lag of each event: receipt of the poll
+// response minus the event's creation time stamped by the server. It runs in a load worker like
+// the other drivers, so its seconds are recorded by the worker's SecondRecorder and merged by
+// the run accumulator, and the run is stored with its own (re-runnable) configuration.
+//
+// Poll endpoint contract: GET <url>?since=N answers {"cursor":M,"events":[{…,"ts":<epoch ms>},…]}
+// with the events after N (M: the last one's number); without `since`, only the current cursor.
+// `"gap": true` in an answer says the cursor was older than what the server keeps.
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import type { PollFigures } from '../../../shared/runResult.ts';
+import type { HttpScenario } from '../../../shared/scenario.ts';
+import { epochMs } from '../../clock.ts';
+import { classifyError } from '../errorKinds.ts';
+import type { SecondRecorder } from '../metrics/secondRecorder.ts';
+import { SocketLedger } from '../metrics/socketLedger.ts';
+import { fixedLookup } from '../ws/fixedLookup.ts';
+import type { LoadDriver } from '../worker/loadDriver.ts';
+import type { WorkerJob } from '../worker/workerProtocol.ts';
+
+export function emptyPollFigures(): PollFigures {
+  return { requests: 0, emptyRequests: 0, delivered: 0, payloadBytes: 0, gaps: 0, untimed: 0 };
+}
+
+export function createPollLoad(job: WorkerJob, recorder: SecondRecorder): LoadDriver & { pollFigures(): PollFigures } {
+  const scenario = job.scenario as HttpScenario;
+  const intervalMs = scenario.poll?.intervalMs;
+  if (intervalMs === undefined) throw new Error('createPollLoad needs a scenario with poll');
+  const timeoutMs = scenario.timeoutSec * 1000;
+  const secure = scenario.url.startsWith('https:');
+  const lib = secure ? https : http;
+  const lookup = fixedLookup(job.address);
+  const figures = emptyPollFigures();
+  const ledger = new SocketLedger();
+  const seen = new WeakSet<Socket>();
+  const agents: http.Agent[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const inFlight = new Set<http.ClientRequest>();
+  const endAt = job.endAt ?? Infinity;
+  let ending = false;
+  let stopped = false;
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  recorder.setByteCounter(() => ledger.totals());
+
+  const later = (fn: () => void, at: number) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, Math.max(0, at - epochMs()));
+    timers.add(t);
+  };
+  const maybeFinish = () => {
+    if (ending && inFlight.size === 0) finish();
+  };
+  const end = () => {
+    if (ending) return;
+    ending = true;
+    for (const t of timers) clearTimeout(t);
+    timers.clear();
+    // Polls in flight get at most the timeout (2 s at most), then they are abandoned.
+    const abandon = setTimeout(() => {
+      for (const req of inFlight) req.destroy();
+      finish();
+    }, Math.min(timeoutMs, 2000));
+    finished.then(() => clearTimeout(abandon));
+    maybeFinish();
+  };
+
+  const requestOptions = (agent: http.Agent | undefined): https.RequestOptions => ({
+    agent,
+    method: 'GET',
+    lookup,
+    headers: { accept: 'application/json', ...scenario.headers },
+    rejectUnauthorized: !scenario.insecure,
+  });
+  const pollUrl = (since: number | null) => {
+    const u = new URL(scenario.url);
+    if (since !== null) u.searchParams.set('since', String(since));
+    return u;
+  };
+
+  /** The current cursor, asked once on a connection of its own (not counted): polling starts from now. */
+  const currentCursor = () =>
+    new Promise<number>((resolve, reject) => {
+      const req = lib.request(pollUrl(null), requestOptions(undefined), (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { cursor?: unknown };
+            if (typeof body.cursor === 'number') return resolve(body.cursor);
+          } catch {
+            // Answered below, with the same message as a body without a cursor.
+          }
+          reject(new Error(`${scenario.url} did not answer {"cursor":N,…} (is it a poll endpoint?)`));
+        });
+        res.on('error', reject);
+      });
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`${scenario.url} did not answer within ${scenario.timeoutSec} s`)));
+      req.on('error', reject);
+      req.end();
+    });
+
+  const client = (index: number, startCursor: number) => {
+    let cursor = startCursor;
+    const agent = new lib.Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 });
+    agents.push(agent);
+    const poll = (due: number) => {
+      if (ending) return;
+      figures.requests++;
+      const req = lib.request(pollUrl(cursor), requestOptions(agent));
+      inFlight.add(req);
+      req.on('socket', (socket: Socket) => {
+        if (seen.has(socket)) return;
+        seen.add(socket);
+        ledger.add(socket);
+        const openedAt = epochMs();
+        const onOpen = () => recorder.connectionOpened((epochMs() - openedAt) * 1000);
+        if (socket.connecting) socket.once(secure ? 'secureConnect' : 'connect', onOpen);
+        else onOpen();
+        socket.once('close', () => recorder.connectionClosed());
+      });
+      req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('poll timed out'), { code: 'ETIMEDOUT' })));
+      let settled = false;
+      const settle = () => {
+        if (settled) return;
+        settled = true;
+        inFlight.delete(req);
+        const next = Math.max(due + intervalMs, epochMs());
+        if (!ending && next < endAt) later(() => poll(next), next);
+        maybeFinish();
+      };
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const now = epochMs();
+          const code = res.statusCode ?? 0;
+          recorder.status(code);
+          if (code < 200 || code >= 300) {
+            recorder.error('status');
+            return settle();
+          }
+          try {
+            const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { cursor?: unknown; events?: unknown; gap?: unknown };
+            const events = Array.isArray(body.events) ? (body.events as Array<{ ts?: unknown }>) : [];
+            if (events.length === 0) figures.emptyRequests++;
+            if (body.gap === true) figures.gaps++;
+            for (const ev of events) {
+              figures.delivered++;
+              figures.payloadBytes += Buffer.byteLength(JSON.stringify(ev));
+              const ts = typeof ev?.ts === 'number' ? ev.ts : NaN;
+              // Without a creation time a lag would be invented: counted as delivered only.
+              if (Number.isFinite(ts) && ts > 1e11) recorder.completed(Math.max(1, (now - ts) * 1000));
+              else figures.untimed++;
+            }
+            if (typeof body.cursor === 'number') cursor = body.cursor;
+          } catch {
+            recorder.error('other');
+          }
+          settle();
+        });
+        res.on('error', (err) => {
+          recorder.error(classifyError(err));
+          settle();
+        });
+      });
+      req.on('error', (err) => {
+        // Polls cut off by a stop are not the target's fault.
+        if (!(ending && stopped)) recorder.error(classifyError(err));
+        settle();
+      });
+      req.end();
+    };
+    // Clients are spread evenly over one interval (across all workers), so their polls do not
+    // arrive together.
+    const slot = job.workerIndex + index * job.workerCount;
+    const total = Math.max(1, job.connections * job.workerCount);
+    const firstAt = job.startAt + (slot * intervalMs) / total;
+    later(() => poll(firstAt), firstAt);
+  };
+
+  return {
+    async run() {
+      const startCursor = await currentCursor();
+      if (!stopped) {
+        for (let i = 0; i < job.connections; i++) client(i, startCursor);
+        if (endAt !== Infinity) later(end, endAt);
+      } else end();
+      await finished;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      for (const agent of agents) agent.destroy();
+      // The sockets' final byte counts arrive with their close events.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    },
+    stop() {
+      stopped = true;
+      end();
+    },
+    pollFigures: () => ({ ...figures }),
+  };
+}
