@@ -5,7 +5,7 @@
 // an example JSON body from the request-body schema, and the security schemes' credentials as
 // visible {{PLACEHOLDERS}} the user must fill in — Barrage never guesses a secret.
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { isLoopbackTarget } from '../engine/workerShares.ts';
+import { isLoopbackTarget } from '../engine/index.ts';
 import { parseScenario, HTTP_METHODS, type ScenarioInput } from '../../shared/scenario.ts';
 
 type Json = Record<string, unknown>;
