@@ -151,3 +151,55 @@ describe('first hour in the app: unsaved runs, A/B on its own', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('first hour in the app: the theme is the user\'s choice', () => {
+  let dir: string;
+  let serve: ServeProcess;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+  const bg = () => page.evaluate(`getComputedStyle(document.body).backgroundColor`) as Promise<string>;
+  const theme = () => page.evaluate(`document.documentElement.dataset.theme`) as Promise<string>;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    dir = mkdtempSync(join(tmpdir(), 'barrage-e2e-theme-'));
+    serve = await startServe(join(dir, 'runs.db'));
+    browser = await launchChromium();
+    page = await openApp(browser, serve.url, problems);
+    await page.emulateMedia({ colorScheme: 'light' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('dark, light or system, kept across a reload', async () => {
+    const select = page.getByRole('combobox', { name: 'Theme' });
+    expect(await select.inputValue()).toBe('system');
+    const light = await bg();
+    await select.selectOption('dark');
+    await expect.poll(theme).toBe('dark');
+    const dark = await bg();
+    expect(dark).not.toBe(light);
+    await page.screenshot({ path: join(SHOTS, '43-theme-dark-chosen.png') });
+    // Kept: the OS says light, the app stays dark after a reload.
+    await page.reload();
+    await page.getByRole('combobox', { name: 'Theme' }).waitFor();
+    expect(await theme()).toBe('dark');
+    expect(await bg()).toBe(dark);
+    expect(await page.getByRole('combobox', { name: 'Theme' }).inputValue()).toBe('dark');
+    // Light against a dark OS.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('light');
+    await expect.poll(bg).toBe(light);
+    // System follows the OS again.
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('system');
+    await expect.poll(bg).toBe(dark);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(bg).toBe(light);
+    expect(problems).toEqual([]);
+  });
+});

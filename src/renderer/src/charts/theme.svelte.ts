@@ -1,5 +1,5 @@
 // Chart colours come from the CSS custom properties of styles/app.css: canvas cannot use CSS,
-// so the charts read the palette here, and re-read it (and redraw) when the OS theme flips.
+// so the charts read the palette here, and re-read it (and redraw) when the theme flips.
 
 export interface ChartTheme {
   text: string;
@@ -32,11 +32,9 @@ class ThemeWatch {
   current = $state<ChartTheme>(read());
 
   constructor() {
-    const media = window.matchMedia('(prefers-color-scheme: dark)');
-    media.addEventListener('change', () => {
-      // The stylesheet's media query has switched by the time this fires.
-      this.current = read();
-    });
+    // The palette follows <html data-theme> (the user's choice or the OS's, see
+    // state/themePreference.svelte.ts): re-read it whenever that attribute changes.
+    new MutationObserver(() => (this.current = read())).observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
   }
 }
 
