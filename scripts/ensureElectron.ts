@@ -13,7 +13,9 @@ const pathFile = join(electronDir, 'path.txt');
 const installed = existsSync(pathFile) && existsSync(join(electronDir, 'dist', readFileSync(pathFile, 'utf8')));
 if (!installed) {
   process.stderr.write('Fetching the Electron binary (first start only)…\n');
-  const result = spawnSync(process.execPath, [join(electronDir, 'install.js')], { stdio: 'inherit' });
+  // Electron's installer reports an offline machine as a raw `TypeError: fetch failed` and its
+  // stack: its stderr is kept back and only the explanation below is printed.
+  const result = spawnSync(process.execPath, [join(electronDir, 'install.js')], { stdio: ['ignore', 'inherit', 'pipe'] });
   if (result.status !== 0) {
     process.stderr.write(
       '\nThe Electron binary could not be downloaded, so the desktop window cannot open here.\n' +

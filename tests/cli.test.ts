@@ -38,7 +38,7 @@ describe('barrage CLI', () => {
     [['run', 'http://127.0.0.1/', '-c', '999999'], /must be at most 50,000/],
     [['run', 'http://127.0.0.1/', '-b', '{"a":'], /--body \(body\): is not valid JSON/],
     [['run', 'ws://127.0.0.1/', '-m', 'POST'], /--method applies to HTTP URLs only/],
-    [['run', 'http://127.0.0.1/', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['run', 'http://127.0.0.1/', '--frobnicate'], /^barrage run: unknown option --frobnicate \(see --help\)\n$/],
     [['run', '--scenario', '/nonexistent/s.json'], /--scenario: cannot read \/nonexistent\/s\.json \(ENOENT\)/],
     [['run', 'ws://127.0.0.1/', '-c', '30000'], /more than this process can open/],
     [['launch'], /unknown command "launch"/],

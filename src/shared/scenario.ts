@@ -281,12 +281,33 @@ export function plannedDurationSec(s: Scenario): number | undefined {
   return s.amount === undefined ? DEFAULT_DURATION_SEC : undefined;
 }
 
+/** A host (name or IPv4) and port with no scheme, e.g. 127.0.0.1:8080/path or localhost:3000. */
+const HOST_PORT = /^[a-z0-9.-]+:\d{1,5}(\/|$|\?)/i;
+
+/** "; did you mean http://127.0.0.1:8080?" when adding the protocol's scheme makes a valid URL. */
+function schemeHint(raw: string, schemes: string[]): string {
+  // Only for what looks like a host (and port and path), not for a mistyped scheme such as http//x.
+  if (raw.includes('//') || !/^[a-z0-9.-]+(:\d{1,5})?([/?]|$)/i.test(raw)) return '';
+  const suggestion = `${schemes[0]}//${raw}`;
+  try {
+    new URL(suggestion);
+  } catch {
+    return '';
+  }
+  return `; did you mean ${suggestion}?`;
+}
+
 function checkUrl(raw: string, schemes: string[], protocol: string, ctx: z.RefinementCtx): void {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    ctx.addIssue({ code: 'custom', path: ['url'], message: `"${raw}" is not a valid URL` });
+    ctx.addIssue({ code: 'custom', path: ['url'], message: `"${raw}" is not a valid URL${schemeHint(raw, schemes)}` });
+    return;
+  }
+  // "localhost:8080" parses as scheme "localhost:"; a host and port without a scheme is the likely intent.
+  if (!schemes.includes(url.protocol) && HOST_PORT.test(raw)) {
+    ctx.addIssue({ code: 'custom', path: ['url'], message: `"${raw}" has no scheme${schemeHint(raw, schemes)}` });
     return;
   }
   if (!schemes.includes(url.protocol)) {

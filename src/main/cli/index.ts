@@ -84,7 +84,11 @@ export async function cli(argv: string[]): Promise<number> {
       process.stderr.write(`barrage ${command}: ${err.message}\n`);
       return EXIT.failed;
     }
-    if (err instanceof UsageError || isArgError(err)) {
+    if (isArgError(err)) {
+      process.stderr.write(`barrage ${command}: ${argErrorLine(err as Error)}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof UsageError) {
       process.stderr.write(`barrage ${command}: ${(err as Error).message.split('\n').join(`\nbarrage ${command}: `)}\n`);
       return EXIT.usage;
     }
@@ -96,4 +100,26 @@ export async function cli(argv: string[]): Promise<number> {
 function isArgError(err: unknown): boolean {
   const code = (err as { code?: string }).code ?? '';
   return code.startsWith('ERR_PARSE_ARGS');
+}
+
+/** Flags other tools taught people (curl, ab, wrk) and Barrage's own spelling of them. */
+const HABITS: Record<string, string> = {
+  '-X': 'the HTTP method is -m/--method (e.g. -m POST)',
+  '--request': 'the HTTP method is -m/--method (e.g. -m POST)',
+  '--data': 'the request body is -b/--body',
+};
+
+/**
+ * One line for a flag node:util parseArgs rejected, instead of its raw text (which advises
+ * "place it at the end of the command after '--'"): the flag, and Barrage's spelling when the
+ * flag is another tool's habit.
+ */
+export function argErrorLine(err: Error): string {
+  const unknown = /^Unknown option '([^']+)'/.exec(err.message);
+  if (unknown) {
+    const flag = unknown[1];
+    const habit = HABITS[flag];
+    return habit ? `unknown option ${flag}; ${habit}` : `unknown option ${flag} (see --help)`;
+  }
+  return err.message.split('\n')[0];
 }

@@ -313,6 +313,12 @@ export function buildScenario(values: Values, positionals: string[]): Scenario {
     set('pipelining', integerOption(values.pipelining, '--pipelining'));
     if (values['new-connection']) input.newConnectionPerRequest = true;
     if (values['expect-status'] !== undefined) input.expectedStatus = parseStatusList(values['expect-status']);
+    // WebSocket-only flags on an HTTP URL are refused, not ignored: `--mode push` on http://
+    // would otherwise start a plain HTTP run the user did not ask for.
+    for (const flag of ['mode', 'message', 'in-flight', 'connect-rate', 'subprotocol', 'ping-interval', 'deflate', 'close-on-ping-timeout'] as const) {
+      const v = values[flag];
+      if (v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0)) throw new UsageError(`--${flag} applies to WebSocket URLs (ws:// or wss://) only, not ${redactUrl(url)}`);
+    }
   } else {
     set('mode', values.mode);
     set('message', values.message);
