@@ -2,7 +2,7 @@
 // Try it and Run from the builder do not save scenarios (only Save does); an A/B started from
 // Compare is shown on its own under its own heading, not stacked on the earlier comparison.
 // Screenshots go to test-output/screenshots/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,6 +118,16 @@ describe('first hour in the app: unsaved runs, A/B on its own', () => {
     const top = async (name: string) => (await page.getByRole('table', { name, exact: true }).boundingBox())!.y;
     expect(await top('Configuration differences')).toBeLessThan(await top('Verdicts'));
     await shot('42-compare-config-diff');
+
+    // A chart exports as PNG (the canvas) and its series as CSV.
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Throughput over time as PNG' }).click()]);
+    expect(png.suggestedFilename()).toBe('barrage-throughput-over-time.png');
+    expect(readFileSync(await png.path()).subarray(1, 4).toString('latin1')).toBe('PNG');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Throughput over time as CSV' }).click()]);
+    expect(csv.suggestedFilename()).toBe('barrage-throughput-over-time.csv');
+    const csvLines = readFileSync(await csv.path(), 'utf8').trim().split('\n');
+    expect(csvLines[0]).toBe(`second,#${made.tryIt} Try it: demo HTTP,#${made.unsaved} Unsaved trial`);
+    expect(csvLines.length).toBeGreaterThan(1);
 
     // Two runs of the same configuration say so, with no table.
     await page.evaluate(`location.hash = '#/compare?ids=${seeded.baselineId},${seeded.candidateId}'`);
