@@ -25,6 +25,8 @@ import { JsonlStream } from '../../ci/jsonlStream.ts';
 import type { RunIdentity } from '../../ci/junitReport.ts';
 import type { RunOutput } from '../../ci/runOutput.ts';
 import { PrometheusEndpoint } from '../../liveMetrics/prometheusEndpoint.ts';
+import { otlpMetricsUrl } from '../../liveMetrics/otlpUrl.ts';
+import type { OtlpPush } from '../../liveMetrics/otlpPush.ts';
 import { startDemoTarget, type DemoTarget } from '../../target/demoTarget.ts';
 
 export const RUN_HELP = `Usage: barrage run <url> [options]
@@ -103,6 +105,9 @@ ${REPORT_FLAGS_HELP}
                           (jsonl=- writes them to stdout instead of the summary table)
       --metrics-port N    serve the run's figures for Prometheus (OpenMetrics) at
                           http://127.0.0.1:N/metrics while it runs (see docs/OBSERVABILITY.md)
+      --otlp URL          push the same figures each second to your OpenTelemetry collector
+                          over OTLP/HTTP JSON (URL: e.g. http://127.0.0.1:4318; /v1/metrics is
+                          added to a bare address); nothing is sent anywhere else
 
 Exit codes: 0 completed (every threshold passed), 1 failed or nothing completed (see
 --allow-empty), 2 bad input, 99 a threshold failed, 130 stopped with Ctrl-C.
@@ -149,6 +154,7 @@ const options = {
   ...REPORT_FLAGS,
   out: { type: 'string', multiple: true },
   'metrics-port': { type: 'string' },
+  otlp: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -196,6 +202,14 @@ export async function main(args: string[]): Promise<number> {
   const streams = streamTargetsFrom(values.out);
   const metricsPort = integerOption(values['metrics-port'], '--metrics-port');
   if (metricsPort !== undefined && (metricsPort < 1 || metricsPort > 65535)) throw new UsageError(`--metrics-port: must be from 1 to 65535, not ${metricsPort}`);
+  let otlpUrl: string | undefined;
+  if (values.otlp !== undefined) {
+    try {
+      otlpUrl = otlpMetricsUrl(values.otlp);
+    } catch (err) {
+      throw new UsageError(`--otlp: ${(err as Error).message}`);
+    }
+  }
   if (streams.jsonl === '-' && values.json) throw new UsageError('--out jsonl=- and --json both write to stdout; give --out jsonl=FILE, or leave out --json (the last line is the summary)');
   const store = values['no-save'] ? null : openHistory(values.db, 'use --no-save to run without the history');
   const outputs: RunOutput[] = [];
@@ -209,6 +223,15 @@ export async function main(args: string[]): Promise<number> {
       endpoint.begin(scenario);
       outputs.push(endpoint);
       if (!values.quiet) process.stderr.write(`Metrics for Prometheus at http://127.0.0.1:${endpoint.port}/metrics\n`);
+    }
+    let otlp: OtlpPush | undefined;
+    if (otlpUrl !== undefined) {
+      // Loaded only when asked for: the OpenTelemetry SDK is not on the way to the first request.
+      const { OtlpPush: Push } = await import('../../liveMetrics/otlpPush.ts');
+      otlp = new Push(otlpUrl);
+      otlp.begin(scenario);
+      outputs.push(otlp);
+      if (!values.quiet) process.stderr.write(`Pushing metrics over OTLP/HTTP to ${otlp.url} each second\n`);
     }
     // A scenario saved in the app may name the demo target symbolically: run one in this process.
     const demoTarget = async () => {
@@ -236,6 +259,12 @@ export async function main(args: string[]): Promise<number> {
     return code === EXIT.ok && !written ? EXIT.failed : code;
   } finally {
     for (const o of outputs) await o.close();
+    const pushed = outputs.find((o): o is OtlpPush => 'stats' in o && 'url' in o);
+    if (pushed && pushed.stats.failed > 0) {
+      // The collector's trouble is not the measurement's: said, but it does not change the exit code.
+      const { sent, failed, lastError } = pushed.stats;
+      process.stderr.write(`barrage run: --otlp: ${failed} of ${sent + failed} pushes to ${pushed.url} failed (last: ${lastError ?? 'refused'})\n`);
+    }
     await demo?.close();
     store?.close();
   }
