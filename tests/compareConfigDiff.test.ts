@@ -74,3 +74,12 @@ describe('compare: configuration diff', () => {
     expect(html).not.toContain('s3cret');
   });
 });
+
+describe('report file names', () => {
+  it('an A/B group id that starts with ab- is not named barrage-ab-ab-…', async () => {
+    const { reportFileName } = await import('../src/main/report/htmlReport.ts');
+    expect(reportFileName('ab', ['ab-20251130-0412'])).toBe('barrage-ab-20251130-0412.html');
+    expect(reportFileName('ab', ['nightly'])).toBe('barrage-ab-nightly.html');
+    expect(reportFileName('compare', [18, 23])).toBe('barrage-compare-18-23.html');
+  });
+});

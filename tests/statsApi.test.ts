@@ -86,7 +86,7 @@ describe('runs.report', () => {
     expect(two.fileName).toBe(`barrage-compare-${ids.base}-${ids.slow}.html`);
     expect(two.content).toMatch(/Worse beyond the noise threshold: run \d+ \(p50 latency\)/);
     const ab = await call('runs.report', { groupId: 'ab-api' });
-    expect(ab.fileName).toBe('barrage-ab-ab-api.html');
+    expect(ab.fileName).toBe('barrage-ab-api.html');
     expect(ab.content).toMatch(/B is worse beyond the noise threshold in p50 latency/);
   });
 

@@ -236,7 +236,9 @@ export function groupReportHtml(storedA: readonly StoredRun[], storedB: readonly
 
 /** "barrage-run-12.html", "barrage-compare-12-13.html", "barrage-ab-<group>.html". */
 export function reportFileName(kind: 'run' | 'compare' | 'ab', ids: readonly (number | string)[]): string {
-  const stem = ids.map(String).join('-').replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
+  let stem = ids.map(String).join('-').replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
+  // A/B group ids start with "ab-" already: barrage-ab-ab-… said it twice.
+  if (stem.startsWith(`${kind}-`)) stem = stem.slice(kind.length + 1);
   return `barrage-${kind}-${stem}.html`;
 }
 
