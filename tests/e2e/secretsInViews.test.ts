@@ -43,9 +43,10 @@ describe('secrets in the app views of stored runs', () => {
 
   async function pageText(hash: string, waitFor: RegExp): Promise<string> {
     await page.goto(`${serve.url}${hash}`);
-    await page.waitForFunction((src) => new RegExp(src).test(document.body.innerText), waitFor.source);
+    await page.getByText(waitFor).first().waitFor();
     // innerText plus every title attribute (hover text counts as shown).
-    return page.evaluate(() => document.body.innerText + '\n' + [...document.querySelectorAll('[title]')].map((e) => e.getAttribute('title')).join('\n'));
+    const titles = await page.$$eval('[title]', (els) => els.map((el) => el.getAttribute('title') ?? ''));
+    return `${await page.locator('body').innerText()}\n${titles.join('\n')}`;
   }
 
   test('Run report, Run view, History and Compare show *** instead of the password and header values', { timeout: 120_000 }, async () => {
