@@ -12,7 +12,7 @@
 import { parseScenario } from '../../shared/scenario.ts';
 import type { ErrorKind, LatencySummary, RunSummary } from '../../shared/runResult.ts';
 import type { RunRecord } from '../../shared/history.ts';
-import { unknownEnvironment } from './environment.ts';
+import { emptyLatency, toolRunRecord, unmeasuredGenerator } from './toolRunRecord.ts';
 import { UNKNOWN_TARGET, type ImportHints } from './k6Import.ts';
 
 interface ArtilleryPeriod {
@@ -103,27 +103,16 @@ export function fromArtillery(report: ArtilleryReport, hints: ImportHints): RunR
     durationSec,
     latencyMeaning: ws ? 'Artillery measures no WebSocket round trip: no latency imported' : ARTILLERY_LATENCY_MEANING,
     throughput: { total, perSec: durationSec > 0 ? Math.round((total / durationSec) * 10) / 10 : 0, steadyPerSec: null },
-    latencyUs: rt ? latencyFromMs(rt) : { count: 0, min: 0, mean: 0, stdev: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 },
+    latencyUs: rt ? latencyFromMs(rt) : emptyLatency(),
     bytes: { sent: 0, received: counters['http.downloaded_bytes'] ?? 0 },
     errors: { total: Object.values(byKind).reduce((x, y) => x + (y ?? 0), 0), byKind },
     statusCodes,
     connections: { opened: vusers, failed: 0, peak: vusers },
     ws: null,
-    generator: { workers: 1, cpuPercent: 0, maxCpuPercent: 0, maxLoopLagMs: 0, saturated: false, reasons: [] },
+    generator: unmeasuredGenerator(),
     notes,
   };
-  return {
-    config: parsed.value,
-    summary,
-    samples: [],
-    histogram: '',
-    scenarioId: null,
-    scenarioName: hints.name ?? null,
-    groupId: null,
-    tags: ['imported', 'artillery'],
-    notes: '',
-    environment: unknownEnvironment('artillery', parsed.value.url),
-  };
+  return toolRunRecord('artillery', parsed.value, summary, hints.name);
 }
 
 function latencyFromMs(s: Record<string, number>): LatencySummary {

@@ -21,7 +21,7 @@
 import { parseScenario } from '../../shared/scenario.ts';
 import type { LatencySummary, RunSummary } from '../../shared/runResult.ts';
 import type { RunRecord } from '../../shared/history.ts';
-import { unknownEnvironment } from './environment.ts';
+import { emptyLatency, toolRunRecord, unmeasuredGenerator } from './toolRunRecord.ts';
 
 type Stats = Record<string, unknown>;
 
@@ -109,21 +109,10 @@ export function fromK6(doc: K6SummaryExport, hints: ImportHints): RunRecord {
       ...(m.http_req_connecting ? { connectUs: latencyFromMs(m.http_req_connecting, total) } : {}),
     },
     ws: null,
-    generator: { workers: 1, cpuPercent: 0, maxCpuPercent: 0, maxLoopLagMs: 0, saturated: false, reasons: [] },
+    generator: unmeasuredGenerator(),
     notes,
   };
-  return {
-    config: parsed.value,
-    summary,
-    samples: [],
-    histogram: '',
-    scenarioId: null,
-    scenarioName: hints.name ?? null,
-    groupId: null,
-    tags: ['imported', 'k6'],
-    notes: '',
-    environment: unknownEnvironment('k6', parsed.value.url),
-  };
+  return toolRunRecord('k6', parsed.value, summary, hints.name);
 }
 
 /** A k6 Trend in milliseconds to µs; k6's "med" is its p50. */
@@ -141,10 +130,6 @@ export function latencyFromMs(stats: Stats, count: number): LatencySummary {
     p999: us('p(99.9)'),
     max: us('max'),
   };
-}
-
-function emptyLatency(): LatencySummary {
-  return { count: 0, min: 0, mean: 0, stdev: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
 }
 
 function num(v: unknown): number | undefined {
