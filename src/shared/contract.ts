@@ -78,6 +78,8 @@ export const capacityInputSchema = strictObject({
   budgetSec: z.number().int().positive().max(24 * 3600).optional(),
   /** Warm-up seconds of each step (the rate ramps up over them); default the scenario's. */
   warmupSec: z.number().int().min(0).max(3600).optional(),
+  /** Keep URL passwords and credential header values in the stored runs' configurations (default: a redacted copy). */
+  storeSecrets: z.boolean().optional(),
 }).refine((v) => (v.scenarioId === undefined) !== (v.url === undefined), { error: 'give either a saved scenario or a URL' });
 
 export const runListQuery = strictObject({
@@ -136,6 +138,8 @@ export const channels = {
         abortOnFail: z.boolean().optional(),
         /** Run to the end even when every attempt fails the same way (stopped after 3 s otherwise). */
         keepGoing: z.boolean().optional(),
+        /** Keep URL passwords and credential header values in the stored run's configuration (default: a redacted copy). */
+        storeSecrets: z.boolean().optional(),
       })
       .refine((v) => (v.scenarioId === undefined) !== (v.config === undefined), {
         error: 'give either a scenario id or a configuration',
@@ -201,6 +205,8 @@ export const channels = {
         .default(AB_DEFAULT_ROUNDS),
       warmupSec: z.number().int().min(0).max(3600).optional(),
       options: compareOptionsSchema.optional(),
+      /** Keep URL passwords and credential header values in the stored runs' configurations (default: a redacted copy). */
+      storeSecrets: z.boolean().optional(),
     }),
   ),
   'ab.get': returns<AbStatus>()(z.string().min(1).max(64)),

@@ -118,6 +118,8 @@ export const showdownInputSchema = strictObject({
     workers: z.number().int().min(1).max(64).default(1),
     /** Store every mode as a run in the history. */
     save: z.boolean().default(true),
+    /** Keep URL passwords in the stored runs' configurations; default: redacted (storedSecrets.ts). */
+    storeSecrets: z.boolean().default(false),
   })
   .superRefine((s, ctx) => {
     if ((s.httpUrl === undefined) !== (s.wsUrl === undefined)) {

@@ -9,7 +9,7 @@ import type { HandlersFor } from './handlerTypes.ts';
 
 export function abHandlers(ctx: ApiContext): HandlersFor<'ab'> {
   return {
-    'ab.start': ({ scenarioA, scenarioB, rounds, warmupSec, options }) => {
+    'ab.start': ({ scenarioA, scenarioB, rounds, warmupSec, options, storeSecrets }) => {
       const [a, b] = [scenarioA, scenarioB].map((id) => {
         const s = ctx.store.getScenario(id);
         if (!s) throw new ApiError(`scenario ${id} does not exist`);
@@ -23,6 +23,7 @@ export function abHandlers(ctx: ApiContext): HandlersFor<'ab'> {
             rounds,
             warmupSec,
             compare: options,
+            storeSecrets,
             onUpdate: update,
           });
           return { id: handle.groupId, status: handle.status, stop: handle.stop, done: handle.done };

@@ -31,7 +31,7 @@ export function capacityHandlers(ctx: ApiContext): HandlersFor<'capacity'> {
       };
       try {
         return ctx.jobs.start('capacity', (update) => {
-          const handle = startCapacitySearch(ctx.runs, { scenario, scenarioId, settings, onUpdate: update });
+          const handle = startCapacitySearch(ctx.runs, { scenario, scenarioId, settings, storeSecrets: input.storeSecrets, onUpdate: update });
           return { id: handle.groupId, status: handle.status, stop: handle.stop, done: handle.done };
         });
       } catch (err) {

@@ -15,7 +15,7 @@ export function runsHandlers(ctx: ApiContext): Omit<HandlersFor<'runs'>, 'runs.s
     return run;
   };
   return {
-    'runs.start': ({ scenarioId, config, abortOnFail, keepGoing }) => {
+    'runs.start': ({ scenarioId, config, abortOnFail, keepGoing, storeSecrets }) => {
       const scenario = scenarioId !== undefined ? ctx.store.getScenario(scenarioId) : undefined;
       if (scenarioId !== undefined && !scenario) throw new ApiError(`scenario ${scenarioId} does not exist`);
       const runConfig = scenario?.config ?? config!;
@@ -25,6 +25,7 @@ export function runsHandlers(ctx: ApiContext): Omit<HandlersFor<'runs'>, 'runs.s
           scenarioName: scenario?.name ?? runConfig.name ?? null,
           abortOnFail,
           keepGoing,
+          storeSecrets,
         });
         // Failures are stored with the run; nobody awaits this promise.
         started.done.catch(() => {});

@@ -3,12 +3,14 @@
 // runs (worker reuse, processes, shards) without its callers noticing.
 //
 //   startRun(scenario, options) → RunHandle { stop(), result }   one measured run
-//   checkCapacity(scenario)                                      throws PreflightError
+//   checkRunnable(scenario)                                      throws PreflightError (fds,
+//                                                                redacted secrets)
+//   checkCapacity(scenario)                                      throws PreflightError (fds)
 //   workerCount(scenario, requested?)                            the workers a run would use
 //   failedResult(scenario, reason)                               the result of a run that never ran
 //   prewarmWorkers(scenario)                                     boot a run's workers ahead of it
 //   engineWorkerPool(), closeWorkerPools()                       the warm workers runs reuse
 export { startRun, failedResult, prewarmWorkers, engineWorkerPool, GRACE_MS, type RunHandle, type RunOptions } from './runController.ts';
 export { closeWorkerPools, type WorkerPool } from './workerPool.ts';
-export { checkCapacity, PreflightError, type HostLookup } from './preflight.ts';
+export { checkCapacity, checkNoRedactedSecrets, checkRunnable, PreflightError, type HostLookup } from './preflight.ts';
 export { workerCount, isLoopbackTarget } from './workerShares.ts';

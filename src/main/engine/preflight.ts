@@ -7,6 +7,8 @@ import { isIP } from 'node:net';
 import tls from 'node:tls';
 import type { ErrorKind } from '../../shared/runResult.ts';
 import { maxConnections, type Scenario } from '../../shared/scenario.ts';
+import { redactedFields, secretFieldLabel } from '../../shared/storedSecrets.ts';
+import { REDACTED } from '../../shared/redact.ts';
 import { classifyError } from './errorKinds.ts';
 
 /** Resolves a host name to one address; injectable so tests never query real DNS. */
@@ -47,6 +49,26 @@ export function checkCapacity(scenario: Scenario, fdLimit = fileDescriptorLimit(
         `use at most ${usable}, or raise the limit (ulimit -n)`,
     );
   }
+}
+
+/**
+ * Throws a PreflightError naming the field when the scenario still holds the placeholder of a
+ * redacted secret (a stored run's copy, storedSecrets.ts): it would go out as
+ * `Authorization: ***` and measure a wall of 401s instead of the target.
+ */
+export function checkNoRedactedSecrets(scenario: Scenario): void {
+  const fields = redactedFields(scenario).map(secretFieldLabel);
+  if (fields.length === 0) return;
+  throw new PreflightError(
+    `${fields.join(', ')}: ${fields.length === 1 ? 'is' : 'are'} the placeholder ${REDACTED} of a secret the stored run did not keep; ` +
+      'give the secret to run it again (runs keep secrets only with --store-secrets)',
+  );
+}
+
+/** Everything checked before a run without the network: file descriptors, no redacted secret. */
+export function checkRunnable(scenario: Scenario, fdLimit = fileDescriptorLimit()): void {
+  checkNoRedactedSecrets(scenario);
+  checkCapacity(scenario, fdLimit);
 }
 
 export type Reachability = { ok: true; address: string } | { ok: false; kind: ErrorKind; message: string };

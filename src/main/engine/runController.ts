@@ -9,7 +9,7 @@ import { encodeHistogram } from '../../shared/result/histogramCodec.ts';
 import { capacityWarning, probeCapacity } from './capacityProbe.ts';
 import type { DemoTargetInfo } from '../../shared/contract.ts';
 import { DEMO_HOST, isDemoUrl, resolveDemoUrl } from '../../shared/demoAddress.ts';
-import { checkCapacity, checkReachability, systemLookup, type HostLookup, type Reachability } from './preflight.ts';
+import { checkReachability, checkRunnable, systemLookup, type HostLookup, type Reachability } from './preflight.ts';
 import { RunAccumulator } from './runAccumulator.ts';
 import { buildSummary } from '../../shared/result/runSummary.ts';
 import { workerPool, type PooledWorker, type WorkerPool } from './workerPool.ts';
@@ -80,7 +80,7 @@ export function startRun(given: Scenario, options: RunOptions = {}): RunHandle {
   let stopRequested = false;
   let stopHook: (() => void) | undefined;
   const result = (async () => {
-    checkCapacity(given);
+    checkRunnable(given);
     // A symbolic demo-target address becomes this session's demo target (see demoAddress.ts).
     if (isDemoUrl(given.url) && !options.demoTarget) {
       return failedResult(given, `the URL names the demo target (${DEMO_HOST}), which runs in the app, barrage serve and barrage run; start one with barrage target and use its address`);

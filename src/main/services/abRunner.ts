@@ -10,7 +10,7 @@ import { countsInGroup } from '../../shared/groupRuns.ts';
 import type { RunProgress, RunResult } from '../../shared/runResult.ts';
 import type { Scenario } from '../../shared/scenario.ts';
 import { compareGroups, type CompareOptions } from '../../shared/stats/index.ts';
-import { checkCapacity } from '../engine/index.ts';
+import { checkRunnable } from '../engine/index.ts';
 import type { RunService, StartedRun } from './runService.ts';
 
 export interface AbScenario {
@@ -32,6 +32,8 @@ export interface AbOptions {
   onUpdate?: (status: AbStatus) => void;
   /** Per-second progress of the run going now. */
   onProgress?: (run: { side: AbSide; round: number; runId: number | null }, progress: RunProgress) => void;
+  /** Keep secrets in the runs' stored configurations (RunMeta.storeSecrets); default: redacted. */
+  storeSecrets?: boolean;
 }
 
 export interface AbHandle {
@@ -66,8 +68,8 @@ export function startAb(runs: RunService, opts: AbOptions): AbHandle {
     A: { ...opts.a.config, warmupSec },
     B: { ...opts.b.config, warmupSec },
   };
-  checkCapacity(configs.A);
-  checkCapacity(configs.B);
+  checkRunnable(configs.A);
+  checkRunnable(configs.B);
 
   const groupId = newAbGroupId();
   // The whole series measures under one lease: nothing else starts between its rounds.
@@ -119,6 +121,7 @@ export function startAb(runs: RunService, opts: AbOptions): AbHandle {
           notes: `A/B ${groupId}: round ${round} of ${rounds}, side ${side} (${scenario.name})`,
           groupId,
           lease,
+          storeSecrets: opts.storeSecrets,
         },
         (p) => opts.onProgress?.({ side, round, runId: started?.runId ?? null }, p),
       );

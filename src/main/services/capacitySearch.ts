@@ -16,7 +16,7 @@ import {
 import type { RunProgress } from '../../shared/runResult.ts';
 import { LIMITS, type Scenario } from '../../shared/scenario.ts';
 import { parseThreshold } from '../../shared/thresholds.ts';
-import { checkCapacity } from '../engine/index.ts';
+import { checkRunnable } from '../engine/index.ts';
 import type { RunService, StartedRun } from './runService.ts';
 
 export interface CapacityOptions {
@@ -28,6 +28,8 @@ export interface CapacityOptions {
   onUpdate?: (status: CapacityStatus) => void;
   /** Per-second progress of the step going now. */
   onProgress?: (step: { rate: number; runId: number | null }, progress: RunProgress) => void;
+  /** Keep secrets in the steps' stored configurations (RunMeta.storeSecrets); default: redacted. */
+  storeSecrets?: boolean;
 }
 
 export interface CapacityHandle {
@@ -98,7 +100,7 @@ export function startCapacitySearch(runs: RunService, opts: CapacityOptions): Ca
   if (problem) throw new RangeError(problem);
   const base = opts.scenario;
   if (base.protocol === 'ws' && base.mode === 'push') throw new RangeError('scenario: a capacity search needs echo or rate mode (push mode has no schedule to keep)');
-  checkCapacity(stepScenario(base, settings.maxRate, settings));
+  checkRunnable(stepScenario(base, settings.maxRate, settings));
 
   const groupId = newCapacityGroupId();
   // The whole search measures under one lease: nothing else starts between its steps (it would
@@ -161,6 +163,7 @@ export function startCapacitySearch(runs: RunService, opts: CapacityOptions): Ca
             notes: `capacity search ${groupId}: step ${status.steps.length + 1} at ${rate}/s`,
             groupId,
             lease,
+            storeSecrets: opts.storeSecrets,
           },
           (p) => {
             if (status.current) {

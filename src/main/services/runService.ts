@@ -6,8 +6,9 @@ import { EventEmitter } from 'node:events';
 import type { ActiveRun } from '../../shared/contract.ts';
 import type { RunProgress, RunResult, RunSummary } from '../../shared/runResult.ts';
 import { plannedDurationSec, type Scenario } from '../../shared/scenario.ts';
+import { configToStore } from '../../shared/storedSecrets.ts';
 import { evaluateThresholds, parseThreshold, type Threshold, type ThresholdResult } from '../../shared/thresholds.ts';
-import { checkCapacity, failedResult, startRun, workerCount, type RunHandle, type RunOptions } from '../engine/index.ts';
+import { checkRunnable, failedResult, startRun, workerCount, type RunHandle, type RunOptions } from '../engine/index.ts';
 import { collectEnvironment } from '../store/environment.ts';
 import type { RunStore } from '../store/runStore.ts';
 import { FailingTargetWatch, type FailingVerdict } from './failingTargetWatch.ts';
@@ -51,6 +52,12 @@ export interface RunMeta {
   driver?: RunEngine['startRun'];
   /** Warnings about the run before its load starts (the CLI prints them; they also become notes). */
   onWarning?: (message: string) => void;
+  /**
+   * Keep the URL password and credential header values in the run's stored configuration
+   * (`--store-secrets`). By default the history keeps a redacted copy (storedSecrets.ts), and
+   * running it again asks for the secrets.
+   */
+  storeSecrets?: boolean;
 }
 
 export interface StartedRun {
@@ -103,7 +110,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
    * something else measures — both before anything is stored.
    */
   start(config: Scenario, meta: RunMeta = {}, onProgress?: (p: RunProgress) => void): StartedRun {
-    checkCapacity(config);
+    checkRunnable(config);
     if (meta.lease?.released) throw new Error(`the lease of ${meta.lease.job.label} was released: its runs cannot start any more`);
     const name = meta.scenarioName ?? config.name ?? null;
     const ownLease = meta.lease ? null : this.lock.acquire({ kind: 'run', label: `a run${name ? ` of ${name}` : ''} (${config.url})` });
@@ -120,9 +127,11 @@ export class RunService extends EventEmitter<RunServiceEvents> {
     const thresholds = (config.thresholds ?? []).map(parseThreshold);
     const workers = workerCount(config, this.engineOptions.workers);
     const store = meta.record === false ? null : this.store;
+    // What the history (and the live views, which show the stored run) keep of the configuration.
+    const keep = (c: Scenario): Scenario => configToStore(c, meta.storeSecrets === true);
     const runId = store
       ? store.createRun({
-          config,
+          config: keep(config),
           scenarioId: meta.scenarioId ?? null,
           scenarioName: meta.scenarioName ?? config.name ?? null,
           environment: collectEnvironment(config, workers),
@@ -138,7 +147,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
         : {
             runId,
             scenarioName: meta.scenarioName ?? config.name ?? null,
-            config,
+            config: keep(config),
             startedAt: new Date().toISOString(),
             plannedSec: plannedDurationSec(config) ?? null,
             progress: [],
@@ -158,7 +167,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
       finished: () => {},
     };
     const sinks: RunSink[] = [
-      ...(store ? [new HistoryWriter(store)] : []),
+      ...(store ? [new HistoryWriter(store, keep)] : []),
       ...(info && runId !== null ? [this.viewEvents(runId, info)] : []),
       ...(live ? [live] : []),
       ...(failing ? [failing] : []),

@@ -6,6 +6,7 @@
 // own (the CLI's progress printer and its --out streams; a new output — a Prometheus endpoint,
 // OTLP push — is one more sink).
 import type { RunProgress, RunResult, RunSummary } from '../../shared/runResult.ts';
+import type { Scenario } from '../../shared/scenario.ts';
 import type { Threshold } from '../../shared/thresholds.ts';
 import type { RunStore } from '../store/runStore.ts';
 import { LiveThresholdWatch, type LiveBreach } from './liveThresholds.ts';
@@ -54,8 +55,11 @@ export function feedFinished(sinks: readonly RunSink[], runId: number | null, re
  */
 export class HistoryWriter implements RunSink {
   private readonly store: RunStore;
-  constructor(store: RunStore) {
+  private readonly keep: (config: Scenario) => Scenario;
+  /** `keep`: the configuration as the history stores it (redacted unless secrets are kept). */
+  constructor(store: RunStore, keep: (config: Scenario) => Scenario) {
     this.store = store;
+    this.keep = keep;
   }
   second(runId: number | null, p: RunProgress): void {
     if (runId === null) return;
@@ -66,7 +70,7 @@ export class HistoryWriter implements RunSink {
     }
   }
   finished(runId: number | null, _summary: RunSummary, result: RunResult): void {
-    if (runId !== null) this.store.finishRun(runId, result);
+    if (runId !== null) this.store.finishRun(runId, { ...result, config: this.keep(result.config) });
   }
 }
 

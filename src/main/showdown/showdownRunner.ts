@@ -268,7 +268,7 @@ export function startShowdown(config: ShowdownConfig, deps: ShowdownDeps): Showd
     const onProgress = (p: RunProgress) => {
       if (steady.read === null && p.sample.t === scenario.warmupSec - 1) steady.read = readServerCpu(cpuUrl);
     };
-    const started = deps.runs.start(scenario, { groupId, scenarioName: scenario.name ?? null, tags: [SHOWDOWN_TAG], lease }, onProgress);
+    const started = deps.runs.start(scenario, { groupId, scenarioName: scenario.name ?? null, tags: [SHOWDOWN_TAG], lease, storeSecrets: config.storeSecrets }, onProgress);
     stopCurrent = () => started.handle.stop();
     if (stopRequested) started.handle.stop();
     onRunId(started.runId);

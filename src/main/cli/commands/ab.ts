@@ -22,6 +22,7 @@ import { groupsComparisonText } from '../format/comparisonText.ts';
 import { progressLine } from '../format/progressLine.ts';
 import { HISTORY_OPTIONS } from '../subcommands.ts';
 import { UsageError } from '../usageError.ts';
+import { withRerunSecrets } from '../rerunSecrets.ts';
 
 export const AB_HELP = `Usage: barrage ab SCENARIO_A SCENARIO_B [options]
        barrage ab SCENARIO --baseline [options]
@@ -48,7 +49,14 @@ ${REPORT_FLAGS_HELP}
   -q, --quiet             no progress on stderr
   -v, --verbose           progress of every second, not only of every run
       --db FILE           the run history (default: $BARRAGE_DB, else the app's own database)
+      --store-secrets     keep the URL password and credential header values in the stored
+                          runs' configurations (default: a redacted copy, see docs/SECURITY.md)
   -h, --help              this help
+
+A baseline run stored without its secrets (no --store-secrets) needs them back: each comes from
+an environment variable — BARRAGE_URL_PASSWORD, BARRAGE_HEADER_<NAME> (e.g.
+BARRAGE_HEADER_AUTHORIZATION, BARRAGE_HEADER_X_API_KEY) — or, in a terminal, is asked for
+without echo; it is not stored unless --store-secrets is given.
 
 Afterwards: barrage compare --group GROUP, barrage report --group GROUP.
 
@@ -70,6 +78,7 @@ export async function main(args: string[]): Promise<number> {
       baseline: { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       verbose: { type: 'boolean', short: 'v' },
+      'store-secrets': { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -101,7 +110,7 @@ export async function main(args: string[]): Promise<number> {
       if (!s) throw new UsageError(`no saved scenario "${p}" in ${store.file} (see barrage scenarios list)`);
       return s;
     });
-    const [a, b] = values.baseline ? [baselineSide(store, scenarios[0]), scenarios[0]] : scenarios;
+    const [a, b] = values.baseline ? [await baselineSide(store, scenarios[0]), scenarios[0]] : scenarios;
     const runs = new RunService(store, {}, cliMeasurementLock(store, 'ab'));
     let handle;
     try {
@@ -111,6 +120,7 @@ export async function main(args: string[]): Promise<number> {
         rounds,
         warmupSec,
         compare,
+        storeSecrets: !!values['store-secrets'],
         onUpdate: quiet ? undefined : runReporter((x) => (x === 'A' ? a : b).config.protocol),
         onProgress: verbose ? (run, p) => process.stderr.write(`  ${run.side}  ${progressLine(p, (run.side === 'A' ? a : b).config.protocol)}\n`) : undefined,
       });
@@ -140,14 +150,17 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
-/** The scenario as its baseline run measured it: that run's own copy of the configuration. */
-function baselineSide(store: RunStore, s: StoredScenario): StoredScenario {
+/**
+ * The scenario as its baseline run measured it: that run's own copy of the configuration, with
+ * the secrets it was stored without given back (environment, or asked on the terminal).
+ */
+async function baselineSide(store: RunStore, s: StoredScenario): Promise<StoredScenario> {
   if (s.baselineRunId === null) {
     throw new UsageError(`scenario "${s.name}" has no baseline run (barrage scenarios baseline "${s.name}" RUN)`);
   }
   const run = store.getRun(s.baselineRunId);
   if (!run) throw new UsageError(`the baseline run ${s.baselineRunId} of "${s.name}" is no longer stored`);
-  return { ...s, name: `${s.name} @ baseline run ${run.id}`, config: run.config };
+  return { ...s, name: `${s.name} @ baseline run ${run.id}`, config: await withRerunSecrets(run.config, `baseline run ${run.id}`) };
 }
 
 function side(s: StoredScenario) {

@@ -47,6 +47,8 @@ Output
       --json              the search as one JSON document
   -q, --quiet             no progress on stderr
       --db FILE           the run history (default: $BARRAGE_DB, else the app's own database)
+      --store-secrets     keep the URL password and credential header values in the stored
+                          steps' configurations (default: a redacted copy, see docs/SECURITY.md)
 
 Exit codes: 0 the search ended with an answer (with --expect-rate: the capacity is at least R),
 1 the generator was the limit below R, or a step failed, 2 bad input, 99 the capacity is below
@@ -77,6 +79,7 @@ export async function main(args: string[]): Promise<number> {
       json: { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       db: { type: 'string' },
+      'store-secrets': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -103,7 +106,7 @@ export async function main(args: string[]): Promise<number> {
     const runs = new RunService(store);
     let handle;
     try {
-      handle = startCapacitySearch(runs, { scenario, settings, onUpdate: quiet ? undefined : stepReporter(scenario.protocol) });
+      handle = startCapacitySearch(runs, { scenario, settings, storeSecrets: !!values['store-secrets'], onUpdate: quiet ? undefined : stepReporter(scenario.protocol) });
     } catch (err) {
       if (err instanceof PreflightError) throw new UsageError(err.message);
       if (err instanceof RangeError) throw new UsageError(`--${err.message.replace(/^slo:/, 'slo:')}`);

@@ -95,6 +95,9 @@ History
       --no-save           do not store the run
       --tag T             tag the stored run (repeatable)
       --note TEXT         a note on the stored run
+      --store-secrets     keep the URL password and credential header values (Authorization,
+                          Cookie, X-Api-Key, *-Token, …) in the stored configuration; by default
+                          the run keeps a redacted copy (***), see docs/SECURITY.md
 
 Output
       --scenario FILE     read the scenario from a JSON file (flags given override it)
@@ -151,6 +154,7 @@ const options = {
   threshold: { type: 'string', multiple: true },
   'abort-on-fail': { type: 'boolean' },
   'keep-going': { type: 'boolean' },
+  'store-secrets': { type: 'boolean' },
   ...REPORT_FLAGS,
   out: { type: 'string', multiple: true },
   'metrics-port': { type: 'string' },
@@ -239,7 +243,7 @@ export async function main(args: string[]): Promise<number> {
       return { httpUrl: demo.httpUrl, wsUrl: demo.wsUrl };
     };
     const runs = new RunService(store, { demoTarget }, cliMeasurementLock(store, 'run'));
-    const meta = { tags, notes: values.note, abortOnFail, keepGoing: !!values['keep-going'] };
+    const meta = { tags, notes: values.note, abortOnFail, keepGoing: !!values['keep-going'], storeSecrets: !!values['store-secrets'] };
     const stdout = streams.jsonl === '-' ? 'taken' : values.json ? 'json' : 'table';
     const { runId, result, thresholdBreach } = await execute(runs, scenario, { stdout, quiet: !!values.quiet, outputs }, meta);
     if (runId !== null && stdout === 'table' && !values.quiet) process.stderr.write(`Stored as run ${runId} (barrage runs show ${runId}) in ${store!.file}\n`);

@@ -44,6 +44,8 @@ Work
 Output
       --json              print the whole result as one JSON document
       --no-save           do not store the runs in the history
+      --store-secrets     keep URL passwords in the stored runs' configurations (default: a
+                          redacted copy, see docs/SECURITY.md)
       --db FILE           the history database (default: $BARRAGE_DB, else the OS's data folder)
   -q, --quiet             no progress lines on stderr
 
@@ -68,6 +70,7 @@ const options = {
   workers: { type: 'string', short: 'w' },
   json: { type: 'boolean' },
   'no-save': { type: 'boolean' },
+  'store-secrets': { type: 'boolean' },
   db: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
@@ -117,6 +120,7 @@ export function buildShowdownInput(values: Values): ReturnType<typeof showdownIn
     input.experiments = [values.only];
   }
   input.save = !values['no-save'];
+  input.storeSecrets = !!values['store-secrets'];
   const parsed = showdownInputSchema.safeParse(input);
   if (!parsed.success) throw new UsageError(withFlagNames(formatIssues(parsed.error), FLAG_OF_FIELD));
   return parsed.data;

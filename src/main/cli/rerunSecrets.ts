@@ -1,0 +1,87 @@
+// Running a stored run's configuration again from the terminal (`barrage ab NAME --baseline`,
+// `barrage run --from-run ID`). A run keeps its secrets only with --store-secrets; otherwise its
+// copy holds the placeholder *** (shared/storedSecrets.ts), and the secret must come back from
+// the user: from an environment variable (scripts, CI — never a flag, which the process list and
+// the shell's history would keep), else asked for on the terminal without echo. Without either,
+// one line names the field and the variable to set.
+import { fillSecrets, redactedFields, secretFieldLabel, type SecretField } from '../../shared/storedSecrets.ts';
+import type { Scenario } from '../../shared/scenario.ts';
+import { UsageError } from './usageError.ts';
+
+/** BARRAGE_URL_PASSWORD, or BARRAGE_HEADER_ and the header's name (X-Api-Key → BARRAGE_HEADER_X_API_KEY). */
+export function secretEnvVar(field: SecretField): string {
+  return field.kind === 'url-password' ? 'BARRAGE_URL_PASSWORD' : `BARRAGE_HEADER_${field.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+export interface SecretSource {
+  env: Readonly<Record<string, string | undefined>>;
+  /** Asks on the terminal without echo; null when there is no terminal to ask on. */
+  ask: ((prompt: string) => Promise<string>) | null;
+}
+
+/**
+ * `config` (a stored run's copy, `what` names it: "run 12") with its redacted secrets given back;
+ * `config` itself when it has none. Throws a UsageError naming the first field it cannot fill.
+ */
+export async function withRerunSecrets(config: Scenario, what: string, source: SecretSource = terminalSource()): Promise<Scenario> {
+  const fields = redactedFields(config);
+  if (fields.length === 0) return config;
+  const answers: Record<string, string> = {};
+  for (const field of fields) {
+    const label = secretFieldLabel(field);
+    const variable = secretEnvVar(field);
+    const fromEnv = source.env[variable];
+    if (fromEnv) {
+      answers[label] = fromEnv;
+      continue;
+    }
+    if (!source.ask) {
+      throw new UsageError(`${label}: ${what} was stored without it (no --store-secrets); set ${variable}, or run in a terminal to be asked`);
+    }
+    const typed = await source.ask(`${label} for ${what} (not shown, not stored): `);
+    if (!typed) throw new UsageError(`${label}: nothing given; ${what} cannot run without it`);
+    answers[label] = typed;
+  }
+  return fillSecrets(config, answers);
+}
+
+/** The process's environment, and a no-echo prompt when stdin and stderr are a terminal. */
+export function terminalSource(): SecretSource {
+  const tty = process.stdin.isTTY && process.stderr.isTTY;
+  return { env: process.env, ask: tty ? askHidden : null };
+}
+
+/** Reads one line from the terminal in raw mode, echoing nothing; Ctrl-C or Ctrl-D cancels. */
+function askHidden(prompt: string): Promise<string> {
+  const { stdin, stderr } = process;
+  stderr.write(prompt);
+  stdin.setRawMode(true);
+  stdin.setEncoding('utf8');
+  stdin.resume();
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const end = () => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      stderr.write('\n');
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') {
+          end();
+          resolve(value);
+          return;
+        }
+        if (ch === '\u0003' || ch === '\u0004') {
+          end();
+          reject(new UsageError('cancelled: no secret given'));
+          return;
+        }
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else if (ch >= ' ') value += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
