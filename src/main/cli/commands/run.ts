@@ -9,6 +9,7 @@ import { parseStageText } from '../../../shared/loadProfile.ts';
 import { tryParseThreshold } from '../../../shared/thresholds.ts';
 import { PreflightError, prewarmWorkers } from '../../engine/index.ts';
 import { redactUrl } from '../../../shared/redact.ts';
+import { withRerunSecrets } from '../rerunSecrets.ts';
 import { nothingCompleted } from '../../../shared/result/runSummary.ts';
 import type { LiveBreach } from '../../services/liveThresholds.ts';
 import { RunService, type RunMeta } from '../../services/runService.ts';
@@ -31,6 +32,7 @@ import { startDemoTarget, type DemoTarget } from '../../target/demoTarget.ts';
 
 export const RUN_HELP = `Usage: barrage run <url> [options]
        barrage run --scenario FILE [options]
+       barrage run --from-run ID [options]
 
 Runs one load test. The protocol follows the URL's scheme: http/https (autocannon) or ws/wss.
 
@@ -101,6 +103,10 @@ History
 
 Output
       --scenario FILE     read the scenario from a JSON file (flags given override it)
+      --from-run ID       run a stored run's configuration again (flags given override it).
+                          Secrets it was stored without come from BARRAGE_URL_PASSWORD and
+                          BARRAGE_HEADER_<NAME> (e.g. BARRAGE_HEADER_AUTHORIZATION), else are
+                          asked for on the terminal without echo
       --json              print the summary as one JSON document (with "runId" when stored)
   -q, --quiet             no progress lines on stderr
 ${REPORT_FLAGS_HELP}
@@ -118,6 +124,7 @@ Exit codes: 0 completed (every threshold passed), 1 failed or nothing completed 
 
 const options = {
   scenario: { type: 'string' },
+  'from-run': { type: 'string' },
   connections: { type: 'string', short: 'c' },
   duration: { type: 'string', short: 'd' },
   amount: { type: 'string', short: 'a' },
@@ -192,7 +199,10 @@ export async function main(args: string[]): Promise<number> {
     process.stdout.write(RUN_HELP);
     return EXIT.ok;
   }
-  const scenario = buildScenario(values, positionals);
+  const fromRun = values['from-run'] === undefined ? undefined : storedRunConfig(values['from-run'], values);
+  const built = buildScenario(values, positionals, fromRun?.config);
+  // Asked only for what the flags did not replace (a new URL, a new header value).
+  const scenario = fromRun ? await withRerunSecrets(built, `run ${fromRun.id}`) : built;
   // The load workers boot now, on the other cores, while this thread opens the run history and
   // loads the rest: a new worker thread costs more than everything else before the first request.
   prewarmWorkers(scenario);
@@ -286,7 +296,22 @@ function openOutput(open: () => RunOutput, flag: string): RunOutput {
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
 
-export function buildScenario(values: Values, positionals: string[]): Scenario {
+/** --from-run: the stored run's own copy of its configuration (secrets possibly redacted). */
+function storedRunConfig(raw: string, values: Values): { id: number; config: Scenario } {
+  if (values.scenario !== undefined) throw new UsageError('give --scenario FILE or --from-run ID, not both');
+  const id = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(id) || id < 1) throw new UsageError(`--from-run: "${raw}" is not a run id (a whole number, see barrage runs list)`);
+  const store = openHistory(values.db);
+  try {
+    const run = store.getRun(id);
+    if (!run) throw new UsageError(`--from-run: no run ${id} in ${store.file} (see barrage runs list)`);
+    return { id, config: run.config };
+  } finally {
+    store.close();
+  }
+}
+
+export function buildScenario(values: Values, positionals: string[], stored?: Scenario): Scenario {
   // Thresholds first: a typo in a CI gate is reported before anything else happens.
   const flagThresholds = (values.threshold ?? []).map((expression) => {
     const parsed = tryParseThreshold(expression);
@@ -294,7 +319,7 @@ export function buildScenario(values: Values, positionals: string[]): Scenario {
     return parsed.value.expression;
   });
   if (positionals.length > 1) throw new UsageError(`expected one URL, got ${positionals.length}: ${positionals.join(' ')}`);
-  let base: Record<string, unknown> = {};
+  let base: Record<string, unknown> = stored ? { ...stored } : {};
   if (values.scenario) base = readScenarioFile(values.scenario);
   const url = positionals[0] ?? (base.url as string | undefined);
   if (!url) throw new UsageError('no URL given (barrage run <url>, or --scenario FILE); see barrage run --help');
