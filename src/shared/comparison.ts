@@ -48,7 +48,22 @@ export const KEY_FIGURES: readonly KeyFigureDefinition[] = [
 ];
 
 function latency(r: RunResult, which: 'p50' | 'p99' | 'p999'): number | null {
-  return r.summary.latencyUs.count > 0 ? r.summary.latencyUs[which] : null;
+  return noLatencyReason(r.summary) === null ? r.summary.latencyUs[which] : null;
+}
+
+/**
+ * Why a run has no latency figures, or null when it has them. A run in which nothing completed
+ * (stopped before the first answer, a target that never answered) stores an empty histogram,
+ * whose percentiles read 0 µs: shown or subtracted, that 0 becomes a "change" of the whole
+ * other run's latency. Every comparison (CLI, reports, the app) asks this one rule instead.
+ */
+export function noLatencyReason(summary: { latencyUs: { count: number } }): string | null {
+  return summary.latencyUs.count > 0 ? null : 'nothing completed';
+}
+
+/** Why a key figure of a run has no value (null when it has one). */
+function unavailableReason(def: KeyFigureDefinition, run: RunResult): string | null {
+  return def.kind === 'us' ? noLatencyReason(run.summary) : null;
 }
 
 /** "req/s" or "msg/s" for a run's throughput. */
@@ -64,6 +79,12 @@ export function formatKeyFigure(def: KeyFigureDefinition, value: number | null, 
   return formatCount(value);
 }
 
+/** A run's key figure as a table cell: the value, or "– (nothing completed)" when it has none and why is known. */
+export function formatKeyValue(def: KeyFigureDefinition, figure: Pick<KeyFigureValue, 'value' | 'unavailable'>, protocol: Protocol): string {
+  if (figure.value === null && figure.unavailable) return `– (${figure.unavailable})`;
+  return formatKeyFigure(def, figure.value, protocol);
+}
+
 /** The difference in the figure's unit, signed: "+2,400 req/s", "-163 µs", "+2". */
 export function formatKeyDifference(def: KeyFigureDefinition, difference: number | null, protocol: Protocol): string {
   if (difference === null) return '–';
@@ -75,6 +96,8 @@ export interface KeyFigureValue {
   id: KeyFigureId;
   name: string;
   value: number | null;
+  /** Why `value` is null ("nothing completed"), so a table can say it; null otherwise. */
+  unavailable: string | null;
   /** Candidates only: candidate − baseline, in the figure's unit. */
   difference: number | null;
   /** Candidates only: candidate / baseline − 1 (null when the baseline is 0 or missing). */
@@ -193,7 +216,7 @@ export function comparedRun(run: StoredRun, baseline: RunResult | null): Compare
       const base = baseline ? def.value(baseline) : null;
       const difference = baseline && value !== null && base !== null ? value - base : null;
       const change = difference !== null && base !== null && base !== 0 ? value! / base - 1 : null;
-      return { id: def.id, name: def.name, value, difference, change };
+      return { id: def.id, name: def.name, value, unavailable: value === null ? unavailableReason(def, run) : null, difference, change };
     }),
   };
 }

@@ -2,7 +2,7 @@
 // key figures, the thresholds and the verdicts as GitHub-flavoured tables, no links (a summary is
 // read where the run's files are not reachable). Tables are laid out by markdown-table.
 import { markdownTable } from 'markdown-table';
-import { KEY_FIGURES, comparisonOutcome, formatKeyDifference, formatKeyFigure, inconclusiveSummary, type GroupsComparison, type RunsComparison } from '../../shared/comparison.ts';
+import { KEY_FIGURES, comparisonOutcome, formatKeyDifference, formatKeyValue, inconclusiveSummary, type GroupsComparison, type RunsComparison } from '../../shared/comparison.ts';
 import type { RunSummary } from '../../shared/runResult.ts';
 import { signedPercent, type FigureComparison } from '../../shared/stats/index.ts';
 import { formatCount, formatDuration, formatUs } from '../../shared/units.ts';
@@ -70,7 +70,7 @@ export function runsComparisonMarkdown(c: RunsComparison): string {
     const row = [def.name];
     c.runs.forEach((r, i) => {
       const f = r.figures.find((x) => x.id === def.id)!;
-      row.push(formatKeyFigure(def, f.value, r.protocol));
+      row.push(formatKeyValue(def, f, r.protocol));
       if (i > 0) row.push(f.difference === null ? '–' : `${formatKeyDifference(def, f.difference, r.protocol)}${f.change === null ? '' : ` (${signedPercent(f.change)})`}`);
     });
     return row;

@@ -6,7 +6,7 @@
 import type { ConfigDiff } from '../../shared/configDiff.ts';
 import { leftOutNote } from '../../shared/groupRuns.ts';
 import type { ComparisonOutcome, GroupsComparison, RunsComparison } from '../../shared/comparison.ts';
-import { KEY_FIGURES, formatKeyDifference, formatKeyFigure, inconclusiveSummary, rateUnit } from '../../shared/comparison.ts';
+import { KEY_FIGURES, formatKeyDifference, formatKeyFigure, formatKeyValue, inconclusiveSummary, rateUnit } from '../../shared/comparison.ts';
 import type { StoredRun } from '../../shared/history.ts';
 import type { RunSample } from '../../shared/runResult.ts';
 import { figureById, runFigure, signedPercent, describeP, type FigureComparison, type FigureId } from '../../shared/stats/index.ts';
@@ -139,7 +139,7 @@ export function comparisonReportHtml(stored: readonly StoredRun[], c: RunsCompar
           title: d.name,
           bars: c.runs.map((cr) => {
             const f = cr.figures.find((x) => x.id === d.id)!;
-            return { label: `run ${cr.id}`, value: f.value, color: colors.get(cr.id)!, note: f.change === null ? undefined : signedPercent(f.change) };
+            return { label: `run ${cr.id}`, value: f.value, color: colors.get(cr.id)!, note: f.unavailable ?? (f.change === null ? undefined : signedPercent(f.change)) };
           }),
           formatValue: (v) => formatKeyFigure(d, v, c.runs[0].protocol),
         }),
@@ -430,7 +430,7 @@ function keyFiguresTable(c: RunsComparison): string {
     const cells = c.runs
       .map((r, i) => {
         const f = r.figures.find((x) => x.id === d.id)!;
-        const value = `<td class="num">${e(formatKeyFigure(d, f.value, r.protocol))}</td>`;
+        const value = `<td class="num">${e(formatKeyValue(d, f, r.protocol))}</td>`;
         if (i === 0) return value;
         const cls = f.change === null || d.higherIsBetter === null || Math.abs(f.change) < 0.0005 ? '' : (f.change > 0) === d.higherIsBetter ? 'up' : 'down';
         const change = f.difference === null ? '–' : `${formatKeyDifference(d, f.difference, r.protocol)}${f.change === null ? '' : ` (${signedPercent(f.change)})`}`;

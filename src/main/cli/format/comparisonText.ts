@@ -6,7 +6,7 @@ import {
   KEY_FIGURES,
   inconclusiveSummary,
   formatKeyDifference,
-  formatKeyFigure,
+  formatKeyValue,
   type ComparedRun,
   type GroupsComparison,
   type RunsComparison,
@@ -35,7 +35,7 @@ export function keyFiguresTable(runs: readonly ComparedRun[]): string {
     const cell = (id: string) => run.figures.find((f) => f.id === id)!;
     columns.push({
       header: i === 0 ? `RUN ${run.id} (BASELINE)` : `RUN ${run.id}`,
-      value: (d) => formatKeyFigure(d, cell(d.id).value, run.protocol),
+      value: (d) => formatKeyValue(d, cell(d.id), run.protocol),
       align: 'right',
     });
     if (i > 0) {

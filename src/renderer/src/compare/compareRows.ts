@@ -1,7 +1,10 @@
 // The comparison table's content, without any DOM: every summary figure of each run, and its
 // difference and relative change against the reference (first) run, judged better or worse by
 // the figure's direction (more throughput is better; less latency, fewer errors are better;
-// bytes and duration are facts, neither better nor worse).
+// bytes and duration are facts, neither better nor worse). A run in which nothing completed has
+// no latencies (its empty histogram reads 0 µs): those cells say why instead of a figure, and
+// nothing is subtracted from them (the shared rule, noLatencyReason).
+import { noLatencyReason } from '../../../shared/comparison.ts';
 import type { RunDetail } from '../../../shared/contract.ts';
 import type { RunSummary } from '../../../shared/runResult.ts';
 import { errorRate, formatBytes, formatCount, formatDuration, formatPercent, formatUs } from '../format.ts';
@@ -13,6 +16,8 @@ export interface FigureDef {
   label: string;
   better: Better;
   get: (s: RunSummary) => number | null;
+  /** Why `get` has no value for this run ("nothing completed"), or null. */
+  unavailable?: (s: RunSummary) => string | null;
   format: (v: number) => string;
   /** How a difference is written, when not like the value (percentages: points). */
   diffFormat?: (v: number) => string;
@@ -21,19 +26,29 @@ export interface FigureDef {
 
 const perSec = (v: number) => `${formatCount(v, v < 100 ? 1 : 0)} /s`;
 
+/** A latency figure: none when nothing completed (see noLatencyReason). */
+const latencyFigure = (label: string, pick: (l: RunSummary['latencyUs']) => number): FigureDef => ({
+  group: 'Latency',
+  label,
+  better: 'lower',
+  get: (s) => (noLatencyReason(s) === null ? pick(s.latencyUs) : null),
+  unavailable: noLatencyReason,
+  format: formatUs,
+});
+
 export const FIGURES: FigureDef[] = [
   { group: 'Throughput', label: 'Throughput', better: 'higher', get: (s) => s.throughput.perSec, format: perSec, help: 'Completed requests (HTTP) or messages (WebSocket) per second' },
   { group: 'Throughput', label: 'After warm-up', better: 'higher', get: (s) => s.throughput.steadyPerSec, format: perSec },
   { group: 'Throughput', label: 'Completed', better: 'higher', get: (s) => s.throughput.total, format: (v) => formatCount(v) },
-  { group: 'Latency', label: 'p50', better: 'lower', get: (s) => s.latencyUs.p50, format: formatUs },
-  { group: 'Latency', label: 'p90', better: 'lower', get: (s) => s.latencyUs.p90, format: formatUs },
-  { group: 'Latency', label: 'p95', better: 'lower', get: (s) => s.latencyUs.p95, format: formatUs },
-  { group: 'Latency', label: 'p99', better: 'lower', get: (s) => s.latencyUs.p99, format: formatUs },
-  { group: 'Latency', label: 'p99.9', better: 'lower', get: (s) => s.latencyUs.p999, format: formatUs },
-  { group: 'Latency', label: 'max', better: 'lower', get: (s) => s.latencyUs.max, format: formatUs },
-  { group: 'Latency', label: 'mean', better: 'lower', get: (s) => s.latencyUs.mean, format: formatUs },
-  { group: 'Latency', label: 'stdev', better: 'lower', get: (s) => s.latencyUs.stdev, format: formatUs },
-  { group: 'Latency', label: 'min', better: 'lower', get: (s) => s.latencyUs.min, format: formatUs },
+  latencyFigure('p50', (l) => l.p50),
+  latencyFigure('p90', (l) => l.p90),
+  latencyFigure('p95', (l) => l.p95),
+  latencyFigure('p99', (l) => l.p99),
+  latencyFigure('p99.9', (l) => l.p999),
+  latencyFigure('max', (l) => l.max),
+  latencyFigure('mean', (l) => l.mean),
+  latencyFigure('stdev', (l) => l.stdev),
+  latencyFigure('min', (l) => l.min),
   { group: 'Errors', label: 'Errors', better: 'lower', get: (s) => s.errors.total, format: (v) => formatCount(v) },
   { group: 'Errors', label: 'Error rate', better: 'lower', get: (s) => errorRate(s.errors.total, s.throughput.total), format: (v) => formatPercent(v, 2), diffFormat: (v) => `${formatCount(v * 100, 2)} pp` },
   { group: 'Connections', label: 'Peak open', better: null, get: (s) => s.connections.peak, format: (v) => formatCount(v) },
@@ -49,6 +64,8 @@ export const FIGURES: FigureDef[] = [
 export interface Cell {
   value: number | null;
   text: string;
+  /** Why there is no value ("nothing completed"); absent when there is one. */
+  unavailable?: string;
   /** Against the reference run; absent for the reference itself. */
   diff?: { abs: number | null; rel: number | null; verdict: 'better' | 'worse' | 'same' | 'neutral' };
 }
@@ -74,7 +91,8 @@ export function compareRows(runs: Array<Pick<RunDetail, 'summary'>>): CompareRow
     const values = runs.map((r) => def.get(r.summary));
     const base = values[0];
     const cells = values.map((value, i): Cell => {
-      const cell: Cell = { value, text: value === null ? '–' : def.format(value) };
+      const why = value === null ? (def.unavailable?.(runs[i].summary) ?? null) : null;
+      const cell: Cell = { value, text: value === null ? '–' : def.format(value), ...(why ? { unavailable: why } : {}) };
       if (i === 0) return cell;
       if (value === null || base === null) return { ...cell, diff: { abs: null, rel: null, verdict: 'neutral' } };
       return {
