@@ -1,10 +1,14 @@
-// What a showdown will run: the endpoints, the order of the modes (rotated by the seed), the
-// run configuration of every mode, and the steps the view can show progress against.
+// What a showdown will run, as data and without any I/O: the endpoints, the order of the modes
+// (rotated by the seed), the run configuration of every mode, and the session's steps in order
+// (planShowdown) — each with its kind (which executor runs it: showdownSteps.ts), the engine
+// configuration it runs, whether that run is kept in the history, and the step the views show.
+import { DEMO_HOST, isDemoUrl, resolveDemoUrl } from '../../shared/demoAddress.ts';
 import type { HttpScenario, WsScenario } from '../../shared/scenario.ts';
 import { httpScenarioSchema, wsScenarioSchema } from '../../shared/scenario.ts';
 import {
   EXCHANGE_MODES,
   EXCHANGE_MODE_LABELS,
+  UPDATE_MODE_LABELS,
   UPDATE_MODES,
   type ExchangeModeId,
   type ShowdownConfig,
@@ -151,19 +155,131 @@ export function pollScenario(config: ShowdownConfig, endpoints: Endpoints): Http
   });
 }
 
-/** Every step, in order, for progress: setup, probes, each warm-up and measured run, done. */
-export function planSteps(config: ShowdownConfig, order: { exchange: ExchangeModeId[]; updates: UpdateModeId[] }, updates: boolean): ShowdownStep[] {
-  const steps: ShowdownStep[] = [
-    { experiment: 'setup', mode: null, phase: null },
-    { experiment: 'probe', mode: null, phase: null },
-  ];
+/** Measured rounds of each connection probe (after 3 unmeasured ones). */
+export const PROBE_ROUNDS = 9;
+
+/**
+ * One step of a showdown session. `view` is the step the Showdown view and the CLI's progress
+ * show (null: not shown, the previous one stays). A step with a scenario runs it through the run
+ * service; `record` says whether that run is kept in the history (with the showdown's group).
+ * Scenarios against the built-in demo target use its symbolic address (demo-target.invalid):
+ * the target starts in the setup step, on a port known only then (resolveStepScenario).
+ */
+export type ShowdownStepPlan =
+  | { kind: 'setup'; label: string; view: ShowdownStep; target: 'demo' | 'custom'; endpoints: Endpoints }
+  | { kind: 'probe'; label: string; view: ShowdownStep; rounds: number; http: { url: string; body: string }; ws: { url: string; message: string } }
+  | { kind: 'warmup'; label: string; view: ShowdownStep; mode: ExchangeModeId; scenario: HttpScenario | WsScenario; record: false }
+  | { kind: 'exchange'; label: string; view: ShowdownStep; mode: ExchangeModeId; scenario: HttpScenario | WsScenario; record: true }
+  | { kind: 'poll'; label: string; view: ShowdownStep; mode: 'poll'; scenario: HttpScenario; record: true }
+  | { kind: 'push'; label: string; view: ShowdownStep; mode: 'push'; scenario: WsScenario; record: true; probeUrl: string }
+  | { kind: 'teardown'; label: string; view: null; always: true };
+
+export type ShowdownStepKind = ShowdownStepPlan['kind'];
+
+export interface ShowdownPlan {
+  id: string;
+  /** Group id of its runs in the history; null when nothing is saved. */
+  groupId: string | null;
+  config: ShowdownConfig;
+  seed: number;
+  order: { exchange: ExchangeModeId[]; updates: UpdateModeId[] };
+  /** The endpoints as planned (the demo target's symbolically). */
+  endpoints: Endpoints;
+  steps: ShowdownStepPlan[];
+  /** The steps the views count, in order, ending with `done`. */
+  views: ShowdownStep[];
+  /** What the plan leaves out, and why. */
+  notes: string[];
+}
+
+const SETUP_VIEW: ShowdownStep = { experiment: 'setup', mode: null, phase: null };
+const PROBE_VIEW: ShowdownStep = { experiment: 'probe', mode: null, phase: null };
+export const DONE_VIEW: ShowdownStep = { experiment: 'done', mode: null, phase: null };
+
+/** The demo target's endpoints by its symbolic address, for a plan made before it listens. */
+export function symbolicDemoEndpoints(config: ShowdownConfig, feed: string): Endpoints {
+  return demoEndpoints(`http://${DEMO_HOST}`, `ws://${DEMO_HOST}`, config, feed);
+}
+
+/**
+ * The whole showdown as an ordered list of steps: set-up, the connection probes, for each exchange
+ * mode (in the rotated order) its unsaved warm-up and its measured run, then polling and push,
+ * and the target's close. Only what will run is planned: without a poll and a push endpoint the
+ * updates are left out (and a note says so); without the exchange experiment, its probes too.
+ */
+export function planShowdown(config: ShowdownConfig, session: { id: string; seed: number; saved: boolean }): ShowdownPlan {
+  const order = modeOrder(session.seed);
+  const demo = config.httpUrl === undefined;
+  const endpoints = demo ? symbolicDemoEndpoints(config, `sd-${session.id}`) : customEndpoints(config);
+  const notes: string[] = [];
+  const steps: ShowdownStepPlan[] = [{ kind: 'setup', label: 'starting the target', view: SETUP_VIEW, target: demo ? 'demo' : 'custom', endpoints }];
+
   if (config.experiments.includes('exchange')) {
+    const rest = exchangeScenario('rest-keepalive', config, endpoints);
+    const ws = exchangeScenario('ws', config, endpoints);
+    steps.push({
+      kind: 'probe',
+      label: 'probing connection set-up on the idle target',
+      view: PROBE_VIEW,
+      rounds: PROBE_ROUNDS,
+      http: { url: endpoints.httpUrl, body: rest.protocol === 'http' ? (rest.body ?? '') : '' },
+      ws: { url: endpoints.wsUrl, message: (ws.protocol === 'ws' ? ws.message : '').replace('{{seq}}', '1') },
+    });
     for (const mode of order.exchange) {
-      if (config.warmupSec > 0) steps.push({ experiment: 'exchange', mode, phase: 'warmup' });
-      steps.push({ experiment: 'exchange', mode, phase: 'measure' });
+      const scenario = exchangeScenario(mode, config, endpoints);
+      const name = EXCHANGE_MODE_LABELS[mode];
+      if (config.warmupSec > 0) {
+        steps.push({
+          kind: 'warmup',
+          label: `${name}: warm-up`,
+          view: { experiment: 'exchange', mode, phase: 'warmup' },
+          mode,
+          scenario: warmupScenario(scenario, config.warmupSec),
+          record: false,
+        });
+      }
+      steps.push({ kind: 'exchange', label: `${name}: measured run`, view: { experiment: 'exchange', mode, phase: 'measure' }, mode, scenario, record: true });
     }
   }
-  if (updates) for (const mode of order.updates) steps.push({ experiment: 'updates', mode, phase: 'measure' });
-  steps.push({ experiment: 'done', mode: null, phase: null });
-  return steps;
+
+  if (config.experiments.includes('updates')) {
+    const { pollUrl, pushUrl } = endpoints;
+    if (pollUrl === null || pushUrl === null) {
+      notes.push('server-to-client updates were not measured: give a poll endpoint and a push endpoint');
+    } else {
+      for (const mode of order.updates) {
+        const view: ShowdownStep = { experiment: 'updates', mode, phase: 'measure' };
+        const label = `${UPDATE_MODE_LABELS[mode]}: measured run`;
+        if (mode === 'poll') steps.push({ kind: 'poll', label, view, mode, scenario: pollScenario(config, endpoints), record: true });
+        else steps.push({ kind: 'push', label, view, mode, scenario: pushScenario(config, endpoints, config.durationSec), record: true, probeUrl: pushUrl });
+      }
+    }
+  }
+
+  if (demo) steps.push({ kind: 'teardown', label: 'closing the target', view: null, always: true });
+  const views = [...steps.flatMap((s) => (s.view ? [s.view] : [])), DONE_VIEW];
+  return { id: session.id, groupId: session.saved ? `showdown-${session.id}` : null, config, seed: session.seed, order, endpoints, steps, views, notes };
+}
+
+/** The planned endpoints with the demo target's real address in place of its symbolic one. */
+export function resolveEndpoints(planned: Endpoints, target: { httpUrl: string; wsUrl: string } | null): Endpoints {
+  const resolve = (url: string | null) => (url === null ? null : resolveUrl(url, target));
+  return {
+    kind: planned.kind,
+    httpUrl: resolveUrl(planned.httpUrl, target),
+    wsUrl: resolveUrl(planned.wsUrl, target),
+    pollUrl: resolve(planned.pollUrl),
+    pushUrl: resolve(planned.pushUrl),
+    cpuUrl: resolve(planned.cpuUrl),
+  };
+}
+
+/** A planned URL with the demo target's real address in place of its symbolic one. */
+export function resolveUrl(url: string, target: { httpUrl: string; wsUrl: string } | null): string {
+  return target && isDemoUrl(url) ? resolveDemoUrl(url, target) : url;
+}
+
+/** A step's scenario as it runs and is stored: against the demo target of this showdown. */
+export function resolveStepScenario<T extends HttpScenario | WsScenario>(scenario: T, target: { httpUrl: string; wsUrl: string } | null): T {
+  return { ...scenario, url: resolveUrl(scenario.url, target) };
 }
