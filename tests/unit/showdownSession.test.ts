@@ -357,7 +357,7 @@ function fakeProbe(): ExchangeProbe {
   return {
     tcpSetup: { ...setup, openSentBytes: 0, openReceivedBytes: 0, closeSentBytes: 0, closeReceivedBytes: 0, openUs: 100 },
     wsSetup: setup,
-    ws: { ...setup, messagesReceived: 1, payloadReceivedBytes: 64 } as ExchangeProbe['ws'],
+    ws: { openUs: 300, openSentBytes: 200, openReceivedBytes: 130, closeSentBytes: 8, closeReceivedBytes: 4, messageSentBytes: 70, messageReceivedBytes: 66, messagesReceived: 1, payloadReceivedBytes: 64 },
     wsEchoes: true,
     httpResponseBytes: 64,
   };
