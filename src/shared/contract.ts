@@ -13,6 +13,8 @@ import { compareOptionsSchema, type FigureComparison } from './stats/index.ts';
 import { showdownInputSchema, type ShowdownStatus } from './showdown.ts';
 import type { MeasuringJob } from './measuring.ts';
 import type { CapacityStatus } from './capacity.ts';
+import { openapiImportSchema, openapiPreviewSchema, type OpenApiImport, type OpenApiImportResult } from './openapiImport.ts';
+import { settingsPatchSchema, type SettingsView } from './settings.ts';
 
 // ---- shapes handed to the renderer -------------------------------------------------------
 
@@ -128,6 +130,22 @@ export const channels = {
   'scenarios.rename': returns<ScenarioRecord>()(strictObject({ id, name })),
   'scenarios.delete': returns<boolean>()(id),
   'scenarios.setBaseline': returns<boolean>()(strictObject({ scenarioId: id, runId: id.nullable() })),
+  /**
+   * Reads an OpenAPI 3 / Swagger 2 document — the text of a file the renderer read, or an
+   * http(s) URL on loopback that the main process fetches — and lists its operations with the
+   * scenario each would become. Nothing is saved.
+   */
+  'scenarios.openapiPreview': returns<OpenApiImport>()(openapiPreviewSchema),
+  /** Reads the document again and saves the chosen operations as scenarios (same name: replaced). */
+  'scenarios.openapiImport': returns<OpenApiImportResult>()(openapiImportSchema),
+
+  /** The app's settings and the state of what they switch on (the metrics endpoint). */
+  'settings.get': returns<SettingsView>()(none),
+  /**
+   * Changes settings and applies them at once: a metrics port starts listening (refused with the
+   * reason when the port is taken; the setting is then left as it was), null stops it.
+   */
+  'settings.set': returns<SettingsView>()(settingsPatchSchema),
 
   /** Starts a run of a saved scenario, or of an unsaved configuration. */
   'runs.start': returns<ActiveRun>()(

@@ -1,5 +1,6 @@
 // What the API handlers work with: the Electron-free services of the main process.
 import type { AppInfo, DemoTargetInfo } from '../../shared/contract.ts';
+import type { AppSettings, SettingsView } from '../../shared/settings.ts';
 import type { RunStore } from '../store/runStore.ts';
 import type { RunService } from '../services/runService.ts';
 import type { JobRegistry } from '../services/jobRegistry.ts';
@@ -12,6 +13,11 @@ export interface ApiContext {
   /** Starts the built-in demo target on first use. */
   demoTarget(): Promise<DemoTargetInfo>;
   appInfo(): AppInfo;
+  /** The app's settings: read, and changed (applied before they are saved). */
+  settings: {
+    get(): Promise<SettingsView>;
+    set(patch: Partial<AppSettings>): Promise<SettingsView>;
+  };
 }
 
 /** An error meant for the user, e.g. "scenario 12 does not exist". */

@@ -1,5 +1,8 @@
-// Scenario requests: the builder's save, the list's duplicate / rename / delete, baselines.
+// Scenario requests: the builder's save, the list's duplicate / rename / delete, baselines, and
+// the OpenAPI import's picker (the same importer as `barrage scenarios import openapi`).
 import type { ScenarioRecord } from '../../shared/contract.ts';
+import type { OpenApiImport } from '../../shared/openapiImport.ts';
+import { importOpenApiForApp, OpenApiImportError, saveImportedOperations } from '../scenarioImport/openapiImport.ts';
 import { ApiError, type ApiContext } from './apiContext.ts';
 import type { HandlersFor } from './handlerTypes.ts';
 
@@ -9,7 +12,27 @@ export function scenariosHandlers(ctx: ApiContext): HandlersFor<'scenarios'> {
     if (!s) throw new ApiError(`scenario ${id} does not exist`);
     return s;
   };
+  const read = async (source: { fileName?: string; text?: string; url?: string }, baseUrl: string | undefined): Promise<OpenApiImport> => {
+    try {
+      return await importOpenApiForApp(source, { baseUrl });
+    } catch (err) {
+      if (err instanceof OpenApiImportError) throw new ApiError(err.message);
+      throw err;
+    }
+  };
   return {
+    'scenarios.openapiPreview': ({ source, baseUrl }) => read(source, baseUrl),
+    'scenarios.openapiImport': async ({ source, baseUrl, operations, prefix }) => {
+      const doc = await read(source, baseUrl);
+      const unknown = operations.filter((id) => !doc.operations.some((o) => o.id === id));
+      if (unknown.length > 0) throw new ApiError(`operations: the document has no operation ${unknown.map((u) => `"${u}"`).join(', ')}`);
+      const chosen = doc.operations.filter((o) => operations.includes(o.id));
+      const cannot = chosen.filter((o) => !o.scenario);
+      if (cannot.length > 0) throw new ApiError(`operations: ${cannot[0].id} cannot be a scenario (${cannot[0].skipped ?? 'unknown reason'})`);
+      const result = saveImportedOperations(ctx.store, chosen, prefix ?? '');
+      if (result.saved.length > 0) ctx.runs.notifyChanged('updated');
+      return result;
+    },
     'scenarios.list': () => ctx.store.listScenarios(),
     'scenarios.get': (id) => must(id),
     'scenarios.save': ({ id, name, config }) => {

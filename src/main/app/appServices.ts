@@ -12,6 +12,8 @@ import { openStore } from '../store/runStore.ts';
 import { JobRegistry } from '../services/jobRegistry.ts';
 import { lockFileFor, MeasurementLock } from '../services/measurementLock.ts';
 import { RunService } from '../services/runService.ts';
+import { AppSettingsService } from './appSettings.ts';
+import { settingsFileFor } from './settingsFile.ts';
 
 export interface AppServices {
   context: ApiContext;
@@ -43,11 +45,15 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   // Scenarios that name the demo target symbolically run against this session's one.
   const runs = new RunService(store, { demoTarget, ...options.engine }, lock);
   const jobs = new JobRegistry();
+  // Settings beside the history; the metrics endpoint they control sees every run of the session.
+  const settings = new AppSettingsService(settingsFileFor(databasePath));
+  runs.addSessionSink((config) => settings.metrics.sinkFor(config));
   const context: ApiContext = {
     store,
     runs,
     jobs,
     demoTarget,
+    settings,
     appInfo: () => ({
       version: appVersion(),
       versions: {
@@ -68,6 +74,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       await jobs.close();
       runs.stopAll();
       await runs.drain();
+      await settings.close();
       if (target) await (await target).close();
       store.close();
     },

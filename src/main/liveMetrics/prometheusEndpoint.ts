@@ -16,6 +16,8 @@ export class PrometheusEndpoint implements RunOutput {
   readonly registry = new Registry<OpenMetricsContentType>();
   private readonly server: Server;
   private scenario: Scenario | null = null;
+  /** The labels the gauges were last set with: a new stage replaces their series (see second). */
+  private gaugeLabels: RunLabels | null = null;
   private readonly m;
 
   private constructor(server: Server) {
@@ -65,6 +67,12 @@ export class PrometheusEndpoint implements RunOutput {
     });
   }
 
+  /** Why start(port) failed, in one line: "cannot listen on 127.0.0.1:9464 (the port is in use)". */
+  static listenFailure(port: number, err: NodeJS.ErrnoException): string {
+    const why = err.code === 'EADDRINUSE' ? 'the port is in use' : err.code === 'EACCES' ? 'permission denied: ports below 1024 need privileges' : (err.code ?? err.message);
+    return `cannot listen on 127.0.0.1:${port} (${why})`;
+  }
+
   get port(): number {
     return (this.server.address() as { port: number }).port;
   }
@@ -72,7 +80,24 @@ export class PrometheusEndpoint implements RunOutput {
   /** The scenario the next seconds belong to; the previous run's series are dropped. */
   begin(scenario: Scenario): void {
     this.scenario = scenario;
+    this.gaugeLabels = null;
     this.registry.resetMetrics();
+  }
+
+  /**
+   * A run with a load profile moves from stage to stage, and each stage is its own label set. A
+   * gauge says what is true now, so the previous stage's gauge series are removed when the next
+   * stage begins (else the first stage's last figures, barrage_run_running 1 among them, would
+   * stay on the dashboard beside the current ones). Counters keep one series per stage — each
+   * stage's total, frozen when it ends — so `sum without (stage)` is the run's total.
+   */
+  private moveGaugesTo(labels: RunLabels): void {
+    const previous = this.gaugeLabels;
+    this.gaugeLabels = labels;
+    if (!previous || previous.stage === labels.stage) return;
+    const m = this.m;
+    for (const gauge of [m.running, m.second, m.completedPerSecond, m.latencyMean, m.errorsPerSecond, m.open, m.cpu, m.lag, m.warmup]) gauge.remove(previous);
+    for (const quantile of ['0.5', '0.99', '1']) m.latency.remove({ ...previous, quantile });
   }
 
   second(runId: number | null, p: RunProgress): void {
@@ -80,6 +105,7 @@ export class PrometheusEndpoint implements RunOutput {
     const labels: RunLabels = runLabels(runId, this.scenario, p.sample.t);
     const f = secondFigures(p);
     const m = this.m;
+    this.moveGaugesTo(labels);
     m.running.set(labels, 1);
     m.second.set(labels, f.second);
     m.completedPerSecond.set(labels, f.completedPerSecond);
@@ -105,8 +131,10 @@ export class PrometheusEndpoint implements RunOutput {
 
   finished(runId: number | null, summary: RunSummary): void {
     if (!this.scenario) return;
+    // The stage the run ended in: the one whose gauges are on the endpoint.
     const t = Math.max(0, Math.ceil(summary.durationSec) - 1);
-    this.m.running.set(runLabels(runId, this.scenario, t), 0);
+    const labels = this.gaugeLabels ?? runLabels(runId, this.scenario, t);
+    this.m.running.set(labels, 0);
   }
 
   close(): Promise<void> {

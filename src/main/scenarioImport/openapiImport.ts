@@ -8,32 +8,12 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { isLoopbackTarget } from '../engine/index.ts';
 import { parseScenario, HTTP_METHODS, type ScenarioInput } from '../../shared/scenario.ts';
 
+import type { ImportedOperation, OpenApiImport, OpenApiImportResult } from '../../shared/openapiImport.ts';
+import type { RunStore } from '../store/runStore.ts';
+
+export type { ImportedOperation, OpenApiImport, OpenApiImportResult };
+
 type Json = Record<string, unknown>;
-
-/** One operation of the document, what it becomes, and what the user must still do. */
-export interface ImportedOperation {
-  /** operationId, or "METHOD /path" when the document gives none. */
-  id: string;
-  method: string;
-  path: string;
-  summary?: string;
-  /** The scenario to save (validated), or undefined when the operation cannot be one. */
-  scenario?: ScenarioInput & { name: string };
-  /** Why the operation was not turned into a scenario. */
-  skipped?: string;
-  /** {{NAME}} placeholders in its headers or URL that must be replaced before a run. */
-  placeholders: string[];
-  /** Values Barrage made up (no example in the document), to check before trusting the run. */
-  notes: string[];
-}
-
-export interface OpenApiImport {
-  /** "OpenAPI 3.0.3" or "Swagger 2.0". */
-  spec: string;
-  title: string;
-  baseUrl: string;
-  operations: ImportedOperation[];
-}
 
 /** A document that cannot be imported: the message is one line naming the problem. */
 export class OpenApiImportError extends Error {
@@ -41,12 +21,29 @@ export class OpenApiImportError extends Error {
 }
 
 const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
+/** Where an uploaded document "lives" for swagger-parser; never shown to the user. */
+const UPLOAD_BASE = 'upload:///';
 const FETCH_TIMEOUT_MS = 10_000;
 const OPENAPI_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 export interface OpenApiImportOptions {
   /** Replaces the document's server URL (needed when it gives none, or a relative one, for a file). */
   baseUrl?: string;
+  /** How the caller's user gives that URL, for messages: "--base-url" (the CLI) or "a base URL" (the app). */
+  baseUrlHint?: string;
+}
+
+/** The document's location as swagger-parser resolves it, and which resolvers it may use. */
+interface DocumentLocation {
+  /** Named in messages: the path, URL or uploaded file's name. */
+  label: string;
+  /** What swagger-parser reads first. */
+  parserPath: string;
+  isUrl: boolean;
+  /** Local files may be read ($refs to files, the document itself): the CLI yes, the app never. */
+  files: boolean;
+  /** The document's text when the caller already has it (a file the app's renderer read). */
+  text?: string;
 }
 
 /**
@@ -58,20 +55,49 @@ export async function importOpenApi(source: string, options: OpenApiImportOption
   const isUrl = /^https?:\/\//i.test(source);
   if (isUrl && !isLoopbackTarget(source)) throw new OpenApiImportError(`${source}: only URLs on loopback (127.0.0.1, ::1, localhost) can be imported; save the document to a file instead`);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source) && !isUrl) throw new OpenApiImportError(`${source}: give a file or an http(s) URL on loopback`);
+  return importFrom({ label: source, parserPath: source, isUrl, files: true }, options);
+}
+
+/**
+ * The app's import: the text of a file the renderer read (the app never reads a path it is
+ * given: in `barrage serve` that would hand the server's files to a browser), or an http(s) URL
+ * on loopback. Neither may pull in local files through a $ref.
+ */
+export async function importOpenApiForApp(source: { fileName?: string; text?: string; url?: string }, options: OpenApiImportOptions = {}): Promise<OpenApiImport> {
+  const hinted = { baseUrlHint: 'a base URL', ...options };
+  if (source.url !== undefined) {
+    const url = source.url.trim();
+    if (!/^https?:\/\//i.test(url)) throw new OpenApiImportError(`${url}: give an http(s) URL on loopback (e.g. http://127.0.0.1:8080/openapi.json), or choose a file`);
+    if (!isLoopbackTarget(url)) throw new OpenApiImportError(`${url}: only URLs on loopback (127.0.0.1, ::1, localhost) can be imported; save the document to a file and choose it instead`);
+    return importFrom({ label: url, parserPath: url, isUrl: true, files: false }, hinted);
+  }
+  const fileName = (source.fileName ?? 'document').replace(/[\\/]/g, '_');
+  // A made-up address swagger-parser can resolve relative $refs against; only the document itself
+  // is served at it, so a $ref to another file fails with swagger-parser's own message.
+  return importFrom({ label: fileName, parserPath: `${UPLOAD_BASE}${encodeURIComponent(fileName)}`, isUrl: false, files: false, text: source.text ?? '' }, hinted);
+}
+
+async function importFrom(at: DocumentLocation, options: OpenApiImportOptions): Promise<OpenApiImport> {
+  const source = at.label;
+  const isUrl = at.isUrl;
   let doc: Json;
   try {
-    doc = (await SwaggerParser.validate(source, {
-      resolve: { http: false, loopbackHttp: { order: 1, canRead: /^https?:\/\//i, read: readLoopback } },
-      dereference: { circular: true },
-    } as unknown as SwaggerParser.Options)) as unknown as Json;
+    const resolve: Record<string, unknown> = { http: false, loopbackHttp: { order: 1, canRead: /^https?:\/\//i, read: readLoopback } };
+    if (!at.files) resolve.file = false;
+    if (at.text !== undefined) {
+      const text = at.text;
+      resolve.upload = { order: 0, canRead: (file: { url: string }) => file.url === at.parserPath, read: () => text };
+    }
+    doc = (await SwaggerParser.validate(at.parserPath, { resolve, dereference: { circular: true } } as unknown as SwaggerParser.Options)) as unknown as Json;
   } catch (err) {
     // The parser names the file in its own message too; say it once.
-    throw new OpenApiImportError(`${source}: ${describeParserError(err).split(source).join('').replace(/^[\s:]+/, '').replace(/^Error parsing\s*:?\s*/i, 'cannot be parsed: ')}`);
+    const message = describeParserError(err).split(at.parserPath).join('').split(source).join('').split(UPLOAD_BASE).join('');
+    throw new OpenApiImportError(`${source}: ${message.replace(/^[\s:]+/, '').replace(/^Error parsing\s*:?\s*/i, 'cannot be parsed: ')}`);
   }
   const swagger2 = typeof doc.swagger === 'string';
   const spec = swagger2 ? `Swagger ${String(doc.swagger)}` : `OpenAPI ${String(doc.openapi)}`;
   const info = obj(doc.info);
-  const baseUrl = resolveBaseUrl(doc, swagger2, source, isUrl, options.baseUrl);
+  const baseUrl = resolveBaseUrl(doc, swagger2, source, isUrl, options.baseUrl, options.baseUrlHint ?? '--base-url');
   const operations: ImportedOperation[] = [];
   const paths = obj(doc.paths);
   for (const [path, rawItem] of Object.entries(paths)) {
@@ -82,6 +108,25 @@ export async function importOpenApi(source: string, options: OpenApiImportOption
     }
   }
   return { spec, title: typeof info.title === 'string' ? info.title : '', baseUrl, operations };
+}
+
+/**
+ * Saves operations as scenarios named `prefix + operation id`; a scenario of the same name is
+ * replaced (importing a document again updates what it made). Operations that cannot be a
+ * scenario are left out; the caller has listed them with their reason.
+ */
+export function saveImportedOperations(store: RunStore, operations: readonly ImportedOperation[], prefix = ''): OpenApiImportResult {
+  const saved: OpenApiImportResult['saved'] = [];
+  const placeholders = new Set<string>();
+  for (const op of operations) {
+    if (!op.scenario) continue;
+    const name = `${prefix}${op.scenario.name}`.slice(0, 200);
+    const updated = store.getScenario(name)?.name === name;
+    const s = store.saveScenario(name, { ...op.scenario, name });
+    saved.push({ id: s.id, name: s.name, operation: op.id, updated });
+    op.placeholders.forEach((p) => placeholders.add(p));
+  }
+  return { saved, placeholders: [...placeholders] };
 }
 
 async function readLoopback(file: { url: string }): Promise<string> {
@@ -109,7 +154,7 @@ function describeParserError(err: unknown): string {
   return `${first}${detail}`.replace(/\s+/g, ' ').slice(0, 300);
 }
 
-function resolveBaseUrl(doc: Json, swagger2: boolean, source: string, isUrl: boolean, override: string | undefined): string {
+function resolveBaseUrl(doc: Json, swagger2: boolean, source: string, isUrl: boolean, override: string | undefined, hint: string): string {
   let base: string;
   if (override !== undefined) {
     base = override;
@@ -119,7 +164,7 @@ function resolveBaseUrl(doc: Json, swagger2: boolean, source: string, isUrl: boo
     const basePath = typeof doc.basePath === 'string' ? doc.basePath : '';
     if (typeof doc.host === 'string' && doc.host) base = `${scheme}://${doc.host}${basePath}`;
     else if (isUrl) base = new URL(basePath || '/', source).href;
-    else throw new OpenApiImportError(`${source}: the document names no host; give --base-url (e.g. http://127.0.0.1:8080${basePath})`);
+    else throw new OpenApiImportError(`${source}: the document names no host; give ${hint} (e.g. http://127.0.0.1:8080${basePath})`);
   } else {
     const server = obj(Array.isArray(doc.servers) ? doc.servers[0] : undefined);
     let url = typeof server.url === 'string' ? server.url : '/';
@@ -134,7 +179,7 @@ function resolveBaseUrl(doc: Json, swagger2: boolean, source: string, isUrl: boo
     }
     if (/^https?:\/\//i.test(url)) base = url;
     else if (isUrl) base = new URL(url, source).href;
-    else throw new OpenApiImportError(`${source}: servers[0].url "${url}" is not an absolute URL; give --base-url (e.g. http://127.0.0.1:8080${url === '/' ? '' : url})`);
+    else throw new OpenApiImportError(`${source}: servers[0].url "${url}" is not an absolute URL; give ${hint} (e.g. http://127.0.0.1:8080${url === '/' ? '' : url})`);
   }
   try {
     const u = new URL(base);

@@ -91,6 +91,8 @@ export class RunService extends EventEmitter<RunServiceEvents> {
   private readonly running = new Map<number, { handle: RunHandle; info: ActiveRun }>();
   /** Runs not yet measured and stored, saved or not. */
   private readonly unsettled = new Set<Promise<unknown>>();
+  /** Sinks every run of this service gets (the app's metrics endpoint), after the caller's. */
+  private readonly sessionSinks: Array<(config: Scenario) => RunSink> = [];
 
   constructor(
     store: RunStore | null,
@@ -103,6 +105,11 @@ export class RunService extends EventEmitter<RunServiceEvents> {
     this.store = store;
     this.engineOptions = engineOptions;
     this.lock = lock;
+  }
+
+  /** Adds a sink to every run started from now on (an output of the whole session, such as the app's metrics endpoint). */
+  addSessionSink(sinkFor: (config: Scenario) => RunSink): void {
+    this.sessionSinks.push(sinkFor);
   }
 
   /**
@@ -173,6 +180,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
       ...(failing ? [failing] : []),
       ...(onProgress ? [progressSink(onProgress)] : []),
       ...(meta.sinks ?? []),
+      ...this.sessionSinks.map((sinkFor) => sinkFor(config)),
     ];
     handle = (meta.driver ?? this.engine.startRun)(config, {
       ...this.engineOptions,

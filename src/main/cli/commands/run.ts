@@ -232,7 +232,7 @@ export async function main(args: string[]): Promise<number> {
     if (streams.jsonl !== undefined) outputs.push(openOutput(() => new JsonlStream(streams.jsonl!), '--out jsonl'));
     if (metricsPort !== undefined) {
       const endpoint = await PrometheusEndpoint.start(metricsPort).catch((err: NodeJS.ErrnoException) => {
-        throw new UsageError(`--metrics-port: cannot listen on 127.0.0.1:${metricsPort} (${err.code === 'EADDRINUSE' ? 'the port is in use' : (err.code ?? err.message)})`);
+        throw new UsageError(`--metrics-port: ${PrometheusEndpoint.listenFailure(metricsPort, err)}`);
       });
       endpoint.begin(scenario);
       outputs.push(endpoint);

@@ -9,7 +9,7 @@ import { dispatchSubcommand, HISTORY_OPTIONS, type Subcommands } from '../subcom
 import { UsageError } from '../usageError.ts';
 import { formatTable, localTime } from '../format/table.ts';
 import { withHistory } from '../history.ts';
-import { importOpenApi, OpenApiImportError, type OpenApiImport } from '../../scenarioImport/openapiImport.ts';
+import { importOpenApi, OpenApiImportError, saveImportedOperations, type OpenApiImport } from '../../scenarioImport/openapiImport.ts';
 
 export const SCENARIOS_HELP = `Usage: barrage scenarios <command> [options]
 
@@ -107,21 +107,15 @@ async function importCommand(args: string[]): Promise<number> {
     return EXIT.ok;
   }
   return withHistory(values.db, (store) => {
-    const toFill = new Set<string>();
-    let saved = 0;
-    for (const op of operations) {
-      if (!op.scenario) {
-        process.stdout.write(`  skipped ${op.id}: ${op.skipped ?? 'cannot be a scenario'}\n`);
-        continue;
-      }
-      const name = `${prefix}${op.scenario.name}`.slice(0, 200);
-      const existed = store.getScenario(name)?.name === name;
-      const s = store.saveScenario(name, { ...op.scenario, name });
-      saved++;
-      process.stdout.write(`  ${existed ? 'updated' : 'saved'} "${s.name}" (id ${s.id}): ${op.method} ${op.scenario.url}\n`);
+    for (const op of operations) if (!op.scenario) process.stdout.write(`  skipped ${op.id}: ${op.skipped ?? 'cannot be a scenario'}\n`);
+    const result = saveImportedOperations(store, operations, prefix);
+    for (const s of result.saved) {
+      const op = operations.find((o) => o.id === s.operation)!;
+      process.stdout.write(`  ${s.updated ? 'updated' : 'saved'} "${s.name}" (id ${s.id}): ${op.method} ${op.scenario!.url}\n`);
       for (const note of op.notes) process.stdout.write(`      note: ${note}\n`);
-      op.placeholders.forEach((p) => toFill.add(p));
     }
+    const saved = result.saved.length;
+    const toFill = new Set(result.placeholders);
     process.stdout.write(`${saved} scenario${saved === 1 ? '' : 's'} saved in ${store.file}.\n`);
     if (toFill.size > 0) {
       // The placeholders are sent as written if left in: the target would answer 401, not a measurement.

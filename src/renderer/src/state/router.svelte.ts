@@ -11,7 +11,8 @@ export type Route =
   | { view: 'report'; runId: number }
   | { view: 'compare'; ids: number[]; ab: string | null }
   | { view: 'showdown'; id: string | null }
-  | { view: 'capacity'; id: string | null };
+  | { view: 'capacity'; id: string | null }
+  | { view: 'settings' };
 
 const positiveId = (s: string | undefined): number | null => {
   const n = Number(s);
@@ -49,6 +50,8 @@ export function parseRoute(hash: string): Route {
       const id = parts[1] ? decodeURIComponent(parts[1]) : '';
       return { view: 'capacity', id: id && id.length <= 64 ? id : null };
     }
+    case 'settings':
+      return { view: 'settings' };
     default:
       return { view: 'scenarios' };
   }
@@ -67,6 +70,7 @@ export const paths = {
   },
   showdown: (id?: string | null) => (id ? `#/showdown/${encodeURIComponent(id)}` : '#/showdown'),
   capacity: (id?: string | null) => (id ? `#/capacity/${encodeURIComponent(id)}` : '#/capacity'),
+  settings: () => '#/settings',
 };
 
 class Router {
