@@ -30,6 +30,13 @@ export function redactedFields(config: WithSecrets): SecretField[] {
   return fields;
 }
 
+/** The fields of `config` that hold a secret a run would store redacted (the builder's checkbox shows then). */
+export function secretFields(config: WithSecrets): SecretField[] {
+  return redactedFields(configToStore(config, false)).filter((f) =>
+    f.kind === 'url-password' ? urlPassword(config.url) !== REDACTED : config.headers?.[f.name] !== REDACTED,
+  );
+}
+
 /** How a person (and the error messages) name a field: "URL password", "header Authorization". */
 export function secretFieldLabel(field: SecretField): string {
   return field.kind === 'url-password' ? 'URL password' : `header ${field.name}`;

@@ -1,15 +1,16 @@
 // Starting runs from anywhere in the app (a list row, a report's "Run again", the Try-it card):
 // start, record it in the live-run state, and show the Run view.
 import type { ScenarioInput } from '../../../shared/scenario.ts';
+import { redactedFields } from '../../../shared/storedSecrets.ts';
 import { barrage } from '../api/barrage.ts';
 import { demoUrl } from '../scenarioForm/scenarioForm.ts';
 import { liveRuns } from './liveRuns.svelte.ts';
 import { reportStartFailure } from './measuring.ts';
 import { paths, router } from './router.svelte.ts';
 
-export async function startRun(what: { scenarioId: number } | { config: ScenarioInput }): Promise<boolean> {
+export async function startRun(what: { scenarioId: number } | { config: ScenarioInput }, storeSecrets = false): Promise<boolean> {
   try {
-    const active = await barrage.runs.start(what);
+    const active = await barrage.runs.start(storeSecrets ? { ...what, storeSecrets } : what);
     liveRuns.track(active);
     router.go(paths.run(active.runId));
     return true;
@@ -17,6 +18,14 @@ export async function startRun(what: { scenarioId: number } | { config: Scenario
     void reportStartFailure('The run did not start', err);
     return false;
   }
+}
+
+/**
+ * A stored run's configuration that lacks secrets (stored without --store-secrets): "Run again"
+ * asks for them first (components/SecretsDialog.svelte); the engine would refuse the *** anyway.
+ */
+export function needsSecrets(config: ScenarioInput): boolean {
+  return redactedFields(config).length > 0;
 }
 
 export const TRY_IT_NAME = 'Try it: demo HTTP';
