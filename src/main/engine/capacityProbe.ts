@@ -5,8 +5,9 @@
 //
 // The probe sends a few sequential requests to the target on one keep-alive connection. Only
 // for GET and HEAD: other methods may change something on the target, so they are not probed.
-import http from 'node:http';
-import https from 'node:https';
+// require()d, not imported: see nodeHttp.ts (an ES import of node:http loads undici).
+import { http, https } from '../nodeHttp.ts';
+import type { Agent } from 'node:http';
 import { isIP } from 'node:net';
 import type { HttpScenario } from '../../shared/scenario.ts';
 import { hostOf } from './preflight.ts';
@@ -76,7 +77,7 @@ function timedRequest(
   scenario: HttpScenario,
   url: URL,
   address: string,
-  agent: http.Agent,
+  agent: Agent,
   secure: boolean,
   timeoutMs: number,
 ): Promise<number | undefined> {

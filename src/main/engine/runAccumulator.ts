@@ -2,11 +2,12 @@
 // Worker seconds are aligned to one start instant, so second t of every worker is merged into
 // second t of the run; the whole-run histograms are the sums of the per-second ones.
 import type { ErrorKind, RunSample, UnfinishedFigures } from '../../shared/runResult.ts';
-import { createHistogram, mergeInto, type Histogram } from '../../shared/result/histogramCodec.ts';
+import { createHistogram, decodeForMerge, histogramMean, mergeInto, type Histogram } from '../../shared/result/histogramCodec.ts';
 import type { WorkerSample } from './worker/workerProtocol.ts';
 
 interface PendingSecond {
-  samples: Array<{ worker: number; sample: WorkerSample }>;
+  /** Each with its latency histogram decoded once (null: none in that second). */
+  samples: Array<{ worker: number; sample: WorkerSample; latency: Histogram | null }>;
   from: Set<number>;
 }
 
@@ -50,13 +51,16 @@ export class RunAccumulator {
   /** Adds one worker's second; returns the run's merged seconds that became complete. */
   add(worker: number, sample: WorkerSample): RunSample[] {
     const t = this.maxSeconds !== undefined ? Math.min(sample.t, Math.max(0, this.maxSeconds - 1)) : sample.t;
-    this.addTotals(sample);
+    // Decoded once for the run's total and the second's merge: with an inline worker this runs
+    // on the load's own thread each second (see inlineWorker.ts).
+    const latency = decodeForMerge(sample.histogram || undefined);
+    this.addTotals(sample, latency);
     let entry = this.pending.get(t);
     if (!entry) {
       entry = { samples: [], from: new Set() };
       this.pending.set(t, entry);
     }
-    entry.samples.push({ worker, sample });
+    entry.samples.push({ worker, sample, latency });
     entry.from.add(worker);
     return this.release(false);
   }
@@ -107,7 +111,9 @@ export class RunAccumulator {
   }
 
   private merge(t: number, parts: PendingSecond['samples']): RunSample {
-    const h = createHistogram();
+    // One worker's second is that worker's histogram itself; several are merged into a new one.
+    const only = parts.length === 1 ? parts[0].latency : undefined;
+    const h = only ?? createHistogram();
     let throughput = 0;
     let errors = 0;
     const errorsByKind: Partial<Record<ErrorKind, number>> = {};
@@ -120,13 +126,13 @@ export class RunAccumulator {
     // Connections open during the second: a worker's final report comes after it closed its
     // connections, so take each worker's largest report.
     const openBy = new Map<number, number>();
-    for (const { worker, sample: p } of parts) {
-      mergeInto(h, p.histogram);
-      if (this.stageOf && p.histogram) {
+    for (const { worker, sample: p, latency } of parts) {
+      if (latency && h !== latency) h.add(latency);
+      if (this.stageOf && latency) {
         const stage = this.stageOf(t);
         let sh = this.stageLatency.get(stage);
         if (!sh) this.stageLatency.set(stage, (sh = createHistogram()));
-        mergeInto(sh, p.histogram);
+        sh.add(latency);
       }
       throughput += p.completed;
       for (const [kind, n] of Object.entries(p.errors) as Array<[ErrorKind, number]>) {
@@ -156,7 +162,7 @@ export class RunAccumulator {
               p50: h.getValueAtPercentile(50),
               p99: h.getValueAtPercentile(99),
               max: h.maxValue,
-              mean: Math.round(h.mean),
+              mean: Math.round(histogramMean(h)),
             }
           : null,
       errors,
@@ -174,8 +180,8 @@ export class RunAccumulator {
     return sample;
   }
 
-  private addTotals(s: WorkerSample): void {
-    mergeInto(this.latency, s.histogram);
+  private addTotals(s: WorkerSample, latency: Histogram | null): void {
+    if (latency) this.latency.add(latency);
     this.completed += s.completed;
     for (const [kind, n] of Object.entries(s.errors) as Array<[ErrorKind, number]>) {
       this.errors[kind] = (this.errors[kind] ?? 0) + n;

@@ -12,7 +12,8 @@ import { DEMO_HOST, isDemoUrl, resolveDemoUrl } from '../../shared/demoAddress.t
 import { checkReachability, checkRunnable, systemLookup, type HostLookup, type Reachability } from './preflight.ts';
 import { RunAccumulator } from './runAccumulator.ts';
 import { buildSummary } from '../../shared/result/runSummary.ts';
-import { workerPool, type PooledWorker, type WorkerPool } from './workerPool.ts';
+import { InlineWorker } from './inlineWorker.ts';
+import { workerPool, type LoadWorker, type WorkerPool } from './workerPool.ts';
 import type { FromWorker, WorkerJob } from './worker/workerProtocol.ts';
 import { workerCount, workerShares } from './workerShares.ts';
 
@@ -43,6 +44,13 @@ export interface RunOptions {
   skipProbe?: boolean;
   /** The worker script; only tests replace it (to make a worker crash). */
   workerUrl?: URL;
+  /**
+   * A run of one worker runs on this thread instead of a worker thread (see inlineWorker.ts):
+   * for a process that does nothing else while it runs (the CLI's `barrage run`), where a new
+   * isolate would cost more than everything else before the first request. Runs of more workers
+   * ignore it.
+   */
+  inline?: boolean;
 }
 
 export interface RunHandle {
@@ -123,8 +131,9 @@ async function runOnWorkers(
   const stages = scenario.stages;
   const stageOf = stages !== undefined ? (t: number) => stageOfSecond(stages, t) : undefined;
   const acc = new RunAccumulator(count, scenario.warmupSec, durationSec === undefined ? undefined : Math.ceil(durationSec), stageOf);
-  const pool = workerPool(options.workerUrl ?? workerEntryUrl());
-  const workers: PooledWorker[] = [];
+  const inline = options.inline === true && count === 1;
+  const pool = inline ? null : workerPool(options.workerUrl ?? workerEntryUrl());
+  const workers: LoadWorker[] = [];
   const done = new Set<number>();
   let status = 'completed' as RunStatus;
   let failure: string | undefined;
@@ -163,7 +172,7 @@ async function runOnWorkers(
     if (done.has(index)) return;
     done.add(index);
     // Its run is over: the worker goes back to the pool for the next run.
-    pool.release(workers[index]);
+    workers[index].release();
     emitProgress(acc.workerFinished(index));
     if (done.size === workers.length) finish();
   };
@@ -205,7 +214,7 @@ async function runOnWorkers(
       clearTimeout(bootTimer);
       resolve(false);
     };
-    workers.push(...pool.acquire(count));
+    workers.push(...(pool ? pool.acquire(count) : [new InlineWorker()]));
     workers.forEach((worker, i) => {
       worker.attach({
         message: (message: FromWorker) => {

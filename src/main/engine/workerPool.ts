@@ -22,7 +22,18 @@ export interface WorkerListener {
   gone(reason: string): void;
 }
 
-export class PooledWorker {
+/** A load worker as a run uses it: a pooled thread, or the inline one (inlineWorker.ts). */
+export interface LoadWorker {
+  /** Attaches the run that now holds this worker. */
+  attach(listener: WorkerListener): void;
+  post(message: ToWorker): void;
+  /** Its run ended cleanly: it may serve another run. */
+  release(): void;
+  /** Its state is unknown (crashed, stuck, failed): never used again. */
+  discard(): void;
+}
+
+export class PooledWorker implements LoadWorker {
   readonly thread: Worker;
   /** Runs this worker has been leased for (1 on its first run). */
   runs = 0;
@@ -51,6 +62,10 @@ export class PooledWorker {
     this.listener = listener;
     if (listener) this.thread.ref();
     else this.thread.unref();
+  }
+
+  release(): void {
+    this.pool.release(this);
   }
 
   /** Ends the thread for good (crashed, stuck, failed, or surplus). */

@@ -84,7 +84,7 @@ interface RunServiceEvents {
 
 export class RunService extends EventEmitter<RunServiceEvents> {
   private readonly store: RunStore | null;
-  private readonly engineOptions: Pick<RunOptions, 'lookup' | 'workers' | 'demoTarget'>;
+  private readonly engineOptions: Pick<RunOptions, 'lookup' | 'workers' | 'demoTarget' | 'inline'>;
   /** The one owner of "something is measuring", shared by every job of this process. */
   readonly lock: MeasurementLock;
   private readonly engine: RunEngine;
@@ -96,7 +96,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
 
   constructor(
     store: RunStore | null,
-    engineOptions: Pick<RunOptions, 'lookup' | 'workers' | 'demoTarget'> = {},
+    engineOptions: Pick<RunOptions, 'lookup' | 'workers' | 'demoTarget' | 'inline'> = {},
     lock: MeasurementLock = new MeasurementLock(),
     engine: RunEngine = ENGINE,
   ) {

@@ -37,7 +37,46 @@ export function decodeHistogram(encoded: string): Histogram {
 
 export function mergeInto(target: Histogram, encoded: string): void {
   if (!encoded) return;
-  target.add(hdr.decodeFromCompressedBase64(encoded, 32, false));
+  target.add(decodeForMerge(encoded));
+}
+
+/**
+ * An encoded histogram as it was encoded (not re-homed like decodeHistogram): only to be merged
+ * into others with `add`, or read; null for '' (no values). For a caller that merges the same
+ * histogram into several, so it decodes once.
+ */
+export function decodeForMerge(encoded: string): Histogram;
+export function decodeForMerge(encoded: string | undefined): Histogram | null;
+export function decodeForMerge(encoded: string | undefined): Histogram | null {
+  return encoded ? hdr.decodeFromCompressedBase64(encoded, 32, false) : null;
+}
+
+/** The parts of hdr-histogram-js's JsHistogram (what `build` returns here) that histogramMean reads. */
+interface HistogramCounts {
+  countsArrayLength: number;
+  countsArrayIndex(value: number): number;
+  getCountAtIndex(index: number): number;
+  valueFromIndex(index: number): number;
+  medianEquivalentValue(value: number): number;
+}
+
+/**
+ * The mean exactly as hdr-histogram-js's `mean` getter computes it (every bucket counted at its
+ * median-equivalent value), read straight off the counts up to the largest value instead of
+ * through the library's iterator: measured ≈ 0.9 ms per call for the getter on a histogram of
+ * one busy second, which the run controller paid every second (on the load's own thread for an
+ * inline run), against a few hundredths of a millisecond.
+ */
+export function histogramMean(h: Histogram): number {
+  if (h.totalCount === 0) return 0;
+  const c = h as unknown as HistogramCounts;
+  const last = Math.min(c.countsArrayIndex(h.maxValue), c.countsArrayLength - 1);
+  let total = 0;
+  for (let i = 0; i <= last; i++) {
+    const n = c.getCountAtIndex(i);
+    if (n !== 0) total += c.medianEquivalentValue(c.valueFromIndex(i)) * n;
+  }
+  return total / h.totalCount;
 }
 
 export function summarizeHistogram(h: Histogram): LatencySummary {

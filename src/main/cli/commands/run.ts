@@ -7,7 +7,7 @@ import { protocolOfUrl, scenarioSchema, formatIssues, type Scenario } from '../.
 import type { RunProgress, RunResult } from '../../../shared/runResult.ts';
 import { parseStageText } from '../../../shared/loadProfile.ts';
 import { tryParseThreshold } from '../../../shared/thresholds.ts';
-import { PreflightError, prewarmWorkers } from '../../engine/index.ts';
+import { PreflightError, prewarmWorkers, workerCount } from '../../engine/index.ts';
 import { redactUrl } from '../../../shared/redact.ts';
 import { withRerunSecrets } from '../rerunSecrets.ts';
 import { nothingCompleted } from '../../../shared/result/runSummary.ts';
@@ -25,10 +25,9 @@ import { REPORT_FLAGS, REPORT_FLAGS_HELP, reportFilesFrom, streamTargetsFrom, wr
 import { JsonlStream } from '../../ci/jsonlStream.ts';
 import type { RunIdentity } from '../../ci/junitReport.ts';
 import type { RunOutput } from '../../ci/runOutput.ts';
-import { PrometheusEndpoint } from '../../liveMetrics/prometheusEndpoint.ts';
 import { otlpMetricsUrl } from '../../liveMetrics/otlpUrl.ts';
 import type { OtlpPush } from '../../liveMetrics/otlpPush.ts';
-import { startDemoTarget, type DemoTarget } from '../../target/demoTarget.ts';
+import type { DemoTarget } from '../../target/demoTarget.ts';
 
 export const RUN_HELP = `Usage: barrage run <url> [options]
        barrage run --scenario FILE [options]
@@ -203,9 +202,12 @@ export async function main(args: string[]): Promise<number> {
   const built = buildScenario(values, positionals, fromRun?.config);
   // Asked only for what the flags did not replace (a new URL, a new header value).
   const scenario = fromRun ? await withRerunSecrets(built, `run ${fromRun.id}`) : built;
-  // The load workers boot now, on the other cores, while this thread opens the run history and
-  // loads the rest: a new worker thread costs more than everything else before the first request.
-  prewarmWorkers(scenario);
+  // A run of one worker runs on this thread (the engine's `inline`): this process does nothing
+  // else while it runs, and a new worker thread cost more than everything else before the first
+  // request (docs/PERFORMANCE.md, "Start-up"). Runs of several workers boot them now, on the
+  // other cores, while this thread opens the run history and loads the rest.
+  const inline = workerCount(scenario) === 1;
+  if (!inline) prewarmWorkers(scenario);
   const tags = values.tag ?? [];
   for (const t of tags) if (!/^[^,\s]{1,50}$/.test(t)) throw new UsageError(`--tag: "${t}" is not a tag (1–50 characters, no spaces or commas)`);
   const abortOnFail = !!values['abort-on-fail'];
@@ -231,6 +233,8 @@ export async function main(args: string[]): Promise<number> {
   try {
     if (streams.jsonl !== undefined) outputs.push(openOutput(() => new JsonlStream(streams.jsonl!), '--out jsonl'));
     if (metricsPort !== undefined) {
+      // Loaded only when asked for (prom-client): not on the way to the first request.
+      const { PrometheusEndpoint } = await import('../../liveMetrics/prometheusEndpoint.ts');
       const endpoint = await PrometheusEndpoint.start(metricsPort).catch((err: NodeJS.ErrnoException) => {
         throw new UsageError(`--metrics-port: ${PrometheusEndpoint.listenFailure(metricsPort, err)}`);
       });
@@ -249,10 +253,10 @@ export async function main(args: string[]): Promise<number> {
     }
     // A scenario saved in the app may name the demo target symbolically: run one in this process.
     const demoTarget = async () => {
-      demo ??= await startDemoTarget();
+      demo ??= await (await import('../../target/demoTarget.ts')).startDemoTarget();
       return { httpUrl: demo.httpUrl, wsUrl: demo.wsUrl };
     };
-    const runs = new RunService(store, { demoTarget }, cliMeasurementLock(store, 'run'));
+    const runs = new RunService(store, { demoTarget, inline }, cliMeasurementLock(store, 'run'));
     const meta = { tags, notes: values.note, abortOnFail, keepGoing: !!values['keep-going'], storeSecrets: !!values['store-secrets'] };
     const stdout = streams.jsonl === '-' ? 'taken' : values.json ? 'json' : 'table';
     const { runId, result, thresholdBreach } = await execute(runs, scenario, { stdout, quiet: !!values.quiet, outputs }, meta);

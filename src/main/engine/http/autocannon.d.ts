@@ -53,3 +53,18 @@ declare module 'autocannon' {
   function autocannon(opts: AutocannonOptions, cb: (err: Error | null, result: unknown) => void): Instance;
   export default autocannon;
 }
+
+// autocannon's run loop without its command-line front end (see httpLoad.ts): `autocannon()`
+// validates the options and then calls exactly this, but its module also loads the CLI's
+// printing, progress bar, worker manager and multipart support.
+declare module 'autocannon/lib/run.js' {
+  import type { EventEmitter } from 'node:events';
+  import type { AutocannonOptions, Instance } from 'autocannon';
+  function run(opts: AutocannonOptions, tracker: EventEmitter | undefined, cb: (err: Error | null, result: unknown) => void): Instance;
+  export default run;
+}
+
+declare module 'autocannon/lib/defaultOptions.js' {
+  const defaults: Record<string, unknown>;
+  export default defaults;
+}

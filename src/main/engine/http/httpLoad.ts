@@ -3,7 +3,14 @@
 // coordinated-omission correction). Connections, bytes and the open-model schedule are taken
 // over through autocannon's `setupClient` hook; see autocannon.d.ts for what is hooked.
 import { Socket } from 'node:net';
-import autocannon, { type AutocannonClient, type AutocannonOptions } from 'autocannon';
+import type { AutocannonClient, AutocannonOptions, Instance } from 'autocannon';
+// autocannon's run loop itself, not its package entry: `autocannon(opts, cb)` is its options
+// check (defaults filled in, then what Barrage's scenario schema has already checked) followed
+// by this, but the entry module also loads the CLI's result printing, progress bar, worker
+// manager and multipart form support (form-data, mime-db, cli-table3, chalk…): ≈ 40 % of
+// autocannon's load time, on the way to the first request of every run (docs/PERFORMANCE.md).
+import runAutocannon from 'autocannon/lib/run.js';
+import autocannonDefaults from 'autocannon/lib/defaultOptions.js';
 import { ArrivalCurve } from '../../../shared/loadProfile.ts';
 import { stageTargetOf, type HttpScenario } from '../../../shared/scenario.ts';
 import { classifyError } from '../errorKinds.ts';
@@ -32,7 +39,7 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
   const parked = new Set<AutocannonClient>();
   const indexOf = new WeakMap<AutocannonClient, number>();
   let clientCount = 0;
-  let instance: ReturnType<typeof autocannon> | undefined;
+  let instance: Instance | undefined;
   let stopped = false;
   let settled = 0;
   let finishRun: (() => void) | undefined;
@@ -311,7 +318,9 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
           if (stopped) return resolve();
           if (connectionStages) activeClients = connectionTargetAt(connectionStages, job.workerCount, job.workerIndex, 0);
           try {
-            instance = autocannon(options, (err) => {
+            // As autocannon's own options check fills them in (lib/validate.js: defaults first, then
+            // the options given, undefined ones included).
+            instance = runAutocannon({ ...autocannonDefaults, ...options } as AutocannonOptions, undefined, (err) => {
               for (const t of timers) clearTimeout(t);
               timers.clear();
               if (err) reject(err);

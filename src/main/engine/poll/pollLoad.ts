@@ -8,8 +8,10 @@
 // Poll endpoint contract: GET <url>?since=N answers {"cursor":M,"events":[{…,"ts":<epoch ms>},…]}
 // with the events after N (M: the last one's number); without `since`, only the current cursor.
 // `"gap": true` in an answer says the cursor was older than what the server keeps.
-import http from 'node:http';
-import https from 'node:https';
+// require()d, not imported: see nodeHttp.ts (an ES import of node:http loads undici).
+import { http, https } from '../../nodeHttp.ts';
+import type { Agent, ClientRequest } from 'node:http';
+import type { RequestOptions } from 'node:https';
 import type { Socket } from 'node:net';
 import type { PollFigures } from '../../../shared/runResult.ts';
 import type { HttpScenario } from '../../../shared/scenario.ts';
@@ -36,9 +38,9 @@ export function createPollLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
   const figures = emptyPollFigures();
   const ledger = new SocketLedger();
   const seen = new WeakSet<Socket>();
-  const agents: http.Agent[] = [];
+  const agents: Agent[] = [];
   const timers = new Set<NodeJS.Timeout>();
-  const inFlight = new Set<http.ClientRequest>();
+  const inFlight = new Set<ClientRequest>();
   const endAt = job.endAt ?? Infinity;
   let ending = false;
   let stopped = false;
@@ -70,7 +72,7 @@ export function createPollLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
     maybeFinish();
   };
 
-  const requestOptions = (agent: http.Agent | undefined): https.RequestOptions => ({
+  const requestOptions = (agent: Agent | undefined): RequestOptions => ({
     agent,
     method: 'GET',
     lookup,

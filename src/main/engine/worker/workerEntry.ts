@@ -1,72 +1,11 @@
-// Entry point of a load worker thread. A worker serves one run after another (see
-// ../workerPool.ts): `prepare` loads a protocol's load generator (once per thread) and answers
-// `ready`; `start` runs the worker's share of a run, streaming one sample per second back to the
-// run controller, and ends with `done`, after which the worker waits for its next run.
+// Entry point of a load worker thread: the controller's messages arrive through the thread's
+// port and are served by loadServer.ts (see there for the protocol).
 import { parentPort } from 'node:worker_threads';
-import type { Protocol } from '../../../shared/scenario.ts';
-import { SecondRecorder } from '../metrics/secondRecorder.ts';
-import type { LoadDriver, LoadDriverFactory } from './loadDriver.ts';
-import type { FromWorker, ToWorker, WorkerJob } from './workerProtocol.ts';
+import { loadServer } from './loadServer.ts';
+import type { FromWorker, ToWorker } from './workerProtocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('workerEntry must run in a worker thread');
 
-const post = (message: FromWorker) => port.postMessage(message);
-/** The run in progress (undefined between runs). */
-let driver: LoadDriver | undefined;
-let stopRequested = false;
-const drivers = new Map<Protocol, Promise<LoadDriverFactory>>();
-
-// Drivers are loaded on `prepare`, before the worker reports ready: the run's start instant is
-// fixed after every worker is ready, and module loading after it would delay the first requests.
-function driverFor(protocol: Protocol): Promise<LoadDriverFactory> {
-  let loading = drivers.get(protocol);
-  if (!loading) {
-    loading =
-      protocol === 'http'
-        ? // An HTTP scenario with `poll` is driven by the polling driver; both load with http.
-          Promise.all([import('../http/httpLoad.ts'), import('../poll/pollLoad.ts')]).then(
-            ([h, p]): LoadDriverFactory =>
-              (job, recorder) =>
-                job.scenario.protocol === 'http' && job.scenario.poll !== undefined ? p.createPollLoad(job, recorder) : h.createHttpLoad(job, recorder),
-          )
-        : import('../ws/wsSwarm.ts').then((m) => m.createWsSwarm);
-    drivers.set(protocol, loading);
-  }
-  return loading;
-}
-
-const fatal = (err: unknown) => post({ type: 'fatal', message: err instanceof Error ? err.message : String(err) });
-
-port.on('message', (message: ToWorker) => {
-  switch (message.type) {
-    case 'prepare':
-      driverFor(message.protocol).then(() => post({ type: 'ready', protocol: message.protocol }), fatal);
-      break;
-    case 'start':
-      // A stop meant for an earlier run (it crossed that run's `done`) must not end this one.
-      stopRequested = false;
-      start(message.job).catch(fatal);
-      break;
-    case 'stop':
-      stopRequested = true;
-      driver?.stop();
-      break;
-  }
-});
-
-async function start(job: WorkerJob): Promise<void> {
-  const create = await driverFor(job.scenario.protocol);
-  const recorder = new SecondRecorder(job.startAt, (sample) => post({ type: 'sample', sample }), job.scenario.protocol === 'ws');
-  const load = create(job, recorder);
-  driver = load;
-  recorder.start();
-  if (stopRequested) load.stop();
-  try {
-    await load.run();
-  } finally {
-    driver = undefined;
-  }
-  recorder.finish();
-  post({ type: 'done', poll: load.pollFigures?.() });
-}
+const serve = loadServer((message: FromWorker) => port.postMessage(message));
+port.on('message', (message: ToWorker) => serve(message));
