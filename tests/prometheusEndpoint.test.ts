@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoTarget, type DemoTarget } from '../src/main/target/demoTarget.ts';
 import { runCli, startCli } from './support/cliProcess.ts';
+import { freePort, parseOpenMetrics, type Series } from './support/openMetrics.ts';
 
 let target: DemoTarget;
 const dir = mkdtempSync(join(tmpdir(), 'barrage-prom-'));
@@ -19,37 +20,6 @@ afterAll(async () => {
   await target.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-interface Series {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** The OpenMetrics text format, as far as this endpoint writes it (no timestamps, no exemplars). */
-function parseOpenMetrics(text: string): Series[] {
-  const lines = text.trimEnd().split('\n');
-  expect(lines.at(-1)).toBe('# EOF');
-  const out: Series[] = [];
-  for (const line of lines) {
-    if (line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    expect(m, line).not.toBeNull();
-    const labels: Record<string, string> = {};
-    for (const l of (m![2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2].replace(/\\(.)/g, '$1');
-    out.push({ name: m![1], labels, value: Number(m![3]) });
-  }
-  return out;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 describe('barrage run --metrics-port', () => {
   it('serves figures that agree with the run\'s own per-second samples, second by second', async () => {

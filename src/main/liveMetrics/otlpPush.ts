@@ -62,6 +62,8 @@ export class OtlpPush implements RunOutput {
   private readonly provider: MeterProvider;
   private readonly m;
   private scenario: Scenario | null = null;
+  /** The attributes of the last second pushed: its stage is the one the run is in. */
+  private lastLabels: Attributes | null = null;
   /** Pushes in order, one at a time: a slow collector delays later seconds, never reorders them. */
   private chain: Promise<void> = Promise.resolve();
   /** Figures of seconds not yet recorded into the instruments (see enqueue). */
@@ -103,14 +105,20 @@ export class OtlpPush implements RunOutput {
   /** The scenario the next seconds belong to. */
   begin(scenario: Scenario): void {
     this.scenario = scenario;
+    this.lastLabels = null;
   }
 
   second(runId: number | null, p: RunProgress): void {
     if (!this.scenario) return;
     const labels: Attributes = { ...runLabels(runId, this.scenario, p.sample.t) };
     const f = secondFigures(p);
+    // A new stage is a new set of attributes: the SDK keeps exporting the previous stage's last
+    // gauge values, so that stage is marked as no longer running (a dashboard filters on it).
+    const left = this.lastLabels && this.lastLabels.stage !== labels.stage ? this.lastLabels : null;
+    this.lastLabels = labels;
     this.enqueue(() => {
       const m = this.m;
+      if (left) m.running.record(0, left);
       m.running.record(1, labels);
       m.second.record(f.second, labels);
       m.completedPerSecond.record(f.completedPerSecond, labels);
@@ -135,7 +143,7 @@ export class OtlpPush implements RunOutput {
   finished(runId: number | null, summary: RunSummary): void {
     if (!this.scenario) return;
     const t = Math.max(0, Math.ceil(summary.durationSec) - 1);
-    const labels = { ...runLabels(runId, this.scenario, t) };
+    const labels = this.lastLabels ?? { ...runLabels(runId, this.scenario, t) };
     this.enqueue(() => this.m.running.record(0, labels));
   }
 
