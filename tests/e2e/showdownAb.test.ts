@@ -1,5 +1,6 @@
 // End to end, as a user, in Chromium against `barrage serve` (its own database, seeded with two
 // long runs): the REST vs WebSocket showdown against the demo target — form validation, progress,
+// a run refused while it measures (the notice opens the running showdown),
 // the measured table in the articles' shape, the charts and the conclusion; the History's SLO
 // filter; verdicts in Compare; a tiny A/B run of two saved demo scenarios with its verdicts; HTML
 // reports downloaded from Compare and from a run report. Screenshots in light and dark go to
@@ -101,6 +102,19 @@ describe('Showdown, verdicts, A/B and reports in a browser', () => {
     await expect.poll(() => progress.getByTestId('showdown-step').textContent(), { timeout: 15_000 }).toMatch(/^Measuring /);
     expect(await page.getByRole('progressbar', { name: 'Showdown progress' }).getAttribute('aria-valuenow')).not.toBe('0');
     await shot('21-showdown-running');
+    // Nothing else measures meanwhile: the builder's Run is refused, saying what measures and how
+    // to stop it, and the notice opens the running showdown.
+    await nav('Scenarios').click();
+    await page.getByRole('button', { name: 'New scenario' }).click();
+    await field('Name').fill('Refused meanwhile');
+    await page.getByRole('button', { name: 'Use demo target' }).click();
+    await field('Duration (s)').fill('1');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const openShowdown = page.getByRole('link', { name: 'Open the running showdown' });
+    await openShowdown.waitFor();
+    await page.getByText(/^The run did not start: cannot start: showdown \S+ is measuring since .*; stop it with Stop on the Showdown view/).waitFor();
+    await openShowdown.click();
+    await expect.poll(() => progress.getByTestId('showdown-step').textContent()).toMatch(/^Measuring /);
     await progress.getByRole('button', { name: 'Stop' }).click();
     await page.getByText('Stopped early.').waitFor({ timeout: 15_000 });
     await shot('21b-showdown-stopped');
