@@ -2,7 +2,7 @@
 // unless --store-secrets; running a stored run again (`run --from-run`, `ab --baseline`) needs
 // the secret back — from BARRAGE_* variables, or typed on a terminal — and never sends ***.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -119,5 +119,19 @@ describe('stored run configurations and secrets', () => {
     oneLine(r.stderr);
     expect(r.stderr).toContain('header Authorization: baseline run 1 was stored without it (no --store-secrets); set BARRAGE_HEADER_AUTHORIZATION');
     expect(seen.size).toBe(0);
+  });
+
+  it('runs redact ID replaces the secrets of a run stored with them, leaving no copy in the file; --all finds none left', { timeout: 30_000 }, async () => {
+    const bytes = () => `${readFileSync(db).toString('latin1')}${existsSync(`${db}-wal`) ? readFileSync(`${db}-wal`).toString('latin1') : ''}`;
+    expect(bytes()).toContain('Bearer kept');
+    const r = await runCli(['runs', 'redact', '3', '99', '--db', db]);
+    expect(r.stdout).toBe('Redacted the secrets of run 3.\n');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no run 99 in /);
+    expect(JSON.parse(storedRows(db).find((x) => x.id === 3)!.config).headers).toEqual({ Authorization: '***' });
+    expect(bytes()).not.toContain('Bearer kept');
+    const all = await runCli(['runs', 'redact', '--all', '--db', db]);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toBe('No stored configuration held a secret.\n');
   });
 });

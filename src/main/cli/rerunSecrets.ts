@@ -54,10 +54,11 @@ export function terminalSource(): SecretSource {
 /** Reads one line from the terminal in raw mode, echoing nothing; Ctrl-C or Ctrl-D cancels. */
 function askHidden(prompt: string): Promise<string> {
   const { stdin, stderr } = process;
-  stderr.write(prompt);
+  // Raw mode (no echo) before the prompt: whatever is typed once it shows is never echoed.
   stdin.setRawMode(true);
   stdin.setEncoding('utf8');
   stdin.resume();
+  stderr.write(prompt);
   return new Promise((resolve, reject) => {
     let value = '';
     const end = () => {

@@ -2,6 +2,7 @@
 // engine's result; listed, loaded, annotated and deleted afterwards.
 import type { RunResult, RunSample, RunStatus, RunSummary } from '../../shared/runResult.ts';
 import type { Scenario } from '../../shared/scenario.ts';
+import { configToStore } from '../../shared/storedSecrets.ts';
 import { SAMPLE_COLUMNS, UPSERT_SAMPLE_SQL, rowToSample, sampleToRow, type SampleRow } from './sampleRows.ts';
 import { LIST_COLUMNS, SORTS, listItem, whereClause, type RunRow } from './runListQuery.ts';
 import { summarizeSamples } from './samplesSummary.ts';
@@ -225,6 +226,40 @@ export class RunRepository {
       }
       return deleted;
     });
+  }
+
+  /**
+   * Replaces the secrets in stored configurations (URL password, credential header values) by
+   * the placeholder, as runs store them without --store-secrets (storedSecrets.ts): the runs
+   * `ids`, or every run. Returns the ids of the runs that held a secret. Old bytes are not left
+   * behind: free pages and the free space in pages can still hold earlier versions of a row, so
+   * the file is rebuilt (VACUUM) and the WAL checkpointed and emptied.
+   */
+  redactSecrets(ids?: readonly number[]): number[] {
+    const changed: number[] = [];
+    this.ctx.write(() => {
+      const rows = (ids === undefined
+        ? this.ctx.stmt('SELECT id, config FROM runs ORDER BY id').all()
+        : ids.map((id) => this.ctx.stmt('SELECT id, config FROM runs WHERE id = ?').get(id)).filter((r) => r !== undefined)) as Array<{ id: number; config: string }>;
+      const update = this.ctx.stmt('UPDATE runs SET config = ?, url = ? WHERE id = ?');
+      for (const row of rows) {
+        const config = parseJsonOrUndefined(row.config);
+        // A damaged configuration is left to `runs delete` (readers already refuse it by name).
+        if (!isObject(config) || typeof config.url !== 'string') continue;
+        const redacted = configToStore(config as unknown as Scenario, false);
+        const text = JSON.stringify(redacted);
+        if (text === JSON.stringify(config)) continue;
+        update.run(text, redacted.url, row.id);
+        changed.push(row.id);
+      }
+    });
+    if (changed.length > 0) {
+      this.ctx.read(() => {
+        this.ctx.db.exec('VACUUM');
+        this.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+      });
+    }
+    return changed;
   }
 
   setNotes(id: number, notes: string): void {

@@ -54,6 +54,10 @@ export class RunStore {
   setNotes(id: number, notes: string): void {
     this.runs.setNotes(id, notes);
   }
+  /** Redacts the secrets of stored configurations (the runs `ids`, or all); returns the runs changed. */
+  redactSecrets(ids?: readonly number[]): number[] {
+    return this.runs.redactSecrets(ids);
+  }
   /** Returns the run's tags afterwards. */
   addTags(id: number, tags: string[]): string[] {
     return this.runs.addTags(id, tags);

@@ -1,4 +1,4 @@
-// `barrage runs list|show|delete|export|import`: the run history from the terminal, on the
+// `barrage runs list|show|delete|redact|export|import`: the run history from the terminal, on the
 // same database as the desktop app (--db, $BARRAGE_DB, or the OS's default location).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,6 +35,9 @@ Commands
       --offset N          skip the first N
   show ID                 one run: configuration, environment and summary
   delete ID...            delete runs with their samples
+  redact ID... | --all    replace the URL password and credential header values in stored
+                          configurations by *** (as runs store them without --store-secrets;
+                          for runs stored before that rule or with it); cannot be undone
   export ID...            write runs to a file or stdout
       --format F          json (everything, re-importable; default) or csv (per-second samples)
       --out FILE          file to write (default: stdout); never the history database itself
@@ -62,6 +65,7 @@ const SUBCOMMANDS: Subcommands = {
   list: listCommand,
   show: showCommand,
   delete: deleteCommand,
+  redact: redactCommand,
   export: exportCommand,
   import: importCommand,
 };
@@ -149,6 +153,19 @@ async function deleteCommand(args: string[]): Promise<number> {
     const deleted = store.deleteRuns(ids);
     if (deleted.length > 0) process.stdout.write(`Deleted ${deleted.length === 1 ? 'run' : 'runs'} ${deleted.join(', ')}.\n`);
     const missing = ids.filter((id) => !deleted.includes(id));
+    return missing.length > 0 ? notFound(store, missing) : EXIT.ok;
+  });
+}
+
+async function redactCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...COMMON, all: { type: 'boolean' } } });
+  if (values.help) return help();
+  if (values.all && positionals.length > 0) throw new UsageError('give run ids or --all, not both');
+  const ids = values.all ? undefined : runIds(positionals, 'redact ID... (or --all)');
+  return withHistory(values.db, (store) => {
+    const missing = (ids ?? []).filter((id) => !store.getRun(id));
+    const changed = store.redactSecrets(ids?.filter((id) => !missing.includes(id)));
+    process.stdout.write(changed.length > 0 ? `Redacted the secrets of ${changed.length === 1 ? 'run' : 'runs'} ${changed.join(', ')}.\n` : 'No stored configuration held a secret.\n');
     return missing.length > 0 ? notFound(store, missing) : EXIT.ok;
   });
 }
