@@ -286,24 +286,29 @@ export const TABLE_GROUP_LABELS: Record<TableGroup, string> = {
   model: 'Communication model',
 };
 
-/** One row of the article-shaped table: Factor / REST (new connection) / REST (keep-alive) / WebSocket. */
-export interface TableRow {
+/**
+ * One row of a measured table. Experiment 1's (request/response): Factor / REST (new connection) /
+ * REST (keep-alive) / WebSocket. Experiment 2's (server-to-client updates) has its own columns,
+ * REST polling / WebSocket push: its figures are not request/response figures, so they never sit
+ * under request/response columns (where the third would read "not measured").
+ */
+export interface TableRow<C extends string = TableColumn> {
   id: string;
   group: TableGroup;
   factor: string;
   /** Unit of `values` ("B", "µs", "/s", "%", "" for counts and text rows). */
   unit: string;
   /** Numbers for charts; null where the factor does not apply or was not measured. */
-  values: Record<TableColumn, number | null>;
+  values: Record<C, number | null>;
   /** What to show in each cell. */
-  cells: Record<TableColumn, string>;
+  cells: Record<C, string>;
   /** Which way is better, for highlighting; null for descriptive rows. */
   better: 'lower' | 'higher' | null;
 }
 
-export interface ShowdownTable {
-  columns: Array<{ id: TableColumn; label: string }>;
-  rows: TableRow[];
+export interface ShowdownTable<C extends string = TableColumn> {
+  columns: Array<{ id: C; label: string }>;
+  rows: Array<TableRow<C>>;
 }
 
 export interface ShowdownResult {
@@ -330,7 +335,10 @@ export interface ShowdownResult {
   seed: number;
   exchange: { modes: ExchangeModeResult[]; breakEven: BreakEven[] } | null;
   updates: { pollIntervalMs: number; eventRate: number; modes: UpdateModeResult[] } | null;
+  /** Experiment 1, request/response: one column per exchange mode. */
   table: ShowdownTable;
+  /** Experiment 2, server-to-client updates: REST polling and WebSocket push (null when not run). */
+  updatesTable: ShowdownTable<UpdateModeId> | null;
   /** Plain-language findings computed from the numbers, one sentence each. */
   conclusion: string[];
   notes: string[];

@@ -56,3 +56,11 @@ function trim(v: number): string {
   const digits = v >= 100 ? 0 : v >= 10 ? 1 : 2;
   return Number(v.toFixed(digits)).toString();
 }
+
+/** A ratio as written in the showdown's conclusion and under its charts: "4.1×", "1.07×", "23×". */
+export function formatRatio(r: number): string {
+  if (!Number.isFinite(r)) return 'far';
+  if (r >= 10) return `${Math.round(r)}×`;
+  // Close to 1 the second decimal matters (1.07× is not 1.1×).
+  return `${r < 1.095 ? r.toFixed(2) : r.toFixed(1)}×`;
+}

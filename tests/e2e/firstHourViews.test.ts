@@ -93,6 +93,56 @@ describe('first hour in the app: Compare, Showdown, keyboard', () => {
     }
   });
 
+  test('Showdown: latency on a linear axis with the ratios written out; polling vs push in a table of its own', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Showdown', exact: true }).click();
+    await page.getByRole('heading', { name: 'Showdown', level: 1 }).waitFor();
+    const field = (label: string) => page.getByLabel(label, { exact: true });
+    await field('Concurrency (clients)').fill('2');
+    await field('Duration per mode (s)').fill('1');
+    await field('Warm-up per mode (s)').fill('0');
+    await field('Poll interval (ms)').fill('100');
+    await field('Event rate (per s)').fill('20');
+    await page.getByRole('button', { name: 'Run showdown' }).click();
+    const table = page.getByRole('table', { name: 'Showdown table' });
+    await table.waitFor({ timeout: 60_000 });
+
+    // Experiment 1's table: its three modes only; nothing of experiment 2, no "not measured".
+    expect((await table.getByRole('columnheader').allTextContents()).map((t) => t.trim().split(/\s+run #/)[0])).toEqual(['Factor', 'REST (new connection)', 'REST (keep-alive)', 'WebSocket']);
+    expect(await table.getByRole('rowheader', { name: /update|delivery|poll/i }).count()).toBe(0);
+    expect(await table.getByRole('cell', { name: 'not measured', exact: true }).count()).toBe(0);
+
+    // Experiment 2's own table: REST polling and WebSocket push, every cell a figure or a word.
+    const updates = page.getByRole('table', { name: 'Updates table' });
+    expect((await updates.getByRole('columnheader').allTextContents()).map((t) => t.trim().split(/\s+run #/)[0])).toEqual(['Factor', 'REST polling (every 100 ms)', 'WebSocket push']);
+    const lag = (await updates.getByRole('row', { name: /^Delivery lag p50/ }).getByRole('cell').allTextContents()).map((t) => t.trim());
+    expect(lag).toHaveLength(2);
+    for (const cell of lag) expect(cell).toMatch(/^\d[\d.,]* (µs|ms|s)( \(best\))?$/);
+    expect(await updates.getByRole('cell', { name: 'not measured', exact: true }).count()).toBe(0);
+    expect(await updates.getByRole('cell', { name: /^none \(no polls\)/ }).count()).toBe(1);
+
+    // The latency chart: a linear axis (bar heights in the ratio of their values), ratios in words.
+    const chart = page.getByRole('figure', { name: 'Round-trip latency' });
+    expect(await chart.getByText('log scale').count()).toBe(0);
+    await chart.getByText('linear axis', { exact: false }).waitFor();
+    const bars = await chart.locator('rect').evaluateAll((rects) =>
+      rects.map((r) => ({ height: Number(r.getAttribute('height')), title: r.querySelector('title')?.textContent ?? '' })),
+    );
+    const toUs = (title: string) => {
+      const m = /: ([\d.,]+) (µs|ms|s)$/.exec(title)!;
+      return Number(m[1].replace(/,/g, '')) * { µs: 1, ms: 1000, s: 1e6 }[m[2] as 'µs' | 'ms' | 's'];
+    };
+    const measured = bars.map((b) => ({ height: b.height, us: toUs(b.title) })).sort((a, b) => b.us - a.us);
+    expect(measured.length).toBeGreaterThanOrEqual(6);
+    const [tallest, second] = measured;
+    if (second.height > 20) expect(tallest.height / second.height).toBeCloseTo(tallest.us / second.us, 1);
+    const ratios = await chart.getByRole('list', { name: 'Ratios' }).getByRole('listitem').allTextContents();
+    expect(ratios.length).toBe(3);
+    expect(ratios[0]).toMatch(/^p50: .+ \d[\d.]*× (REST \(new connection\)|REST \(keep-alive\)|WebSocket)/);
+    const lagChart = page.getByRole('figure', { name: /^Update delivery lag/ });
+    expect(await lagChart.getByRole('list', { name: 'Ratios' }).getByRole('listitem').count()).toBeGreaterThanOrEqual(1);
+    await shot('51-showdown-two-tables');
+  }, 90_000);
+
   test('no script errors or CSP violations happened', () => {
     expect(problems).toEqual([]);
   });

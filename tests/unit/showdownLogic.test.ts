@@ -7,6 +7,7 @@ import { steadyWindow, serverCpuPerCompletion } from '../../src/main/showdown/mo
 import { digitsUpTo, meanWsPayloadBytes, restBody, templateFixedLength, wsTemplate } from '../../src/main/showdown/payload.ts';
 import { modeOrder, rotate } from '../../src/main/showdown/showdownPlan.ts';
 import { buildTable, renderTableText } from '../../src/main/showdown/showdownTable.ts';
+import { buildUpdatesTable } from '../../src/main/showdown/updatesTable.ts';
 import type { RunResult, RunSample } from '../../src/shared/runResult.ts';
 import {
   EXCHANGE_MODE_LABELS,
@@ -201,11 +202,52 @@ describe('table', () => {
     expect(row('bytes-per-exchange').values).toEqual({ 'rest-new': 396, 'rest-keepalive': 406, ws: 136 });
     expect(row('overhead-sent').values.ws).toBe(6);
     expect(row('break-even-bytes').values).toEqual({ 'rest-new': 2, 'rest-keepalive': 2, ws: null });
-    expect(row('update-lag-p50').values).toEqual({ 'rest-new': null, 'rest-keepalive': 50_000, ws: 500 });
-    expect(row('update-empty').cells['rest-keepalive']).toBe('25.0% (50 of 200)');
     const text = renderTableText(table);
     expect(text).toMatch(/^Factor\s+REST \(new connection\)\s+REST \(keep-alive\)\s+WebSocket/);
     expect(text).toMatch(/Overhead per message/);
+  });
+
+  it('gives the updates experiment (polling vs push) its own table: nothing of it under request/response columns', () => {
+    const r = inputs([
+      mode('rest-new', { sent: 205, received: 191, p50: 1200 }),
+      mode('rest-keepalive', { sent: 186, received: 220, p50: 300 }),
+      mode('ws', { sent: 70, received: 66, p50: 200 }),
+    ]);
+    r.updates = {
+      pollIntervalMs: 100,
+      eventRate: 20,
+      modes: [update('poll', { p50: 50_000, p99: 100_000, requests: 200, empty: 50, delivered: 300, bytes: 250 }), update('push', { p50: 500, p99: 2000, requests: 0, empty: 0, delivered: 400, bytes: 66 })],
+    };
+    const table = buildTable(r);
+    // Experiment 1's table holds no update figures, and no cell says "not measured".
+    expect(table.rows.filter((x) => x.id.startsWith('update-'))).toEqual([]);
+    expect(table.rows.flatMap((x) => Object.values(x.cells))).not.toContain('not measured');
+    expect(table.rows.find((x) => x.id === 'model')!.cells).toEqual({
+      'rest-new': 'request–response, new connection each',
+      'rest-keepalive': 'request–response, connection reused',
+      ws: 'full duplex, either side sends',
+    });
+
+    const updates = buildUpdatesTable(r)!;
+    expect(updates.columns).toEqual([
+      { id: 'poll', label: 'REST polling (every 100 ms)' },
+      { id: 'push', label: 'WebSocket push' },
+    ]);
+    const row = (id: string) => updates.rows.find((x) => x.id === id)!;
+    expect(row('update-lag-p50').values).toEqual({ poll: 50_000, push: 500 });
+    expect(row('update-lag-p50').cells).toEqual({ poll: '50 ms', push: '500 µs' });
+    expect(row('update-empty').cells).toEqual({ poll: '25.0% (50 of 200)', push: 'none (no polls)' });
+    expect(row('update-requests').cells.push).toBe('none (pushed)');
+    expect(row('update-model').cells.poll).toBe('client asks every 100 ms (keep-alive connection)');
+    // No server CPU meter: the row is left out rather than two dashes.
+    expect(updates.rows.find((x) => x.id === 'update-server-cpu')).toBeUndefined();
+    expect(updates.rows.flatMap((x) => Object.values(x.cells))).not.toContain('not measured');
+
+    const text = renderTableText(updates);
+    expect(text).toMatch(/^Factor\s+REST polling \(every 100 ms\)\s+WebSocket push$/m);
+    expect(text).toMatch(/^ {2}Delivery lag p50\s+50 ms\s+500 µs$/m);
+    // Without the experiment there is no table.
+    expect(buildUpdatesTable({ updates: null })).toBeNull();
   });
 });
 

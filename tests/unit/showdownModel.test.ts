@@ -3,7 +3,7 @@
 // charts' value axes, which statistics a set of runs gets (pairs, or an A/B group as groups),
 // and the verdicts' key line.
 import { describe, expect, test } from 'vitest';
-import { linearScale, logScale, niceLinearTicks } from '../../src/renderer/src/charts/barScale.ts';
+import { linearScale, niceLinearTicks } from '../../src/renderer/src/charts/barScale.ts';
 import { abGroupOf, intervalGeometry, statisticsPlan, verdictKey } from '../../src/renderer/src/compare/statistics.ts';
 import {
   defaultShowdownForm,
@@ -13,7 +13,7 @@ import {
   validateShowdownForm,
   type ShowdownForm,
 } from '../../src/renderer/src/showdown/showdownForm.ts';
-import { bestColumns, describeStep } from '../../src/renderer/src/showdown/showdownView.ts';
+import { bestColumns, describeStep, ratioLines } from '../../src/renderer/src/showdown/showdownView.ts';
 import type { RunDetail } from '../../src/shared/contract.ts';
 import type { FigureComparison } from '../../src/shared/stats/index.ts';
 import type { TableRow } from '../../src/shared/showdown.ts';
@@ -73,14 +73,27 @@ describe('bar chart axes', () => {
     expect(s.at(0)).toBe(0);
   });
 
-  test('log ticks are decades from below the smallest value', () => {
-    const s = logScale([39, 55, 470, 2150, 4360]);
-    expect(s.log).toBe(true);
-    expect(s.ticks[0]).toBe(10);
-    expect(s.ticks).toContain(1000);
-    expect(s.at(10)).toBe(0);
-    expect(s.at(4360)).toBeLessThan(1);
-    expect(s.at(4360)).toBeGreaterThan(s.at(2150));
+  test('the axis is linear: a bar twice as high is twice the value (no log axis to misread ratios)', () => {
+    const s = linearScale([39, 55, 470, 2150, 4360]);
+    expect(s.base).toBe(0);
+    expect(s.at(4360) / s.at(2150)).toBeCloseTo(4360 / 2150, 6);
+    expect(s.at(470) / s.at(39)).toBeCloseTo(470 / 39, 6);
+  });
+});
+
+describe('showdown charts', () => {
+  test('the ratios are written out against the lowest bar of each category', () => {
+    const lines = ratioLines(
+      ['p50', 'p99'],
+      [
+        { label: 'REST (new connection)', values: [1640, 9000] },
+        { label: 'REST (keep-alive)', values: [520, null] },
+        { label: 'WebSocket', values: [400, 1000] },
+      ],
+    );
+    expect(lines).toEqual(['p50: REST (new connection) 4.1× WebSocket · REST (keep-alive) 1.3× WebSocket', 'p99: REST (new connection) 9.0× WebSocket']);
+    // One value alone has nothing to be a ratio of.
+    expect(ratioLines(['p50'], [{ label: 'A', values: [5] }, { label: 'B', values: [null] }])).toEqual([]);
   });
 });
 

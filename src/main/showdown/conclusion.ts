@@ -2,7 +2,10 @@
 // sentence names the figures it rests on, says which side was better and by how much, calls a
 // difference under 5% a tie, and says so plainly when REST came out ahead.
 import type { BreakEven, ExchangeModeResult, ShowdownResult, UpdateModeResult } from '../../shared/showdown.ts';
-import { formatCount, formatPercent, formatSmallBytes, formatSmallUs, formatUs } from '../../shared/units.ts';
+import { formatCount, formatPercent, formatRatio, formatSmallBytes, formatSmallUs, formatUs } from '../../shared/units.ts';
+
+// The conclusion's ratios and the charts' (the renderer's) are written by the same function.
+export { formatRatio };
 
 type Inputs = Pick<ShowdownResult, 'config' | 'exchange' | 'updates' | 'status'>;
 
@@ -16,13 +19,6 @@ const PROSE: Record<'rest-new' | 'rest-keepalive', string> = {
   'rest-keepalive': 'REST keep-alive',
   'rest-new': 'REST with a new connection per request',
 };
-
-export function formatRatio(r: number): string {
-  if (!Number.isFinite(r)) return 'far';
-  if (r >= 10) return `${Math.round(r)}×`;
-  // Close to 1 the second decimal matters (1.07× is not 1.1×).
-  return `${r < 1.095 ? r.toFixed(2) : r.toFixed(1)}×`;
-}
 
 export interface Comparison {
   /** Which of the two is better: 'a', 'b', or a tie (within 5%). */

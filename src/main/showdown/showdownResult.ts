@@ -1,6 +1,6 @@
 // A showdown's result from its session's step outcomes (pure): the modes measured, sorted into
-// the table's order, the break-even, the notes in the order they arose, the table and the
-// conclusion. The facts about the machine and the time are measured by the caller.
+// the table's order, the break-even, the notes in the order they arose, the tables (request/response;
+// polling vs push) and the conclusion. The facts about the machine and the time are measured by the caller.
 import { EXCHANGE_MODES, UPDATE_MODES, type ShowdownResult } from '../../shared/showdown.ts';
 import type { SessionEnding, StepRecord } from '../services/stepSession.ts';
 import { showdownBreakEven } from './breakEven.ts';
@@ -8,6 +8,7 @@ import { conclude } from './conclusion.ts';
 import type { Endpoints, ShowdownPlan, ShowdownStepPlan } from './showdownPlan.ts';
 import type { ShowdownOutcome } from './showdownSteps.ts';
 import { buildTable } from './showdownTable.ts';
+import { buildUpdatesTable } from './updatesTable.ts';
 
 /** A load average above this share of the cores means something else competed for the CPU. */
 const BUSY_LOAD_SHARE = 0.5;
@@ -46,7 +47,7 @@ export function showdownResult(
   const sortedUpdates = UPDATE_MODES.flatMap((m) => updateModes.filter((r) => r.mode === m));
   const exchange = sortedExchange.length > 0 ? { modes: sortedExchange, breakEven: showdownBreakEven(sortedExchange) } : null;
   const updates = sortedUpdates.length > 0 ? { pollIntervalMs: config.pollIntervalMs, eventRate: config.eventRate, modes: sortedUpdates } : null;
-  const partial: Omit<ShowdownResult, 'table' | 'conclusion'> = {
+  const partial: Omit<ShowdownResult, 'table' | 'updatesTable' | 'conclusion'> = {
     id: plan.id,
     groupId: plan.groupId,
     config,
@@ -70,5 +71,5 @@ export function showdownResult(
     machine: facts.machine,
   };
   if (ending.failure) partial.failure = ending.failure.error;
-  return { ...partial, table: buildTable(partial), conclusion: conclude(partial) };
+  return { ...partial, table: buildTable(partial), updatesTable: buildUpdatesTable(partial), conclusion: conclude(partial) };
 }

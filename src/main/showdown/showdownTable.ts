@@ -1,7 +1,8 @@
-// The measured table in the shape of the usual articles: Factor / REST (new connection) /
-// REST (keep-alive) / WebSocket, grouped as cost, overhead per message, TCP connections,
-// latency and communication model. Every cell comes from a measured number; a factor that does
-// not apply or was not measured says so.
+// The measured table of experiment 1 in the shape of the usual articles: Factor / REST (new
+// connection) / REST (keep-alive) / WebSocket, grouped as cost, overhead per message, TCP
+// connections, latency and communication model (experiment 2 has its own: updatesTable.ts).
+// Every cell comes from a measured number; a factor that does not apply or was not measured
+// says so.
 import {
   EXCHANGE_MODES,
   EXCHANGE_MODE_LABELS,
@@ -13,9 +14,8 @@ import {
   type TableColumn,
   type TableGroup,
   type TableRow,
-  type UpdateModeResult,
 } from '../../shared/showdown.ts';
-import { formatCount, formatPercent, formatSmallBytes, formatSmallUs, formatUs } from '../../shared/units.ts';
+import { formatCount, formatSmallBytes, formatSmallUs, formatUs } from '../../shared/units.ts';
 
 type Inputs = Pick<ShowdownResult, 'config' | 'exchange' | 'updates'>;
 type Cells = Record<TableColumn, string>;
@@ -27,8 +27,6 @@ const NOT_MEASURED = '–';
 export function buildTable(r: Inputs): ShowdownTable {
   const modes = new Map<TableColumn, ExchangeModeResult>();
   for (const m of r.exchange?.modes ?? []) modes.set(m.mode, m);
-  const poll = r.updates?.modes.find((m) => m.mode === 'poll');
-  const push = r.updates?.modes.find((m) => m.mode === 'push');
   const rows: TableRow[] = [];
 
   const perMode = (
@@ -122,7 +120,7 @@ export function buildTable(r: Inputs): ShowdownTable {
   perMode('latency-p999', 'latency', 'Round trip p99.9', 'µs', 'lower', (m) => m.latencyUs.p999, (v) => formatUs(v));
 
   // ---- communication model ----
-  if (modes.size > 0 || poll || push) {
+  if (modes.size > 0) {
     rows.push({
       id: 'model',
       group: 'model',
@@ -131,43 +129,11 @@ export function buildTable(r: Inputs): ShowdownTable {
       values: { 'rest-new': null, 'rest-keepalive': null, ws: null },
       cells: {
         'rest-new': 'request–response, new connection each',
-        'rest-keepalive': 'request–response; client polls',
-        ws: 'full duplex; server pushes',
+        'rest-keepalive': 'request–response, connection reused',
+        ws: 'full duplex, either side sends',
       },
       better: null,
     });
-  }
-  if (poll || push) {
-    const interval = r.updates?.pollIntervalMs ?? 0;
-    const updateRow = (id: string, factor: string, unit: string, better: TableRow['better'], value: (u: UpdateModeResult) => number | null, cell: (v: number, u: UpdateModeResult) => string) => {
-      const pv = poll ? value(poll) : null;
-      const wv = push ? value(push) : null;
-      rows.push({
-        id,
-        group: 'model',
-        factor,
-        unit,
-        values: { 'rest-new': null, 'rest-keepalive': pv, ws: wv },
-        cells: {
-          'rest-new': 'not measured',
-          'rest-keepalive': poll && pv !== null ? cell(pv, poll) : NOT_MEASURED,
-          ws: push && wv !== null ? cell(wv, push) : NOT_MEASURED,
-        },
-        better,
-      });
-    };
-    updateRow('update-lag-p50', `Update delivery lag p50 (polling every ${interval} ms vs push)`, 'µs', 'lower', (u) => (u.delivered > 0 ? u.lagUs.p50 : null), (v) => formatUs(v));
-    updateRow('update-lag-p99', 'Update delivery lag p99', 'µs', 'lower', (u) => (u.delivered > 0 ? u.lagUs.p99 : null), (v) => formatUs(v));
-    updateRow('update-requests', 'Requests per delivered update', '', 'lower', (u) => u.requestsPerEvent, (v, u) =>
-      u.mode === 'push' ? 'none (pushed)' : formatCount(v, 2),
-    );
-    updateRow('update-empty', 'Empty polls', '%', 'lower', (u) => (u.emptyShare === null ? null : u.emptyShare * 100), (v, u) =>
-      `${formatPercent(v / 100)} (${formatCount(u.emptyRequests)} of ${formatCount(u.requests)})`,
-    );
-    updateRow('update-bytes', 'Bytes per delivered update, both directions', 'B', 'lower', (u) => (u.delivered > 0 ? u.bytesPerEvent.sent + u.bytesPerEvent.received.total : null), (v) =>
-      formatSmallBytes(v),
-    );
-    updateRow('update-server-cpu', 'Server CPU per delivered update', 'µs', 'lower', (u) => u.serverCpuUs, (v) => formatSmallUs(v));
   }
 
   return { columns: EXCHANGE_MODES.map((id) => ({ id, label: EXCHANGE_MODE_LABELS[id] })), rows };
@@ -185,7 +151,7 @@ function breakEvenCell(f: BreakEvenFigure): string {
 }
 
 /** The table as text for the terminal: one line per factor, grouped, columns aligned. */
-export function renderTableText(table: ShowdownTable): string {
+export function renderTableText<C extends string>(table: ShowdownTable<C>): string {
   const header = ['Factor', ...table.columns.map((c) => c.label)];
   const lines: string[][] = [];
   let group: TableGroup | null = null;

@@ -198,7 +198,16 @@ export function showdownText(r: ShowdownResult): string {
   const order = [...(r.exchange ? r.order.exchange : []), ...(r.updates ? r.order.updates : [])];
   if (order.length) lines.push(`Order: ${order.join(' → ')} (seed ${r.seed})`);
   lines.push(`Status: ${r.status}${r.failure ? ` — ${r.failure}` : ''}`, '');
-  if (r.table.rows.length > 0) lines.push(renderTableText(r.table));
+  // Each experiment in its own table with its own columns (polling and push are not
+  // request/response modes: under those columns a third would read "not measured").
+  const both = r.table.rows.length > 0 && r.updatesTable !== null;
+  if (r.table.rows.length > 0) {
+    if (both) lines.push('Request/response', '');
+    lines.push(renderTableText(r.table));
+  }
+  if (r.updatesTable) {
+    lines.push(`Server-to-client updates (${c.eventRate} events/s)`, '', renderTableText(r.updatesTable));
+  }
   if (r.conclusion.length > 0) {
     lines.push('Conclusion');
     for (const sentence of r.conclusion) lines.push(`  • ${sentence}`);

@@ -15,7 +15,7 @@ import {
   type TableRow,
   type UpdateModeId,
 } from '../../../shared/showdown.ts';
-import { formatCount, formatSmallBytes, formatSmallUs, formatUs } from '../../../shared/units.ts';
+import { formatCount, formatRatio, formatSmallBytes, formatSmallUs, formatUs } from '../../../shared/units.ts';
 
 /** Palette slot (--series-N) of each mode, the same in the table, the charts and the legends. */
 export const MODE_COLOR: Record<ExchangeModeId | UpdateModeId, number> = {
@@ -36,7 +36,27 @@ export interface BarChartData {
   series: Array<{ label: string; color: number; values: Array<number | null> }>;
   format: (v: number) => string;
   tickFormat?: (v: number) => string;
-  log: boolean;
+  /** Ratios written out under the chart ("p50: REST (new connection) 4.1× WebSocket"), so no one reads them off bar heights. */
+  ratios: string[];
+}
+
+/**
+ * Per category, how many times the fastest (lowest) series each other series is:
+ * "p50: REST (new connection) 4.1× WebSocket · REST (keep-alive) 1.3× WebSocket". The bars of a
+ * latency chart are compared by eye as ratios; written out, nobody has to.
+ */
+export function ratioLines(categories: string[], series: Array<{ label: string; values: Array<number | null> }>): string[] {
+  const lines: string[] = [];
+  categories.forEach((category, ci) => {
+    const present = series
+      .map((s) => ({ label: s.label, v: s.values[ci] }))
+      .filter((x): x is { label: string; v: number } => x.v !== null && Number.isFinite(x.v) && x.v > 0);
+    if (present.length < 2) return;
+    const lowest = present.reduce((a, b) => (b.v < a.v ? b : a));
+    const others = present.filter((x) => x !== lowest).sort((a, b) => b.v - a.v);
+    lines.push(`${category}: ${others.map((x) => `${x.label} ${formatRatio(x.v / lowest.v)} ${lowest.label}`).join(' · ')}`);
+  });
+  return lines;
 }
 
 /** Axis ticks of latencies: "100 µs", "1 ms", "10 ms". */
@@ -77,7 +97,7 @@ export function showdownCharts(result: ShowdownResult): BarChartData[] {
         note: `lower is better · payload ${formatCount(result.config.payloadBytes)} B each way`,
         ...bytes,
         format: formatSmallBytes,
-        log: false,
+        ratios: [],
       });
     }
     const cpu = fromRows([
@@ -85,7 +105,7 @@ export function showdownCharts(result: ShowdownResult): BarChartData[] {
       ['server-cpu', 'Server'],
     ]);
     if (has(cpu)) {
-      charts.push({ id: 'cpu', title: 'CPU time per exchange', yLabel: 'CPU time (µs)', note: 'lower is better', ...cpu, format: formatSmallUs, log: false });
+      charts.push({ id: 'cpu', title: 'CPU time per exchange', yLabel: 'CPU time (µs)', note: 'lower is better', ...cpu, format: formatSmallUs, ratios: [] });
     }
     const latency = fromRows([
       ['latency-p50', 'p50'],
@@ -97,11 +117,12 @@ export function showdownCharts(result: ShowdownResult): BarChartData[] {
         id: 'latency',
         title: 'Round-trip latency',
         yLabel: 'Latency',
-        note: 'lower is better',
+        note: 'lower is better · linear axis',
         ...latency,
         format: formatUs,
         tickFormat: usTick,
-        log: true,
+        // The axis is linear (BarChart has no other): bar heights compare as the ratios they show.
+        ratios: ratioLines(latency.categories, latency.series),
       });
     }
   }
@@ -115,18 +136,18 @@ export function showdownCharts(result: ShowdownResult): BarChartData[] {
         values: u.delivered > 0 ? [u.lagUs.p50, u.lagUs.p99] : [null, null],
       })),
     };
-    // Polling first, like the table's REST column.
+    // Polling first, like its table's first column.
     lag.series.sort((a, b) => (a.label.startsWith('REST') ? -1 : 1) - (b.label.startsWith('REST') ? -1 : 1));
     if (has(lag)) {
       charts.push({
         id: 'lag',
         title: 'Update delivery lag (event created → received)',
         yLabel: 'Lag',
-        note: `lower is better · ${formatCount(result.updates!.eventRate)} events/s`,
+        note: `lower is better · ${formatCount(result.updates!.eventRate)} events/s · linear axis`,
         ...lag,
         format: formatUs,
         tickFormat: usTick,
-        log: true,
+        ratios: ratioLines(lag.categories, lag.series),
       });
     }
   }
@@ -134,10 +155,10 @@ export function showdownCharts(result: ShowdownResult): BarChartData[] {
 }
 
 /** The column(s) with the best value of a row, when the row has a direction and values differ. */
-export function bestColumns(row: TableRow): Set<TableColumn> {
-  const out = new Set<TableColumn>();
+export function bestColumns<C extends string = TableColumn>(row: TableRow<C>): Set<C> {
+  const out = new Set<C>();
   if (!row.better) return out;
-  const entries = (Object.entries(row.values) as Array<[TableColumn, number | null]>).filter((e): e is [TableColumn, number] => e[1] !== null);
+  const entries = (Object.entries(row.values) as Array<[C, number | null]>).filter((e): e is [C, number] => e[1] !== null);
   if (entries.length < 2) return out;
   const pick = row.better === 'lower' ? Math.min : Math.max;
   const best = pick(...entries.map(([, v]) => v));
