@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoTarget, type DemoTarget } from '../src/main/target/demoTarget.ts';
+import { openStore } from '../src/main/store/runStore.ts';
 import { runCli, startCli } from './support/cliProcess.ts';
 import { freePort, parseOpenMetrics, type Series } from './support/openMetrics.ts';
 
@@ -99,4 +100,54 @@ describe('barrage run --metrics-port', () => {
       held.close();
     }
   }, 60_000);
+});
+
+describe('barrage capacity --metrics-port', () => {
+  it('exposes each step in turn as its own run, and each scrape agrees with that run\'s stored seconds', async () => {
+    const port = await freePort();
+    const db = join(dir, 'capacity.db');
+    // Steps of 3 s from 60/s, doubling up to 120/s, against a queue served at 100/s: a few short
+    // steps, each a real run with stored seconds.
+    const cli = startCli(
+      ['capacity', `${target.httpUrl}/capacity?rps=100`, '--slo', 'p50<100ms', '--start-rate', '60', '--max-rate', '120', '--growth', '2', '--step-sec', '3', '-w', '1', '-q', '--db', db, '--metrics-port', String(port)],
+    );
+    const scrapes: Series[][] = [];
+    let exited = false;
+    void cli.done.then(() => (exited = true));
+    const deadline = Date.now() + 80_000;
+    while (!exited && Date.now() < deadline) {
+      try {
+        scrapes.push(parseOpenMetrics(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()));
+      } catch {
+        // Not listening yet, or closed at the end.
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const r = await cli.done;
+    expect([0, 1], r.stderr).toContain(r.code);
+
+    const store = openStore(db);
+    try {
+      const checked = new Map<string, number>();
+      for (const series of scrapes) {
+        const second = series.find((x) => x.name === 'barrage_run_second');
+        if (!second) continue;
+        const run = store.getRun(Number(second.labels.run));
+        expect(run, `run ${second.labels.run}`).toBeDefined();
+        expect(run!.tags).toContain('capacity');
+        const sample = run!.samples.find((x) => x.t === second.value)!;
+        expect(sample, `run ${second.labels.run} second ${second.value}`).toBeDefined();
+        const perSecond = series.filter((x) => x.name === 'barrage_completed_per_second');
+        // One run at a time on the endpoint: the previous step's series are gone.
+        expect(perSecond).toHaveLength(1);
+        expect(perSecond[0].value).toBe(sample.throughput);
+        expect(perSecond[0].labels.run).toBe(second.labels.run);
+        checked.set(second.labels.run, (checked.get(second.labels.run) ?? 0) + 1);
+      }
+      // Both steps (runs) were seen.
+      expect(checked.size, JSON.stringify([...checked])).toBeGreaterThanOrEqual(2);
+    } finally {
+      store.close();
+    }
+  }, 120_000);
 });

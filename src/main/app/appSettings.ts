@@ -3,13 +3,13 @@
 // with the reason and the settings stay as they were.
 import type { AppSettings, SettingsView } from '../../shared/settings.ts';
 import { ApiError } from '../api/apiContext.ts';
-import { AppMetricsEndpoint, MetricsPortError } from '../liveMetrics/appMetricsEndpoint.ts';
+import { SessionMetricsEndpoint, MetricsPortError } from '../liveMetrics/sessionMetricsEndpoint.ts';
 import { readSettings, writeSettings } from './settingsFile.ts';
 
 export class AppSettingsService {
   private settings: AppSettings;
   private readonly file: string;
-  readonly metrics = new AppMetricsEndpoint();
+  readonly metrics = new SessionMetricsEndpoint();
   /** Start-up's application of the saved settings; requests wait for it. */
   private readonly ready: Promise<void>;
 

@@ -17,6 +17,7 @@ import { COMPARE_FLAGS, COMPARE_FLAGS_HELP, compareOptionsFrom, comparisonExitCo
 import { REPORT_FLAGS, REPORT_FLAGS_HELP, reportFilesFrom, writeReports, type ReportFiles } from '../ciFlags.ts';
 import { groupsComparisonJunitXml } from '../../ci/junitReport.ts';
 import { groupsComparisonMarkdown } from '../../ci/markdownSummary.ts';
+import { METRICS_PORT_FLAG, METRICS_PORT_HELP, metricsPortOption, openSessionMetrics } from '../metricsPortFlag.ts';
 import { EXIT } from '../exitCodes.ts';
 import { groupsComparisonText } from '../format/comparisonText.ts';
 import { progressLine } from '../format/progressLine.ts';
@@ -48,6 +49,7 @@ ${REPORT_FLAGS_HELP}
                           (one test case per figure; "worse" is a failure)
   -q, --quiet             no progress on stderr
   -v, --verbose           progress of every second, not only of every run
+${METRICS_PORT_HELP}
       --db FILE           the run history (default: $BARRAGE_DB, else the app's own database)
       --store-secrets     keep the URL password and credential header values in the stored
                           runs' configurations (default: a redacted copy, see docs/SECURITY.md)
@@ -79,6 +81,7 @@ export async function main(args: string[]): Promise<number> {
       quiet: { type: 'boolean', short: 'q' },
       verbose: { type: 'boolean', short: 'v' },
       'store-secrets': { type: 'boolean' },
+      ...METRICS_PORT_FLAG,
     },
   });
   if (values.help) {
@@ -101,8 +104,10 @@ export async function main(args: string[]): Promise<number> {
   const compare = compareOptionsFrom(values);
   const reports = reportFilesFrom(values);
   const quiet = !!values.quiet || !!values.json;
+  const metricsPort = metricsPortOption(values['metrics-port']);
   const verbose = !!values.verbose && !quiet;
 
+  let metrics: Awaited<ReturnType<typeof openSessionMetrics>> | undefined;
   const store = openHistory(values.db);
   try {
     const scenarios = positionals.map((p) => {
@@ -112,6 +117,7 @@ export async function main(args: string[]): Promise<number> {
     });
     const [a, b] = values.baseline ? [await baselineSide(store, scenarios[0]), scenarios[0]] : scenarios;
     const runs = new RunService(store, {}, cliMeasurementLock(store, 'ab'));
+    if (metricsPort !== undefined) metrics = await openSessionMetrics(metricsPort, runs, quiet);
     let handle;
     try {
       handle = startAb(runs, {
@@ -146,6 +152,7 @@ export async function main(args: string[]): Promise<number> {
     }
     return finish(store, status, compare, !!values.json, reports, values['fail-on-inconclusive']);
   } finally {
+    await metrics?.close();
     store.close();
   }
 }

@@ -8,6 +8,7 @@ import { PreflightError } from '../../engine/index.ts';
 import { startCapacitySearch } from '../../services/capacitySearch.ts';
 import { RunService } from '../../services/runService.ts';
 import { integerOption, numberOption } from '../argParsing.ts';
+import { METRICS_PORT_FLAG, METRICS_PORT_HELP, metricsPortOption, openSessionMetrics } from '../metricsPortFlag.ts';
 import { EXIT } from '../exitCodes.ts';
 import { openHistory } from '../history.ts';
 import { formatTable } from '../format/table.ts';
@@ -45,6 +46,7 @@ Load (as barrage run)
 
 Output
       --json              the search as one JSON document
+${METRICS_PORT_HELP}
   -q, --quiet             no progress on stderr
       --db FILE           the run history (default: $BARRAGE_DB, else the app's own database)
       --store-secrets     keep the URL password and credential header values in the stored
@@ -80,6 +82,7 @@ export async function main(args: string[]): Promise<number> {
       quiet: { type: 'boolean', short: 'q' },
       db: { type: 'string' },
       'store-secrets': { type: 'boolean' },
+      ...METRICS_PORT_FLAG,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -100,10 +103,13 @@ export async function main(args: string[]): Promise<number> {
   if (expectRate !== undefined && !(expectRate > 0)) throw new UsageError('--expect-rate: must be greater than 0');
   const scenario = buildScenario(values, positionals, settings.stepSec);
   const quiet = !!values.quiet || !!values.json;
+  const metricsPort = metricsPortOption(values['metrics-port']);
 
+  let metrics: Awaited<ReturnType<typeof openSessionMetrics>> | undefined;
   const store = openHistory(values.db, 'a capacity search stores every step as a run');
   try {
     const runs = new RunService(store);
+    if (metricsPort !== undefined) metrics = await openSessionMetrics(metricsPort, runs, quiet);
     let handle;
     try {
       handle = startCapacitySearch(runs, { scenario, settings, storeSecrets: !!values['store-secrets'], onUpdate: quiet ? undefined : stepReporter(scenario.protocol) });
@@ -134,6 +140,7 @@ export async function main(args: string[]): Promise<number> {
     else process.stdout.write(capacityText(status));
     return exitCode(status, expectRate);
   } finally {
+    await metrics?.close();
     store.close();
   }
 }

@@ -1,8 +1,9 @@
-// The app's metrics setting (Settings → Metrics port; `barrage serve` too): while a port is set,
-// one Prometheus endpoint on 127.0.0.1 listens for the whole session and every run the app starts
-// — single runs, A/B rounds, capacity steps, a showdown's runs — is exposed through it, with the
-// same PrometheusEndpoint sink `barrage run --metrics-port` uses. Between runs it keeps serving
-// the last run's series (barrage_run_running 0), so a dashboard shows what the run ended at.
+// One Prometheus endpoint for a session of several runs: the app's metrics setting (Settings →
+// Metrics port; `barrage serve` too), and `--metrics-port` of the CLI commands that run several
+// runs (`barrage capacity`, `barrage ab`). While it listens, every run of the session — single
+// runs, A/B rounds, capacity steps, a showdown's runs — is exposed through it, with the same
+// PrometheusEndpoint sink `barrage run --metrics-port` uses. Between runs it keeps serving the
+// last run's series (barrage_run_running 0), so a dashboard shows what the run ended at.
 import type { RunProgress, RunSummary } from '../../shared/runResult.ts';
 import type { Scenario } from '../../shared/scenario.ts';
 import type { SettingsView } from '../../shared/settings.ts';
@@ -14,7 +15,7 @@ export class MetricsPortError extends Error {
   override name = 'MetricsPortError';
 }
 
-export class AppMetricsEndpoint {
+export class SessionMetricsEndpoint {
   private endpoint: PrometheusEndpoint | null = null;
   private failure: string | null = null;
   /** Changes are applied one after another (two quick changes must not race for ports). */
