@@ -54,8 +54,9 @@ export function showdownExecutors(deps: ShowdownStepDeps): ShowdownExecutors {
 
   /** The set-up step's outcome: the target and the endpoints as they really are. */
   const setupOf = (ctx: Ctx) => {
-    for (const r of ctx.earlier) if ('value' in r.outcome && r.outcome.value?.kind === 'setup') return r.outcome.value;
-    throw new Error('the showdown has no target: its set-up step did not run');
+    const setup = earlierOutcome(ctx, 'setup');
+    if (!setup) throw new Error('the showdown has no target: its set-up step did not run');
+    return setup;
   };
   const targetOf = (ctx: Ctx) => setupOf(ctx).target;
 
@@ -110,10 +111,8 @@ export function showdownExecutors(deps: ShowdownStepDeps): ShowdownExecutors {
     },
 
     async exchange(step, ctx) {
-      const probed = ctx.earlier.find((r) => 'value' in r.outcome && r.outcome.value?.kind === 'probe');
-      const value = probed && 'value' in probed.outcome ? probed.outcome.value : undefined;
-      if (value?.kind !== 'probe') throw new Error(`${step.label}: the connection probes did not run`);
-      const probe = value.probe;
+      const probe = earlierOutcome(ctx, 'probe')?.probe;
+      if (!probe) throw new Error(`${step.label}: the connection probes did not run`);
       const measured = await measureEngineRun(step.scenario, ctx);
       const { mode, scenario } = step;
       const wsPayload = meanWsPayloadBytes(scenario.protocol === 'ws' ? scenario.message : '', measured.result.summary.ws?.messagesSent ?? 0, config.concurrency);
@@ -184,12 +183,19 @@ export function showdownExecutors(deps: ShowdownStepDeps): ShowdownExecutors {
 
     async teardown(_step, ctx) {
       // Whatever happened before: the target closes before the lock is released.
-      const setup = ctx.earlier.find((r) => 'value' in r.outcome && r.outcome.value?.kind === 'setup');
-      const value = setup && 'value' in setup.outcome ? setup.outcome.value : undefined;
-      if (value?.kind === 'setup' && value.target) await value.target.close().catch(() => {});
+      await earlierOutcome(ctx, 'setup')?.target?.close().catch(() => {});
       return { kind: 'teardown', notes: [] };
     },
   };
+}
+
+/** What an earlier step of this kind handed on (also a stopped one's), if it ran. */
+function earlierOutcome<K extends ShowdownOutcome['kind']>(ctx: Ctx, kind: K): Extract<ShowdownOutcome, { kind: K }> | undefined {
+  for (const r of ctx.earlier) {
+    const value = 'value' in r.outcome ? r.outcome.value : undefined;
+    if (value?.kind === kind) return value as Extract<ShowdownOutcome, { kind: K }>;
+  }
+  return undefined;
 }
 
 /** Waits for a started run, stopping it when the session is stopped (before or during it). */
