@@ -90,6 +90,12 @@ export interface RunSample {
   /** Part of the warm-up: shown, but kept out of steady-state figures. */
   warmup: boolean;
   /**
+   * This second's latencies as an HdrHistogram (µs, V2 compressed base64), so a run's steady
+   * seconds can be merged exactly and resampled: the group comparison's p99 (stats/pooledTail.ts).
+   * Absent when nothing completed, in runs stored before it existed and in imported runs.
+   */
+  histogram?: string;
+  /**
    * Open model only: scheduled sends (requests, or WebSocket rate-mode messages) due by the end
    * of this second that had not gone out — the run's backlog. In the last second it is the
    * number that never went out. Absent in the closed model and in runs stored before it existed.

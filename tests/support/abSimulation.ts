@@ -6,6 +6,8 @@
 import type { RunResult, RunSample } from '../../src/shared/runResult.ts';
 import { parseScenario } from '../../src/shared/scenario.ts';
 import { createRandom, type Random } from '../../src/shared/stats/random.ts';
+import { createHistogram, encodeHistogram, histogramBuckets, recordUs } from '../../src/shared/result/histogramCodec.ts';
+import { readFileSync } from 'node:fs';
 
 export interface AbProcess {
   rounds: number;
@@ -21,6 +23,20 @@ export interface AbProcess {
   phi: number;
   /** B's figures are A's times these. */
   scale: { throughput?: number; p50?: number; p99?: number };
+  /**
+   * When set, each second's latencies are drawn from a real second's histogram (a run against
+   * the demo target's /cpu, tests/fixtures/cpuTargetSeconds.json), `latenciesPerSecond` of them,
+   * times the run's level and the second's noise; B's tail is stretched so its true p99 is
+   * `scale.p99` times A's (values below the real p90 untouched). The second then carries its
+   * histogram, and its p50/p99/max/mean are those of the drawn latencies.
+   */
+  latenciesPerSecond?: number;
+  /**
+   * Which real distribution a second draws from: 'merged' (all real seconds merged: seconds
+   * differ only by the AR(1) noise, as on a quiet machine) or 'seconds' (one real second at
+   * random: seconds whose tails differ as much as they did on the busy machine that recorded them).
+   */
+  shapes?: 'merged' | 'seconds';
 }
 
 export const DEFAULT_AB_PROCESS: AbProcess = {
@@ -64,10 +80,14 @@ function run(random: Random, gauss: () => number, p: AbProcess, level: number, s
     const throughput = Math.round(20_000 * (scale.throughput ?? 1) * Math.exp(-level - noise) / slow);
     const p50 = Math.round(2000 * (scale.p50 ?? 1) * slow * Math.exp(level + noise));
     const p99 = Math.round(9000 * (scale.p99 ?? 1) * slow * Math.exp(level + 1.5 * noise + 0.5 * p.secondNoise * gauss()));
+    // As many latencies as the second completed (a slower B completes fewer): the count per second matters to a p99.
+    const count = p.latenciesPerSecond ? Math.max(1, Math.round((p.latenciesPerSecond * throughput) / 20_000)) : 0;
+    const drawn = p.latenciesPerSecond ? drawSecond(random, count, slow * Math.exp(level + noise), scale, p.shapes ?? 'merged') : null;
     samples.push({
       t,
       throughput,
-      latencyUs: { p50, p99, max: p99 * 3, mean: Math.round(p50 * 1.2) },
+      latencyUs: drawn ? drawn.latencyUs : { p50, p99, max: p99 * 3, mean: Math.round(p50 * 1.2) },
+      ...(drawn ? { histogram: drawn.histogram } : {}),
       errors: 0,
       openConnections: 50,
       bytesSent: throughput * 100,
@@ -109,4 +129,78 @@ function run(random: Random, gauss: () => number, p: AbProcess, level: number, s
 /** Standard normal draws (Box-Muller) from a seeded stream. */
 export function gaussian(random: Random): () => number {
   return () => Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
+}
+
+interface RealSecond {
+  values: Float64Array;
+  /** Cumulative share of latencies up to each bucket. */
+  cumulative: Float64Array;
+}
+
+let realSeconds: { seconds: RealSecond[]; merged: RealSecond; p90: number; p99: number } | null = null;
+
+/** The real seconds of the fixture, all of them merged, and the merged p90 and p99. */
+export function realLatencySeconds(): { seconds: RealSecond[]; merged: RealSecond; p90: number; p99: number } {
+  if (realSeconds) return realSeconds;
+  const fixture = JSON.parse(readFileSync(new URL('../fixtures/cpuTargetSeconds.json', import.meta.url), 'utf8')) as { seconds: Array<{ histogram: string }> };
+  const merged = createHistogram();
+  const seconds = fixture.seconds.map((s) => {
+    const b = histogramBuckets(s.histogram)!;
+    let total = 0;
+    for (const c of b.counts) total += c;
+    const cumulative = new Float64Array(b.counts.length);
+    let run = 0;
+    b.counts.forEach((c, k) => {
+      run += c;
+      cumulative[k] = run / total;
+      merged.recordValueWithCount(b.values[k], c);
+    });
+    return { values: b.values, cumulative };
+  });
+  const all = histogramBuckets(encodeHistogram(merged))!;
+  const total = all.counts.reduce((x, y) => x + y, 0);
+  let run = 0;
+  const mergedSecond = { values: all.values, cumulative: all.counts.map((c) => (run += c) / total) };
+  realSeconds = { seconds, merged: mergedSecond, p90: merged.getValueAtPercentile(90), p99: merged.getValueAtPercentile(99) };
+  return realSeconds;
+}
+
+/** `n` latencies of a real distribution, times `factor`, B's tail stretched by scale.p99. */
+function drawSecond(
+  random: Random,
+  n: number,
+  factor: number,
+  scale: AbProcess['scale'],
+  shapes: 'merged' | 'seconds',
+): { latencyUs: NonNullable<RunSample['latencyUs']>; histogram: string } {
+  const real = realLatencySeconds();
+  const second = shapes === 'merged' ? real.merged : real.seconds[Math.floor(random() * real.seconds.length)];
+  const stretch = (scale.p99 ?? 1) - 1;
+  const lo = Math.log(real.p90);
+  const span = Math.log(real.p99) - lo;
+  const h = createHistogram();
+  let sum = 0;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const u = random();
+    let a = 0;
+    let b = second.cumulative.length - 1;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (second.cumulative[m] < u) a = m + 1;
+      else b = m;
+    }
+    const x = second.values[a];
+    // Monotone, so quantiles map through it: the p99 of B is exactly (1 + stretch) times A's, p90 and below unchanged.
+    const tail = stretch === 0 ? 1 : 1 + stretch * Math.min(1, Math.max(0, (Math.log(x) - lo) / span));
+    const us = Math.round(x * tail * (scale.p50 ?? 1) * factor);
+    recordUs(h, us);
+    sum += us;
+    max = Math.max(max, us);
+  }
+  return {
+    // Not h.mean and h.maxValue: they walk every bucket, ten times slower than the whole draw.
+    latencyUs: { p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), max, mean: Math.round(sum / n) },
+    histogram: encodeHistogram(h),
+  };
 }

@@ -21,7 +21,9 @@ export class JsonlStream implements RunOutput {
   }
 
   second(runId: number | null, p: RunProgress): void {
-    this.write({ type: 'sample', runId, ...p.sample, elapsedSec: p.elapsedSec, plannedSec: p.plannedSec, totals: p.totals });
+    // The second's encoded histogram stays out: it is for merging inside Barrage, not for jq.
+    const { histogram: _histogram, ...sample } = p.sample;
+    this.write({ type: 'sample', runId, ...sample, elapsedSec: p.elapsedSec, plannedSec: p.plannedSec, totals: p.totals });
   }
 
   finished(runId: number | null, summary: RunSummary): void {

@@ -2,7 +2,7 @@
 // Worker seconds are aligned to one start instant, so second t of every worker is merged into
 // second t of the run; the whole-run histograms are the sums of the per-second ones.
 import type { ErrorKind, RunSample, UnfinishedFigures } from '../../shared/runResult.ts';
-import { createHistogram, decodeForMerge, histogramMean, mergeInto, type Histogram } from '../../shared/result/histogramCodec.ts';
+import { createHistogram, decodeForMerge, encodeHistogram, histogramMean, mergeInto, type Histogram } from '../../shared/result/histogramCodec.ts';
 import type { WorkerSample } from './worker/workerProtocol.ts';
 
 interface PendingSecond {
@@ -175,6 +175,10 @@ export class RunAccumulator {
       ...(busy !== undefined ? { loopBusyPercent: busy } : {}),
       warmup: t < this.warmupSec,
     };
+    // Kept so the run's steady seconds can later be merged exactly (the group comparison's p99);
+    // a few hundred bytes a second.
+    // One worker's second is already encoded: its own text is the merged second's.
+    if (h.totalCount > 0) sample.histogram = only && parts[0].sample.histogram ? parts[0].sample.histogram : encodeHistogram(h);
     // A send due 1 ms ahead may go out a moment early, hence the floor at 0.
     if (scheduled) sample.behind = Math.max(0, this.releasedSchedule.due - this.releasedSchedule.sent);
     return sample;
@@ -217,12 +221,19 @@ export class RunAccumulator {
 
 /** Two partial views of the same second (a worker reported after the second was released). */
 function mergeRunSamples(a: RunSample, b: RunSample): RunSample {
+  // With both histograms the second merges exactly; otherwise its percentiles cannot be merged,
+  // so keep the worse of the two (and no histogram: half of one would misstate the second).
+  const both = a.histogram && b.histogram ? createHistogram() : null;
+  if (both) {
+    mergeInto(both, a.histogram!);
+    mergeInto(both, b.histogram!);
+  }
   const merged: RunSample = {
     t: a.t,
     throughput: a.throughput + b.throughput,
-    // Percentiles cannot be merged exactly without the histograms; keep the worse of the two.
-    latencyUs:
-      a.latencyUs && b.latencyUs
+    latencyUs: both
+      ? { p50: both.getValueAtPercentile(50), p99: both.getValueAtPercentile(99), max: both.maxValue, mean: Math.round(histogramMean(both)) }
+      : a.latencyUs && b.latencyUs
         ? {
             p50: Math.max(a.latencyUs.p50, b.latencyUs.p50),
             p99: Math.max(a.latencyUs.p99, b.latencyUs.p99),
@@ -238,6 +249,9 @@ function mergeRunSamples(a: RunSample, b: RunSample): RunSample {
     loopLagMs: Math.max(a.loopLagMs, b.loopLagMs),
     warmup: a.warmup,
   };
+  if (both) merged.histogram = encodeHistogram(both);
+  else if (!b.latencyUs && a.histogram) merged.histogram = a.histogram;
+  else if (!a.latencyUs && b.histogram) merged.histogram = b.histogram;
   // b was merged later, so its backlog counts everything released up to now.
   const behind = b.behind ?? a.behind;
   if (behind !== undefined) merged.behind = behind;

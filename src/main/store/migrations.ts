@@ -127,6 +127,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE run_samples ADD COLUMN behind INTEGER;
     `,
   },
+  {
+    version: 5,
+    description: 'latency histogram per second',
+    sql: `
+      -- The second's latencies as an HdrHistogram (V2 compressed, the bytes of its base64): a
+      -- few hundred bytes a second, so a group comparison can merge a run's steady seconds
+      -- exactly and resample them (the p99 of A/B groups). NULL when nothing completed and in
+      -- seconds stored before it existed.
+      ALTER TABLE run_samples ADD COLUMN histogram BLOB;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -231,6 +231,11 @@ function checkSample(s: unknown, i: number): void {
   if (l !== null && !(isObject(l) && ['p50', 'p99', 'max', 'mean'].every((k) => typeof l[k] === 'number'))) {
     throw new Error(`sample ${i + 1}: latencyUs is neither null nor { p50, p99, max, mean }`);
   }
+  // Optional (runs before schema 5 have none); a present one must decode, since comparisons merge it.
+  if (s.histogram !== undefined) {
+    const bad = histogramProblem(s.histogram);
+    if (bad !== null || s.histogram === '') throw new Error(`sample ${i + 1}: ${bad ?? 'histogram is empty'}`);
+  }
 }
 
 /**

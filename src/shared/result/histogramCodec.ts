@@ -108,3 +108,29 @@ export function percentileCurve(h: Histogram, maxNines = 5): Array<{ percentile:
   points.push({ percentile: 100, us: h.maxValue });
   return points;
 }
+
+/**
+ * The non-empty buckets of an encoded histogram, ascending: each bucket's highest equivalent
+ * value (the value HdrHistogram reports for a percentile falling in it) and its count. This is
+ * the form the statistics merge and resample (stats/pooledTail.ts); null when the text is not a
+ * histogram.
+ */
+export function histogramBuckets(encoded: string): { values: Float64Array; counts: Float64Array } | null {
+  let decoded: hdr.Histogram;
+  try {
+    decoded = hdr.decodeFromCompressedBase64(encoded, 32, false);
+  } catch {
+    return null;
+  }
+  if (!(decoded instanceof hdr.JsHistogram)) return null;
+  const values: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < decoded.countsArrayLength; i++) {
+    const c = decoded.getCountAtIndex(i);
+    if (c > 0) {
+      values.push(decoded.highestEquivalentValue(decoded.valueFromIndex(i)));
+      counts.push(c);
+    }
+  }
+  return { values: Float64Array.from(values), counts: Float64Array.from(counts) };
+}

@@ -21,6 +21,8 @@ import { createRandom, deriveSeed, DEFAULT_SEED } from './random.ts';
 import { pairedTwoLevel, roundsToDetect, unpairedTwoLevel, withinRunEvidence, type RunEvidence, type TwoLevelResult } from './twoLevel.ts';
 import { decideVerdict } from './verdict.ts';
 import { runLengthNeeded } from './compareRuns.ts';
+import { histogramBuckets } from '../result/histogramCodec.ts';
+import { pooledPercentileEvidence, type SecondHistogram } from './pooledTail.ts';
 
 /** Fewer usable rounds (paired) or runs per side (unpaired) leave the between-run spread on 1 degree of freedom. */
 export const MIN_GROUP_RUNS = 3;
@@ -67,8 +69,16 @@ function compareFigure(
   opts: ResolvedCompareOptions,
 ): FigureComparison {
   const random = createRandom(deriveSeed(opts.seed ?? DEFAULT_SEED, index));
-  const evidenceA = runsA.map((r) => evidenceOf(r, figure, opts.minSteadySeconds, random));
-  const evidenceB = runsB.map((r) => evidenceOf(r, figure, opts.minSteadySeconds, random));
+  // A tail figure from merged per-second histograms when every run has them; one run without
+  // (stored before they were kept) puts the whole comparison on the per-second estimator, so the
+  // two groups are never measured with different rulers.
+  const pooled = figure.pooledPercentile !== undefined ? pooledInputs([...runsA, ...runsB], opts.minSteadySeconds) : null;
+  const evidence = (r: RunResult, i: number): RunEvidence | null =>
+    pooled?.usable && figure.pooledPercentile !== undefined
+      ? pooledEvidence(pooled.inputs[i], opts.minSteadySeconds, figure.pooledPercentile, random)
+      : evidenceOf(r, figure, opts.minSteadySeconds, random);
+  const evidenceA = runsA.map((r, i) => evidence(r, i));
+  const evidenceB = runsB.map((r, i) => evidence(r, runsA.length + i));
   let usedA: RunEvidence[];
   let usedB: RunEvidence[];
   const paired = rounds !== null;
@@ -92,10 +102,14 @@ function compareFigure(
   };
   const design = paired ? `${usedA.length} paired rounds` : `${usedA.length} and ${usedB.length} runs, unpaired`;
   const leftOut = runsA.length + runsB.length - usedA.length - usedB.length;
+  const fallback =
+    pooled && !pooled.usable
+      ? `; ${figure.name} as the ${figure.estimator}, since ${pooled.without} of ${runsA.length + runsB.length} runs were stored without per-second histograms (before Barrage kept them)`
+      : '';
   const note = leftOut > 0 ? `; ${leftOut} run${leftOut === 1 ? '' : 's'} left out (too few usable steady seconds${paired ? ', or its round partner had' : ''})` : '';
   const inconclusive = (reason: string, remedy: string): FigureComparison => {
     const fields = { ...base, baseline: null, candidate: null, change: null, ciLow: null, ciHigh: null, pValue: null, verdict: 'inconclusive' as const, reason: reason + note, remedy };
-    return { ...fields, method: `two-level comparison of ${design}`, sentence: comparisonSentence(fields) };
+    return { ...fields, method: `two-level comparison of ${design}${fallback}`, sentence: comparisonSentence(fields) };
   };
 
   const available = Math.min(usedA.length, usedB.length);
@@ -141,11 +155,15 @@ function compareFigure(
     ...fields,
     sentence: comparisonSentence(fields),
     method:
-      `two-level comparison of ${design}: each run's ${figure.estimator} with its within-run variance from ` +
-      `a circular block bootstrap of its seconds; between-run variance by the method of moments (DerSimonian-Laird), ` +
+      `two-level comparison of ${design}: each run's ` +
+      (pooled?.usable
+        ? `p${figure.pooledPercentile} of the merged histograms of its steady seconds with its within-run variance from ` +
+          `a circular block bootstrap of those seconds (merged again per resample)`
+        : `${figure.estimator} with its within-run variance from a circular block bootstrap of its seconds`) +
+      `; between-run variance by the method of moments (DerSimonian-Laird), ` +
       `decided here by the ${result.decidedBy === 'between runs' ? 'spread between runs' : "runs' own seconds"}; ` +
       `Student's t with ${Number(result.df.toFixed(1))} degrees of freedom on the log ratio` +
-      `${paired ? ' of each round' : ''}; group figures are geometric means over runs${note}`,
+      `${paired ? ' of each round' : ''}; group figures are geometric means over runs${note}${fallback}`,
   };
 }
 
@@ -164,6 +182,42 @@ function evidenceOf(run: RunResult, figure: FigureDefinition, minSeconds: number
   const series = figure.series(steadySeconds(run));
   if (series.length < Math.max(2, minSeconds)) return null;
   return withinRunEvidence(series, figure.statistic, random);
+}
+
+interface RunHistograms {
+  /** The steady seconds with completions, as histograms, in time order. */
+  seconds: SecondHistogram[];
+  /** Those seconds' own p99s, in the same order: the series the bootstrap's block length is chosen on. */
+  p99: number[];
+}
+
+/**
+ * Each run's steady per-second histograms (null for a run with too few seconds to count anyway);
+ * `usable` only when every run that could count has one for each of its steady seconds with
+ * completions, else `without` says how many do not.
+ */
+function pooledInputs(runs: readonly RunResult[], minSeconds: number): { usable: boolean; without: number; inputs: Array<RunHistograms | null> } {
+  let without = 0;
+  const inputs = runs.map((run): RunHistograms | null => {
+    const seconds = steadySeconds(run).filter((s) => s.latencyUs !== null);
+    if (seconds.length < Math.max(2, minSeconds)) return null;
+    const decoded: SecondHistogram[] = [];
+    for (const s of seconds) {
+      const buckets = s.histogram ? histogramBuckets(s.histogram) : null;
+      if (!buckets || buckets.counts.length === 0) {
+        without++;
+        return null;
+      }
+      decoded.push(buckets);
+    }
+    return { seconds: decoded, p99: seconds.map((s) => s.latencyUs!.p99) };
+  });
+  return { usable: without === 0, without, inputs };
+}
+
+function pooledEvidence(input: RunHistograms | null, minSeconds: number, percentile: number, random: () => number): RunEvidence | null {
+  if (!input || input.seconds.length < Math.max(2, minSeconds)) return null;
+  return pooledPercentileEvidence(input.seconds, input.p99, percentile, random);
 }
 
 function geometricMean(evidence: readonly RunEvidence[]): number {

@@ -26,6 +26,12 @@ export interface FigureDefinition {
   statistic: Statistic;
   /** The estimator in words, for the comparison's `method`. */
   estimator: string;
+  /**
+   * Tail figures only: the percentile taken from the merged per-second histograms when a run
+   * has them (groups of runs, stats/pooledTail.ts); `series`/`statistic` are the fallback for
+   * runs stored without them.
+   */
+  pooledPercentile?: number;
 }
 
 export const FIGURES: readonly FigureDefinition[] = [
@@ -68,6 +74,7 @@ export const FIGURES: readonly FigureDefinition[] = [
     // are B's seconds worse in the tail than A's?
     statistic: mean,
     estimator: 'mean of per-second p99',
+    pooledPercentile: 99,
   },
 ];
 
