@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { RunAccumulator } from '../../src/main/engine/runAccumulator.ts';
 import type { WorkerSample } from '../../src/main/engine/worker/workerProtocol.ts';
-import { createHistogram, encodeHistogram, recordUs } from '../../src/shared/result/histogramCodec.ts';
+import { createHistogram, encodeHistogram, histogramBuckets, recordUs } from '../../src/shared/result/histogramCodec.ts';
 
 function histogramOf(latenciesUs: number[]): string {
   if (latenciesUs.length === 0) return '';
@@ -108,6 +108,25 @@ describe('RunAccumulator', () => {
     expect(acc.samples[0].latencyUs!.max).toBeGreaterThanOrEqual(8990);
     // The mean weighted by the two parts' counts: (1 × 1,000 + 3 × 9,000) / 4.
     expect(Math.abs(acc.samples[0].latencyUs!.mean - 7000)).toBeLessThanOrEqual(10);
+    // Both parts had histograms, so the second merges exactly: its p50 is 9,000, not the worse
+    // of the parts' p50s, and its histogram holds all four latencies.
+    expect(Math.abs(acc.samples[0].latencyUs!.p50 - 9000)).toBeLessThanOrEqual(10);
+    expect([...histogramBuckets(acc.samples[0].histogram!)!.counts]).toEqual([1, 3]);
+  });
+
+  it('each merged second carries its histogram (all workers), and a second without completions none', () => {
+    const acc = new RunAccumulator(2, 0, undefined);
+    acc.add(0, sample(0, [1000, 2000]));
+    acc.add(1, sample(0, [3000]));
+    acc.add(0, sample(1, []));
+    acc.add(1, sample(1, []));
+    acc.flush();
+    const [first, second] = acc.samples;
+    const buckets = histogramBuckets(first.histogram!)!;
+    expect([...buckets.counts]).toEqual([1, 1, 1]);
+    expect(buckets.values[2]).toBeGreaterThanOrEqual(3000);
+    expect(second.latencyUs).toBeNull();
+    expect(second.histogram).toBeUndefined();
   });
 
   it('the totals are the sums of every sample added, so the time series and the summary agree', () => {

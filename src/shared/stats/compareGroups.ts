@@ -6,7 +6,9 @@
 //
 // Interleaved groups (A B A B …, as `barrage ab` runs them) are paired by round (pairRounds), so
 // drift of the machine that both runs of a round share cancels; other groups are compared unpaired. Each run's
-// figure is the single-run estimator over its steady seconds (figures.ts). The verdict needs the
+// figure is the single-run estimator over its steady seconds (figures.ts), except the p99: when
+// every run kept its per-second histograms, each run's p99 is that of its steady seconds merged
+// (pooledTail.ts), with the tail's full count behind it. The verdict needs the
 // whole interval beyond the noise threshold (verdict.ts); a "no clear difference" says how many
 // rounds would detect a 10% change at the noise this comparison measured.
 //

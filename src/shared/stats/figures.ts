@@ -72,6 +72,11 @@ export const FIGURES: readonly FigureDefinition[] = [
     // weights would discount the worst seconds. The whole-run p99 of the run's histogram cannot
     // be resampled by seconds; this figure can, and it answers the question a comparison asks:
     // are B's seconds worse in the tail than A's?
+    // Groups of runs that kept per-second histograms use `pooledPercentile` instead: the p99 of
+    // the run's steady seconds merged (stats/pooledTail.ts). A second's own p99 rests on that
+    // second's requests only — at ~100 a second it is their slowest or second slowest, so it
+    // rises when a run merely completes fewer requests — while the merged seconds' p99 rests on
+    // all of them; the bootstrap over seconds still keeps the seconds, not requests, as the units.
     statistic: mean,
     estimator: 'mean of per-second p99',
     pooledPercentile: 99,
