@@ -83,7 +83,10 @@ export function rows(results: readonly AbTry[], tries: number): Row[] {
   for (const figure of FIGURES) {
     const caught = regression.filter((r) => verdictOf(r, figure) === 'worse').length;
     const roundsSaid = regression
-      .map((r) => /about (\d+) rounds would detect/.exec(r.verdicts.find((v) => v.figure === figure)?.sentence ?? '')?.[1])
+      .map((r) => {
+        const sentence = r.verdicts.find((v) => v.figure === figure)?.sentence ?? '';
+        return /about (\d+) rounds would detect/.exec(sentence)?.[1] ?? (/more than (\d+) rounds would be needed/.exec(sentence) ? 'more than 1000' : undefined);
+      })
       .filter((n): n is string => n !== undefined);
     out.push({
       section: 'ab',
