@@ -94,6 +94,20 @@ describe('the job registry', () => {
     await jobs.close();
   });
 
+  it('ends a job whose done rejects (a bug in its last step) as failed, without an unhandled rejection', async () => {
+    const jobs = new JobRegistry();
+    const changes: JobChange[] = [];
+    jobs.on('changed', (c) => changes.push(c));
+    let fail: (err: Error) => void = () => {};
+    const done = new Promise<void>((_, reject) => (fail = reject));
+    jobs.start('ab', () => ({ id: 'ab-bug', status: () => abStatus('ab-bug', 'running', 2), stop: () => {}, done }));
+    fail(new Error('compareGroups: no samples'));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(jobs.running()).toEqual([]);
+    expect(jobs.get('ab', 'ab-bug')).toMatchObject({ state: 'failed', error: 'ab job ended by an internal error: compareGroups: no samples', runs: [{}, {}] });
+    expect(changes.at(-1)?.status).toMatchObject({ state: 'failed' });
+  });
+
   it('keeps nothing when a job is refused at its start', () => {
     const jobs = new JobRegistry();
     expect(() =>

@@ -60,13 +60,21 @@ export class JobRegistry extends EventEmitter<{ changed: [JobChange] }> {
     this.entries.set(key(kind, handle.id), entry as unknown as Entry<JobKind>);
     this.emit('changed', { kind, status: entry.last } as JobChange);
     const started = entry;
-    void handle.done.finally(() => {
-      started.running = false;
-      started.last = handle.status();
-      this.emit('changed', { kind, status: started.last } as JobChange);
-      this.forgetOld(kind);
-    });
+    // `done` should never reject, but a bug in a job's last step (its comparison, its answer)
+    // must neither leave the job "running" in every view nor become an unhandled rejection,
+    // which ends `barrage serve`: the job ends as failed, saying why.
+    void handle.done.then(
+      () => this.ended(kind, started, handle.status()),
+      (err: unknown) => this.ended(kind, started, { ...handle.status(), state: 'failed', error: `${kind} job ended by an internal error: ${err instanceof Error ? err.message : String(err)}` }),
+    );
     return entry.last;
+  }
+
+  private ended<K extends JobKind>(kind: K, entry: Entry<K>, last: JobStatusOf[K]): void {
+    entry.running = false;
+    entry.last = last;
+    this.emit('changed', { kind, status: last } as JobChange);
+    this.forgetOld(kind);
   }
 
   get<K extends JobKind>(kind: K, id: string): JobStatusOf[K] | undefined {
