@@ -93,6 +93,41 @@ export function planPoints(stages: readonly Stage[]): Array<[number, number]> {
   return points;
 }
 
+/** A stage boundary on a time chart: where a stage that lasts begins, labelled as in the per-stage table. */
+export interface StageMark {
+  /** Seconds after the start. */
+  x: number;
+  /** "stage 2": stages are numbered from 1, 0 s jumps included, as in the table and thresholds. */
+  label: string;
+}
+
+/**
+ * The marks of a profile's stage boundaries: one at the start of each stage that lasts (a 0 s
+ * jump holds no time; the stage after it starts at the same instant and carries the mark).
+ */
+export function stageMarks(stages: readonly Stage[]): StageMark[] {
+  return stageSpans(stages)
+    .filter((s) => s.endSec > s.startSec)
+    .map((s) => ({ x: s.startSec, label: `stage ${s.index + 1}` }));
+}
+
+/**
+ * The planned profile as a line for a chart whose x values must rise strictly (uPlot): the
+ * corners of `planPoints`, with a jump (a 0 s stage) drawn as a near-vertical step — the point
+ * after it moves by a thousandth of a second.
+ */
+export function planLine(stages: readonly Stage[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [x, y] of planPoints(stages)) {
+    const prev = out.at(-1);
+    if (prev && x <= prev[0]) {
+      if (y === prev[1]) continue;
+      out.push([prev[0] + 0.001, y]);
+    } else out.push([x, y]);
+  }
+  return out;
+}
+
 export function scaleStages(stages: readonly Stage[], factor: number): Stage[] {
   return stages.map((s) => ({ durationSec: s.durationSec, target: s.target * factor }));
 }

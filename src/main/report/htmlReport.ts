@@ -12,6 +12,8 @@ import type { RunSample } from '../../shared/runResult.ts';
 import { figureById, runFigure, signedPercent, describeP, type FigureComparison, type FigureId } from '../../shared/stats/index.ts';
 import { formatBytes, formatCount, formatDuration, formatUs } from '../../shared/units.ts';
 import { STAGE_COLUMNS, stageRowsText } from '../../shared/stageRows.ts';
+import { planLine, profileDurationSec, stageMarks, type Stage } from '../../shared/loadProfile.ts';
+import { stageTargetOf } from '../../shared/scenario.ts';
 import { decodeHistogram, percentileCurve } from '../../shared/result/histogramCodec.ts';
 import { escapeHtml as e } from './escape.ts';
 import { redactConfig } from '../../shared/redact.ts';
@@ -64,27 +66,58 @@ export function runReportHtml(stored: StoredRun, options: ReportOptions = {}): s
   if (s.stages && s.stages.length > 0) body.push(stagesSection(run));
 
   const warmup = warmupBand(run.samples);
+  const stages = run.config.stages?.length ? run.config.stages : null;
+  const stageTarget = stages ? stageTargetOf(run.config) : null;
+  const marks = stages ? stageMarks(stages) : [];
+  const xDomain = stages ? timeDomain(run.samples, stages) : undefined;
+  const planNote = (what: string) => `; the dashed line is the planned ${what}, the marks the stage boundaries`;
   body.push(
     chartSection(
       'Throughput over time',
       lineChart({
         title: `Throughput per second of run ${run.id}`,
-        series: [{ label: `completed ${unit}`, color: PALETTE[0], points: run.samples.map((p) => ({ x: p.t, y: p.throughput })) }],
+        series: [
+          { label: `completed ${unit}`, color: PALETTE[0], points: run.samples.map((p) => ({ x: p.t, y: p.throughput })) },
+          ...(stages && stageTarget === 'rate' ? [planSeries(stages, `planned ${s.protocol === 'ws' ? 'messages' : 'requests'}/s`)] : []),
+        ],
         xLabel: 'seconds since the start',
         yLabel: unit,
         formatY: (v) => formatCount(v),
         bands: warmup,
+        marks,
+        xDomain,
       }),
-      `Completed ${s.protocol === 'ws' ? 'messages' : 'requests'} in each second${warmup.length ? '; the shaded seconds are the warm-up, kept out of the steady figures' : ''}.`,
+      `Completed ${s.protocol === 'ws' ? 'messages' : 'requests'} in each second${warmup.length ? '; the shaded seconds are the warm-up, kept out of the steady figures' : ''}${stages ? (stageTarget === 'rate' ? planNote('rate') : '; the marks are the stage boundaries') : ''}.`,
     ),
   );
   body.push(
     chartSection(
       'Latency over time',
-      latencyOverTime([{ run, label: '', color: PALETTE[0] }], true),
+      latencyOverTime([{ run, label: '', color: PALETTE[0] }], true, marks, xDomain),
       `Each second's p50 (dashed) and p99 of the ${s.protocol === 'ws' ? 'messages' : 'requests'} completed in it. ${e(s.latencyMeaning)}.`,
     ),
   );
+  if (stages && stageTarget === 'connections') {
+    body.push(
+      chartSection(
+        'Connections over time',
+        lineChart({
+          title: `Open connections of run ${run.id}`,
+          series: [
+            { label: 'open connections', color: PALETTE[2], points: run.samples.map((p) => ({ x: p.t, y: p.openConnections })) },
+            planSeries(stages, 'planned connections'),
+          ],
+          xLabel: 'seconds since the start',
+          yLabel: 'connections',
+          formatY: (v) => formatCount(v),
+          bands: warmup,
+          marks,
+          xDomain,
+        }),
+        `Connections open in each second${planNote('number of connections')}.`,
+      ),
+    );
+  }
   body.push(
     chartSection(
       'Latency distribution',
@@ -301,7 +334,23 @@ function chartSection(title: string, chart: string, caption: string): string {
   return `<section class="chart"><h2>${e(title)}</h2>${chart}<p class="note">${caption}</p></section>`;
 }
 
-function latencyOverTime(items: Array<{ run: StoredRun; label: string; color: string }>, withP50: boolean): string {
+/** A load profile's plan as a dashed series (its corners; a jump is a vertical step). */
+function planSeries(stages: readonly Stage[], label: string): Series {
+  return { label, color: PALETTE[4], dashed: true, width: 1.5, points: planLine(stages).map(([x, y]) => ({ x, y })) };
+}
+
+/** The time axis of a run with a profile: the plan and the seconds measured, whichever reaches further. */
+function timeDomain(samples: readonly RunSample[], stages: readonly Stage[]): [number, number] {
+  const lastSecond = samples.reduce((a, p) => Math.max(a, p.t), 0);
+  return [0, Math.max(profileDurationSec(stages), lastSecond, 1)];
+}
+
+function latencyOverTime(
+  items: Array<{ run: StoredRun; label: string; color: string }>,
+  withP50: boolean,
+  marks: Array<{ x: number; label: string }> = [],
+  xDomain?: [number, number],
+): string {
   const series: Series[] = [];
   for (const { run, label, color } of items) {
     const prefix = label ? `${label} ` : '';
@@ -317,6 +366,8 @@ function latencyOverTime(items: Array<{ run: StoredRun; label: string; color: st
     formatY: formatUs,
     yLog: ys.length > 0 && Math.max(...ys) / Math.min(...ys) > 30,
     bands: items.length === 1 ? warmupBand(items[0].run.samples) : [],
+    marks,
+    xDomain,
   });
 }
 

@@ -46,6 +46,8 @@ export interface LineChartOptions {
   yLog?: boolean;
   /** Shaded x ranges with a label, e.g. the warm-up. */
   bands?: Array<{ from: number; to: number; label: string }>;
+  /** Labelled vertical marks, e.g. the stage boundaries of a load profile. */
+  marks?: Array<{ x: number; label: string }>;
   width?: number;
   height?: number;
 }
@@ -117,12 +119,15 @@ export function lineChart(o: LineChartOptions): string {
   const xTicks = o.xTicks ?? niceTicks(x0, x1, 8).map((v) => ({ value: v, label: fx(v) }));
 
   const parts: string[] = [];
+  const marks = (o.marks ?? []).filter((k) => k.x >= x0 - 1e-9 && k.x <= x1 + 1e-9);
   for (const b of o.bands ?? []) {
     const bx0 = sx(Math.max(x0, b.from));
     const bx1 = sx(Math.min(x1, b.to));
     if (bx1 <= bx0) continue;
     parts.push(`<rect x="${r(bx0)}" y="${m.top}" width="${r(bx1 - bx0)}" height="${plotH}" fill="#f1f3f5"/>`);
-    parts.push(`<text x="${r(bx0 + 4)}" y="${m.top + 12}" font-size="10" fill="${MUTED}">${escapeHtml(b.label)}</text>`);
+    // Marks label along the top; a band's label then goes to its bottom.
+    const labelY = marks.length > 0 ? m.top + plotH - 5 : m.top + 12;
+    parts.push(`<text x="${r(bx0 + 4)}" y="${labelY}" font-size="10" fill="${MUTED}">${escapeHtml(b.label)}</text>`);
   }
   for (const t of yTicks) {
     const y = sy(t);
@@ -138,6 +143,16 @@ export function lineChart(o: LineChartOptions): string {
     parts.push(`<text x="${r(anchor === 'end' ? x + 4 : x)}" y="${m.top + plotH + 16}" font-size="11" text-anchor="${anchor}" fill="${TEXT}">${escapeHtml(t.label)}</text>`);
   }
   parts.push(`<rect x="${m.left}" y="${m.top}" width="${plotW}" height="${plotH}" fill="none" stroke="${AXIS}"/>`);
+  marks.forEach((k, i) => {
+    const x = sx(k.x);
+    // The room up to the next mark decides the label: in full, the number alone, or none.
+    const room = (i + 1 < marks.length ? sx(marks[i + 1].x) : m.left + plotW) - x;
+    const label = room >= 48 ? k.label : k.label.replace(/^stage /, '');
+    parts.push(`<g class="mark"><title>${escapeHtml(`${k.label} starts at ${fmtNumber(k.x)} s`)}</title>`);
+    if (x > m.left + 0.5) parts.push(`<line x1="${r(x)}" x2="${r(x)}" y1="${m.top}" y2="${m.top + plotH}" stroke="${MUTED}" stroke-dasharray="3 3"/>`);
+    if (room >= 12) parts.push(`<text x="${r(x + 3)}" y="${m.top + 11}" font-size="10" fill="${MUTED}">${escapeHtml(label)}</text>`);
+    parts.push('</g>');
+  });
   for (const s of o.series) {
     const d = pathOf(s.points, sx, sy, o.yLog === true);
     if (!d) continue;

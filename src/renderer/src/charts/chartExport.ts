@@ -1,7 +1,7 @@
 // A chart's series as CSV (one row per x value, one column per series, empty where a series has
 // no value) and a file name from its title: what a user takes to a spreadsheet or a slide.
 import type uPlot from 'uplot';
-import type { ChartSpec } from './chartOptions.ts';
+import type { ChartSpec } from './chartSpec.ts';
 
 const cell = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 

@@ -2,36 +2,12 @@
 // axes measure, which series, how to print a value) and the current theme. Every chart of the
 // app goes through here, so they all look and behave alike.
 import type uPlot from 'uplot';
+import type { StageMark } from '../../../shared/loadProfile.ts';
+import type { ChartSpec } from './chartSpec.ts';
 import { NINES_TICKS, formatPercentile, percentileAt } from './nines.ts';
 import { seriesColor, type ChartTheme } from './theme.svelte.ts';
 
-export interface SeriesSpec {
-  label: string;
-  /** Exact value for the legend (the chart's tooltip): "12,345 req/s", "1.23 ms". */
-  format: (v: number) => string;
-  /** Palette slot; defaults to the series' position. */
-  color?: number;
-  dash?: number[];
-  width?: number;
-}
-
-export interface ChartSpec {
-  /** seconds: time charts; nines: percentile plots; rate: against an arrival rate (capacity's knee chart). */
-  x: 'seconds' | 'nines' | 'rate';
-  /** Rate charts: the x axis title, with its unit. */
-  xLabel?: string;
-  /** Axis title, with its unit: "Latency (ms)". */
-  yLabel: string;
-  series: SeriesSpec[];
-  /** Seconds at the start drawn as a warm-up band (time charts). */
-  warmupSec?: number;
-  /** Time charts: the x axis spans at least this many seconds (a live run's planned length). */
-  xMax?: number | null;
-  /** y starts at zero (counts, rates); latency axes too, so differences are not exaggerated. */
-  yFromZero?: boolean;
-  /** Whole-number y ticks only (counts: errors, connections). */
-  yIntegers?: boolean;
-}
+export type { ChartSpec, SeriesSpec } from './chartSpec.ts';
 
 /** Compact axis numbers: 950, 1.2k, 35k, 1.5M; axes have little room. */
 export function compactNumber(v: number): string {
@@ -47,7 +23,7 @@ export function compactNumber(v: number): string {
 const trim = (v: number) => String(Number(v.toFixed(Math.abs(v) >= 100 ? 0 : 1)));
 
 /** Draws the warm-up seconds as a shaded band, under the series, labelled. */
-function warmupBand(warmupSec: number, theme: ChartTheme): uPlot.Plugin {
+function warmupBand(warmupSec: number, theme: ChartTheme, labelBelow: boolean): uPlot.Plugin {
   return {
     hooks: {
       drawAxes: (u: uPlot) => {
@@ -64,9 +40,73 @@ function warmupBand(warmupSec: number, theme: ChartTheme): uPlot.Plugin {
         ctx.font = `${Math.round(10 * devicePixelRatio)}px sans-serif`;
         // uPlot leaves the context as its last axis drew (right-aligned); set what we need.
         ctx.textAlign = 'left';
-        ctx.textBaseline = 'top';
-        if (x1 - x0 > 50 * devicePixelRatio) ctx.fillText('warm-up', x0 + 4 * devicePixelRatio, top + 4 * devicePixelRatio);
+        // Stage labels sit along the top; the warm-up's then goes to the bottom of its band.
+        ctx.textBaseline = labelBelow ? 'bottom' : 'top';
+        const y = labelBelow ? top + height - 4 * devicePixelRatio : top + 4 * devicePixelRatio;
+        if (x1 - x0 > 50 * devicePixelRatio) ctx.fillText('warm-up', x0 + 4 * devicePixelRatio, y);
         ctx.restore();
+      },
+    },
+  };
+}
+
+/**
+ * Stage boundaries as labelled vertical marks over the plotting area. They are DOM elements in
+ * uPlot's `over` layer (as uPlot's tooltip demos place theirs), not canvas strokes, so they stay
+ * crisp, follow the theme's CSS, and can be read by a test or a screen reader; the `draw` hook
+ * (after every redraw: new data, resize, zoom) moves them to their x.
+ */
+function stageMarksPlugin(marks: readonly StageMark[], theme: ChartTheme): uPlot.Plugin {
+  const els: Array<{ line: HTMLDivElement; label: HTMLSpanElement }> = [];
+  return {
+    hooks: {
+      init: (u: uPlot) => {
+        const layer = document.createElement('div');
+        layer.className = 'stage-marks';
+        Object.assign(layer.style, { position: 'absolute', left: '0', top: '0', right: '0', bottom: '0', pointerEvents: 'none', overflow: 'hidden' });
+        for (const m of marks) {
+          const line = document.createElement('div');
+          line.className = 'stage-mark';
+          line.dataset.x = String(m.x);
+          line.title = `${m.label} starts at ${m.x} s`;
+          Object.assign(line.style, { position: 'absolute', top: '0', bottom: '0', width: '0', borderLeft: `1px dashed ${theme.axis}` });
+          const label = document.createElement('span');
+          label.className = 'stage-mark-label';
+          label.textContent = m.label;
+          Object.assign(label.style, {
+            position: 'absolute',
+            top: '1px',
+            left: '3px',
+            font: theme.font,
+            fontSize: '10px',
+            lineHeight: '12px',
+            color: theme.text,
+            opacity: '0.75',
+            whiteSpace: 'nowrap',
+          });
+          line.append(label);
+          layer.append(line);
+          els.push({ line, label });
+        }
+        u.over.append(layer);
+      },
+      draw: (u: uPlot) => {
+        const width = u.over.clientWidth;
+        const xs = marks.map((m) => u.valToPos(m.x, 'x'));
+        marks.forEach((m, i) => {
+          const { line, label } = els[i];
+          const left = xs[i];
+          const visible = Number.isFinite(left) && left >= -0.5 && left <= width + 0.5;
+          line.style.display = visible ? '' : 'none';
+          if (!visible) return;
+          line.style.left = `${Math.round(left)}px`;
+          // The first stage starts on the y axis: its label, not a second line.
+          line.style.borderLeftColor = left < 1 ? 'transparent' : theme.axis;
+          // Room up to the next mark (or the edge): the full label, the number alone, or nothing.
+          const room = (i + 1 < marks.length && Number.isFinite(xs[i + 1]) ? xs[i + 1] : width) - left;
+          label.textContent = room >= 52 ? m.label : m.label.replace(/^stage /, '');
+          label.style.display = room >= 12 ? '' : 'none';
+        });
       },
     },
   };
@@ -117,7 +157,8 @@ function latestInLegend(): uPlot.Plugin {
 
 /**
  * Rate charts at rest read the highest rate whose first series has a value (a measured step),
- * not a point still measuring, whose figures are in its own series and would leave dashes.
+ * not a point still measuring, whose figures are in its own series and would leave dashes; time
+ * charts with a planned line the last second measured, not the plan's end ahead of it.
  */
 function lastMeasuredInLegend(): uPlot.Plugin {
   const lastMeasured = (u: uPlot): number => {
@@ -186,7 +227,7 @@ export function buildOptions(spec: ChartSpec, theme: ChartTheme): Omit<uPlot.Opt
   };
   const xSeries: uPlot.Series =
     spec.x === 'seconds'
-      ? { label: 'Time', value: (_u, v) => (v == null ? '–' : `${v} s`) }
+      ? { label: 'Time', value: (_u, v) => (v == null ? '–' : `${Number(v.toFixed(1))} s`) }
       : spec.x === 'rate'
         ? { label: 'Offered', value: (_u, v) => (v == null ? '–' : `${compactNumber(v)}/s`) }
       : { label: 'Percentile', value: (_u, v) => (v == null ? '–' : formatPercentile(percentileAt(v))) };
@@ -219,7 +260,7 @@ export function buildOptions(spec: ChartSpec, theme: ChartTheme): Omit<uPlot.Opt
         width: s.width ?? 1.5,
         dash: s.dash,
         // Rate charts: a point measuring now (its own series) leaves a gap in the judged ones; join across it.
-        spanGaps: spec.x === 'rate',
+        spanGaps: spec.x === 'rate' || s.spanGaps === true,
         // A rate chart's points are its measurements (one per step): always drawn.
         points: { show: spec.x === 'nines' ? false : spec.x === 'rate' ? true : (u: uPlot) => (u.data[0]?.length ?? 0) < 3, size: spec.x === 'rate' ? 7 : 5 },
         value: (_u, v) => (v == null ? '–' : s.format(v)),
@@ -229,8 +270,9 @@ export function buildOptions(spec: ChartSpec, theme: ChartTheme): Omit<uPlot.Opt
     cursor: { drag: { x: true, y: false }, focus: { prox: 24 } },
     focus: { alpha: 0.35 },
     plugins: [
-      ...(spec.warmupSec ? [warmupBand(spec.warmupSec, theme)] : []),
-      spec.x === 'seconds' ? latestInLegend() : spec.x === 'rate' ? lastMeasuredInLegend() : p99InLegend(),
+      ...(spec.warmupSec ? [warmupBand(spec.warmupSec, theme, (spec.marks?.length ?? 0) > 0)] : []),
+      ...(spec.marks?.length ? [stageMarksPlugin(spec.marks, theme)] : []),
+      spec.x === 'seconds' ? (spec.legendAtLastMeasured ? lastMeasuredInLegend() : latestInLegend()) : spec.x === 'rate' ? lastMeasuredInLegend() : p99InLegend(),
     ],
   };
 }

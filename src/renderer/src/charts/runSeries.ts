@@ -2,10 +2,11 @@
 // (p50/p99/max), errors and open connections over time. Used live (from progress events) and in
 // reports (from the stored samples), so both draw the same charts.
 import type uPlot from 'uplot';
+import { planLine, profileDurationSec, stageMarks, targetAt, type Stage, type StageTarget } from '../../../shared/loadProfile.ts';
 import type { RunSample } from '../../../shared/runResult.ts';
-import type { Protocol } from '../../../shared/scenario.ts';
+import { stageTargetOf, type Protocol, type Scenario } from '../../../shared/scenario.ts';
 import { formatCount, formatUs, throughputUnit } from '../format.ts';
-import type { ChartSpec } from './chartOptions.ts';
+import type { ChartSpec, SeriesSpec } from './chartSpec.ts';
 
 /** Latency series are drawn in milliseconds, the unit load-testers read latency in. */
 export const msToText = (ms: number): string => formatUs(ms * 1000);
@@ -24,15 +25,50 @@ export interface RunSeriesData {
  */
 export const sampleX = (s: RunSample): number => s.t + 1;
 
-export function runSeriesData(samples: RunSample[]): RunSeriesData {
+/** A run's load profile: its stages and what their targets are (the scenario's `stages`, `stageTarget`). */
+export interface RunProfile {
+  stages: Stage[];
+  target: StageTarget;
+}
+
+/** The profile of a run's configuration, or null for a constant load. */
+export function runProfile(config: Scenario | null | undefined): RunProfile | null {
+  return config?.stages?.length ? { stages: config.stages, target: stageTargetOf(config) } : null;
+}
+
+export function runSeriesData(samples: RunSample[], profile: RunProfile | null = null): RunSeriesData {
   const t = samples.map(sampleX);
   const lat = (k: 'p50' | 'p99' | 'max') => samples.map((s) => (s.latencyUs ? s.latencyUs[k] / 1000 : null));
+  const throughput = samples.map((s) => s.throughput);
+  const connections = samples.map((s) => s.openConnections);
   return {
-    throughput: [t, samples.map((s) => s.throughput)],
+    // The plan is drawn against what it asks for: an arrival rate against the completions per
+    // second, a number of connections against the connections open.
+    throughput: profile?.target === 'rate' ? withPlan(t, throughput, profile.stages) : [t, throughput],
     latency: [t, lat('p50'), lat('p99'), lat('max')],
     errors: [t, samples.map((s) => s.errors)],
-    connections: [t, samples.map((s) => s.openConnections)],
+    connections: profile?.target === 'connections' ? withPlan(t, connections, profile.stages) : [t, connections],
   };
+}
+
+/**
+ * The achieved series and the planned one on one rising x axis: the seconds measured (the plan
+ * read there too, so the legend gives both) and the plan's corners (where nothing was measured,
+ * so the achieved value is null and its line spans the gap). Past the plan's end (a run's last
+ * partial second, a grace period) the plan has no value.
+ */
+export function withPlan(x: readonly number[], achieved: ReadonlyArray<number | null>, stages: readonly Stage[]): uPlot.AlignedData {
+  const end = profileDurationSec(stages);
+  const rows = new Map<number, { achieved: number | null; planned: number | null }>();
+  x.forEach((at, i) => rows.set(at, { achieved: achieved[i], planned: at <= end ? targetAt(stages, at) : null }));
+  for (const [at, planned] of planLine(stages)) {
+    const row = rows.get(at);
+    // At a jump the corner before it is the plan up to that instant (targetAt gives the one after).
+    if (row) row.planned = planned;
+    else rows.set(at, { achieved: null, planned });
+  }
+  const xs = [...rows.keys()].sort((a, b) => a - b);
+  return [xs, xs.map((k) => rows.get(k)!.achieved), xs.map((k) => rows.get(k)!.planned)];
 }
 
 export interface RunChartSpecs {
@@ -42,16 +78,26 @@ export interface RunChartSpecs {
   connections: ChartSpec;
 }
 
-export function runChartSpecs(protocol: Protocol, warmupSec: number, xMax: number | null = null): RunChartSpecs {
+/** The planned line: dashed, in a colour of its own, drawn across the seconds between its corners. */
+const PLANNED_STYLE: Pick<SeriesSpec, 'color' | 'dash' | 'width' | 'spanGaps'> = { color: 4, dash: [6, 4], width: 1.5, spanGaps: true };
+
+export function runChartSpecs(protocol: Protocol, warmupSec: number, xMax: number | null = null, profile: RunProfile | null = null): RunChartSpecs {
   const unit = throughputUnit(protocol);
   const count = (suffix: string) => (v: number) => `${formatCount(v)} ${suffix}`;
+  const marks = profile ? stageMarks(profile.stages) : undefined;
+  const planned = (target: RunProfile['target']) => profile?.target === target;
   return {
     throughput: {
       x: 'seconds',
       yLabel: `Throughput (${unit})`,
-      series: [{ label: 'Throughput', format: count(unit) }],
+      series: [
+        { label: 'Throughput', format: count(unit), ...(planned('rate') ? { spanGaps: true } : {}) },
+        ...(planned('rate') ? [{ label: 'Planned rate', format: (v: number) => `${formatCount(v, 1)}/s`, ...PLANNED_STYLE }] : []),
+      ],
       warmupSec,
       xMax,
+      marks,
+      legendAtLastMeasured: planned('rate'),
     },
     latency: {
       x: 'seconds',
@@ -63,6 +109,7 @@ export function runChartSpecs(protocol: Protocol, warmupSec: number, xMax: numbe
       ],
       warmupSec,
       xMax,
+      marks,
     },
     errors: {
       x: 'seconds',
@@ -71,14 +118,20 @@ export function runChartSpecs(protocol: Protocol, warmupSec: number, xMax: numbe
       yIntegers: true,
       warmupSec,
       xMax,
+      marks,
     },
     connections: {
       x: 'seconds',
       yLabel: 'Open connections',
-      series: [{ label: 'Open', format: (v) => formatCount(v), color: 2 }],
+      series: [
+        { label: 'Open', format: (v) => formatCount(v), color: 2, ...(planned('connections') ? { spanGaps: true } : {}) },
+        ...(planned('connections') ? [{ label: 'Planned', format: (v: number) => formatCount(v, 1), ...PLANNED_STYLE }] : []),
+      ],
       yIntegers: true,
       warmupSec,
       xMax,
+      marks,
+      legendAtLastMeasured: planned('connections'),
     },
   };
 }
