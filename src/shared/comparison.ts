@@ -5,6 +5,7 @@ import { diffConfigs, type ConfigDiff } from './configDiff.ts';
 import type { StoredRun } from './history.ts';
 import type { RunResult, RunStatus } from './runResult.ts';
 import type { Protocol } from './scenario.ts';
+import type { StageSelection } from './stageCompare.ts';
 import {
   compareGroups,
   compareRuns,
@@ -168,6 +169,8 @@ export interface RunsComparison {
   inconclusive: boolean;
   /** worse, else inconclusive, else no worse (see comparisonOutcome). */
   outcome: ComparisonOutcome;
+  /** Present when one stage of each run was compared (`barrage compare --stage N`): the runs were cut down to it. */
+  stage?: StageSelection;
 }
 
 /** The first run is the baseline; every other run is compared with it. */

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { strictObject } from './strictObject.ts';
 import { RUN_SORTS, RUN_STATUSES, type RunListItem, type StoredRun, type StoredScenario } from './history.ts';
 import type { RunProgress, RunSummary } from './runResult.ts';
-import { scenarioSchema, type Scenario } from './scenario.ts';
+import { LIMITS, scenarioSchema, type Scenario } from './scenario.ts';
 import { AB_DEFAULT_ROUNDS, AB_MAX_ROUNDS, AB_MIN_ROUNDS, AB_MIN_ROUNDS_WHY, type AbStatus } from './ab.ts';
 import { compareOptionsSchema, type FigureComparison } from './stats/index.ts';
 import { showdownInputSchema, type ShowdownStatus } from './showdown.ts';
@@ -187,10 +187,13 @@ export const channels = {
         groupA: idList.optional(),
         groupB: idList.optional(),
         options: compareOptionsSchema.optional(),
+        /** Two runs only: compare this stage (from 1) of each, on the stage's own seconds (src/shared/stageCompare.ts). */
+        stage: z.number().int().min(1, { error: 'stages are numbered from 1' }).max(LIMITS.stages).optional(),
       })
       .refine((v) => (v.ids !== undefined) !== (v.groupA !== undefined && v.groupB !== undefined) && (v.groupA === undefined) === (v.groupB === undefined), {
         error: 'give either ids (two runs) or groupA and groupB',
-      }),
+      })
+      .refine((v) => v.stage === undefined || v.ids !== undefined, { error: 'stage: compares two runs given by ids, not groups' }),
   ),
   /**
    * A self-contained HTML report: one id → the run's report; several → a comparison with the

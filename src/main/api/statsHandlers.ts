@@ -2,6 +2,7 @@
 // Compare view), and self-contained HTML reports (the app's export).
 import { compareGroups, compareRuns, type FigureComparison } from '../../shared/stats/index.ts';
 import type { StoredRun } from '../../shared/history.ts';
+import { stageProblem, stageRun } from '../../shared/stageCompare.ts';
 import { buildReport, ReportNotFound } from '../report/buildReport.ts';
 import { ApiError, type ApiContext } from './apiContext.ts';
 import type { HandlersFor } from './handlerTypes.ts';
@@ -13,7 +14,13 @@ export function statsHandlers(ctx: ApiContext): Pick<HandlersFor<'runs'>, 'runs.
     return run;
   };
   return {
-    'runs.statistics': ({ ids, groupA, groupB, options }): FigureComparison[] => {
+    'runs.statistics': ({ ids, groupA, groupB, options, stage }): FigureComparison[] => {
+      if (ids && stage !== undefined) {
+        const runs = [must(ids[0]), must(ids[1])];
+        const problem = runs.map((r) => stageProblem(r, stage)).find((p) => p !== null);
+        if (problem) throw new ApiError(problem);
+        return compareRuns(stageRun(runs[0], stage), stageRun(runs[1], stage), options);
+      }
       if (ids) return compareRuns(must(ids[0]), must(ids[1]), options);
       return compareGroups(groupA!.map(must), groupB!.map(must), options);
     },

@@ -16,6 +16,7 @@ import { groupsComparisonText, runsComparisonText } from '../format/comparisonTe
 import { HISTORY_OPTIONS } from '../subcommands.ts';
 import { UsageError } from '../usageError.ts';
 import { withHistory } from '../history.ts';
+import { parseStageNumber, stageProblem, stageRun, stageSelection } from '../../../shared/stageCompare.ts';
 
 export const COMPARE_HELP = `Usage: barrage compare BASELINE RUN [RUN...] [options]
        barrage compare --group GROUP [options]
@@ -26,11 +27,16 @@ differences, and a verdict per figure — better, worse or no clear difference �
 bootstrap over each run's steady seconds. A verdict needs the whole 95% interval of the change
 beyond the noise threshold; "no clear difference" is the honest answer for most pairs of runs.
 
+--stage N compares stage N of each run (numbered from 1, as in the per-stage table of a run with a
+load profile), on that stage's own seconds: its latencies, throughput and errors, and verdicts over
+its steady seconds only — the hold at 200 connections of two builds, not their ramps.
+
 --group compares the two sides of an A/B run (barrage ab): B against A on two levels, the
 spread between rounds and each run's own seconds, rounds paired (see README, A/B runs).
 
 Options
       --group GROUP       the A/B group to compare (its runs are tagged ab:A and ab:B)
+      --stage N           compare stage N of each run only (runs with a load profile)
 ${COMPARE_FLAGS_HELP}
       --json              print the comparison as one JSON document
 ${REPORT_FLAGS_HELP}
@@ -48,7 +54,7 @@ export async function main(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { ...HISTORY_OPTIONS, ...COMPARE_FLAGS, ...REPORT_FLAGS, group: { type: 'string' } },
+    options: { ...HISTORY_OPTIONS, ...COMPARE_FLAGS, ...REPORT_FLAGS, group: { type: 'string' }, stage: { type: 'string' } },
   });
   if (values.help) {
     process.stdout.write(COMPARE_HELP);
@@ -57,8 +63,10 @@ export async function main(args: string[]): Promise<number> {
   const options = compareOptionsFrom(values);
   const reports = reportFilesFrom(values);
   const group = values.group;
+  const stage = values.stage === undefined ? undefined : stageNumber(values.stage);
   if (group !== undefined) {
     if (positionals.length > 0) throw new UsageError('give either run ids or --group, not both');
+    if (stage !== undefined) throw new UsageError('--stage: compares runs given by id, not an A/B --group');
     return withHistory(values.db, (store) => compareGroup(store, group, options, !!values.json, reports, values['fail-on-inconclusive']), 'compare');
   }
   if (positionals.length < 2) throw new UsageError('give at least two run ids (the first is the baseline), or --group GROUP; see barrage compare --help');
@@ -74,7 +82,17 @@ export async function main(args: string[]): Promise<number> {
         process.stderr.write(`barrage compare: no ${missing.length === 1 ? 'run' : 'runs'} ${missing.join(', ')} in ${store.file}\n`);
         return EXIT.failed;
       }
-      const comparison = compareStoredRuns(runs as StoredRun[], options);
+      let compared = runs as StoredRun[];
+      if (stage !== undefined) {
+        const problem = compared.map((r) => stageProblem(r, stage)).find((p) => p !== null);
+        if (problem) {
+          process.stderr.write(`barrage compare: --stage ${stage}: ${problem}\n`);
+          return EXIT.failed;
+        }
+        compared = compared.map((r) => stageRun(r, stage));
+      }
+      const comparison = compareStoredRuns(compared, options);
+      if (stage !== undefined) comparison.stage = stageSelection(runs as StoredRun[], stage);
       process.stdout.write(values.json ? `${JSON.stringify(comparison, null, 2)}\n` : runsComparisonText(comparison));
       const written = writeReports('compare', reports, { junit: () => runsComparisonJunitXml(comparison), markdown: () => runsComparisonMarkdown(comparison) });
       if (comparison.outcome === 'worse') return EXIT.worse;
@@ -113,6 +131,14 @@ function compareGroup(
   const written = writeReports('compare', reports, { junit: () => groupsComparisonJunitXml(comparison, labels), markdown: () => groupsComparisonMarkdown(comparison, labels) });
   if (comparison.outcome === 'worse') return EXIT.worse;
   return written ? comparisonExitCode(comparison.outcome, failOnInconclusive) : EXIT.failed;
+}
+
+function stageNumber(raw: string): number {
+  try {
+    return parseStageNumber(raw);
+  } catch (err) {
+    throw new UsageError(`--stage: ${(err as Error).message}`);
+  }
 }
 
 function runId(raw: string): number {

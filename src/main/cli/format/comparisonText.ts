@@ -70,8 +70,17 @@ export function runsComparisonText(c: RunsComparison): string {
   // What differs in the configurations comes before the figures: a change that is the
   // configuration's doing must not read as the system's.
   out.push(formatConfigDiff(c.config, c.runs.map((r) => `run ${r.id}`)).join('\n'));
+  if (c.stage) {
+    // A stage comparison says so before any figure, with each run's seconds of that stage.
+    out.push(`Stage ${c.stage.stage} of each run, on the stage's own seconds:\n${c.stage.runs.map((r) => `  run ${r.id}: ${r.description}`).join('\n')}`);
+    if (c.stage.planDifference) out.push(`Note: ${c.stage.planDifference}.`);
+  }
   out.push(keyFiguresTable(c.runs));
-  out.push('Figures above: whole-run latencies, throughput after the warm-up. Verdicts below: per-second figures over steady seconds.');
+  out.push(
+    c.stage
+      ? `Figures above: stage ${c.stage.stage}'s latencies (its own histogram), its throughput after the warm-up. Verdicts below: per-second figures over the stage's steady seconds.`
+      : 'Figures above: whole-run latencies, throughput after the warm-up. Verdicts below: per-second figures over steady seconds.',
+  );
   const protocols = new Set(c.runs.map((r) => r.protocol));
   if (protocols.size > 1) out.push('Note: the runs mix HTTP and WebSocket; their throughputs count requests and messages respectively.');
   for (const r of c.runs) {

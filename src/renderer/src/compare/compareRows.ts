@@ -22,6 +22,8 @@ export interface FigureDef {
   /** How a difference is written, when not like the value (percentages: points). */
   diffFormat?: (v: number) => string;
   help?: string;
+  /** A whole-run figure no stage records (connections opened, failed): left out when one stage is compared. */
+  wholeRunOnly?: boolean;
 }
 
 const perSec = (v: number) => `${formatCount(v, v < 100 ? 1 : 0)} /s`;
@@ -52,8 +54,8 @@ export const FIGURES: FigureDef[] = [
   { group: 'Errors', label: 'Errors', better: 'lower', get: (s) => s.errors.total, format: (v) => formatCount(v) },
   { group: 'Errors', label: 'Error rate', better: 'lower', get: (s) => errorRate(s.errors.total, s.throughput.total), format: (v) => formatPercent(v, 2), diffFormat: (v) => `${formatCount(v * 100, 2)} pp` },
   { group: 'Connections', label: 'Peak open', better: null, get: (s) => s.connections.peak, format: (v) => formatCount(v) },
-  { group: 'Connections', label: 'Opened', better: null, get: (s) => s.connections.opened, format: (v) => formatCount(v) },
-  { group: 'Connections', label: 'Failed', better: 'lower', get: (s) => s.connections.failed, format: (v) => formatCount(v) },
+  { group: 'Connections', label: 'Opened', better: null, get: (s) => s.connections.opened, format: (v) => formatCount(v), wholeRunOnly: true },
+  { group: 'Connections', label: 'Failed', better: 'lower', get: (s) => s.connections.failed, format: (v) => formatCount(v), wholeRunOnly: true },
   { group: 'Traffic', label: 'Sent', better: null, get: (s) => s.bytes.sent, format: formatBytes },
   { group: 'Traffic', label: 'Received', better: null, get: (s) => s.bytes.received, format: formatBytes },
   { group: 'Run', label: 'Duration', better: null, get: (s) => s.durationSec, format: formatDuration },
@@ -86,8 +88,9 @@ export function verdict(better: Better, base: number, value: number): 'better' |
   return (value > base) === (better === 'higher') ? 'better' : 'worse';
 }
 
-export function compareRows(runs: Array<Pick<RunDetail, 'summary'>>): CompareRow[] {
-  return FIGURES.map((def) => {
+/** `oneStage`: the runs are cut down to one stage (src/shared/stageCompare.ts), so whole-run-only figures are left out. */
+export function compareRows(runs: Array<Pick<RunDetail, 'summary'>>, oneStage = false): CompareRow[] {
+  return FIGURES.filter((def) => !(oneStage && def.wholeRunOnly)).map((def) => {
     const values = runs.map((r) => def.get(r.summary));
     const base = values[0];
     const cells = values.map((value, i): Cell => {

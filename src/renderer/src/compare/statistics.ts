@@ -7,7 +7,7 @@ import { abSides } from '../../../shared/comparison.ts';
 import { groupRuns, leftOutNote } from '../../../shared/groupRuns.ts';
 import type { FigureComparison } from '../../../shared/stats/index.ts';
 
-export type StatisticsRequest = { ids: [number, number] } | { groupA: number[]; groupB: number[] };
+export type StatisticsRequest = { ids: [number, number]; stage?: number } | { groupA: number[]; groupB: number[] };
 
 export interface StatisticsPlan {
   key: string;
@@ -37,7 +37,8 @@ export function abGroupOf(runs: readonly RunDetail[]): AbGroup | null {
 
 const name = (r: RunDetail) => `#${r.id}${r.scenarioName ? ` ${r.scenarioName}` : ''}`;
 
-export function statisticsPlan(runs: readonly RunDetail[]): StatisticsPlan[] {
+/** `stage` (from 1): compare that stage of each run, on its own seconds; pairs only (never an A/B group). */
+export function statisticsPlan(runs: readonly RunDetail[], stage: number | null = null): StatisticsPlan[] {
   const group = abGroupOf(runs);
   if (group) {
     // A side without a run that counts cannot be compared; the view says why through the note.
@@ -54,9 +55,9 @@ export function statisticsPlan(runs: readonly RunDetail[]): StatisticsPlan[] {
   }
   const [reference, ...others] = runs;
   return others.map((r) => ({
-    key: `pair:${reference.id}:${r.id}`,
-    title: `${name(r)} against the reference ${name(reference)}`,
-    request: { ids: [reference.id, r.id] as [number, number] },
+    key: `pair:${reference.id}:${r.id}${stage !== null ? `:stage${stage}` : ''}`,
+    title: `${name(r)} against the reference ${name(reference)}${stage !== null ? `, stage ${stage}` : ''}`,
+    request: { ids: [reference.id, r.id] as [number, number], ...(stage !== null ? { stage } : {}) },
   }));
 }
 
