@@ -10,6 +10,8 @@ import { summarizeHistogram, type Histogram } from './histogramCodec.ts';
 const BUSY_PERCENT = 95;
 /** A stage counts as reached when the achieved peak is at least this share of the planned one. */
 const REACHED_SHARE = 0.9;
+/** An open-model stage falls short when more than this share of a second's planned sends (and at least 5) are still waiting at its end. */
+const BEHIND_SHARE = 0.1;
 
 export function stageFigures(
   stages: readonly Stage[],
@@ -51,18 +53,40 @@ export function stageFigures(
     if (target === 'connections') {
       if (peakConnections < Math.floor(planned * REACHED_SHARE)) {
         figures.reached = false;
-        figures.note = `reached ${peakConnections} of ${planned} planned connections${errors > 0 ? ` (${errors} errors)` : ''}`;
+        figures.note = `reached ${peakConnections} of ${planned} planned connections${errors > 0 ? `: ${errorsInWords(mine, errors)}` : ''}`;
       }
-    } else if (saturated) {
+      if (saturated) figures.note = `${figures.note ? `${figures.note}; ` : ''}the generator was saturated`;
+      return figures;
+    }
+    // The open model: sends that came due in the stage and had not gone out by its last second
+    // (the backlog grew over the stage) were never offered on time — every connection was busy.
+    const before = samples.filter((s) => s.t < mine[0].t).at(-1)?.behind ?? 0;
+    const behind = Math.max(0, (mine.at(-1)!.behind ?? 0) - before);
+    const lagging = behind > Math.max(5, planned * BEHIND_SHARE);
+    const reasons: string[] = [];
+    if (saturated) reasons.push(`the generator was saturated: it may not have sent at the planned ${round1(planned)}/s`);
+    if (lagging) {
+      reasons.push(
+        `${behind} scheduled sends were still waiting at its end: ${round1(meanConnections)} connections could not carry the planned ${round1(planned)}/s (completed ${perSec}/s; raise connections)`,
+      );
+    }
+    if (reasons.length > 0) {
       figures.reached = false;
-      figures.note = `the generator was saturated: it may not have sent at the planned ${round1(planned)}/s`;
+      figures.note = reasons.join('; ');
     } else if (span.from === span.to && perSec < planned * REACHED_SHARE) {
       // On a hold the plan's rate is known exactly; on a ramp the completions lag by the latency.
       figures.note = `completed ${perSec}/s of the planned ${round1(planned)}/s`;
     }
-    if (saturated && target === 'connections') figures.note = `${figures.note ? `${figures.note}; ` : ''}the generator was saturated`;
     return figures;
   });
+}
+
+/** "190 errors (refused 190)": the stage's errors by kind, most first, from the live seconds that carry them. */
+function errorsInWords(seconds: readonly RunSample[], errors: number): string {
+  const byKind = new Map<string, number>();
+  for (const s of seconds) for (const [kind, n] of Object.entries(s.errorsByKind ?? {})) byKind.set(kind, (byKind.get(kind) ?? 0) + (n ?? 0));
+  const kinds = [...byKind].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).map(([kind, n]) => `${kind} ${n}`);
+  return `${errors} error${errors === 1 ? '' : 's'}${kinds.length ? ` (${kinds.join(', ')})` : ''}`;
 }
 
 function round1(n: number): number {
