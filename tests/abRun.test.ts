@@ -1,13 +1,14 @@
 // An A/B run end to end: `barrage ab` as a real process, two saved scenarios against the demo
 // target (B answers 20 ms later), four short rounds each. The runs must alternate A B A B, share
 // one group id and their side's tags, and the verdicts must find B slower.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/main/store/runStore.ts';
 import { startDemoTarget, type DemoTarget } from '../src/main/target/demoTarget.ts';
 import { runCli } from './support/cliProcess.ts';
+import { readJunit } from './support/junitReader.ts';
 
 let target: DemoTarget;
 const dir = mkdtempSync(join(tmpdir(), 'barrage-ab-'));
@@ -33,7 +34,8 @@ describe('barrage ab', () => {
   it('runs A B A B … with the same warm-up, stores them as one group, and compares the groups', { timeout: 120_000 }, async () => {
     const started = Date.now();
     // 3 s runs without warm-up: 3 steady seconds each, enough with --min-seconds 3.
-    const r = await runCli(['ab', 'fast', 'slow', '--rounds', '4', '--warmup-sec', '0', '--min-seconds', '3', '--json'], env, 110_000);
+    const junit = join(dir, 'ab.xml');
+    const r = await runCli(['ab', 'fast', 'slow', '--rounds', '4', '--warmup-sec', '0', '--min-seconds', '3', '--json', '--junit', junit], env, 110_000);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(3);
     expect(Date.now() - started).toBeLessThan(60_000);
@@ -63,6 +65,11 @@ describe('barrage ab', () => {
     const throughput = verdicts.find((v) => v.figure === 'throughput')!;
     expect(['worse', 'no clear difference']).toContain(throughput.verdict);
     expect(throughput.change).toBeLessThan(0);
+    // --junit: one test case per figure, a "worse" verdict as a failure (CI shows it).
+    const reported = readJunit(readFileSync(junit, 'utf8'));
+    expect(reported.cases.map((c) => c.name)).toEqual(['throughput', 'p50 latency', 'p99 latency']);
+    expect(reported.cases.find((c) => c.name === 'p50 latency')!.failure).toBeTruthy();
+    expect(reported.totals.failures).toBe(verdicts.filter((v) => v.verdict === 'worse').length);
     expect(doc.comparison.runsA).toHaveLength(4);
     expect(doc.comparison.runsB).toHaveLength(4);
 
