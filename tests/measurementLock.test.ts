@@ -166,4 +166,16 @@ describe('the measurement lock', () => {
     cleanups.push(() => store.close());
     expect(store.listRuns({}).total).toBe(0);
   });
+
+  it('barrage capacity takes the same cross-process lock: refused while another process measures', { timeout: 30_000 }, async () => {
+    const db = join(dir, 'cli-capacity.db');
+    const lease = new MeasurementLock({ file: lockFileFor(db) }).acquire({ kind: 'ab', id: 'ab-x', label: 'A/B run ab-x' });
+    cleanups.push(() => lease.release());
+    const r = await runCli(['capacity', 'http://127.0.0.1:9/', '--slo', 'p99<100ms', '--step-sec', '2', '--quiet'], { BARRAGE_DB: db });
+    expect(r.stderr).toMatch(/^barrage capacity: cannot start: A\/B run ab-x is measuring in another Barrage process/);
+    expect(r.code).toBe(1);
+    const store = openStore(db);
+    cleanups.push(() => store.close());
+    expect(store.listRuns({}).total).toBe(0);
+  });
 });

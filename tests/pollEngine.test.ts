@@ -62,14 +62,15 @@ describe('poll driver', () => {
     expect(result.summary.poll!.requests).toBeGreaterThanOrEqual(30);
   }, 20_000);
 
-  it('fails the run with a clear reason when the URL is not a poll endpoint', async () => {
+  it('fails the run with a clear reason when the URL is not a poll endpoint (its password redacted)', async () => {
     const plain = http.createServer((_req, res) => res.end('hello'));
     await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
     try {
       const port = (plain.address() as AddressInfo).port;
-      const { result } = await runToEnd({ protocol: 'http', url: `http://127.0.0.1:${port}/`, connections: 1, poll: { intervalMs: 100 }, durationSec: 1 });
+      const { result } = await runToEnd({ protocol: 'http', url: `http://feed:pa55word@127.0.0.1:${port}/`, connections: 1, poll: { intervalMs: 100 }, durationSec: 1 });
       expect(result.summary.status).toBe('failed');
-      expect(result.summary.failure).toMatch(/is it a poll endpoint/);
+      // The failure is stored with the run (and `runs redact` only rewrites configurations).
+      expect(result.summary.failure).toBe(`load worker 1 failed: http://feed:***@127.0.0.1:${port}/ did not answer {"cursor":N,…} (is it a poll endpoint?)`);
     } finally {
       plain.close();
     }

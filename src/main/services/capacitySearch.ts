@@ -13,6 +13,7 @@ import {
   type CapacityStatus,
   type CapacityStopReason,
 } from '../../shared/capacity.ts';
+import { redactUrl } from '../../shared/redact.ts';
 import type { RunProgress } from '../../shared/runResult.ts';
 import { LIMITS, type Scenario } from '../../shared/scenario.ts';
 import { parseThreshold } from '../../shared/thresholds.ts';
@@ -105,11 +106,11 @@ export function startCapacitySearch(runs: RunService, opts: CapacityOptions): Ca
   const groupId = newCapacityGroupId();
   // The whole search measures under one lease: nothing else starts between its steps (it would
   // share the machine with a step, and the steps with it).
-  const lease = runs.lock.acquire({ kind: 'capacity', id: groupId, label: `capacity search ${groupId} (${base.url})` });
+  const lease = runs.lock.acquire({ kind: 'capacity', id: groupId, label: `capacity search ${groupId} (${redactUrl(base.url)})` });
   const status: CapacityStatus = {
     groupId,
     state: 'running',
-    target: { name: base.name ?? null, url: base.url, protocol: base.protocol },
+    target: { name: base.name ?? null, url: redactUrl(base.url), protocol: base.protocol },
     settings,
     steps: [],
     current: null,

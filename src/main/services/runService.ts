@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { ActiveRun } from '../../shared/contract.ts';
 import type { RunProgress, RunResult, RunSummary } from '../../shared/runResult.ts';
 import { plannedDurationSec, type Scenario } from '../../shared/scenario.ts';
+import { redactUrl } from '../../shared/redact.ts';
 import { configToStore } from '../../shared/storedSecrets.ts';
 import { evaluateThresholds, parseThreshold, type Threshold, type ThresholdResult } from '../../shared/thresholds.ts';
 import { checkRunnable, failedResult, startRun, workerCount, type RunHandle, type RunOptions } from '../engine/index.ts';
@@ -120,7 +121,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
     checkRunnable(config);
     if (meta.lease?.released) throw new Error(`the lease of ${meta.lease.job.label} was released: its runs cannot start any more`);
     const name = meta.scenarioName ?? config.name ?? null;
-    const ownLease = meta.lease ? null : this.lock.acquire({ kind: 'run', label: `a run${name ? ` of ${name}` : ''} (${config.url})` });
+    const ownLease = meta.lease ? null : this.lock.acquire({ kind: 'run', label: `a run${name ? ` of ${name}` : ''} (${redactUrl(config.url)})` });
     try {
       return this.startLeased(config, meta, onProgress, ownLease);
     } catch (err) {

@@ -7,6 +7,8 @@ import { formatCount, formatPercent, formatUs } from '../../../shared/units.ts';
 import { PreflightError } from '../../engine/index.ts';
 import { startCapacitySearch } from '../../services/capacitySearch.ts';
 import { RunService } from '../../services/runService.ts';
+import { redactUrl } from '../../../shared/redact.ts';
+import { cliMeasurementLock } from '../measurementLock.ts';
 import { integerOption, numberOption } from '../argParsing.ts';
 import { METRICS_PORT_FLAG, METRICS_PORT_HELP, metricsPortOption, openSessionMetrics } from '../metricsPortFlag.ts';
 import { EXIT } from '../exitCodes.ts';
@@ -108,7 +110,8 @@ export async function main(args: string[]): Promise<number> {
   let metrics: Awaited<ReturnType<typeof openSessionMetrics>> | undefined;
   const store = openHistory(values.db, 'a capacity search stores every step as a run');
   try {
-    const runs = new RunService(store);
+    // The search measures under the lock every Barrage process on this history shares.
+    const runs = new RunService(store, {}, cliMeasurementLock(store, 'capacity'));
     if (metricsPort !== undefined) metrics = await openSessionMetrics(metricsPort, runs, quiet);
     let handle;
     try {
@@ -120,7 +123,7 @@ export async function main(args: string[]): Promise<number> {
     }
     if (!quiet) {
       process.stderr.write(
-        `capacity ${handle.groupId}: ${scenario.url} at ${settings.slos.join(', ')}; from ${formatCount(settings.startRate)}/s, ${settings.stepSec} s per rate, precision ${formatPercent(settings.precision, 0)}\n`,
+        `capacity ${handle.groupId}: ${redactUrl(scenario.url)} at ${settings.slos.join(', ')}; from ${formatCount(settings.startRate)}/s, ${settings.stepSec} s per rate, precision ${formatPercent(settings.precision, 0)}\n`,
       );
     }
     let interrupts = 0;

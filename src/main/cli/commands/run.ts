@@ -330,7 +330,7 @@ export function buildScenario(values: Values, positionals: string[], stored?: Sc
   const schemeProtocol = protocolOfUrl(url);
   if (schemeProtocol !== undefined && base.protocol !== undefined && base.protocol !== schemeProtocol) {
     // Never run a "ws" scenario as HTTP (or the reverse) because of its URL: one of them is wrong.
-    throw new UsageError(`--scenario: protocol "${String(base.protocol)}" does not match the URL ${url} (a ${schemeProtocol} URL); fix one of them`);
+    throw new UsageError(`--scenario: protocol "${String(base.protocol)}" does not match the URL ${redactUrl(url)} (a ${schemeProtocol} URL); fix one of them`);
   }
   const protocol = schemeProtocol ?? (base.protocol as string | undefined) ?? 'http';
   const input: Record<string, unknown> = { ...base, protocol, url };
@@ -391,7 +391,7 @@ export function buildScenario(values: Values, positionals: string[], stored?: Sc
     if (values.deflate) input.perMessageDeflate = true;
     if (values['close-on-ping-timeout']) input.closeOnPingTimeout = true;
     for (const flag of ['method', 'body', 'pipelining', 'new-connection', 'expect-status'] as const) {
-      if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to HTTP URLs only, not ${url}`);
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to HTTP URLs only, not ${redactUrl(url)}`);
     }
   }
   const parsed = scenarioSchema.safeParse(input);

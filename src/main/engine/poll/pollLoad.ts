@@ -13,6 +13,7 @@ import { http, https } from '../../nodeHttp.ts';
 import type { Agent, ClientRequest } from 'node:http';
 import type { RequestOptions } from 'node:https';
 import type { Socket } from 'node:net';
+import { redactUrl } from '../../../shared/redact.ts';
 import type { PollFigures } from '../../../shared/runResult.ts';
 import type { HttpScenario } from '../../../shared/scenario.ts';
 import { epochMs } from '../../clock.ts';
@@ -98,11 +99,11 @@ export function createPollLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
           } catch {
             // Answered below, with the same message as a body without a cursor.
           }
-          reject(new Error(`${scenario.url} did not answer {"cursor":N,…} (is it a poll endpoint?)`));
+          reject(new Error(`${redactUrl(scenario.url)} did not answer {"cursor":N,…} (is it a poll endpoint?)`));
         });
         res.on('error', reject);
       });
-      req.setTimeout(timeoutMs, () => req.destroy(new Error(`${scenario.url} did not answer within ${scenario.timeoutSec} s`)));
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`${redactUrl(scenario.url)} did not answer within ${scenario.timeoutSec} s`)));
       req.on('error', reject);
       req.end();
     });
