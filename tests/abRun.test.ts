@@ -53,7 +53,7 @@ describe('barrage ab', () => {
     expect(doc.runs.every((x: { status: string }) => x.status === 'completed')).toBe(true);
 
     // The verdicts: one per figure; B (20 ms per request) is slower at the median for certain.
-    const verdicts = doc.comparison.verdicts as Array<{ figure: string; verdict: string; pValue: number | null; sentence: string; change: number | null }>;
+    const verdicts = doc.comparison.verdicts as Array<{ figure: string; verdict: string; pValue: number | null; sentence: string; change: number | null; method: string }>;
     expect(verdicts.map((v) => v.figure)).toEqual(['throughput', 'p50', 'p99']);
     for (const v of verdicts) expect(['better', 'worse', 'no clear difference', 'inconclusive']).toContain(v.verdict);
     const p50 = verdicts.find((v) => v.figure === 'p50')!;
@@ -70,6 +70,8 @@ describe('barrage ab', () => {
     expect(reported.cases.map((c) => c.name)).toEqual(['throughput', 'p50 latency', 'p99 latency']);
     expect(reported.cases.find((c) => c.name === 'p50 latency')!.failure).toBeTruthy();
     expect(reported.totals.failures).toBe(verdicts.filter((v) => v.verdict === 'worse').length);
+    // The runs kept each second's histogram, so the group p99 is taken from their merged seconds.
+    expect(verdicts.find((v) => v.figure === 'p99')!.method).toMatch(/each run's p99 of the merged histograms of its steady seconds/);
     expect(doc.comparison.runsA).toHaveLength(4);
     expect(doc.comparison.runsB).toHaveLength(4);
 
@@ -85,6 +87,7 @@ describe('barrage ab', () => {
       expect(listed.every((x) => x.tags.includes('ab'))).toBe(true);
       expect(listed.map((x) => x.scenarioName)).toEqual(['fast', 'slow', 'fast', 'slow', 'fast', 'slow', 'fast', 'slow']);
       for (const x of listed) expect(store.getRun(x.id)!.config.warmupSec).toBe(0);
+      for (const x of listed) for (const s of store.getRun(x.id)!.samples) if (s.latencyUs) expect(s.histogram).toMatch(/^HISTF/);
       // A run ends before the next one starts: they never measure each other.
       for (let i = 1; i < listed.length; i++) expect(Date.parse(listed[i].startedAt)).toBeGreaterThanOrEqual(Date.parse(listed[i - 1].endedAt!));
     } finally {
@@ -95,6 +98,10 @@ describe('barrage ab', () => {
     const again = await runCli(['compare', '--group', doc.groupId, '--min-seconds', '3'], env);
     expect(again.code).toBe(3);
     expect(again.stdout).toMatch(/^B \(slow\) against A \(fast\), 4 and 4 runs/m);
+    // …with the same verdicts, p99 included: one method behind `ab` and `compare --group`.
+    const json = await runCli(['compare', '--group', doc.groupId, '--min-seconds', '3', '--json'], env);
+    const stored = JSON.parse(json.stdout).verdicts as typeof verdicts;
+    expect(stored.map((v) => [v.figure, v.verdict, v.change, v.method])).toEqual(verdicts.map((v) => [v.figure, v.verdict, v.change, v.method]));
   });
 
   it('runs a scenario against its baseline run: the configuration the baseline measured against the current one', { timeout: 120_000 }, async () => {
