@@ -1,7 +1,9 @@
 // Faults of the target are results to record: every run here completes on time with the
 // failure counted by kind. Everything stays on loopback; DNS failure comes from an injected lookup.
 import { afterEach, describe, expect, it } from 'vitest';
+import { RunService } from '../src/main/services/runService.ts';
 import { startDemoTarget } from '../src/main/target/demoTarget.ts';
+import { scenarioSchema } from '../src/shared/scenario.ts';
 import { closedPort, resettingServer, selfSignedServer, silentServer, type TestServer } from './support/faultServers.ts';
 import { runToEnd } from './support/runScenario.ts';
 
@@ -86,6 +88,19 @@ describe('target faults are recorded, not crashes', () => {
     expect(elapsedMs).toBeLessThan(ON_TIME_MS);
     expect(result.summary.errors.byKind.dns).toBe(2);
     expect(result.summary.notes[0]).toMatch(/cannot resolve host no-such-host\.invalid/);
+  });
+
+  it('an unresolvable host, run through the run service, is stopped after 3 s as failed like a refusing one (the failing-target watch sees its errors by kind)', async () => {
+    const lookup = async (host: string) => {
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    };
+    const runs = new RunService(null, { lookup });
+    const scenario = scenarioSchema.parse({ protocol: 'http', url: 'http://no-such-host.invalid/', durationSec: 20, connections: 2 });
+    const t0 = Date.now();
+    const { result } = await runs.start(scenario).done;
+    expect(result.summary.status).toBe('failed');
+    expect(result.summary.failure).toMatch(/^stopped after 3 s: .* dns \(host name did not resolve\), 3 times in 3 s/);
+    expect(Date.now() - t0).toBeLessThan(10_000);
   });
 
   it('connects to the address the lookup gave, keeping the host name in the Host header', async () => {

@@ -331,7 +331,9 @@ async function unreachableRun(
         sample,
         elapsedSec: t + 1,
         plannedSec: durationSec,
-        totals: { throughput: 0, errors: t + 1 },
+        // By kind too: the run service's failing-target watch reads the kinds, and stops a run
+        // whose host never resolves after a few seconds, as it stops one that is refused.
+        totals: { throughput: 0, errors: Object.values(acc.errors).reduce((a, b) => a + (b ?? 0), 0), errorsByKind: { ...acc.errors } },
       });
     }
     const due = startedAt + (t + 1) * 1000;
