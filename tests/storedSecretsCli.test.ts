@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoTarget } from '../src/main/target/demoTarget.ts';
 import { BIN, runCli } from './support/cliProcess.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'barrage-stored-secrets-'));
@@ -133,5 +134,34 @@ describe('stored run configurations and secrets', () => {
     const all = await runCli(['runs', 'redact', '--all', '--db', db]);
     expect(all.code, all.stderr).toBe(0);
     expect(all.stdout).toBe('No stored configuration held a secret.\n');
+  });
+});
+
+describe('every command that stores runs keeps a redacted copy by default', () => {
+  it('barrage showdown and barrage capacity store *** for URL passwords', { timeout: 120_000 }, async () => {
+    const demo = await startDemoTarget();
+    try {
+      const withPw = (u: string) => u.replace('://', '://alice:sh0wpw@');
+      const db = join(dir, 'jobs.db');
+      const sd = await runCli(['showdown', '--http', `${withPw(demo.httpUrl)}/echo`, '--ws', `${withPw(demo.wsUrl)}/ws/echo`, '-a', '100', '-c', '1', '--warmup', '0', '--only', 'exchange', '-q', '--db', db]);
+      expect(sd.code, sd.stderr).toBe(0);
+      const cap = await runCli(['capacity', `${withPw(demo.httpUrl)}/`, '--slo', 'p99<2s', '--start-rate', '20', '--max-rate', '30', '--step-sec', '2', '--budget', '4', '-w', '1', '-q', '--db', db]);
+      expect(cap.code, cap.stderr).toBe(0);
+      const stored = storedRows(db);
+      expect(stored.length).toBeGreaterThanOrEqual(4);
+      for (const row of stored) {
+        expect(row.url).toContain('alice:***@');
+        expect(row.config).not.toContain('sh0wpw');
+      }
+      // Nor anywhere else in the rows (a capacity step's name was made of the URL), nor printed.
+      const d = new Database(db, { readonly: true });
+      const everything = JSON.stringify(d.prepare('SELECT * FROM runs').all());
+      d.close();
+      expect(everything).not.toContain('sh0wpw');
+      expect(`${sd.stdout}${sd.stderr}${cap.stdout}${cap.stderr}`).not.toContain('sh0wpw');
+      expect(cap.stdout).toContain('alice:***@');
+    } finally {
+      await demo.close();
+    }
   });
 });

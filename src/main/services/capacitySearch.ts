@@ -87,7 +87,7 @@ export function stepScenario(base: Scenario, rate: number, settings: CapacitySet
     ...load,
     amount: undefined,
     thresholds: settings.slos,
-    name: `${base.name ?? base.url} @ ${rate}/s`,
+    name: `${base.name ?? redactUrl(base.url)} @ ${rate}/s`,
   };
   if (base.protocol === 'http') return { ...base, ...common, connections: Math.max(base.connections, connections), pipelining: 1 };
   // WebSocket: rate mode spreads the messages over the scenario's connections.

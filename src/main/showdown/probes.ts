@@ -5,6 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import { redactUrl } from '../../shared/redact.ts';
 import tls from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
@@ -98,7 +99,7 @@ export function wsProbe(rawUrl: string, opts: { message?: string; waitMessages?:
       if (socket !== null && ws.readyState === WebSocket.OPEN) beginClose();
       else {
         ws.terminate();
-        reject(new Error(`no WebSocket connection to ${rawUrl} within ${(opts.timeoutMs ?? PROBE_TIMEOUT_MS) / 1000} s`));
+        reject(new Error(`no WebSocket connection to ${redactUrl(rawUrl)} within ${(opts.timeoutMs ?? PROBE_TIMEOUT_MS) / 1000} s`));
       }
     }, opts.timeoutMs ?? PROBE_TIMEOUT_MS);
     const bytes = () => ({ sent: socket?.bytesWritten ?? 0, received: socket?.bytesRead ?? 0 });
@@ -138,7 +139,7 @@ export function wsProbe(rawUrl: string, opts: { message?: string; waitMessages?:
       const b = bytes();
       out.closeSentBytes = b.sent - beforeClose.sent;
       out.closeReceivedBytes = b.received - beforeClose.received;
-      if (out.openUs === 0) reject(new Error(`the WebSocket connection to ${rawUrl} closed before opening`));
+      if (out.openUs === 0) reject(new Error(`the WebSocket connection to ${redactUrl(rawUrl)} closed before opening`));
       else resolve(out);
     });
   });
@@ -191,16 +192,16 @@ export function getJson(rawUrl: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<u
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
-        if ((res.statusCode ?? 0) >= 400) return reject(new Error(`${rawUrl} answered ${res.statusCode}`));
+        if ((res.statusCode ?? 0) >= 400) return reject(new Error(`${redactUrl(rawUrl)} answered ${res.statusCode}`));
         try {
           resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
         } catch (err) {
-          reject(new Error(`${rawUrl} did not answer JSON (${(err as Error).message})`));
+          reject(new Error(`${redactUrl(rawUrl)} did not answer JSON (${(err as Error).message})`));
         }
       });
       res.on('error', reject);
     });
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${rawUrl} did not answer within ${timeoutMs / 1000} s`)));
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${redactUrl(rawUrl)} did not answer within ${timeoutMs / 1000} s`)));
     req.on('error', reject);
   });
 }

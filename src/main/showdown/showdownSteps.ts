@@ -3,6 +3,7 @@
 // the idle target, the unsaved warm-ups, the measured runs of each mode (exchange, polling, push),
 // all through the run service under the session's lease. Each returns what it measured; the
 // result is assembled from those outcomes (showdownResult.ts).
+import { redactUrl } from '../../shared/redact.ts';
 import type { RunProgress, RunResult } from '../../shared/runResult.ts';
 import type { HttpScenario, WsScenario } from '../../shared/scenario.ts';
 import type { ConnectionSetup, ExchangeModeResult, ShowdownConfig, UpdateModeResult } from '../../shared/showdown.ts';
@@ -86,7 +87,7 @@ export function showdownExecutors(deps: ShowdownStepDeps): ShowdownExecutors {
       }
       const endpoints = resolveEndpoints(step.endpoints, target);
       if (endpoints.cpuUrl !== null && (await readServerCpu(endpoints.cpuUrl)) === null) {
-        notes.push(`no CPU meter answered at ${endpoints.cpuUrl}: server CPU is not reported`);
+        notes.push(`no CPU meter answered at ${redactUrl(endpoints.cpuUrl)}: server CPU is not reported`);
         endpoints.cpuUrl = null;
       }
       return { kind: 'setup', target, endpoints, notes };
@@ -158,7 +159,7 @@ export function showdownExecutors(deps: ShowdownStepDeps): ShowdownExecutors {
     async push(step, ctx) {
       const pushUrl = resolveUrl(step.probeUrl, targetOf(ctx));
       const probe = await wsProbe(pushUrl, { waitMessages: 3, timeoutMs: 3000 }).catch((err: Error) => {
-        throw new Error(`push endpoint ${pushUrl}: ${err.message}`);
+        throw new Error(`push endpoint ${redactUrl(pushUrl)}: ${err.message}`);
       });
       const setup = wsSetupOf(probe, 'WebSocket upgrade and close of one probe connection to the push endpoint (socket counters)');
       const extraNotes: string[] = [];
@@ -215,7 +216,7 @@ async function untilStopped<T>(started: { handle: { stop(): void }; done: Promis
 async function probeExchange(step: Extract<ShowdownStepPlan, { kind: 'probe' }>, notes: string[]): Promise<ExchangeProbe> {
   const { http, ws: wsEndpoint, rounds } = step;
   const echo = await postEcho(http.url, http.body).catch((err: Error) => {
-    throw new Error(`HTTP endpoint ${http.url}: ${err.message}`);
+    throw new Error(`HTTP endpoint ${redactUrl(http.url)}: ${err.message}`);
   });
   if (!echo.echoed) notes.push(`the HTTP endpoint did not echo the payload (answered ${echo.bytes} bytes of body): payload received counts what it sent`);
   // A few unmeasured rounds first: the target's and this thread's code paths are cold.

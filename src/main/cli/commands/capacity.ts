@@ -1,13 +1,13 @@
 // `barrage capacity URL|--scenario FILE --slo EXPR…`: the highest arrival rate at which the
 // target still meets every SLO (src/shared/capacity.ts, src/main/services/capacitySearch.ts).
 import { parseArgs } from 'node:util';
+import { redactUrl } from '../../../shared/redact.ts';
 import { CAPACITY_DEFAULTS, type CapacitySettings, type CapacityStatus, type CapacityStep } from '../../../shared/capacity.ts';
 import { formatIssues, protocolOfUrl, scenarioSchema, type Scenario } from '../../../shared/scenario.ts';
 import { formatCount, formatPercent, formatUs } from '../../../shared/units.ts';
 import { PreflightError } from '../../engine/index.ts';
 import { startCapacitySearch } from '../../services/capacitySearch.ts';
 import { RunService } from '../../services/runService.ts';
-import { redactUrl } from '../../../shared/redact.ts';
 import { cliMeasurementLock } from '../measurementLock.ts';
 import { integerOption, numberOption } from '../argParsing.ts';
 import { METRICS_PORT_FLAG, METRICS_PORT_HELP, metricsPortOption, openSessionMetrics } from '../metricsPortFlag.ts';
@@ -206,7 +206,7 @@ export function capacityText(status: CapacityStatus): string {
     { header: 'RUN', value: (x) => (x.runId === null ? '' : String(x.runId)), align: 'right' },
   ]);
   const a = status.answer;
-  const lines = [`Capacity search ${status.groupId} — ${status.target.url}`, table];
+  const lines = [`Capacity search ${status.groupId} — ${redactUrl(status.target.url)}`, table];
   if (a) {
     lines.push(`Result: ${a.sentence}`);
     if (a.capacity) {

@@ -1,6 +1,7 @@
 // `barrage showdown`: REST vs WebSocket on the same work, side by side — the measured table on
 // stdout (text or --json), progress on stderr, every mode saved as a run in the history.
 import { parseArgs } from 'node:util';
+import { redactUrl } from '../../../shared/redact.ts';
 import { formatIssues } from '../../../shared/scenario.ts';
 import { showdownInputSchema, type ShowdownResult, type ShowdownStatus } from '../../../shared/showdown.ts';
 import { RunService } from '../../services/runService.ts';
@@ -186,7 +187,7 @@ function progressText(s: ShowdownStatus): string {
 export function showdownText(r: ShowdownResult): string {
   const c = r.config;
   const length = c.exchanges !== undefined ? `${c.exchanges.toLocaleString('en-US')} exchanges` : `${c.durationSec} s`;
-  const target = r.target.kind === 'demo' ? `demo target (${new URL(r.target.httpUrl).host})` : `${r.target.httpUrl} and ${r.target.wsUrl}`;
+  const target = r.target.kind === 'demo' ? `demo target (${new URL(r.target.httpUrl).host})` : `${redactUrl(r.target.httpUrl)} and ${redactUrl(r.target.wsUrl)}`;
   const lines: string[] = [];
   const title = `REST vs WebSocket showdown — ${target}`;
   lines.push(title, '═'.repeat(Math.min(100, title.length)));
