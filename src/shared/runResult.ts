@@ -158,6 +158,11 @@ export interface StageFigures {
   /** Latencies of the stage's seconds (µs); null when nothing completed in it. */
   latencyUs: LatencySummary | null;
   errors: number;
+  /**
+   * Of `errors`, answers with an unexpected HTTP status, which `throughput` counts as completions
+   * too (as the run's errors.byKind.status); absent when there were none.
+   */
+  statusErrors?: number;
   /** Achieved: mean and peak connections open over its seconds, completions per second. */
   achieved: { meanConnections: number; peakConnections: number; perSec: number };
   /** Whether the generator reached the stage's planned peak; `note` says why not. */

@@ -215,7 +215,8 @@ function measureStage(t: Threshold, stage: number, summary: RunSummary): number 
       return 'cannot be checked per stage';
     case 'errors': {
       if (t.unit === 'count') return figures.errors;
-      const attempts = figures.throughput.total + figures.errors;
+      // As for the whole run: an unexpected status is a completion and an error, counted once.
+      const attempts = figures.throughput.total + figures.errors - (figures.statusErrors ?? 0);
       return attempts > 0 ? figures.errors / attempts : 'nothing was attempted in the stage';
     }
     case 'rps':

@@ -157,6 +157,11 @@ describe('stage-scoped thresholds', () => {
     expect(s2.message).toBe('p99 of stage 2 400 ms (limit < 200 ms): failed');
     expect(e2.actual).toBeCloseTo(0.2, 9);
     expect(s3.message).toMatch(/no stage 3/);
+    // Every answer of stage 2 a 503: 100 completions that are all errors are 100% errors, not 50%.
+    const walled = { ...summary, stages: [stage(0, 10_000, 0), { ...stage(1, 10_000, 100), statusErrors: 100 }] } as typeof summary;
+    const [wall] = evaluateThresholds(['errors{stage:2} < 60%'], walled);
+    expect(wall.actual).toBe(1);
+    expect(wall.passed).toBe(false);
   });
 
   it('a scenario refuses a threshold naming a stage it does not have', () => {

@@ -52,6 +52,16 @@ describe('stage reached or not', () => {
     expect(f[1].note).toBe('92 scheduled sends were still waiting at its end: 2 connections could not carry the planned 50/s (completed 19.3/s; raise connections)');
   });
 
+  it('counts the stage’s unexpected statuses apart (they are completions too), and says nothing of none', () => {
+    const stages = [
+      { durationSec: 1, target: 10 },
+      { durationSec: 1, target: 10 },
+    ];
+    const [calm, walled] = figures(stages, 'connections', [second(0), second(1, { errors: 50, errorsByKind: { status: 48, timeout: 2 } })]);
+    expect(calm.statusErrors).toBeUndefined();
+    expect(walled.statusErrors).toBe(48);
+  });
+
   it('a backlog that drained by the stage end, or a few sends late, is not a shortfall', () => {
     const stages = [{ durationSec: 3, target: 100 }];
     const [f] = figures(stages, 'rate', [second(0, { throughput: 50, behind: 0 }), second(1, { throughput: 80, behind: 60 }), second(2, { throughput: 160, behind: 4 })]);

@@ -24,6 +24,7 @@ export function stageFigures(
     const mine = samples.filter((s) => stageOf(s.t) === span.index && span.endSec > span.startSec);
     const total = mine.reduce((a, s) => a + s.throughput, 0);
     const errors = mine.reduce((a, s) => a + s.errors, 0);
+    const statusErrors = mine.reduce((a, s) => a + (s.errorsByKind?.status ?? 0), 0);
     const n = mine.length;
     const meanConnections = n > 0 ? round1(mine.reduce((a, s) => a + s.openConnections, 0) / n) : 0;
     const peakConnections = mine.reduce((a, s) => Math.max(a, s.openConnections), 0);
@@ -40,6 +41,7 @@ export function stageFigures(
       throughput: { total, perSec },
       latencyUs: h && h.totalCount > 0 ? summarizeHistogram(h) : null,
       errors,
+      ...(statusErrors > 0 ? { statusErrors } : {}),
       achieved: { meanConnections, peakConnections, perSec },
       reached: true,
     };
