@@ -39,6 +39,11 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
     } else if (url.pathname === '/ws/events') {
       const feed = feeds.get(url.searchParams);
       wss.handleUpgrade(req, socket, head, (ws) => feed.subscribe(ws));
+    } else if (url.pathname === '/ws/capacity') {
+      // The WebSocket side of /capacity?rps=N: the same queue, so REST and WebSocket searches of
+      // one N meet one server of known capacity (the showdown's question at an SLO).
+      const queue = capacityQueue(queues, url.searchParams);
+      wss.handleUpgrade(req, socket, head, (ws) => serveCapacity(ws, queue));
     } else if (url.pathname === '/ws/push') {
       const rate = clampNumber(url.searchParams.get('rate'), 10, 0.1, MAX_PUSH_RATE);
       wss.handleUpgrade(req, socket, head, (ws) => servePush(ws, rate));
@@ -92,10 +97,8 @@ function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, feed
     return;
   }
   if (url.pathname === '/capacity') {
-    // One queue per capacity: every client of /capacity?rps=N shares the same N per second.
+    const queue = capacityQueue(queues, url.searchParams);
     const rps = clampNumber(url.searchParams.get('rps'), 100, 1, MAX_CAPACITY_RPS);
-    let queue = queues.get(rps);
-    if (!queue) queues.set(rps, (queue = new FixedCapacityQueue(rps)));
     const gone = queue.add(() => send(res, 200, JSON.stringify({ capacityPerSec: rps }), 'application/json'));
     res.on('close', () => {
       if (!res.writableEnded) gone();
@@ -126,6 +129,30 @@ function spin(us: number): number {
 function send(res: http.ServerResponse, status: number, body: string | Buffer, type: string): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+/** One queue per capacity: every client of /capacity?rps=N and /ws/capacity?rps=N shares the same N per second. */
+function capacityQueue(queues: Map<number, FixedCapacityQueue>, params: URLSearchParams): FixedCapacityQueue {
+  const rps = clampNumber(params.get('rps'), 100, 1, MAX_CAPACITY_RPS);
+  let queue = queues.get(rps);
+  if (!queue) queues.set(rps, (queue = new FixedCapacityQueue(rps)));
+  return queue;
+}
+
+/** Echoes each message once the capacity queue has served it; a closed socket's messages leave the queue unserved. */
+function serveCapacity(ws: WebSocket, queue: FixedCapacityQueue): void {
+  const pending = new Set<() => void>();
+  ws.on('message', (data, isBinary) => {
+    const gone = queue.add(() => {
+      pending.delete(gone);
+      if (ws.readyState === ws.OPEN) ws.send(data, { binary: isBinary });
+    });
+    pending.add(gone);
+  });
+  ws.on('close', () => {
+    for (const gone of pending) gone();
+    pending.clear();
+  });
 }
 
 function serveEcho(ws: WebSocket): void {
