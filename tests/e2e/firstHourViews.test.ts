@@ -143,6 +143,111 @@ describe('first hour in the app: Compare, Showdown, keyboard', () => {
     await shot('51-showdown-two-tables');
   }, 90_000);
 
+  test('keyboard: ? lists the shortcuts in an accessible dialog; Esc closes it; focus stays inside', async () => {
+    await page.evaluate(`location.hash = '#/history'`);
+    await page.getByRole('heading', { name: 'History', level: 1 }).waitFor();
+    await page.locator('body').click({ position: { x: 700, y: 5 } });
+    await page.keyboard.press('?');
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await dialog.waitFor();
+    expect(await dialog.getAttribute('aria-modal')).toBe('true');
+    const inDialog = () => page.evaluate(`!!document.activeElement?.closest('dialog[open]')`);
+    expect(await inDialog()).toBe(true);
+    // Every group and binding of the table is listed.
+    for (const group of ['In the current view', 'Go to', 'Help']) await dialog.getByRole('table', { name: group }).waitFor();
+    const runRow = dialog.getByRole('row', { name: /Ctrl\+Enter/ });
+    expect(await runRow.textContent()).toMatch(/Run/);
+    expect(await dialog.getByRole('row', { name: /^g\s*then\s*h\s*or\s*Alt\+3\s*History$/ }).count()).toBe(1);
+    await shot('52-shortcuts-help');
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      expect(await inDialog()).toBe(true);
+    }
+    await page.keyboard.press('Shift+Tab');
+    expect(await inDialog()).toBe(true);
+    // While it is open, the keys are the dialog's: g h does not navigate behind it.
+    await page.keyboard.press('g');
+    await page.keyboard.press('c');
+    expect(page.url()).toMatch(/#\/history$/);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    // The navigation's button opens it too.
+    await page.getByRole('button', { name: /^Shortcuts/ }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+  });
+
+  test('keyboard: g-letter and Alt+number go to the views; / and Ctrl+K focus the view’s search; typing in a field is never taken', async () => {
+    const h1 = (name: string) => page.getByRole('heading', { name, level: 1 });
+    const focusedLabel = () => page.evaluate(`document.activeElement?.getAttribute('aria-label') ?? null`) as Promise<string | null>;
+    await page.locator('body').click({ position: { x: 700, y: 5 } });
+    await page.keyboard.press('g');
+    await page.keyboard.press('s');
+    await h1('Scenarios').waitFor();
+    await page.keyboard.press('Alt+3');
+    await h1('History').waitFor();
+    await page.keyboard.press('g');
+    await page.keyboard.press('w');
+    await h1('Showdown').waitFor();
+    await page.keyboard.press('Alt+3');
+    await h1('History').waitFor();
+
+    // / focuses the History's search; what follows is typed into it (g and s included).
+    await page.keyboard.press('/');
+    const search = page.getByRole('searchbox', { name: 'Search runs' });
+    await expect.poll(focusedLabel).toBe('Search runs');
+    await page.keyboard.type('gs/?');
+    expect(await search.inputValue()).toBe('gs/?');
+    await h1('History').waitFor();
+    expect(await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible()).toBe(false);
+    await page.keyboard.press('Alt+1');
+    expect(page.url()).toMatch(/#\/history$/);
+    await search.fill('');
+
+    // Ctrl+K does the same from the Scenarios view (its filter), also from inside another field.
+    await page.locator('body').click({ position: { x: 700, y: 5 } });
+    await page.keyboard.press('Alt+1');
+    await h1('Scenarios').waitFor();
+    await page.keyboard.press('Control+k');
+    const filter = page.getByRole('searchbox', { name: 'Filter scenarios' });
+    await expect.poll(focusedLabel).toBe('Filter scenarios');
+  });
+
+  test('keyboard: Ctrl+Enter runs from the builder (while typing), Ctrl+. stops, Ctrl+Enter runs a finished run again', async () => {
+    const field = (label: string) => page.getByLabel(label, { exact: true });
+    await page.getByRole('button', { name: 'New scenario' }).click();
+    await page.getByRole('heading', { name: 'New scenario' }).waitFor();
+    await field('Name').fill('Keyboard run');
+    await page.getByRole('button', { name: 'Use demo target' }).click();
+    await field('Connections').fill('2');
+    await field('Duration (s)').fill('60');
+    await field('Warm-up (s)').fill('0');
+    await field('Connections').focus();
+    await page.keyboard.press('Control+Enter');
+    await page.getByRole('heading', { name: 'Keyboard run', level: 1 }).waitFor();
+    const firstRun = page.url();
+    expect(firstRun).toMatch(/#\/run\/\d+$/);
+    await page.getByRole('button', { name: 'Stop', exact: true }).waitFor();
+    await page.keyboard.press('Control+.');
+    await page.getByRole('region', { name: 'Run summary' }).waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('button', { name: 'Stop', exact: true }).count()).toBe(0);
+
+    // A finished run: Ctrl+Enter is its Run again.
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.url(), { timeout: 15_000 }).not.toBe(firstRun);
+    expect(page.url()).toMatch(/#\/run\/\d+$/);
+    await page.getByRole('button', { name: 'Stop', exact: true }).waitFor();
+    await page.keyboard.press('Meta+.');
+    await page.getByRole('region', { name: 'Run summary' }).waitFor({ timeout: 15_000 });
+
+    // Nothing to stop in the History: the shortcut says so instead of doing anything.
+    await page.keyboard.press('Alt+3');
+    await page.getByRole('heading', { name: 'History', level: 1 }).waitFor();
+    await page.keyboard.press('Control+.');
+    await page.getByText('Nothing is running in this view').waitFor();
+  }, 60_000);
+
   test('no script errors or CSP violations happened', () => {
     expect(problems).toEqual([]);
   });
