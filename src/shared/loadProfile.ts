@@ -222,20 +222,6 @@ export function parseStageText(text: string): Stage {
   return { durationSec, target: Number(targetText) };
 }
 
-/** "30s:200" back from a stage: the CLI's spelling, for messages and the app. */
-export function formatStage(s: Stage): string {
-  return `${formatDurationText(s.durationSec)}:${s.target}`;
-}
-
-function formatDurationText(sec: number): string {
-  if (sec === 0) return '0s';
-  if (sec < 1) return `${Math.round(sec * 1000)}ms`;
-  if (sec % 3600 === 0) return `${sec / 3600}h`;
-  if (sec % 60 === 0) return `${sec / 60}m`;
-  if (sec > 60 && Number.isInteger(sec)) return `${Math.floor(sec / 60)}m${sec % 60}s`;
-  return `${sec}s`;
-}
-
 // ---- presets of the builder (also usable from code) ----
 
 /** Ramp up to `peak` over `rampSec`, hold it `holdSec`, ramp down to 0 over `downSec`. */
