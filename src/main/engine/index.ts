@@ -12,5 +12,5 @@
 //   engineWorkerPool(), closeWorkerPools()                       the warm workers runs reuse
 export { startRun, failedResult, prewarmWorkers, engineWorkerPool, GRACE_MS, type RunHandle, type RunOptions } from './runController.ts';
 export { closeWorkerPools, type WorkerPool } from './workerPool.ts';
-export { checkCapacity, checkNoRedactedSecrets, checkRunnable, PreflightError, type HostLookup } from './preflight.ts';
+export { checkCapacity, checkRunnable, PreflightError, type HostLookup } from './preflight.ts';
 export { workerCount, isLoopbackTarget } from './workerShares.ts';
