@@ -117,4 +117,20 @@ describe('inline runs (one worker on the controller’s thread)', () => {
     // The check can fail: an ES import of node:http does load undici.
     expect(node(`await import('node:http'); console.log(process.moduleLoadList.some((m) => m.includes('undici')));`)).toBe('true');
   });
+
+  it('a load worker’s drivers load no zod (the controller validates; a worker only runs)', () => {
+    const script = (extra: string) => `
+      import module from 'node:module';
+      const seen = [];
+      module.registerHooks({ resolve(spec, ctx, next) { const r = next(spec, ctx); seen.push(r.url); return r; } });
+      await import('@/src/main/engine/worker/loadServer.ts');
+      await import('@/src/main/engine/http/httpLoad.ts');
+      await import('@/src/main/engine/poll/pollLoad.ts');
+      await import('@/src/main/engine/ws/wsSwarm.ts');
+      ${extra}
+      console.log(seen.some((u) => u.includes('/node_modules/zod/')));`;
+    expect(node(script(''))).toBe('false');
+    // The check can fail: the schemas do load it.
+    expect(node(script(`await import('@/src/shared/scenario.ts');`))).toBe('true');
+  });
 });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { strictObject } from './strictObject.ts';
 import { urlHasPassword } from './redact.ts';
 import { peakTarget, profileDurationSec, type StageTarget } from './loadProfile.ts';
+import { maxConnections, stageTargetOf } from './scenarioLoad.ts';
 import { thresholdListSchema, tryParseThreshold } from './thresholds.ts';
 
 /** Ceilings that keep a typo from becoming a denial of service of the generator itself. */
@@ -255,23 +256,12 @@ export type Protocol = Scenario['protocol'];
 
 export const DEFAULT_DURATION_SEC = 10;
 
-/** What a scenario's stages ramp: see `stageTarget` in the schema. */
-export function stageTargetOf(s: { protocol: Protocol; stageTarget?: StageTarget; mode?: string }): StageTarget {
-  return s.stageTarget ?? (s.protocol === 'ws' && s.mode === 'rate' ? 'rate' : 'connections');
-}
+// Zod-free, for the load workers (see scenarioLoad.ts); re-exported for everyone else.
+export { maxConnections, stageTargetOf };
 
 /** Whether requests arrive on a schedule (open model): a rate, or stages that set the rate. */
 export function isOpenModel(s: Scenario): boolean {
   return s.rate !== undefined || (s.stages !== undefined && stageTargetOf(s) === 'rate');
-}
-
-/**
- * Connections the run holds at most: the scenario's, or the peak of stages that ramp
- * connections (the pool the engine opens from and closes back to).
- */
-export function maxConnections(s: Scenario): number {
-  if (s.stages !== undefined && stageTargetOf(s) === 'connections') return Math.max(1, Math.ceil(peakTarget(s.stages)));
-  return s.connections;
 }
 
 /** Duration in seconds, or undefined when the run is bounded by an amount instead. */

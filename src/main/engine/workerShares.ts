@@ -1,7 +1,8 @@
 // Splits a run over its workers: connections, rate and amount as evenly as whole numbers allow.
 import { availableParallelism } from 'node:os';
 import { scaleStages, targetAt, type Stage } from '../../shared/loadProfile.ts';
-import { maxConnections, stageTargetOf, type Scenario } from '../../shared/scenario.ts';
+import type { Scenario } from '../../shared/scenario.ts';
+import { maxConnections, stageTargetOf } from '../../shared/scenarioLoad.ts';
 
 export interface WorkerShare {
   /** This worker's connections; with stages that ramp connections, the most it holds at once. */
