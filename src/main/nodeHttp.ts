@@ -6,7 +6,8 @@
 // objects; only the facade is skipped.
 import { createRequire } from 'node:module';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: the app's bundler (electron-vite) declares one of its own in each chunk.
+const requireBuiltin = createRequire(import.meta.url);
 
-export const http = require('node:http') as typeof import('node:http');
-export const https = require('node:https') as typeof import('node:https');
+export const http = requireBuiltin('node:http') as typeof import('node:http');
+export const https = requireBuiltin('node:https') as typeof import('node:https');
