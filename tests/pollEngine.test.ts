@@ -62,6 +62,26 @@ describe('poll driver', () => {
     expect(result.summary.poll!.requests).toBeGreaterThanOrEqual(30);
   }, 20_000);
 
+  it('cuts off a poll answer larger than maxResponseBytes and counts it as too-large (the worker never buffers it whole)', async () => {
+    // The cursor answer is small; every poll answers 64 KiB of events, past a 4 KiB limit.
+    const big = JSON.stringify({ cursor: 1, events: Array.from({ length: 1000 }, (_, i) => ({ seq: i, ts: Date.now(), data: 'x'.repeat(50) })) });
+    const huge = http.createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(new URL(req.url ?? '/', 'http://x').searchParams.has('since') ? big : JSON.stringify({ cursor: 0, events: [] }));
+    });
+    await new Promise<void>((resolve) => huge.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (huge.address() as AddressInfo).port;
+      const { result } = await runToEnd({ protocol: 'http', url: `http://127.0.0.1:${port}/`, connections: 1, poll: { intervalMs: 200 }, durationSec: 1, warmupSec: 0, workers: 1, maxResponseBytes: 4096 });
+      const s = result.summary;
+      expect(s.errors.byKind['too-large']).toBeGreaterThanOrEqual(3);
+      expect(Object.keys(s.errors.byKind)).toEqual(['too-large']);
+      expect(s.poll!.delivered).toBe(0);
+    } finally {
+      huge.close();
+    }
+  }, 20_000);
+
   it('fails the run with a clear reason when the URL is not a poll endpoint (its password redacted)', async () => {
     const plain = http.createServer((_req, res) => res.end('hello'));
     await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));

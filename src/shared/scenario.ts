@@ -125,7 +125,7 @@ const common = {
    */
   stageTarget: z.enum(['connections', 'rate'], { error: 'must be "connections" or "rate"' }).optional(),
   /**
-   * Largest HTTP response body or WebSocket message (bytes). A bigger one is discarded while it
+   * Largest HTTP response body (a poll answer too) or WebSocket message (bytes). A bigger one is discarded while it
    * streams in (the connection is reset or closed with 1009) and counted as `too-large`, so a
    * huge response cannot exhaust the generator's memory.
    */

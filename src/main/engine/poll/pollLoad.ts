@@ -33,6 +33,9 @@ export function createPollLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
   const intervalMs = scenario.poll?.intervalMs;
   if (intervalMs === undefined) throw new Error('createPollLoad needs a scenario with poll');
   const timeoutMs = scenario.timeoutSec * 1000;
+  // A poll's body is buffered to be parsed: past this it is cut off and counted as too-large, so a
+  // huge answer cannot exhaust the worker's memory (as the HTTP driver's bodies and WebSocket messages).
+  const maxBodyBytes = scenario.maxResponseBytes;
   const secure = scenario.url.startsWith('https:');
   const lib = secure ? https : http;
   const lookup = fixedLookup(job.address);
@@ -91,7 +94,12 @@ export function createPollLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
     new Promise<number>((resolve, reject) => {
       const req = lib.request(pollUrl(null), requestOptions(undefined), (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > maxBodyBytes) req.destroy(new Error(`${redactUrl(scenario.url)} answered more than ${maxBodyBytes} bytes (maxResponseBytes)`));
+          else chunks.push(c);
+        });
         res.on('end', () => {
           try {
             const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { cursor?: unknown };
@@ -129,6 +137,8 @@ export function createPollLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
       });
       req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('poll timed out'), { code: 'ETIMEDOUT' })));
       let settled = false;
+      /** The body passed maxResponseBytes: counted once as too-large, the request cut off. */
+      let tooLarge = false;
       const settle = () => {
         if (settled) return;
         settled = true;
@@ -139,8 +149,19 @@ export function createPollLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
       };
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          if (tooLarge) return;
+          size += c.length;
+          if (size <= maxBodyBytes) return void chunks.push(c);
+          tooLarge = true;
+          chunks.length = 0;
+          recorder.error('too-large');
+          req.destroy();
+          settle();
+        });
         res.on('end', () => {
+          if (tooLarge) return;
           const now = epochMs();
           const code = res.statusCode ?? 0;
           recorder.status(code);
@@ -168,13 +189,13 @@ export function createPollLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
           settle();
         });
         res.on('error', (err) => {
-          recorder.error(classifyError(err));
+          if (!tooLarge) recorder.error(classifyError(err));
           settle();
         });
       });
       req.on('error', (err) => {
-        // Polls cut off by a stop are not the target's fault.
-        if (!(ending && stopped)) recorder.error(classifyError(err));
+        // Polls cut off by a stop, or by their own size, are not counted again.
+        if (!(ending && stopped) && !tooLarge) recorder.error(classifyError(err));
         settle();
       });
       req.end();
