@@ -125,7 +125,9 @@ export function histogramBuckets(encoded: string): { values: Float64Array; count
   if (!(decoded instanceof hdr.JsHistogram)) return null;
   const values: number[] = [];
   const counts: number[] = [];
-  for (let i = 0; i < decoded.countsArrayLength; i++) {
+  // Up to the largest value only: the counts array spans 60 s, a second's latencies a sliver of it.
+  const last = decoded.totalCount === 0 ? -1 : Math.min(decoded.countsArrayIndex(decoded.maxValue), decoded.countsArrayLength - 1);
+  for (let i = 0; i <= last; i++) {
     const c = decoded.getCountAtIndex(i);
     if (c > 0) {
       values.push(decoded.highestEquivalentValue(decoded.valueFromIndex(i)));
