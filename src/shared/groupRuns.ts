@@ -9,6 +9,7 @@
 // out — and said to be left out (`leftOut`), never silently dropped.
 import { abSides } from './comparison.ts';
 import type { RunStatus } from './runResult.ts';
+import { statusWord } from './runStatusWord.ts';
 
 /** Whether a run with this status counts in its group's comparison. */
 export function countsInGroup(status: RunStatus): boolean {
@@ -38,7 +39,7 @@ export function groupRuns<T extends { tags: string[]; summary: { startedAt: stri
 /** "1 run left out (stopped: #14)": what a comparison says about the runs that did not count, or ''. */
 export function leftOutNote(leftOut: ReadonlyArray<{ id: number; summary: { status: RunStatus } }>): string {
   if (leftOut.length === 0) return '';
-  const word = (s: RunStatus) => (s === 'aborted' ? 'stopped' : s);
+  const word = statusWord;
   const byStatus = new Map<string, number[]>();
   for (const r of leftOut) byStatus.set(word(r.summary.status), [...(byStatus.get(word(r.summary.status)) ?? []), r.id]);
   const parts = [...byStatus].map(([status, ids]) => `${status}: ${ids.map((id) => `#${id}`).join(', ')}`);

@@ -126,6 +126,11 @@ export interface GeneratorHealth {
   saturated: boolean;
   /** Why it is considered saturated, in words. */
   reasons: string[];
+  /**
+   * When saturated: what to do about it, fitted to the target (saturationAdvice: a target on
+   * this machine competes for its CPU). Absent otherwise and on runs stored before it existed.
+   */
+  advice?: string;
 }
 
 export interface WsFigures {

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type { Builder, TestSuite } from 'junit-report-builder';
 import type { GroupsComparison, RunsComparison } from '../../shared/comparison.ts';
 import type { RunSummary } from '../../shared/runResult.ts';
+import { statusWord } from '../../shared/runStatusWord.ts';
 import type { FigureComparison } from '../../shared/stats/index.ts';
 
 // The package is CommonJS whose module.exports is the builder itself; its types declare an ES
@@ -41,7 +42,7 @@ export function runJunitXml(summary: RunSummary, run: RunIdentity): string {
   const completed = suite.testCase().className(className).name('run completed').time(summary.durationSec);
   if (summary.status !== 'completed') {
     const why = summary.failure ?? summary.notes.join(' ');
-    completed.failure(`run ${summary.status}${why ? `: ${why}` : ''}`, 'run');
+    completed.failure(`run ${statusWord(summary.status)}${why ? `: ${why}` : ''}`, 'run');
   }
   for (const t of summary.thresholds ?? []) {
     const c = suite.testCase().className(`${className}.thresholds`).name(t.expression);

@@ -4,6 +4,8 @@
 import { markdownTable } from 'markdown-table';
 import { KEY_FIGURES, comparisonOutcome, formatKeyDifference, formatKeyValue, inconclusiveSummary, type GroupsComparison, type RunsComparison } from '../../shared/comparison.ts';
 import type { RunSummary } from '../../shared/runResult.ts';
+import { statusWord } from '../../shared/runStatusWord.ts';
+import { saturationAdvice } from '../../shared/result/generatorHealth.ts';
 import { signedPercent, type FigureComparison } from '../../shared/stats/index.ts';
 import { formatCount, formatDuration, formatUs } from '../../shared/units.ts';
 import type { RunIdentity } from './junitReport.ts';
@@ -14,7 +16,7 @@ export function runMarkdown(summary: RunSummary, run: RunIdentity): string {
   const failed = (s.thresholds ?? []).filter((t) => !t.passed);
   const verdict =
     s.status !== 'completed'
-      ? `**${s.status.toUpperCase()}**${s.failure ? `: ${s.failure}` : ''}`
+      ? `**${statusWord(s.status).toUpperCase()}**${s.failure ? `: ${s.failure}` : ''}`
       : failed.length > 0
         ? `**FAILED**: ${failed.length} of ${s.thresholds!.length} thresholds`
         : s.thresholds && s.thresholds.length > 0
@@ -51,7 +53,7 @@ export function runMarkdown(summary: RunSummary, run: RunIdentity): string {
   }
   if (s.generator.saturated) {
     out.push('');
-    out.push(`> Warning: the load generator was saturated (${cell(s.generator.reasons.join('; '))}); its latencies describe the generator, not the target.`);
+    out.push(`> Warning: the load generator was saturated (${cell(s.generator.reasons.join('; '))}); its latencies describe the generator, not the target: ${cell(s.generator.advice ?? saturationAdvice(run.url))}.`);
   }
   for (const note of s.notes) out.push('', `Note: ${cell(note)}`);
   return out.join('\n') + '\n';

@@ -1,6 +1,7 @@
 // Splits a run over its workers: connections, rate and amount as evenly as whole numbers allow.
 import { availableParallelism } from 'node:os';
 import { scaleStages, targetAt, type Stage } from '../../shared/loadProfile.ts';
+import { isLoopbackTarget } from '../../shared/loopback.ts';
 import type { Scenario } from '../../shared/scenario.ts';
 import { maxConnections, stageTargetOf } from '../../shared/scenarioLoad.ts';
 
@@ -27,15 +28,7 @@ export function workerCount(scenario: Scenario, requested?: number): number {
   return n;
 }
 
-export function isLoopbackTarget(url: string): boolean {
-  let host: string;
-  try {
-    host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  } catch {
-    return false;
-  }
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
+export { isLoopbackTarget };
 
 export function splitEvenly(total: number, parts: number, index: number): number {
   return Math.floor(total / parts) + (index < total % parts ? 1 : 0);

@@ -9,6 +9,10 @@ import type { ComparisonOutcome, GroupsComparison, RunsComparison } from '../../
 import { KEY_FIGURES, formatKeyDifference, formatKeyFigure, formatKeyValue, inconclusiveSummary, rateUnit } from '../../shared/comparison.ts';
 import type { StoredRun } from '../../shared/history.ts';
 import type { RunSample } from '../../shared/runResult.ts';
+import { saturationAdvice } from '../../shared/result/generatorHealth.ts';
+import { sampleX } from '../../shared/result/sampleTime.ts';
+import { statusWord } from '../../shared/runStatusWord.ts';
+import { formatStartTime } from '../../shared/startTime.ts';
 import { figureById, runFigure, signedPercent, describeP, type FigureComparison, type FigureId } from '../../shared/stats/index.ts';
 import { formatBytes, formatCount, formatDuration, formatUs } from '../../shared/units.ts';
 import { STAGE_COLUMNS, stageRowsText } from '../../shared/stageRows.ts';
@@ -69,7 +73,7 @@ export function runReportHtml(stored: StoredRun, options: ReportOptions = {}): s
   const stages = run.config.stages?.length ? run.config.stages : null;
   const stageTarget = stages ? stageTargetOf(run.config) : null;
   const marks = stages ? stageMarks(stages) : [];
-  const xDomain = stages ? timeDomain(run.samples, stages) : undefined;
+  const xDomain = timeDomain([run.samples], stages ?? []);
   const planNote = (what: string) => `; the dashed line is the planned ${what}, the marks the stage boundaries`;
   body.push(
     chartSection(
@@ -77,7 +81,7 @@ export function runReportHtml(stored: StoredRun, options: ReportOptions = {}): s
       lineChart({
         title: `Throughput per second of run ${run.id}`,
         series: [
-          { label: `completed ${unit}`, color: PALETTE[0], points: run.samples.map((p) => ({ x: p.t, y: p.throughput })) },
+          { label: `completed ${unit}`, color: PALETTE[0], points: run.samples.map((p) => ({ x: sampleX(p), y: p.throughput })) },
           ...(stages && stageTarget === 'rate' ? [planSeries(stages, `planned ${s.protocol === 'ws' ? 'messages' : 'requests'}/s`)] : []),
         ],
         xLabel: 'seconds since the start',
@@ -104,7 +108,7 @@ export function runReportHtml(stored: StoredRun, options: ReportOptions = {}): s
         lineChart({
           title: `Open connections of run ${run.id}`,
           series: [
-            { label: 'open connections', color: PALETTE[2], points: run.samples.map((p) => ({ x: p.t, y: p.openConnections })) },
+            { label: 'open connections', color: PALETTE[2], points: run.samples.map((p) => ({ x: sampleX(p), y: p.openConnections })) },
             planSeries(stages, 'planned connections'),
           ],
           xLabel: 'seconds since the start',
@@ -185,8 +189,9 @@ export function comparisonReportHtml(stored: readonly StoredRun[], c: RunsCompar
       'Throughput over time',
       lineChart({
         title: 'Throughput per second of each run',
-        series: runs.map((r) => ({ label: label(r), color: colors.get(r.id)!, points: r.samples.map((p) => ({ x: p.t, y: p.throughput })) })),
+        series: runs.map((r) => ({ label: label(r), color: colors.get(r.id)!, points: r.samples.map((p) => ({ x: sampleX(p), y: p.throughput })) })),
         xLabel: 'seconds since each run\'s start',
+        xDomain: timeDomain(runs.map((r) => r.samples)),
         yLabel: unit,
         formatY: (v) => formatCount(v),
         bands: warmupBand(runs[0].samples),
@@ -288,13 +293,17 @@ function footer(o: ReportOptions): string {
 
 function badges(run: StoredRun): string {
   const s = run.summary;
-  const out: string[] = [`<span class="badge ${s.status === 'completed' ? 'ok' : 'bad'}">${e(s.status)}</span>`, `<span class="badge">${s.protocol === 'ws' ? 'WebSocket' : 'HTTP'}</span>`];
+  const out: string[] = [`<span class="badge ${s.status === 'completed' ? 'ok' : 'bad'}">${e(statusWord(s.status))}</span>`, `<span class="badge">${s.protocol === 'ws' ? 'WebSocket' : 'HTTP'}</span>`];
   if (s.thresholds && s.thresholds.length > 0) {
     const failed = s.thresholds.filter((t) => !t.passed).length;
     out.push(`<span class="badge ${failed ? 'bad' : 'ok'}">${failed ? `${failed} of ${s.thresholds.length} thresholds failed` : `all ${s.thresholds.length} thresholds passed`}</span>`);
   }
   if (s.generator.saturated) out.push(`<span class="badge warn">generator saturated</span>`);
-  const extra = s.failure ? `<p class="failure">${e(s.failure)}</p>` : '';
+  let extra = s.failure ? `<p class="failure">${e(s.failure)}</p>` : '';
+  if (s.generator.saturated) {
+    const advice = s.generator.advice ?? saturationAdvice(run.config.url);
+    extra += `<p class="saturation">Generator saturated: ${e(s.generator.reasons.join('; '))}. Latency figures may describe this machine rather than the target: ${e(advice)}.</p>`;
+  }
   return `<div class="badges">${out.join('')}</div>${extra}`;
 }
 
@@ -339,10 +348,13 @@ function planSeries(stages: readonly Stage[], label: string): Series {
   return { label, color: PALETTE[4], dashed: true, width: 1.5, points: planLine(stages).map(([x, y]) => ({ x, y })) };
 }
 
-/** The time axis of a run with a profile: the plan and the seconds measured, whichever reaches further. */
-function timeDomain(samples: readonly RunSample[], stages: readonly Stage[]): [number, number] {
-  const lastSecond = samples.reduce((a, p) => Math.max(a, p.t), 0);
-  return [0, Math.max(profileDurationSec(stages), lastSecond, 1)];
+/**
+ * A time axis from the run's start (0) to the end of its last second (sample t is drawn at t+1,
+ * as the app draws it) — or to the end of its load profile's plan, whichever reaches further.
+ */
+function timeDomain(samples: ReadonlyArray<readonly RunSample[]>, stages: readonly Stage[] = []): [number, number] {
+  const lastEnd = samples.reduce((a, list) => list.reduce((b, p) => Math.max(b, sampleX(p)), a), 0);
+  return [0, Math.max(stages.length > 0 ? profileDurationSec(stages) : 0, lastEnd, 1)];
 }
 
 function latencyOverTime(
@@ -354,8 +366,8 @@ function latencyOverTime(
   const series: Series[] = [];
   for (const { run, label, color } of items) {
     const prefix = label ? `${label} ` : '';
-    series.push({ label: `${prefix}p99`, color, points: run.samples.map((p) => ({ x: p.t, y: p.latencyUs?.p99 ?? null })) });
-    if (withP50) series.push({ label: `${prefix}p50`, color, dashed: true, points: run.samples.map((p) => ({ x: p.t, y: p.latencyUs?.p50 ?? null })) });
+    series.push({ label: `${prefix}p99`, color, points: run.samples.map((p) => ({ x: sampleX(p), y: p.latencyUs?.p99 ?? null })) });
+    if (withP50) series.push({ label: `${prefix}p50`, color, dashed: true, points: run.samples.map((p) => ({ x: sampleX(p), y: p.latencyUs?.p50 ?? null })) });
   }
   const ys = series.flatMap((s) => s.points.map((p) => p.y)).filter((y): y is number => y !== null && y > 0);
   return lineChart({
@@ -367,7 +379,7 @@ function latencyOverTime(
     yLog: ys.length > 0 && Math.max(...ys) / Math.min(...ys) > 30,
     bands: items.length === 1 ? warmupBand(items[0].run.samples) : [],
     marks,
-    xDomain,
+    xDomain: xDomain ?? timeDomain(items.map((i) => i.run.samples)),
   });
 }
 
@@ -467,7 +479,7 @@ function runsTable(runs: readonly StoredRun[], role: (r: StoredRun) => string, c
       const tail = withFigures
         ? `<td class="num">${e(formatKeyFigure(KEY_FIGURES[0], KEY_FIGURES[0].value(r), r.summary.protocol))}</td><td class="num">${e(formatUs(r.summary.latencyUs.count ? r.summary.latencyUs.p50 : null))}</td><td class="num">${e(formatUs(r.summary.latencyUs.count ? r.summary.latencyUs.p99 : null))}</td>`
         : `<td class="url">${e(targetLine(r))}</td>`;
-      return `<tr><td>${swatch}</td><td>${r.id}</td><td>${e(role(r))}</td><td>${e(r.scenarioName ?? '–')}</td><td>${e(utcTime(r.summary.startedAt))}</td><td>${e(r.summary.status)}</td><td class="num">${e(formatDuration(r.summary.durationSec))}</td>${tail}</tr>`;
+      return `<tr><td>${swatch}</td><td>${r.id}</td><td>${e(role(r))}</td><td>${e(r.scenarioName ?? '–')}</td><td>${e(utcTime(r.summary.startedAt))}</td><td>${e(statusWord(r.summary.status))}</td><td class="num">${e(formatDuration(r.summary.durationSec))}</td>${tail}</tr>`;
     })
     .join('');
   return `<table><thead>${head}</thead><tbody>${rows}</tbody></table>`;
@@ -629,9 +641,7 @@ function short(text: string): string {
 
 /** "2025-05-01 10:00:00 UTC": a report travels, so its times say their zone. */
 function utcTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  return formatStartTime(iso, { utc: true });
 }
 
 const CSS = `
@@ -660,6 +670,7 @@ svg { display: block; width: 100%; height: auto; max-width: 100%; }
 .badge.bad { background: #ffe3e3; color: #c92a2a; }
 .badge.warn { background: #fff3bf; color: #8f5a00; }
 .failure { color: #c92a2a; }
+.saturation { color: #8f5a00; }
 .result { padding: 10px 14px; border-radius: 6px; font-weight: 600; }
 .result.ok { background: #ebfbee; color: #2b8a3e; border: 1px solid #b2f2bb; }
 .result.bad { background: #fff5f5; color: #c92a2a; border: 1px solid #ffc9c9; }

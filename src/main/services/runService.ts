@@ -137,8 +137,12 @@ export class RunService extends EventEmitter<RunServiceEvents> {
     const store = meta.record === false ? null : this.store;
     // What the history (and the live views, which show the stored run) keep of the configuration.
     const keep = (c: Scenario): Scenario => configToStore(c, meta.storeSecrets === true);
+    // One start for the stored row and the live record until the engine reports the load's own
+    // start (onStart below; the summary's then replaces both), so History and the Run view agree.
+    const createdAt = new Date().toISOString();
     const runId = store
       ? store.createRun({
+          startedAt: createdAt,
           config: keep(config),
           scenarioId: meta.scenarioId ?? null,
           scenarioName: meta.scenarioName ?? config.name ?? null,
@@ -156,7 +160,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
             runId,
             scenarioName: meta.scenarioName ?? config.name ?? null,
             config: keep(config),
-            startedAt: new Date().toISOString(),
+            startedAt: createdAt,
             plannedSec: plannedDurationSec(config) ?? null,
             progress: [],
           };

@@ -66,7 +66,7 @@ export function summarizeSamples(input: SamplesSummaryInput): RunSummary {
     statusCodes: {},
     connections: { opened: 0, failed: 0, peak: samples.reduce((m, s) => Math.max(m, s.openConnections), 0) },
     ws: null,
-    generator: generatorHealth(samples, input.workers),
+    generator: generatorHealth(samples, input.workers, input.config.url),
     notes,
   };
 }

@@ -3,6 +3,8 @@
 import type { RunStatus } from '../../shared/runResult.ts';
 import type { Protocol, Scenario } from '../../shared/scenario.ts';
 import { plannedDurationSec } from '../../shared/scenario.ts';
+import { STATUS_WORDS } from '../../shared/runStatusWord.ts';
+import { formatStartTime } from '../../shared/startTime.ts';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatUs } from '../../shared/units.ts';
 
 export { formatBytes, formatCount, formatDuration, formatPercent, formatUs };
@@ -12,12 +14,9 @@ export const throughputUnit = (p: Protocol): string => (p === 'http' ? 'req/s' :
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** Local date and time, sortable and compact: 2025-03-14 09:26:53. */
+/** Local date and time, sortable and compact: 2025-03-14 09:26:53 (the CLI's and the report's formatter). */
 export function formatDate(iso: string | null | undefined): string {
-  if (!iso) return '–';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return iso ? formatStartTime(iso) : '–';
 }
 
 /** Elapsed seconds as a clock: 0:07, 12:30, 1:02:03. */
@@ -28,13 +27,8 @@ export function formatClock(sec: number): string {
   return h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
 }
 
-export const STATUS_LABELS: Record<RunStatus, string> = {
-  running: 'running',
-  completed: 'completed',
-  failed: 'failed',
-  aborted: 'stopped',
-  interrupted: 'interrupted',
-};
+/** A status as a word: "stopped" for a run the user ended (src/shared/runStatusWord.ts). */
+export const STATUS_LABELS: Readonly<Record<RunStatus, string>> = STATUS_WORDS;
 
 /** The load a scenario puts on its target, in one short line: "10 conn · 10 s". */
 export function loadSummary(c: Scenario): string {

@@ -2,6 +2,7 @@
 // stalls, the latencies describe the generator, not the target. One rule, used by the engine's
 // summary, the history's recomputed summaries and the live run view alike (pure, no Node APIs,
 // so the renderer can import it).
+import { targetSharesThisMachine } from '../loopback.ts';
 import type { GeneratorHealth, RunSample } from '../runResult.ts';
 
 /** A worker at or above this share of one core is the bottleneck, not the target. */
@@ -16,8 +17,23 @@ export function secondSaturated(sample: Pick<RunSample, 'cpuPercent' | 'loopLagM
   return sample.cpuPercent >= SATURATED_CPU_PERCENT || sample.loopLagMs > SATURATED_LOOP_LAG_MS;
 }
 
-/** The verdict over a run's seconds so far (or all of them): saturated, and why. */
-export function generatorHealth(samples: readonly RunSample[], workers: number): GeneratorHealth {
+/**
+ * What to do about a saturated generator, fitted to where the target is. On this machine the
+ * target competes with the generator for the same cores (and a loopback run already leaves it one
+ * core, see workerCount), so "more workers" would only take CPU from the target.
+ */
+export function saturationAdvice(targetUrl: string | undefined): string {
+  if (targetUrl !== undefined && targetSharesThisMachine(targetUrl)) {
+    return 'the target shares this machine: its CPU competes with the generator\'s, so more workers would only take CPU from it. Use fewer connections or a lower rate, or run the target (or the load) on another machine to measure its capacity';
+  }
+  return 'use fewer connections or a lower rate, more workers (--workers) if this machine has idle cores, or generate the load from a stronger machine';
+}
+
+/**
+ * The verdict over a run's seconds so far (or all of them): saturated, why, and — given the
+ * target's address — what to do about it.
+ */
+export function generatorHealth(samples: readonly RunSample[], workers: number, targetUrl?: string): GeneratorHealth {
   const steady = samples.filter((s) => !s.warmup);
   const considered = steady.length > 0 ? steady : samples;
   const cpuValues = considered.map((s) => s.cpuPercent);
@@ -32,5 +48,7 @@ export function generatorHealth(samples: readonly RunSample[], workers: number):
   if (maxLoopLagMs > SATURATED_LOOP_LAG_MS) {
     reasons.push(`a load worker's event loop was delayed by up to ${Math.round(maxLoopLagMs)} ms`);
   }
-  return { workers, cpuPercent, maxCpuPercent, maxLoopLagMs, saturated: reasons.length > 0, reasons };
+  const health: GeneratorHealth = { workers, cpuPercent, maxCpuPercent, maxLoopLagMs, saturated: reasons.length > 0, reasons };
+  if (health.saturated) health.advice = saturationAdvice(targetUrl);
+  return health;
 }

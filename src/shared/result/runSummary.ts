@@ -90,7 +90,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
             pingUs: ping.count > 0 ? ping : null,
           }
         : null,
-    generator: generatorHealth(acc.samples, input.workers),
+    generator: generatorHealth(acc.samples, input.workers, scenario.url),
     notes: [...input.notes],
   };
   if (acc.unfinished) summary.unfinished = { ...acc.unfinished };

@@ -1,5 +1,6 @@
 // `barrage ab SCENARIO_A SCENARIO_B --rounds N`: two saved scenarios run interleaved A B A B …
 // with the same warm-up, stored as one group, then compared as groups of runs.
+import { statusWord } from '../../../shared/runStatusWord.ts';
 import { parseArgs } from 'node:util';
 import { AB_DEFAULT_ROUNDS, AB_MAX_ROUNDS, AB_MIN_ROUNDS, AB_MIN_ROUNDS_WHY, type AbStatus } from '../../../shared/ab.ts';
 import { compareStoredGroups } from '../../../shared/comparison.ts';
@@ -182,7 +183,7 @@ function runReporter(protocolOf: (side: 'A' | 'B') => 'http' | 'ws'): (s: AbStat
       const r = s.runs[printed++];
       const unit = protocolOf(r.side) === 'ws' ? 'msg/s' : 'req/s';
       process.stderr.write(
-        `  round ${r.round}/${s.rounds}  ${r.side}  run ${r.runId}  ${r.status}  ${formatCount(r.throughputPerSec, 1)} ${unit}  p50 ${formatUs(r.p50Us)}  p99 ${formatUs(r.p99Us)}\n`,
+        `  round ${r.round}/${s.rounds}  ${r.side}  run ${r.runId}  ${statusWord(r.status)}  ${formatCount(r.throughputPerSec, 1)} ${unit}  p50 ${formatUs(r.p50Us)}  p99 ${formatUs(r.p99Us)}\n`,
       );
     }
   };

@@ -491,7 +491,7 @@ export async function execute(
     if (opts.stdout === 'json') {
       const doc = runId === null ? result.summary : { runId, ...result.summary };
       process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-    } else if (opts.stdout === 'table') process.stdout.write(summaryTable(result.summary, `${scenario.name ?? 'Run'} — ${redactUrl(scenario.url)}`));
+    } else if (opts.stdout === 'table') process.stdout.write(summaryTable(result.summary, `${scenario.name ?? 'Run'} — ${redactUrl(scenario.url)}`, scenario.url));
     return outcome;
   } finally {
     process.off('SIGINT', onSigint);

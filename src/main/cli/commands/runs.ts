@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { RunStatus } from '../../../shared/runResult.ts';
+import { parseStatusWord, statusWord } from '../../../shared/runStatusWord.ts';
 import { protocolOfUrl } from '../../../shared/scenario.ts';
 import { formatCount, formatDuration, formatUs } from '../../../shared/units.ts';
 import { resolveDbPath } from '../../store/dbLocation.ts';
@@ -27,7 +27,8 @@ Commands
       --scenario NAME     runs of this scenario
       --tag T             runs with this tag
       --protocol P        http or ws
-      --status S          running, completed, failed, aborted or interrupted
+      --status S          running, completed, failed, stopped (stored as aborted)
+                          or interrupted
       --search TEXT       in the scenario name, URL and notes
       --passed yes|no     runs whose thresholds all passed (yes) or of which one failed (no)
       --sort S            ${RUN_SORTS.join(', ')} (default newest)
@@ -91,9 +92,9 @@ async function listCommand(args: string[]): Promise<number> {
   noPositionals(positionals);
   const protocol = values.protocol;
   if (protocol !== undefined && protocol !== 'http' && protocol !== 'ws') throw new UsageError(`--protocol: "${protocol}" is not http or ws`);
-  const status = values.status;
-  if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) {
-    throw new UsageError(`--status: "${status}" is not one of ${RUN_STATUSES.join(', ')}`);
+  const status = values.status === undefined ? undefined : parseStatusWord(values.status);
+  if (values.status !== undefined && status === undefined) {
+    throw new UsageError(`--status: "${values.status}" is not one of ${RUN_STATUSES.map(statusWord).join(', ')}`);
   }
   const passed = values.passed === undefined ? undefined : yesNo(values.passed, '--passed');
   const sort = values.sort;
@@ -107,7 +108,7 @@ async function listCommand(args: string[]): Promise<number> {
       scenario: values.scenario,
       tag: values.tag,
       protocol,
-      status: status as RunStatus | undefined,
+      status,
       text: values.search,
       passed,
       sort: sort as RunSort | undefined,
@@ -245,9 +246,9 @@ function runTable(runs: RunListItem[]): string {
   return formatTable(runs, [
     { header: 'ID', value: (r) => String(r.id), align: 'right' },
     { header: 'STARTED', value: (r) => localTime(r.startedAt) },
-    { header: 'STATUS', value: (r) => r.status },
+    { header: 'STATUS', value: (r) => statusWord(r.status) },
     { header: 'SCENARIO', value: (r) => r.scenarioName ?? '–', max: 24 },
-    { header: 'TARGET', value: (r) => shortUrl(redactUrl(r.url)), max: 40 },
+    { header: 'TARGET', value: (r) => redactUrl(r.url), max: 44 },
     { header: 'REQ|MSG/S', value: (r) => formatCount(r.throughputPerSec, 1), align: 'right' },
     { header: 'P50', value: (r) => formatUs(r.p50Us), align: 'right' },
     { header: 'P99', value: (r) => formatUs(r.p99Us), align: 'right' },
@@ -275,7 +276,7 @@ function showRun(run: StoredRun): string {
   rows.push(['Samples', `${plural(run.samples.length, 'second')} (barrage runs export ${run.id} --format csv)`]);
   const width = Math.max(...rows.map(([k]) => k.length));
   const head = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
-  return `${summaryTable(run.summary, `Run ${run.id}`)}\n${head}\n`;
+  return `${summaryTable(run.summary, `Run ${run.id}`, c.url)}\n${head}\n`;
 }
 
 function loadLine(run: StoredRun): string {
@@ -300,10 +301,6 @@ function environmentLine(e: StoredRun['environment']): string {
     e.workers ? plural(e.workers, 'worker') : null,
   ];
   return parts.filter((p) => p !== null).join(', ') || '–';
-}
-
-function shortUrl(url: string): string {
-  return url.replace(/^(https?|wss?):\/\//, (m) => (m.startsWith('http') ? '' : m));
 }
 
 function runId(raw: string): number {

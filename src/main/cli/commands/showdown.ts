@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { redactUrl } from '../../../shared/redact.ts';
 import { formatIssues } from '../../../shared/scenario.ts';
+import { statusWord } from '../../../shared/runStatusWord.ts';
 import { showdownInputSchema, type ShowdownResult, type ShowdownStatus } from '../../../shared/showdown.ts';
 import { RunService } from '../../services/runService.ts';
 import { startShowdown } from '../../showdown/showdownRunner.ts';
@@ -198,7 +199,7 @@ export function showdownText(r: ShowdownResult): string {
   );
   const order = [...(r.exchange ? r.order.exchange : []), ...(r.updates ? r.order.updates : [])];
   if (order.length) lines.push(`Order: ${order.join(' → ')} (seed ${r.seed})`);
-  lines.push(`Status: ${r.status}${r.failure ? ` — ${r.failure}` : ''}`, '');
+  lines.push(`Status: ${statusWord(r.status)}${r.failure ? ` — ${r.failure}` : ''}`, '');
   // Each experiment in its own table with its own columns (polling and push are not
   // request/response modes: under those columns a third would read "not measured").
   const both = r.table.rows.length > 0 && r.updatesTable !== null;

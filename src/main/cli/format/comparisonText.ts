@@ -2,6 +2,7 @@
 // differences from the baseline, and the statistics' verdicts one sentence per figure.
 import { formatConfigDiff } from '../../../shared/configDiff.ts';
 import { redactUrl } from '../../../shared/redact.ts';
+import { statusWord } from '../../../shared/runStatusWord.ts';
 import {
   KEY_FIGURES,
   inconclusiveSummary,
@@ -22,7 +23,7 @@ export function runsList(runs: readonly ComparedRun[], roleOf: (r: ComparedRun) 
     { header: 'RUN', value: (r) => String(r.id), align: 'right' },
     { header: 'SCENARIO', value: (r) => r.scenarioName ?? '–', max: 28 },
     { header: 'STARTED', value: (r) => localTime(r.startedAt) },
-    { header: 'STATUS', value: (r) => r.status },
+    { header: 'STATUS', value: (r) => statusWord(r.status) },
     { header: 'DURATION', value: (r) => formatDuration(r.durationSec), align: 'right' },
     { header: 'TARGET', value: (r) => redactUrl(r.url), max: 48 },
   ]);
@@ -84,7 +85,7 @@ export function runsComparisonText(c: RunsComparison): string {
   const protocols = new Set(c.runs.map((r) => r.protocol));
   if (protocols.size > 1) out.push('Note: the runs mix HTTP and WebSocket; their throughputs count requests and messages respectively.');
   for (const r of c.runs) {
-    if (r.status !== 'completed') out.push(`Note: run ${r.id} is ${r.status}; its figures cover the part that ran.`);
+    if (r.status !== 'completed') out.push(`Note: run ${r.id} is ${statusWord(r.status)}; its figures cover the part that ran.`);
   }
   for (const pair of c.pairs) {
     out.push('');

@@ -1,13 +1,16 @@
 // The run summary as a readable text table for the terminal.
 import type { RunSummary } from '../../../shared/runResult.ts';
+import { statusWord } from '../../../shared/runStatusWord.ts';
+import { saturationAdvice } from '../../../shared/result/generatorHealth.ts';
 import { formatBytes, formatCount, formatUs } from '../../../shared/units.ts';
 import { stageTable } from './stageTable.ts';
 
-export function summaryTable(s: RunSummary, title?: string): string {
+/** `targetUrl` fits the saturation advice to runs stored before the summary carried it. */
+export function summaryTable(s: RunSummary, title?: string, targetUrl?: string): string {
   const unit = s.protocol === 'http' ? 'requests' : 'messages';
   const rows: Array<[string, string]> = [];
   const l = s.latencyUs;
-  rows.push(['Status', s.failure ? `${s.status}: ${s.failure}` : s.status]);
+  rows.push(['Status', s.failure ? `${statusWord(s.status)}: ${s.failure}` : statusWord(s.status)]);
   rows.push(['Duration', `${s.durationSec.toFixed(2)} s`]);
   rows.push([`Throughput`, `${formatCount(s.throughput.perSec, 1)} ${unit}/s (${formatCount(s.throughput.total)} in all)`]);
   if (s.throughput.steadyPerSec !== null) rows.push(['  after warm-up', `${formatCount(s.throughput.steadyPerSec, 1)} ${unit}/s`]);
@@ -50,7 +53,10 @@ export function summaryTable(s: RunSummary, title?: string): string {
     'Generator',
     `${g.workers} worker${g.workers === 1 ? '' : 's'}, CPU ${g.cpuPercent}% avg / ${g.maxCpuPercent}% max per worker, event-loop lag ≤ ${g.maxLoopLagMs} ms`,
   ]);
-  if (g.saturated) rows.push(['  WARNING', `generator saturated: ${g.reasons.join('; ')} — latencies describe the generator, not the target`]);
+  if (g.saturated) {
+    rows.push(['  WARNING', `generator saturated: ${g.reasons.join('; ')} — latencies describe the generator, not the target`]);
+    rows.push(['  what to do', g.advice ?? saturationAdvice(targetUrl)]);
+  }
   if (s.thresholds && s.thresholds.length > 0) {
     const passed = s.thresholds.filter((t) => t.passed).length;
     const all = s.thresholds.length;

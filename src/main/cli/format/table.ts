@@ -1,4 +1,5 @@
 // Plain-text tables and times for the terminal.
+import { formatStartTime } from '../../../shared/startTime.ts';
 
 export interface Column<T> {
   header: string;
@@ -24,10 +25,7 @@ function cut(s: string, max: number | undefined): string {
   return max !== undefined && s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
-/** Local time to the second, as people read it in a terminal. */
+/** Local time to the second, as people read it in a terminal (the app's formatter). */
 export function localTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  return formatStartTime(iso);
 }

@@ -4,6 +4,7 @@
 import type uPlot from 'uplot';
 import { planLine, profileDurationSec, stageMarks, targetAt, type Stage, type StageTarget } from '../../../shared/loadProfile.ts';
 import type { RunSample } from '../../../shared/runResult.ts';
+import { sampleX } from '../../../shared/result/sampleTime.ts';
 import { stageTargetOf, type Protocol, type Scenario } from '../../../shared/scenario.ts';
 import { formatCount, formatUs, throughputUnit } from '../format.ts';
 import type { ChartSpec, SeriesSpec } from './chartSpec.ts';
@@ -18,12 +19,8 @@ export interface RunSeriesData {
   connections: uPlot.AlignedData;
 }
 
-/**
- * Sample t covers the second [t, t+1); it is drawn at t+1, the moment it was complete, so a
- * live chart's last point is "now" on the run's clock and the warm-up band [0, warm-up) holds
- * exactly the warm-up seconds.
- */
-export const sampleX = (s: RunSample): number => s.t + 1;
+/** Sample t is drawn at t+1 (src/shared/result/sampleTime.ts: the HTML report draws it there too). */
+export { sampleX };
 
 /** A run's load profile: its stages and what their targets are (the scenario's `stages`, `stageTarget`). */
 export interface RunProfile {
