@@ -1,6 +1,7 @@
 // The `barrage` command: dispatches to one module per subcommand. Bad input is printed as one
 // line without a stack trace; anything else unexpected is a bug and shows its stack.
 import { appVersion } from '../appVersion.ts';
+import { quietOnClosedPipe } from './closedPipe.ts';
 import { MeasurementBusyError } from '../services/measurementLock.ts';
 import { EXIT } from './exitCodes.ts';
 import { HistoryError } from './historyError.ts';
@@ -51,6 +52,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 export async function cli(argv: string[]): Promise<number> {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(HELP);
