@@ -82,7 +82,7 @@ describe('item 7: saturation advice that fits where the target is', () => {
     try {
       const run = store.getRun(ids.loopback)!;
       const html = runReportHtml(run);
-      expect(html).toMatch(/Generator saturated: [^<]*the target shares this machine: its CPU competes with the generator&#39;s/);
+      expect(html).toMatch(/Generator saturated: [^<]*The target shares this machine: its CPU competes with the generator&#39;s/);
       expect(html).not.toMatch(/more workers \(--workers\)/);
       const md = runMarkdown(run.summary, { runId: run.id, name: 'loopback', url: run.config.url });
       expect(md).toMatch(/the target shares this machine/);

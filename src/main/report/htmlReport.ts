@@ -302,7 +302,7 @@ function badges(run: StoredRun): string {
   let extra = s.failure ? `<p class="failure">${e(s.failure)}</p>` : '';
   if (s.generator.saturated) {
     const advice = s.generator.advice ?? saturationAdvice(run.config.url);
-    extra += `<p class="saturation">Generator saturated: ${e(s.generator.reasons.join('; '))}. Latency figures may describe this machine rather than the target: ${e(advice)}.</p>`;
+    extra += `<p class="saturation">Generator saturated: ${e(s.generator.reasons.join('; '))}. Latency figures may describe this machine rather than the target. ${e(advice.charAt(0).toUpperCase() + advice.slice(1))}.</p>`;
   }
   return `<div class="badges">${out.join('')}</div>${extra}`;
 }
