@@ -33,7 +33,8 @@ describe('barrage showdown', () => {
   });
 
   it('prints the table as text', async () => {
-    const r = await runCli(['showdown', '-a', '300', '-c', '2', '--warmup', '0', '--only', 'exchange', '--no-save', '-q'], env);
+    // Wide enough for the plain grid (narrower terminals: the width test below).
+    const r = await runCli(['showdown', '-a', '300', '-c', '2', '--warmup', '0', '--only', 'exchange', '--no-save', '-q'], { ...env, COLUMNS: '240' });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^REST vs WebSocket showdown — demo target/);
@@ -44,6 +45,21 @@ describe('barrage showdown', () => {
     expect(r.stdout).toMatch(/^ {2}TCP connections opened\s+300 \(1 per exchange\)\s+2 \(one per client/m);
     expect(r.stdout).toMatch(/^Conclusion$/m);
     expect(r.stdout).not.toMatch(/Saved as runs/);
+  });
+
+  it('fits its text to the terminal\'s width ($COLUMNS when not a terminal) and lists the saved runs in order', async () => {
+    const db = join(dir, 'width.db');
+    // --seed 1 runs keep-alive, WebSocket, then new-connection: the table's column order is not the run order.
+    const r = await runCli(['showdown', '-a', '200', '-c', '2', '--warmup', '0', '--only', 'exchange', '--seed', '1', '-q', '--db', db], { COLUMNS: '100' });
+    expect(r.code, r.stderr).toBe(0);
+    const long = r.stdout.split('\n').filter((l) => l.length > 100);
+    expect(long).toEqual([]);
+    expect(r.stdout).toMatch(/^Factor\s+REST \(new connection\)\s+REST \(keep-alive\)\s+WebSocket$/m);
+    const saved = /^Saved as runs ([\d, ]+) \(group/m.exec(r.stdout);
+    expect(saved, r.stdout).not.toBeNull();
+    const ids = saved![1].split(', ').map(Number);
+    expect(ids).toHaveLength(3);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
   });
 
   it('prints JSON that parses, and saves every mode as a run of one group', async () => {

@@ -15,6 +15,7 @@ import {
   type TableGroup,
   type TableRow,
 } from '../../shared/showdown.ts';
+import { fitTable, type TableLine } from '../cli/format/fitTable.ts';
 import { formatCount, formatSmallBytes, formatSmallUs, formatUs } from '../../shared/units.ts';
 
 type Inputs = Pick<ShowdownResult, 'config' | 'exchange' | 'updates'>;
@@ -150,29 +151,19 @@ function breakEvenCell(f: BreakEvenFigure): string {
   return f.holds ? n : `${n}, then falls behind`;
 }
 
-/** The table as text for the terminal: one line per factor, grouped, columns aligned. */
-export function renderTableText<C extends string>(table: ShowdownTable<C>): string {
-  const header = ['Factor', ...table.columns.map((c) => c.label)];
-  const lines: string[][] = [];
+/**
+ * The table as text for the terminal: one line per factor, grouped, columns aligned — fitted to
+ * `width` columns (wrapped inside the columns, or transposed when narrow: fitTable.ts).
+ */
+export function renderTableText<C extends string>(table: ShowdownTable<C>, width = Number.POSITIVE_INFINITY): string {
+  const lines: TableLine[] = [];
   let group: TableGroup | null = null;
-  const groupRows: number[] = [];
   for (const row of table.rows) {
     if (row.group !== group) {
       group = row.group;
-      groupRows.push(lines.length);
-      lines.push([TABLE_GROUP_LABELS[group]]);
+      lines.push({ heading: TABLE_GROUP_LABELS[group] });
     }
-    lines.push([`  ${row.factor}`, ...table.columns.map((c) => row.cells[c.id])]);
+    lines.push({ cells: [row.factor, ...table.columns.map((c) => row.cells[c.id])] });
   }
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.filter((l) => l.length > 1).map((l) => (l[i] ?? '').length)));
-  // Long factor names wrap the table badly: cap the first column and let the name run over.
-  widths[0] = Math.min(widths[0], 56);
-  const fmt = (cols: string[]) =>
-    cols
-      .map((c, i) => (i === cols.length - 1 ? c : c.length > widths[i] ? `${c}\n${' '.repeat(widths[i])}` : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  const out = [fmt(header), '─'.repeat(Math.min(160, widths.reduce((a, b) => a + b + 2, 0)))];
-  lines.forEach((l, i) => out.push(groupRows.includes(i) ? l[0] : fmt(l)));
-  return out.join('\n') + '\n';
+  return fitTable(['Factor', ...table.columns.map((c) => c.label)], lines, width);
 }

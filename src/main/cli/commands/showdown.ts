@@ -8,6 +8,7 @@ import { showdownInputSchema, type ShowdownResult, type ShowdownStatus } from '.
 import { RunService } from '../../services/runService.ts';
 import { startShowdown } from '../../showdown/showdownRunner.ts';
 import { renderTableText } from '../../showdown/showdownTable.ts';
+import { terminalWidth, wrap } from '../format/fitTable.ts';
 import { openHistory } from '../history.ts';
 import { cliMeasurementLock } from '../measurementLock.ts';
 import { integerOption, numberOption, withFlagNames } from '../argParsing.ts';
@@ -184,45 +185,59 @@ function progressText(s: ShowdownStatus): string {
   }
 }
 
-/** The result for the terminal: what ran, the table, the conclusion, notes, where the runs are. */
-export function showdownText(r: ShowdownResult): string {
+/**
+ * The result for the terminal: what ran, the table, the conclusion, notes, where the runs are —
+ * every line fitted to `width` columns (the terminal's; 80 when stdout is not a terminal and
+ * $COLUMNS is not set).
+ */
+export function showdownText(r: ShowdownResult, width = terminalWidth()): string {
   const c = r.config;
   const length = c.exchanges !== undefined ? `${c.exchanges.toLocaleString('en-US')} exchanges` : `${c.durationSec} s`;
   const target = r.target.kind === 'demo' ? `demo target (${new URL(r.target.httpUrl).host})` : `${redactUrl(r.target.httpUrl)} and ${redactUrl(r.target.wsUrl)}`;
   const lines: string[] = [];
   const title = `REST vs WebSocket showdown — ${target}`;
-  lines.push(title, '═'.repeat(Math.min(100, title.length)));
-  lines.push(
+  const para = (text: string, hang = 0) => lines.push(...wrap(text, width, hang));
+  para(title);
+  lines.push('═'.repeat(Math.min(width, title.length)));
+  para(
     `Payload ${c.payloadBytes} B, ${c.concurrency} client${c.concurrency === 1 ? '' : 's'}, ${length} per mode` +
       (c.warmupSec > 0 ? ` after ${c.warmupSec} s of warm-up` : '') +
       (r.updates ? `; updates: ${c.eventRate} events/s, polling every ${c.pollIntervalMs} ms` : ''),
   );
   const order = [...(r.exchange ? r.order.exchange : []), ...(r.updates ? r.order.updates : [])];
-  if (order.length) lines.push(`Order: ${order.join(' → ')} (seed ${r.seed})`);
-  lines.push(`Status: ${statusWord(r.status)}${r.failure ? ` — ${r.failure}` : ''}`, '');
+  if (order.length) para(`Order: ${order.join(' → ')} (seed ${r.seed})`, 2);
+  para(`Status: ${statusWord(r.status)}${r.failure ? ` — ${r.failure}` : ''}`, 2);
+  lines.push('');
   // Each experiment in its own table with its own columns (polling and push are not
   // request/response modes: under those columns a third would read "not measured").
   const both = r.table.rows.length > 0 && r.updatesTable !== null;
   if (r.table.rows.length > 0) {
     if (both) lines.push('Request/response', '');
-    lines.push(renderTableText(r.table));
+    lines.push(renderTableText(r.table, width));
   }
   if (r.updatesTable) {
-    lines.push(`Server-to-client updates (${c.eventRate} events/s)`, '', renderTableText(r.updatesTable));
+    lines.push(`Server-to-client updates (${c.eventRate} events/s)`, '', renderTableText(r.updatesTable, width));
   }
   if (r.conclusion.length > 0) {
     lines.push('Conclusion');
-    for (const sentence of r.conclusion) lines.push(`  • ${sentence}`);
+    for (const sentence of r.conclusion) para(`  • ${sentence}`, 4);
     lines.push('');
   }
   const notes = [...r.notes];
   for (const m of [...(r.exchange?.modes ?? []), ...(r.updates?.modes ?? [])]) for (const n of m.notes) notes.push(`${m.label}: ${n}`);
   if (notes.length > 0) {
     lines.push('Notes');
-    for (const n of notes) lines.push(`  - ${n}`);
+    for (const n of notes) para(`  - ${n}`, 4);
     lines.push('');
   }
-  const ids = [...(r.exchange?.modes ?? []), ...(r.updates?.modes ?? [])].map((m) => m.runId).filter((id) => id !== null);
-  if (r.groupId && ids.length > 0) lines.push(`Saved as runs ${ids.join(', ')} (group ${r.groupId}); see barrage runs list --tag showdown`, '');
+  // In the order they ran (their ids), not the table's column order.
+  const ids = [...(r.exchange?.modes ?? []), ...(r.updates?.modes ?? [])]
+    .map((m) => m.runId)
+    .filter((id) => id !== null)
+    .sort((a, b) => a - b);
+  if (r.groupId && ids.length > 0) {
+    para(`Saved as runs ${ids.join(', ')} (group ${r.groupId}); see barrage runs list --tag showdown`, 2);
+    lines.push('');
+  }
   return lines.join('\n');
 }
