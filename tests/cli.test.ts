@@ -117,7 +117,7 @@ describe('barrage CLI', () => {
     const r = await done;
     expect(Date.now() - sentAt).toBeLessThan(5000);
     expect(r.code).toBe(130);
-    expect(r.stdout).toMatch(/Status\s+aborted/);
+    expect(r.stdout).toMatch(/Status\s+stopped/);
     expect(r.stdout).toMatch(/Throughput/);
   });
 
