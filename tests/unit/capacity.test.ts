@@ -129,4 +129,16 @@ describe('a step’s verdict', () => {
     const slow = judgeStep(400, runWith([300, 600, 900, 1200], { throughput: 200 }), ['p99 < 100ms'], null);
     expect(slow.outcome).toBe('failed');
   });
+
+  it('a WebSocket step: the last second holds the echoes drained after the end, not its rate', () => {
+    // A 300/s server offered 400/s: 300 a second, then 719 in the last (the 2 s drain).
+    const run = runWith([300, 600, 900, 1200], { throughput: 300 });
+    run.samples[4].throughput = 719;
+    const ws = judgeStep(400, { ...run, summary: { ...run.summary, protocol: 'ws' } }, ['p99 < 100ms'], null);
+    expect(ws.achievedPerSec).toBe(300);
+    expect(ws.outcome).toBe('failed');
+    // HTTP does not drain: its last second counts.
+    const http = judgeStep(400, { ...run, summary: { ...run.summary, protocol: 'http' } }, ['p99 < 100ms'], null);
+    expect(http.achievedPerSec).toBe(404.8);
+  });
 });
