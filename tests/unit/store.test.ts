@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type RunStore } from '../../src/main/store/runStore.ts';
 import { collectEnvironment } from '../../src/main/store/environment.ts';
-import { StoreError } from '../../src/main/store/storeError.ts';
+import { StoreError, translateSqliteError } from '../../src/main/store/storeError.ts';
 import { SCHEMA_VERSION } from '../../src/main/store/migrations.ts';
 import { defaultDbPath, prepareDbPath, resolveDbPath } from '../../src/main/store/dbLocation.ts';
 import { syntheticRun, syntheticScenario } from '../fixtures/syntheticRun.ts';
@@ -269,6 +269,18 @@ describe('opening databases', () => {
   it('refuses a folder', () => {
     const dir = tempDir();
     expect(() => openStore(dir)).toThrow(`${dir} is not a Barrage database (it is a folder)`);
+  });
+
+  it('refuses a device, naming it, instead of a disk I/O error', () => {
+    expect(() => openStore('/dev/null')).toThrow('/dev/null is not a Barrage database (it is not a regular file)');
+  });
+
+  it('turns a disk I/O error or a full disk into one line naming the file', () => {
+    for (const code of ['SQLITE_IOERR_FSYNC', 'SQLITE_FULL']) {
+      const err = translateSqliteError(Object.assign(new Error('disk I/O error'), { code }), '/x/runs.db', 5000);
+      expect(err).toBeInstanceOf(StoreError);
+      expect((err as StoreError).message).toBe(`/x/runs.db cannot be read or written (disk I/O error: ${code})`);
+    }
   });
 
   it('refuses a file that is not a database, naming it', () => {

@@ -30,8 +30,12 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenedDat
   const resolved = memory ? file : path.resolve(file);
   if (!memory) {
     makeHistoryFolder(resolved);
-    if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) {
-      throw new StoreError('not-a-database', resolved, `${resolved} is not a Barrage database (it is a folder)`);
+    if (fs.existsSync(resolved)) {
+      const stat = fs.statSync(resolved);
+      if (stat.isDirectory()) throw new StoreError('not-a-database', resolved, `${resolved} is not a Barrage database (it is a folder)`);
+      // A device, pipe or socket (--db /dev/null) opens, then fails SQLite's first write with
+      // SQLITE_IOERR: refuse it by name before that.
+      if (!stat.isFile()) throw new StoreError('not-a-database', resolved, `${resolved} is not a Barrage database (it is not a regular file)`);
     }
     // The history holds targets, headers and notes: owner-only from the start. SQLite creates
     // its -wal and -shm files with the database file's permissions.

@@ -48,6 +48,9 @@ export function translateSqliteError(err: unknown, file: string, busyTimeoutMs: 
       { cause: err },
     );
   }
+  if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_FULL') {
+    return new StoreError('read-only', file, `${file} cannot be read or written (${why}: ${code})`, { cause: err });
+  }
   if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM') {
     return new StoreError('read-only', file, `${file} cannot be opened for writing (${why})`, { cause: err });
   }
