@@ -6,7 +6,7 @@
 import type { ConfigDiff } from '../../shared/configDiff.ts';
 import { leftOutNote } from '../../shared/groupRuns.ts';
 import type { ComparisonOutcome, GroupsComparison, RunsComparison } from '../../shared/comparison.ts';
-import { KEY_FIGURES, formatKeyDifference, formatKeyFigure, formatKeyValue, inconclusiveSummary, rateUnit } from '../../shared/comparison.ts';
+import { KEY_FIGURES, formatKeyDifference, formatKeyFigure, formatKeyValue, inconclusiveSummary, noLatencyReason, rateUnit } from '../../shared/comparison.ts';
 import type { StoredRun } from '../../shared/history.ts';
 import type { RunSample } from '../../shared/runResult.ts';
 import { saturationAdvice } from '../../shared/result/generatorHealth.ts';
@@ -53,11 +53,13 @@ export function runReportHtml(stored: StoredRun, options: ReportOptions = {}): s
   body.push(header('Run report', `${title}`, `Run ${run.id} · ${targetLine(run)}`, options));
   body.push(badges(run));
 
+  const noLatency = noLatencyReason(s);
   const cards: Array<[string, string, string]> = [
     ['Throughput', formatKeyFigure(KEY_FIGURES[0], KEY_FIGURES[0].value(run), s.protocol), s.throughput.steadyPerSec !== null ? 'after the warm-up' : 'whole run'],
-    ['p50 latency', s.latencyUs.count > 0 ? formatUs(s.latencyUs.p50) : '–', 'half the requests were faster'],
-    ['p99 latency', s.latencyUs.count > 0 ? formatUs(s.latencyUs.p99) : '–', '1 in 100 was slower'],
-    ['p99.9 latency', s.latencyUs.count > 0 ? formatUs(s.latencyUs.p999) : '–', '1 in 1,000 was slower'],
+    // The shared rule: nothing completed means no latency figure, shown as "–" and why.
+    ['p50 latency', noLatency === null ? formatUs(s.latencyUs.p50) : '–', noLatency ?? 'half the requests were faster'],
+    ['p99 latency', noLatency === null ? formatUs(s.latencyUs.p99) : '–', noLatency ?? '1 in 100 was slower'],
+    ['p99.9 latency', noLatency === null ? formatUs(s.latencyUs.p999) : '–', noLatency ?? '1 in 1,000 was slower'],
     ['Errors', formatCount(s.errors.total), errorShare(run)],
     ['Connections', formatCount(s.connections.peak), `at peak; ${formatCount(s.connections.opened)} opened, ${formatCount(s.connections.failed)} failed`],
   ];

@@ -18,6 +18,7 @@ import { openHistory } from '../history.ts';
 import { cliMeasurementLock } from '../measurementLock.ts';
 import { progressLine } from '../format/progressLine.ts';
 import { summaryTable } from '../format/summaryTable.ts';
+import { summaryJson } from '../format/summaryJson.ts';
 import { UsageError } from '../usageError.ts';
 import { EXIT } from '../exitCodes.ts';
 import { integerOption, numberOption, withFlagNames } from '../argParsing.ts';
@@ -489,7 +490,7 @@ export async function execute(
     const outcome = await done;
     const { result } = outcome;
     if (opts.stdout === 'json') {
-      const doc = runId === null ? result.summary : { runId, ...result.summary };
+      const doc = runId === null ? summaryJson(result.summary) : { runId, ...summaryJson(result.summary) };
       process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
     } else if (opts.stdout === 'table') process.stdout.write(summaryTable(result.summary, `${scenario.name ?? 'Run'} — ${redactUrl(scenario.url)}`, scenario.url));
     return outcome;

@@ -14,6 +14,7 @@ import { integerOption } from '../argParsing.ts';
 import { EXIT } from '../exitCodes.ts';
 import { dispatchSubcommand, HISTORY_OPTIONS, type Subcommands } from '../subcommands.ts';
 import { summaryTable } from '../format/summaryTable.ts';
+import { summaryJson } from '../format/summaryJson.ts';
 import { formatTable, localTime, type Column } from '../format/table.ts';
 import { redactUrl } from '../../../shared/redact.ts';
 import { writeOutputFile } from '../outputFile.ts';
@@ -141,7 +142,7 @@ async function showCommand(args: string[]): Promise<number> {
   return withHistory(values.db, (store) => {
     const run = store.getRun(id);
     if (!run) return notFound(store, [id]);
-    process.stdout.write(values.json ? `${JSON.stringify(run, null, 2)}\n` : showRun(run));
+    process.stdout.write(values.json ? `${JSON.stringify({ ...run, summary: summaryJson(run.summary) }, null, 2)}\n` : showRun(run));
     return EXIT.ok;
   });
 }

@@ -3,6 +3,7 @@ import type { RunSummary } from '../../../shared/runResult.ts';
 import { statusWord } from '../../../shared/runStatusWord.ts';
 import { saturationAdvice } from '../../../shared/result/generatorHealth.ts';
 import { formatBytes, formatCount, formatUs } from '../../../shared/units.ts';
+import { noLatencyReason } from '../../../shared/comparison.ts';
 import { stageTable } from './stageTable.ts';
 
 /** `targetUrl` fits the saturation advice to runs stored before the summary carried it. */
@@ -15,9 +16,14 @@ export function summaryTable(s: RunSummary, title?: string, targetUrl?: string):
   rows.push([`Throughput`, `${formatCount(s.throughput.perSec, 1)} ${unit}/s (${formatCount(s.throughput.total)} in all)`]);
   if (s.throughput.steadyPerSec !== null) rows.push(['  after warm-up', `${formatCount(s.throughput.steadyPerSec, 1)} ${unit}/s`]);
   rows.push(['Latency', s.latencyMeaning]);
-  rows.push(['  min / mean / max', `${formatUs(l.min)} / ${formatUs(l.mean)} / ${formatUs(l.max)}`]);
-  rows.push(['  p50 / p90 / p95', `${formatUs(l.p50)} / ${formatUs(l.p90)} / ${formatUs(l.p95)}`]);
-  rows.push(['  p99 / p99.9', `${formatUs(l.p99)} / ${formatUs(l.p999)}`]);
+  // An empty histogram reads 0 µs; a run where nothing completed has no latency to show (issue #10).
+  const none = noLatencyReason(s);
+  if (none !== null) rows.push(['  min / p50 / p99 / max', `– (${none})`]);
+  else {
+    rows.push(['  min / mean / max', `${formatUs(l.min)} / ${formatUs(l.mean)} / ${formatUs(l.max)}`]);
+    rows.push(['  p50 / p90 / p95', `${formatUs(l.p50)} / ${formatUs(l.p90)} / ${formatUs(l.p95)}`]);
+    rows.push(['  p99 / p99.9', `${formatUs(l.p99)} / ${formatUs(l.p999)}`]);
+  }
   if (s.schedule) {
     const sc = s.schedule;
     rows.push([
