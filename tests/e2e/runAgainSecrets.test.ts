@@ -148,4 +148,55 @@ describe('Run again on a run stored without its secrets, and the builder checkbo
     expect(seen).toEqual(new Set(['Bearer kept-token | -']));
     expect((JSON.parse(run.config) as { headers: Record<string, string> }).headers).toEqual({ Authorization: 'Bearer kept-token' });
   });
+
+  /** Runs one capacity step of 2 s against the target, the checkbox as `keep` says; the stored step's config. */
+  async function capacityStep(keep: boolean): Promise<{ url: string }> {
+    const field = (label: string) => page.getByLabel(label, { exact: true });
+    await page.goto(`${serve.url}#/capacity`);
+    await page.getByRole('heading', { name: 'Capacity', level: 1 }).waitFor();
+    const box = page.getByLabel('Keep secrets with the run');
+    await field('Target URL').fill(`http://127.0.0.1:${port}/`);
+    // No secret in the URL: nothing to ask.
+    expect(await box.count()).toBe(0);
+    await field('Target URL').fill(`http://bob:cap-pw@127.0.0.1:${port}/`);
+    await box.waitFor();
+    expect(await box.isChecked()).toBe(false);
+    if (keep) {
+      await box.check();
+      if (SHOTS) await page.screenshot({ path: join(SHOTS, 'capacity-keep-secrets.png') });
+    }
+    await field('Start rate (/s)').fill('20');
+    await field('Max rate (/s)').fill('20');
+    await field('Step (s)').fill('2');
+    await field('Budget (s)').fill('2');
+    const before = Math.max(...rows().map((r) => r.id));
+    await page.getByRole('button', { name: 'Start search' }).click();
+    const run = await finishedRun(before);
+    // The search releases the engine when it ends; the next one must not find it busy.
+    await page.getByRole('button', { name: 'New search' }).waitFor({ timeout: 60_000 });
+    return JSON.parse(run.config) as { url: string };
+  }
+
+  test('Capacity: "Keep secrets with the run" shows only with a URL password; unticked the step stores ***, ticked it keeps it', { timeout: 180_000 }, async () => {
+    seen.clear();
+    const redacted = await capacityStep(false);
+    expect(redacted.url).toBe(`http://bob:***@127.0.0.1:${port}/`);
+    const kept = await capacityStep(true);
+    expect(kept.url).toBe(`http://bob:cap-pw@127.0.0.1:${port}/`);
+    // Both searches sent the real password, never the placeholder.
+    expect(seen).toEqual(new Set([`Basic ${Buffer.from('bob:cap-pw').toString('base64')} | -`]));
+  });
+
+  test('Showdown shows the checkbox only when an endpoint holds a password', { timeout: 60_000 }, async () => {
+    await page.goto(`${serve.url}#/showdown`);
+    const httpField = page.getByLabel('HTTP echo endpoint', { exact: true });
+    await httpField.waitFor();
+    const box = page.getByLabel('Keep secrets with the run');
+    await httpField.fill(`http://127.0.0.1:${port}/`);
+    expect(await box.count()).toBe(0);
+    await httpField.fill(`http://carol:sd-pw@127.0.0.1:${port}/`);
+    await box.waitFor();
+    expect(await box.isChecked()).toBe(false);
+    expect(await page.locator('label.keep-secrets').getAttribute('title')).toContain("HTTP endpoint's URL password");
+  });
 });
