@@ -25,11 +25,16 @@ export function rendererIsStale(): boolean {
   return sources > built;
 }
 
-export async function ensureRendererBuilt(log: (line: string) => void = () => {}): Promise<string> {
-  if (!rendererIsStale()) return rendererOutDir;
+/**
+ * Builds the renderer when it is missing or older than its sources (`stale`: the check, for tests).
+ * Vite's warnings (chunk sizes, a dependency's eval) speak to Barrage's developers, not to a user
+ * starting `barrage serve` from a fresh clone: only errors are printed.
+ */
+export async function ensureRendererBuilt(log: (line: string) => void = () => {}, stale: () => boolean = rendererIsStale): Promise<string> {
+  if (!stale()) return rendererOutDir;
   log('building the user interface (first start, or its sources changed)…');
   const { build } = await import('vite');
   const { rendererConfig } = await import('../../../vite.renderer.config.ts');
-  await build({ ...rendererConfig, configFile: false, logLevel: 'warn' });
+  await build({ ...rendererConfig, configFile: false, logLevel: 'error' });
   return rendererOutDir;
 }
