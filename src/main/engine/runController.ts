@@ -91,7 +91,7 @@ export function startRun(given: Scenario, options: RunOptions = {}): RunHandle {
     checkRunnable(given);
     // A symbolic demo-target address becomes this session's demo target (see demoAddress.ts).
     if (isDemoUrl(given.url) && !options.demoTarget) {
-      return failedResult(given, `the URL names the demo target (${DEMO_HOST}), which runs in the app, barrage serve and barrage run; start one with barrage target and use its address`);
+      return failedResult(given, `the URL names the demo target (${DEMO_HOST}), which runs in the app, barrage serve, barrage run, ab and capacity; start one with barrage target and use its address`);
     }
     const scenario = isDemoUrl(given.url) && options.demoTarget ? { ...given, url: resolveDemoUrl(given.url, await options.demoTarget()) } : given;
     const reach = await checkReachability(scenario, options.lookup ?? systemLookup);

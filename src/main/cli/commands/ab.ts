@@ -13,6 +13,7 @@ import { RunService } from '../../services/runService.ts';
 import type { RunStore } from '../../store/runStore.ts';
 import { openHistory } from '../history.ts';
 import { cliMeasurementLock } from '../measurementLock.ts';
+import { demoTargetOnFirstUse } from '../demoTargetOnFirstUse.ts';
 import { integerOption } from '../argParsing.ts';
 import { COMPARE_FLAGS, COMPARE_FLAGS_HELP, compareOptionsFrom, comparisonExitCode } from '../compareFlags.ts';
 import { REPORT_FLAGS, REPORT_FLAGS_HELP, reportFilesFrom, writeReports, type ReportFiles } from '../ciFlags.ts';
@@ -109,6 +110,8 @@ export async function main(args: string[]): Promise<number> {
   const verbose = !!values.verbose && !quiet;
 
   let metrics: Awaited<ReturnType<typeof openSessionMetrics>> | undefined;
+  // A scenario saved in the app may name the demo target symbolically: one runs in this process.
+  const demo = demoTargetOnFirstUse();
   const store = openHistory(values.db);
   try {
     const scenarios = positionals.map((p) => {
@@ -117,7 +120,7 @@ export async function main(args: string[]): Promise<number> {
       return s;
     });
     const [a, b] = values.baseline ? [await baselineSide(store, scenarios[0]), scenarios[0]] : scenarios;
-    const runs = new RunService(store, {}, cliMeasurementLock(store, 'ab'));
+    const runs = new RunService(store, { demoTarget: demo.demoTarget }, cliMeasurementLock(store, 'ab'));
     if (metricsPort !== undefined) metrics = await openSessionMetrics(metricsPort, runs, quiet);
     let handle;
     try {
@@ -154,6 +157,7 @@ export async function main(args: string[]): Promise<number> {
     return finish(store, status, compare, !!values.json, reports, values['fail-on-inconclusive']);
   } finally {
     await metrics?.close();
+    await demo.close();
     store.close();
   }
 }

@@ -9,6 +9,7 @@ import { PreflightError } from '../../engine/index.ts';
 import { startCapacitySearch } from '../../services/capacitySearch.ts';
 import { RunService } from '../../services/runService.ts';
 import { cliMeasurementLock } from '../measurementLock.ts';
+import { demoTargetOnFirstUse } from '../demoTargetOnFirstUse.ts';
 import { integerOption, numberOption } from '../argParsing.ts';
 import { METRICS_PORT_FLAG, METRICS_PORT_HELP, metricsPortOption, openSessionMetrics } from '../metricsPortFlag.ts';
 import { EXIT } from '../exitCodes.ts';
@@ -108,10 +109,12 @@ export async function main(args: string[]): Promise<number> {
   const metricsPort = metricsPortOption(values['metrics-port']);
 
   let metrics: Awaited<ReturnType<typeof openSessionMetrics>> | undefined;
+  // A scenario saved in the app may name the demo target symbolically: one runs in this process.
+  const demo = demoTargetOnFirstUse();
   const store = openHistory(values.db, 'a capacity search stores every step as a run');
   try {
     // The search measures under the lock every Barrage process on this history shares.
-    const runs = new RunService(store, {}, cliMeasurementLock(store, 'capacity'));
+    const runs = new RunService(store, { demoTarget: demo.demoTarget }, cliMeasurementLock(store, 'capacity'));
     if (metricsPort !== undefined) metrics = await openSessionMetrics(metricsPort, runs, quiet);
     let handle;
     try {
@@ -144,6 +147,7 @@ export async function main(args: string[]): Promise<number> {
     return exitCode(status, expectRate);
   } finally {
     await metrics?.close();
+    await demo.close();
     store.close();
   }
 }

@@ -28,7 +28,7 @@ import type { RunIdentity } from '../../ci/junitReport.ts';
 import type { RunOutput } from '../../ci/runOutput.ts';
 import { otlpMetricsUrl } from '../../liveMetrics/otlpUrl.ts';
 import type { OtlpPush } from '../../liveMetrics/otlpPush.ts';
-import type { DemoTarget } from '../../target/demoTarget.ts';
+import { demoTargetOnFirstUse } from '../demoTargetOnFirstUse.ts';
 
 export const RUN_HELP = `Usage: barrage run <url> [options]
        barrage run --scenario FILE [options]
@@ -230,7 +230,7 @@ export async function main(args: string[]): Promise<number> {
   if (streams.jsonl === '-' && values.json) throw new UsageError('--out jsonl=- and --json both write to stdout; give --out jsonl=FILE, or leave out --json (the last line is the summary)');
   const store = values['no-save'] ? null : openHistory(values.db, 'use --no-save to run without the history');
   const outputs: RunOutput[] = [];
-  let demo: DemoTarget | undefined;
+  const demo = demoTargetOnFirstUse();
   try {
     if (streams.jsonl !== undefined) outputs.push(openOutput(() => new JsonlStream(streams.jsonl!), '--out jsonl'));
     if (metricsPort !== undefined) {
@@ -253,11 +253,7 @@ export async function main(args: string[]): Promise<number> {
       if (!values.quiet) process.stderr.write(`Pushing metrics over OTLP/HTTP to ${otlp.url} each second\n`);
     }
     // A scenario saved in the app may name the demo target symbolically: run one in this process.
-    const demoTarget = async () => {
-      demo ??= await (await import('../../target/demoTarget.ts')).startDemoTarget();
-      return { httpUrl: demo.httpUrl, wsUrl: demo.wsUrl };
-    };
-    const runs = new RunService(store, { demoTarget, inline }, cliMeasurementLock(store, 'run'));
+    const runs = new RunService(store, { demoTarget: demo.demoTarget, inline }, cliMeasurementLock(store, 'run'));
     const meta = { tags, notes: values.note, abortOnFail, keepGoing: !!values['keep-going'], storeSecrets: !!values['store-secrets'] };
     const stdout = streams.jsonl === '-' ? 'taken' : values.json ? 'json' : 'table';
     const { runId, result, thresholdBreach } = await execute(runs, scenario, { stdout, quiet: !!values.quiet, outputs }, meta);
@@ -284,7 +280,7 @@ export async function main(args: string[]): Promise<number> {
       const { sent, failed, lastError } = pushed.stats;
       process.stderr.write(`barrage run: --otlp: ${failed} of ${sent + failed} pushes to ${pushed.url} failed (last: ${lastError ?? 'refused'})\n`);
     }
-    await demo?.close();
+    await demo.close();
     store?.close();
   }
 }
