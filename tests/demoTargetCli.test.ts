@@ -25,7 +25,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the symbolic demo target from the CLI', () => {
   it('barrage ab runs two saved demo-target scenarios', { timeout: 90_000 }, async () => {
     const r = await runCli(['ab', 'demo-a', 'demo-b', '--rounds', '3', '--warmup-sec', '0', '--min-seconds', '2', '--json'], env, 80_000);
-    const doc = JSON.parse(r.stdout) as { state: string; runs: Array<{ runId: number | null }> };
+    const doc = JSON.parse(r.stdout) as { state: string; runs: Array<{ runId: number }> };
     expect(doc.state, r.stderr).toBe('completed');
     const store = openStore(db);
     try {
