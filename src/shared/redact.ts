@@ -12,7 +12,11 @@ export function isSecretHeader(name: string): boolean {
   return SECRET_HEADERS.has(n) || /(^|-)(token|secret|password|api-?key)$/.test(n);
 }
 
-/** The URL with its password (and a user-only credential) replaced by ***; unparseable text is returned as is. */
+/**
+ * The URL with its password replaced by ***, or — when it has a user and no password
+ * (`http://token@host/`, how tokens are often passed) — that user; unparseable text is returned as is.
+ * A user next to a password is a name, not the secret, and stays readable (`alice:***@`).
+ */
 export function redactUrl(raw: string): string {
   let url: URL;
   try {
@@ -20,8 +24,9 @@ export function redactUrl(raw: string): string {
   } catch {
     return raw;
   }
-  if (!url.password) return raw;
-  url.password = REDACTED;
+  if (url.password) url.password = REDACTED;
+  else if (url.username) url.username = REDACTED;
+  else return raw;
   return url.toString();
 }
 
@@ -32,6 +37,16 @@ export function redactHeaders(headers: Record<string, string>): Record<string, s
 /** A scenario (or any config with url/headers) safe to print, export or report. */
 export function redactConfig<T extends { url: string; headers?: Record<string, string> }>(config: T): T {
   return { ...config, url: redactUrl(config.url), ...(config.headers ? { headers: redactHeaders(config.headers) } : {}) };
+}
+
+/** The user-only credential of a URL (`http://token@host/`: a user, no password), if it has one. */
+export function urlHasUserOnly(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return url.username !== '' && url.password === '';
+  } catch {
+    return false;
+  }
 }
 
 /** The password in a URL, if it has one (to refuse it next to an explicit Authorization header). */

@@ -3,7 +3,7 @@
 // the same message wherever it comes from.
 import { z } from 'zod';
 import { strictObject } from './strictObject.ts';
-import { urlHasPassword } from './redact.ts';
+import { urlHasPassword, urlHasUserOnly } from './redact.ts';
 import { peakTarget, profileDurationSec, type StageTarget } from './loadProfile.ts';
 import { maxConnections, stageTargetOf } from './scenarioLoad.ts';
 import { thresholdListSchema, tryParseThreshold } from './thresholds.ts';
@@ -366,12 +366,16 @@ function checkStages(s: StagedFields, ctx: z.RefinementCtx): void {
 }
 
 /**
- * A password in the URL becomes a Basic Authorization header; next to an explicit one it would
+ * A password (or a user alone) in the URL becomes a Basic Authorization header; next to an explicit one it would
  * silently replace it (or be replaced). Refused: one of the two is a mistake.
  */
 function checkCredentials(s: { url: string; headers: Record<string, string> }, ctx: z.RefinementCtx): void {
-  if (urlHasPassword(s.url) && Object.keys(s.headers).some((h) => h.toLowerCase() === 'authorization')) {
+  if (!Object.keys(s.headers).some((h) => h.toLowerCase() === 'authorization')) return;
+  if (urlHasPassword(s.url)) {
     ctx.addIssue({ code: 'custom', path: ['url'], message: 'has a password and the headers an Authorization: give one of them, not both' });
+  } else if (urlHasUserOnly(s.url)) {
+    // `http://token@host/` goes out as Basic auth too, so it collides with the header the same way.
+    ctx.addIssue({ code: 'custom', path: ['url'], message: 'has a user (a credential) and the headers an Authorization: give one of them, not both' });
   }
 }
 

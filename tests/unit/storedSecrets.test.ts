@@ -7,9 +7,9 @@ import { withRerunSecrets, secretEnvVar } from '../../src/main/cli/rerunSecrets.
 import { MeasurementLock } from '../../src/main/services/measurementLock.ts';
 import { RunService } from '../../src/main/services/runService.ts';
 import { openStore, type RunStore } from '../../src/main/store/runStore.ts';
-import { REDACTED } from '../../src/shared/redact.ts';
+import { REDACTED, redactConfig, redactUrl } from '../../src/shared/redact.ts';
 import { scenarioSchema, type Scenario } from '../../src/shared/scenario.ts';
-import { configToStore, fillSecrets, redactedFields, secretFieldLabel } from '../../src/shared/storedSecrets.ts';
+import { configToStore, fillSecrets, redactedFields, secretFieldLabel, secretFields } from '../../src/shared/storedSecrets.ts';
 import { tempDbPath } from '../fixtures/tempStore.ts';
 
 const secretScenario = (): Scenario =>
@@ -103,5 +103,49 @@ describe('a redacted configuration', () => {
     await expect(withRerunSecrets(redacted, 'run 3', { env: {}, ask: null })).rejects.toThrow(
       'header Authorization: run 3 was stored without it (no --store-secrets); set BARRAGE_HEADER_AUTHORIZATION, or run in a terminal to be asked',
     );
+  });
+});
+
+describe('a token given as the URL user, without a password (http://token@host/)', () => {
+  const tokenScenario = (): Scenario => scenarioSchema.parse({ protocol: 'http', url: 'http://s3cr3t-token@127.0.0.1:9/api', durationSec: 1 });
+
+  it('is redacted wherever a URL is shown; a user next to a password stays, being a name', () => {
+    expect(redactUrl('http://s3cr3t-token@127.0.0.1:9/api')).toBe('http://***@127.0.0.1:9/api');
+    expect(redactUrl('ws://tok@localhost/x?y=1')).toBe('ws://***@localhost/x?y=1');
+    expect(redactUrl('http://alice:pw@127.0.0.1/')).toBe('http://alice:***@127.0.0.1/');
+    expect(redactUrl('http://127.0.0.1/')).toBe('http://127.0.0.1/');
+    expect(redactConfig(tokenScenario()).url).not.toMatch(/s3cr3t/);
+  });
+
+  it('a run stores *** for it by default, names it "URL user", keeps it with storeSecrets', async () => {
+    const { runs, store, sent } = service();
+    const started = runs.start(tokenScenario());
+    await started.done;
+    const stored = store.getRun(started.runId!)!;
+    expect(stored.config.url).toBe('http://***@127.0.0.1:9/api');
+    expect(JSON.stringify(stored)).not.toMatch(/s3cr3t/);
+    expect(sent[0].url).toContain('s3cr3t-token@');
+    expect(redactedFields(stored.config).map(secretFieldLabel)).toEqual(['URL user']);
+    expect(secretFields(tokenScenario()).map(secretFieldLabel)).toEqual(['URL user']);
+    const kept = runs.start(tokenScenario(), { storeSecrets: true });
+    await kept.done;
+    expect(store.getRun(kept.runId!)!.config.url).toBe('http://s3cr3t-token@127.0.0.1:9/api');
+  });
+
+  it('its placeholder is refused by the preflight; filled back (CLI variable or answer) it runs', async () => {
+    const redacted = configToStore(tokenScenario(), false);
+    expect(() => checkRunnable(redacted)).toThrow(/^URL user: is the placeholder \*\*\* of a secret/);
+    const filled = fillSecrets(redacted, { 'URL user': 'new/tok@en' });
+    expect(decodeURIComponent(new URL(filled.url).username)).toBe('new/tok@en');
+    expect(() => checkRunnable(filled)).not.toThrow();
+    expect(secretEnvVar({ kind: 'url-user' })).toBe('BARRAGE_URL_USER');
+    const fromEnv = await withRerunSecrets(redacted, 'run 4', { env: { BARRAGE_URL_USER: 'envtok' }, ask: null });
+    expect(fromEnv.url).toBe('http://envtok@127.0.0.1:9/api');
+  });
+
+  it('next to an explicit Authorization header is refused, as a password is', () => {
+    const r = scenarioSchema.safeParse({ protocol: 'http', url: 'http://tok@127.0.0.1:9/', headers: { Authorization: 'Bearer x' }, durationSec: 1 });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.message).toMatch(/has a user \(a credential\) and the headers an Authorization/);
   });
 });

@@ -8,9 +8,11 @@ import { fillSecrets, redactedFields, secretFieldLabel, type SecretField } from 
 import type { Scenario } from '../../shared/scenario.ts';
 import { UsageError } from './usageError.ts';
 
-/** BARRAGE_URL_PASSWORD, or BARRAGE_HEADER_ and the header's name (X-Api-Key → BARRAGE_HEADER_X_API_KEY). */
+/** BARRAGE_URL_PASSWORD, BARRAGE_URL_USER, or BARRAGE_HEADER_ and the header's name (X-Api-Key → BARRAGE_HEADER_X_API_KEY). */
 export function secretEnvVar(field: SecretField): string {
-  return field.kind === 'url-password' ? 'BARRAGE_URL_PASSWORD' : `BARRAGE_HEADER_${field.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+  if (field.kind === 'url-password') return 'BARRAGE_URL_PASSWORD';
+  if (field.kind === 'url-user') return 'BARRAGE_URL_USER';
+  return `BARRAGE_HEADER_${field.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
 export interface SecretSource {
