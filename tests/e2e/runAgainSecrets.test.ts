@@ -51,6 +51,10 @@ describe('Run again on a run stored without its secrets, and the builder checkbo
       workers: 1,
     });
     seededId = storeRun(store, run, { scenarioName: undefined });
+    // Two saved scenarios for the A/B panel: one without a secret, one with a credential header.
+    const base = { protocol: 'http', url: `http://127.0.0.1:${port}/`, durationSec: 1, connections: 1 };
+    store.saveScenario('AB plain', scenarioSchema.parse(base));
+    store.saveScenario('AB keyed', scenarioSchema.parse({ ...base, headers: { 'X-Api-Key': 'ab-key' } }));
     store.close();
     serve = await startServe(db);
     browser = await launchChromium();
@@ -198,5 +202,20 @@ describe('Run again on a run stored without its secrets, and the builder checkbo
     await box.waitFor();
     expect(await box.isChecked()).toBe(false);
     expect(await page.locator('label.keep-secrets').getAttribute('title')).toContain("HTTP endpoint's URL password");
+  });
+
+  test('A/B shows the checkbox only when scenario A or B holds a secret, naming the side', { timeout: 60_000 }, async () => {
+    await page.goto(`${serve.url}#/compare`);
+    await page.getByRole('button', { name: 'Run A/B' }).first().click();
+    const panel = page.getByRole('region', { name: 'A/B run' });
+    const box = panel.getByLabel('Keep secrets with the run');
+    await panel.getByLabel('Scenario A (baseline)').selectOption({ label: 'AB plain' });
+    await panel.getByLabel('Scenario B (candidate)').selectOption({ label: 'AB plain' });
+    expect(await box.count()).toBe(0);
+    await panel.getByLabel('Scenario B (candidate)').selectOption({ label: 'AB keyed' });
+    await box.waitFor();
+    expect(await box.isChecked()).toBe(false);
+    expect(await panel.locator('label.keep-secrets').getAttribute('title')).toContain('B: header X-Api-Key');
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'ab-keep-secrets.png') });
   });
 });
