@@ -25,7 +25,7 @@ describe('k6 --summary-export', () => {
     expect(run.environment.importedFrom).toBe('k6');
     expect(run.tags).toEqual(['imported', 'k6']);
     expect(s.latencyMeaning).toMatch(/^k6's http_req_duration: .*excluding DNS lookup, TCP connect and TLS handshake — measured by k6$/);
-    expect(s.latencyUs).toEqual({ count: 3000, min: 20_102, mean: 24_518, stdev: 0, p50: 22_874, p90: 28_415, p95: 33_900, p99: 71_205, p999: 0, max: 187_330 });
+    expect(s.latencyUs).toEqual({ count: 3000, min: 20_102, mean: 24_518, stdev: 0, p50: 22_874, p90: 28_415, p95: 33_900, p99: 71_205, p999: 0, max: 187_330, unreported: { figures: ['stdev', 'p999'], reason: 'not reported by k6' } });
     expect(s.throughput).toEqual({ total: 3000, perSec: 99.95853, steadyPerSec: null });
     expect(s.errors).toEqual({ total: 11, byKind: { status: 11 } });
     expect(s.bytes).toEqual({ sent: 264_000, received: 711_000 });

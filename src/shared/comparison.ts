@@ -3,7 +3,7 @@
 // Shared by `barrage compare`, `barrage ab`, the HTML reports and the app's API.
 import { diffConfigs, type ConfigDiff } from './configDiff.ts';
 import type { StoredRun } from './history.ts';
-import type { RunResult, RunStatus } from './runResult.ts';
+import type { LatencyFigure, RunResult, RunStatus } from './runResult.ts';
 import type { Protocol } from './scenario.ts';
 import type { StageSelection } from './stageCompare.ts';
 import {
@@ -49,7 +49,7 @@ export const KEY_FIGURES: readonly KeyFigureDefinition[] = [
 ];
 
 function latency(r: RunResult, which: 'p50' | 'p99' | 'p999'): number | null {
-  return noLatencyReason(r.summary) === null ? r.summary.latencyUs[which] : null;
+  return latencyFigureReason(r.summary, which) === null ? r.summary.latencyUs[which] : null;
 }
 
 /**
@@ -62,9 +62,23 @@ export function noLatencyReason(summary: { latencyUs: { count: number } }): stri
   return summary.latencyUs.count > 0 ? null : 'nothing completed';
 }
 
+/**
+ * Why one latency figure of a run has no value, or null when it has one: nothing completed, or
+ * the tool that measured an imported run did not report it ("not reported by k6"): its stored 0
+ * would read as "better" in a comparison.
+ */
+export function latencyFigureReason(
+  summary: { latencyUs: { count: number; unreported?: { figures: LatencyFigure[]; reason: string } } },
+  which: LatencyFigure,
+): string | null {
+  const unreported = summary.latencyUs.unreported;
+  return noLatencyReason(summary) ?? (unreported?.figures.includes(which) ? unreported.reason : null);
+}
+
 /** Why a key figure of a run has no value (null when it has one). */
 function unavailableReason(def: KeyFigureDefinition, run: RunResult): string | null {
-  return def.kind === 'us' ? noLatencyReason(run.summary) : null;
+  if (def.kind !== 'us') return null;
+  return def.id === 'p50' || def.id === 'p99' || def.id === 'p999' ? latencyFigureReason(run.summary, def.id) : noLatencyReason(run.summary);
 }
 
 /** "req/s" or "msg/s" for a run's throughput. */

@@ -48,8 +48,17 @@ export interface UnfinishedFigures {
   oldestAgeMs: number;
 }
 
+/** A figure of a LatencySummary (all but the count). */
+export type LatencyFigure = 'min' | 'mean' | 'stdev' | 'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'max';
+
 export interface LatencySummary {
   count: number;
+  /**
+   * Figures the tool that measured the run did not report (k6 reports only its summaryTrendStats:
+   * by default no p(99) or p(99.9)), and why. Their stored 0 is no measurement: shown as "–" and
+   * never compared. Absent when every figure was measured (every run Barrage measures).
+   */
+  unreported?: { figures: LatencyFigure[]; reason: string };
   min: number;
   mean: number;
   stdev: number;

@@ -6,9 +6,9 @@
 import type { ConfigDiff } from '../../shared/configDiff.ts';
 import { leftOutNote } from '../../shared/groupRuns.ts';
 import type { ComparisonOutcome, GroupsComparison, RunsComparison } from '../../shared/comparison.ts';
-import { KEY_FIGURES, formatKeyDifference, formatKeyFigure, formatKeyValue, inconclusiveSummary, noLatencyReason, rateUnit } from '../../shared/comparison.ts';
+import { KEY_FIGURES, formatKeyDifference, formatKeyFigure, formatKeyValue, inconclusiveSummary, latencyFigureReason, rateUnit } from '../../shared/comparison.ts';
 import type { StoredRun } from '../../shared/history.ts';
-import type { RunSample } from '../../shared/runResult.ts';
+import type { RunSample, RunSummary } from '../../shared/runResult.ts';
 import { saturationAdvice } from '../../shared/result/generatorHealth.ts';
 import { sampleX } from '../../shared/result/sampleTime.ts';
 import { statusWord } from '../../shared/runStatusWord.ts';
@@ -53,13 +53,12 @@ export function runReportHtml(stored: StoredRun, options: ReportOptions = {}): s
   body.push(header('Run report', `${title}`, `Run ${run.id} · ${targetLine(run)}`, options));
   body.push(badges(run));
 
-  const noLatency = noLatencyReason(s);
   const cards: Array<[string, string, string]> = [
     ['Throughput', formatKeyFigure(KEY_FIGURES[0], KEY_FIGURES[0].value(run), s.protocol), s.throughput.steadyPerSec !== null ? 'after the warm-up' : 'whole run'],
     // The shared rule: nothing completed means no latency figure, shown as "–" and why.
-    ['p50 latency', noLatency === null ? formatUs(s.latencyUs.p50) : '–', noLatency ?? 'half the requests were faster'],
-    ['p99 latency', noLatency === null ? formatUs(s.latencyUs.p99) : '–', noLatency ?? '1 in 100 was slower'],
-    ['p99.9 latency', noLatency === null ? formatUs(s.latencyUs.p999) : '–', noLatency ?? '1 in 1,000 was slower'],
+    ['p50 latency', latencyCard(s, 'p50'), latencyFigureReason(s, 'p50') ?? 'half the requests were faster'],
+    ['p99 latency', latencyCard(s, 'p99'), latencyFigureReason(s, 'p99') ?? '1 in 100 was slower'],
+    ['p99.9 latency', latencyCard(s, 'p999'), latencyFigureReason(s, 'p999') ?? '1 in 1,000 was slower'],
     ['Errors', formatCount(s.errors.total), errorShare(run)],
     ['Connections', formatCount(s.connections.peak), `at peak; ${formatCount(s.connections.opened)} opened, ${formatCount(s.connections.failed)} failed`],
   ];
@@ -709,3 +708,8 @@ footer { margin-top: 32px; padding-top: 10px; border-top: 1px solid #dee2e6; col
 }
 @media (max-width: 640px) { .grid2, .cards { grid-template-columns: 1fr; } }
 `;
+
+/** A latency card's figure: "–" when nothing completed or the measuring tool did not report it. */
+function latencyCard(s: RunSummary, which: 'p50' | 'p99' | 'p999'): string {
+  return latencyFigureReason(s, which) === null ? formatUs(s.latencyUs[which]) : '–';
+}

@@ -19,7 +19,7 @@
 // A WebSocket-only test (ws_msgs_received, ws_session_duration) has no message round trip in k6,
 // so only counts are imported.
 import { parseScenario } from '../../shared/scenario.ts';
-import type { LatencySummary, RunSummary } from '../../shared/runResult.ts';
+import type { LatencyFigure, LatencySummary, RunSummary } from '../../shared/runResult.ts';
 import type { RunRecord } from '../../shared/history.ts';
 import { emptyLatency, toolRunRecord, unmeasuredGenerator } from './toolRunRecord.ts';
 
@@ -52,6 +52,13 @@ export const UNKNOWN_TARGET = 'http://unknown-target.invalid/';
 
 export function fromK6(doc: K6SummaryExport, hints: ImportHints): RunRecord {
   const m = doc.metrics;
+  // A metric k6 writes is an object of statistics; a null or a number there is a damaged file,
+  // named by its field rather than met as a TypeError further down.
+  for (const [name, stats] of Object.entries(m)) {
+    if (typeof stats !== 'object' || stats === null || Array.isArray(stats)) {
+      throw new Error(`metrics.${name} is ${stats === null ? 'null' : Array.isArray(stats) ? 'a list' : typeof stats}, not an object of statistics`);
+    }
+  }
   const reqs = m.http_reqs ?? {};
   const ws = m.ws_msgs_received !== undefined && m.http_reqs === undefined;
   const durationSec = Math.max(0, num(doc.state?.testRunDurationMs) ?? 0) / 1000;
@@ -64,7 +71,7 @@ export function fromK6(doc: K6SummaryExport, hints: ImportHints): RunRecord {
   const trend = m.http_req_duration ?? (ws ? {} : undefined);
   if (!trend) throw new Error('it has no http_req_duration (is it a k6 --summary-export file of an HTTP test?)');
   const statKeys = Object.keys(trend);
-  if (!statKeys.includes('p(99)')) notes.push(`k6 reported ${statKeys.filter((k) => k.startsWith('p(')).join(', ') || 'no percentiles'} (its summaryTrendStats): missing percentiles are shown as 0.`);
+  if (!statKeys.includes('p(99)')) notes.push(`k6 reported ${statKeys.filter((k) => k.startsWith('p(')).join(', ') || 'no percentiles'} (its summaryTrendStats): the others are not known, shown as "–" and never compared.`);
   const vus = num(m.vus_max?.value) ?? num(m.vus_max?.max) ?? num(m.vus?.max) ?? 1;
   const parsed = parseScenario({
     protocol: ws ? 'ws' : 'http',
@@ -115,11 +122,28 @@ export function fromK6(doc: K6SummaryExport, hints: ImportHints): RunRecord {
   return toolRunRecord('k6', parsed.value, summary, hints.name);
 }
 
-/** A k6 Trend in milliseconds to µs; k6's "med" is its p50. */
+/**
+ * A k6 Trend in milliseconds to µs; k6's "med" is its p50. A statistic k6 did not report (it
+ * writes only its summaryTrendStats: by default no p(99) or p(99.9)) is stored as 0 and listed in
+ * `unreported`, so it reads "–" and is never compared.
+ */
 export function latencyFromMs(stats: Stats, count: number): LatencySummary {
   const us = (key: string) => Math.round((num(stats[key]) ?? 0) * 1000);
+  const keys: Array<[LatencyFigure, string[]]> = [
+    ['min', ['min']],
+    ['mean', ['avg']],
+    ['p50', ['p(50)', 'med']],
+    ['p90', ['p(90)']],
+    ['p95', ['p(95)']],
+    ['p99', ['p(99)']],
+    ['p999', ['p(99.9)']],
+    ['max', ['max']],
+  ];
+  // k6 has no standard deviation in its summary at all.
+  const missing: LatencyFigure[] = ['stdev', ...keys.filter(([, ks]) => ks.every((k) => num(stats[k]) === undefined)).map(([f]) => f)];
   return {
     count,
+    unreported: { figures: missing, reason: 'not reported by k6' },
     min: us('min'),
     mean: us('avg'),
     stdev: 0,

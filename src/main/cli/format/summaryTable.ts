@@ -1,9 +1,9 @@
 // The run summary as a readable text table for the terminal.
-import type { RunSummary } from '../../../shared/runResult.ts';
+import type { LatencyFigure, RunSummary } from '../../../shared/runResult.ts';
 import { statusWord } from '../../../shared/runStatusWord.ts';
 import { saturationAdvice } from '../../../shared/result/generatorHealth.ts';
 import { formatBytes, formatCount, formatUs } from '../../../shared/units.ts';
-import { noLatencyReason } from '../../../shared/comparison.ts';
+import { latencyFigureReason, noLatencyReason } from '../../../shared/comparison.ts';
 import { stageTable } from './stageTable.ts';
 
 /** `targetUrl` fits the saturation advice to runs stored before the summary carried it. */
@@ -20,9 +20,12 @@ export function summaryTable(s: RunSummary, title?: string, targetUrl?: string):
   const none = noLatencyReason(s);
   if (none !== null) rows.push(['  min / p50 / p99 / max', `– (${none})`]);
   else {
-    rows.push(['  min / mean / max', `${formatUs(l.min)} / ${formatUs(l.mean)} / ${formatUs(l.max)}`]);
-    rows.push(['  p50 / p90 / p95', `${formatUs(l.p50)} / ${formatUs(l.p90)} / ${formatUs(l.p95)}`]);
-    rows.push(['  p99 / p99.9', `${formatUs(l.p99)} / ${formatUs(l.p999)}`]);
+    // A figure an imported run's tool did not report reads "–", not its stored 0.
+    const us = (f: LatencyFigure) => (latencyFigureReason(s, f) === null ? formatUs(l[f]) : '–');
+    rows.push(['  min / mean / max', `${us('min')} / ${us('mean')} / ${us('max')}`]);
+    rows.push(['  p50 / p90 / p95', `${us('p50')} / ${us('p90')} / ${us('p95')}`]);
+    rows.push(['  p99 / p99.9', `${us('p99')} / ${us('p999')}`]);
+    if (l.unreported && l.unreported.figures.some((f) => f !== 'stdev')) rows.push(['  –', l.unreported.reason]);
   }
   if (s.schedule) {
     const sc = s.schedule;

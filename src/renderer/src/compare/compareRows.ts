@@ -4,7 +4,8 @@
 // bytes and duration are facts, neither better nor worse). A run in which nothing completed has
 // no latencies (its empty histogram reads 0 µs): those cells say why instead of a figure, and
 // nothing is subtracted from them (the shared rule, noLatencyReason).
-import { noLatencyReason } from '../../../shared/comparison.ts';
+import { latencyFigureReason } from '../../../shared/comparison.ts';
+import type { LatencyFigure } from '../../../shared/runResult.ts';
 import type { RunDetail } from '../../../shared/contract.ts';
 import type { RunSummary } from '../../../shared/runResult.ts';
 import { errorRate, formatBytes, formatCount, formatDuration, formatPercent, formatUs } from '../format.ts';
@@ -28,13 +29,13 @@ export interface FigureDef {
 
 const perSec = (v: number) => `${formatCount(v, v < 100 ? 1 : 0)} /s`;
 
-/** A latency figure: none when nothing completed (see noLatencyReason). */
-const latencyFigure = (label: string, pick: (l: RunSummary['latencyUs']) => number): FigureDef => ({
+/** A latency figure: none when nothing completed or the measuring tool did not report it (see latencyFigureReason). */
+const latencyFigure = (label: string, which: LatencyFigure): FigureDef => ({
   group: 'Latency',
   label,
   better: 'lower',
-  get: (s) => (noLatencyReason(s) === null ? pick(s.latencyUs) : null),
-  unavailable: noLatencyReason,
+  get: (s) => (latencyFigureReason(s, which) === null ? s.latencyUs[which] : null),
+  unavailable: (s) => latencyFigureReason(s, which),
   format: formatUs,
 });
 
@@ -42,15 +43,15 @@ export const FIGURES: FigureDef[] = [
   { group: 'Throughput', label: 'Throughput', better: 'higher', get: (s) => s.throughput.perSec, format: perSec, help: 'Completed requests (HTTP) or messages (WebSocket) per second' },
   { group: 'Throughput', label: 'After warm-up', better: 'higher', get: (s) => s.throughput.steadyPerSec, format: perSec },
   { group: 'Throughput', label: 'Completed', better: 'higher', get: (s) => s.throughput.total, format: (v) => formatCount(v) },
-  latencyFigure('p50', (l) => l.p50),
-  latencyFigure('p90', (l) => l.p90),
-  latencyFigure('p95', (l) => l.p95),
-  latencyFigure('p99', (l) => l.p99),
-  latencyFigure('p99.9', (l) => l.p999),
-  latencyFigure('max', (l) => l.max),
-  latencyFigure('mean', (l) => l.mean),
-  latencyFigure('stdev', (l) => l.stdev),
-  latencyFigure('min', (l) => l.min),
+  latencyFigure('p50', 'p50'),
+  latencyFigure('p90', 'p90'),
+  latencyFigure('p95', 'p95'),
+  latencyFigure('p99', 'p99'),
+  latencyFigure('p99.9', 'p999'),
+  latencyFigure('max', 'max'),
+  latencyFigure('mean', 'mean'),
+  latencyFigure('stdev', 'stdev'),
+  latencyFigure('min', 'min'),
   { group: 'Errors', label: 'Errors', better: 'lower', get: (s) => s.errors.total, format: (v) => formatCount(v) },
   { group: 'Errors', label: 'Error rate', better: 'lower', get: (s) => errorRate(s.errors.total, s.throughput.total), format: (v) => formatPercent(v, 2), diffFormat: (v) => `${formatCount(v * 100, 2)} pp` },
   { group: 'Connections', label: 'Peak open', better: null, get: (s) => s.connections.peak, format: (v) => formatCount(v) },
