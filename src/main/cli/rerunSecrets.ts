@@ -40,7 +40,14 @@ export async function withRerunSecrets(config: Scenario, what: string, source: S
     if (!source.ask) {
       throw new UsageError(`${label}: ${what} was stored without it (no --store-secrets); set ${variable}, or run in a terminal to be asked`);
     }
-    const typed = await source.ask(`${label} for ${what} (not shown, not stored): `);
+    let typed: string;
+    try {
+      typed = await source.ask(`${label} for ${what} (not shown, not stored): `);
+    } catch (err) {
+      // The prompt knows no field: the message names it here, in one line (exit 2).
+      if (err instanceof PromptUnanswered) throw new UsageError(`${label}: ${err.message} before it was given; ${what} cannot run without it`);
+      throw err;
+    }
     if (!typed) throw new UsageError(`${label}: nothing given; ${what} cannot run without it`);
     answers[label] = typed;
   }
@@ -53,11 +60,26 @@ export function terminalSource(): SecretSource {
   return { env: process.env, ask: tty ? askHidden : null };
 }
 
-/** Reads one line from the terminal in raw mode, echoing nothing; Ctrl-C or Ctrl-D cancels. */
-function askHidden(prompt: string): Promise<string> {
-  const { stdin, stderr } = process;
+/** The hidden prompt got no answer: cancelled (Ctrl-C, Ctrl-D) or its input ended (EOF). */
+export class PromptUnanswered extends Error {
+  override name = 'PromptUnanswered';
+}
+
+/** What askHidden reads and writes: the process's terminal, or a test's streams. */
+export interface PromptStreams {
+  stdin: NodeJS.ReadableStream & { setRawMode?: (raw: boolean) => unknown };
+  stderr: NodeJS.WritableStream;
+}
+
+/**
+ * Reads one line from the terminal in raw mode, echoing nothing; Ctrl-C or Ctrl-D cancels, and
+ * so does the end of the input (a terminal closed, a pipe that ran dry): without that the promise
+ * would never settle and the process would wait forever.
+ */
+export function askHidden(prompt: string, io: PromptStreams = process): Promise<string> {
+  const { stdin, stderr } = io;
   // Raw mode (no echo) before the prompt: whatever is typed once it shows is never echoed.
-  stdin.setRawMode(true);
+  stdin.setRawMode?.(true);
   stdin.setEncoding('utf8');
   stdin.resume();
   stderr.write(prompt);
@@ -65,7 +87,8 @@ function askHidden(prompt: string): Promise<string> {
     let value = '';
     const end = () => {
       stdin.off('data', onData);
-      stdin.setRawMode(false);
+      stdin.off('end', onEnd);
+      stdin.setRawMode?.(false);
       stdin.pause();
       stderr.write('\n');
     };
@@ -78,13 +101,18 @@ function askHidden(prompt: string): Promise<string> {
         }
         if (ch === '\u0003' || ch === '\u0004') {
           end();
-          reject(new UsageError('cancelled: no secret given'));
+          reject(new PromptUnanswered('cancelled'));
           return;
         }
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else if (ch >= ' ') value += ch;
       }
     };
+    const onEnd = () => {
+      end();
+      reject(new PromptUnanswered('the input ended'));
+    };
     stdin.on('data', onData);
+    stdin.on('end', onEnd);
   });
 }
