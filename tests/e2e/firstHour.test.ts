@@ -109,6 +109,9 @@ describe('first hour: live figures that say what is wrong', () => {
     await page.getByRole('region', { name: 'Run summary' }).waitFor({ timeout: 15_000 });
     await page.getByRole('alert').filter({ hasText: /stopped after 3 s: nothing succeeded and every attempt failed the same way — refused/ }).waitFor();
     expect(await page.locator('.status').first().textContent()).toMatch(/failed/);
+    // Nothing completed: no latency figure, never the empty histogram's 0 µs.
+    for (const label of ['p50', 'p99', 'p99.9', 'Max']) expect(await stat(label).textContent()).toBe('–');
+    expect(await page.getByRole('region', { name: 'Run summary' }).textContent()).toMatch(/nothing completed/);
     await shot('33-run-failed-early');
     expect(problems).toEqual([]);
   });
