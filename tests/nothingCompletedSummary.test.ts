@@ -21,7 +21,7 @@ describe('nothing completed: no latency figure reads 0 µs', () => {
 
       const json = await runCli(['run', url, '-d', '1', '-c', '1', '-w', '1', '--db', db, '-q', '--allow-empty', '--json']);
       expect(json.code, json.stderr).toBe(0);
-      const doc = JSON.parse(json.stdout) as { runId: number; latencyUnavailable: string | null; latencyUs: { count: number } };
+      const doc = JSON.parse(json.stdout) as { runId: number; latencyUnavailable?: string; latencyUs: { count: number } };
       expect(doc.latencyUnavailable).toBe('nothing completed');
       expect(doc.latencyUs.count).toBe(0);
 
@@ -30,7 +30,7 @@ describe('nothing completed: no latency figure reads 0 µs', () => {
       expect(shown.stdout).toMatch(/nothing completed/);
       expect(shown.stdout).not.toMatch(/0 µs/);
       const shownJson = await runCli(['runs', 'show', String(doc.runId), '--db', db, '--json']);
-      expect((JSON.parse(shownJson.stdout) as { summary: { latencyUnavailable: string | null } }).summary.latencyUnavailable).toBe('nothing completed');
+      expect((JSON.parse(shownJson.stdout) as { summary: { latencyUnavailable?: string } }).summary.latencyUnavailable).toBe('nothing completed');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
