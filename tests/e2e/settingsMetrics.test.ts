@@ -85,7 +85,11 @@ describe('Settings: metrics for Prometheus', () => {
     await page.getByRole('button', { name: 'Stop' }).first().click();
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings', exact: true }).click();
-    await page.getByLabel('Serve metrics while the app runs').uncheck();
+    // The view reads the settings when it opens; until then the box is unchecked and disabled,
+    // and Playwright's uncheck() of an unchecked box returns at once — wait for the stored state.
+    const serveMetrics = page.getByLabel('Serve metrics while the app runs');
+    await expect.poll(() => serveMetrics.isChecked()).toBe(true);
+    await serveMetrics.uncheck();
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => status.textContent()).toMatch(/^\s*Off\s*$/);
     await expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow();

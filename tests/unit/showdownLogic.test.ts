@@ -110,6 +110,16 @@ describe('steady window and CPU per exchange', () => {
     // Two workers: the busiest one's 60% × 2 over half a second.
     expect(w.generatorCpuUs).toBeCloseTo(600_000, 6);
   });
+
+  it('a mode that finished inside its warm-up second has no steady second, not zero completions', () => {
+    // 1,500 exchanges in the warm-up second, then the wind-down second with none (fast machine).
+    const w = steadyWindow(runResult([sample(0, 1500, 70, true), sample(1, 0, 5, false)], 1.2, 1));
+    expect(w).toMatchObject({ steady: false, completed: 1500, completedToEnd: 1500 });
+    expect(w.generatorCpuUs).toBeCloseTo(700_000, 6);
+    // All of a run's completions in its last steady second: that second is kept, not dropped.
+    const late = steadyWindow(runResult([sample(0, 10, 50, true), sample(1, 0, 5, false), sample(2, 900, 60, false)], 2.5, 1));
+    expect(late).toMatchObject({ steady: true, completed: 900 });
+  });
 });
 
 describe('input', () => {

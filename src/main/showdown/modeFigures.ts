@@ -38,9 +38,13 @@ export interface SteadyWindow {
 export function steadyWindow(result: RunResult): SteadyWindow {
   const workers = Math.max(1, result.summary.generator.workers);
   const duration = result.summary.durationSec;
-  const steadySamples = result.samples.filter((s) => !s.warmup);
+  // A fast mode can finish every exchange inside its warm-up second, leaving steady seconds
+  // that completed nothing (the wind-down): that is "no steady second", not "no figure".
+  const afterWarmup = result.samples.filter((s) => !s.warmup);
+  const steadySamples = afterWarmup.some((s) => s.throughput > 0) ? afterWarmup : [];
   const toEnd = steadySamples.length > 0 ? steadySamples : result.samples;
-  const samples = toEnd.length >= 2 ? toEnd.slice(0, -1) : toEnd;
+  const trimmed = toEnd.length >= 2 ? toEnd.slice(0, -1) : toEnd;
+  const samples = trimmed.some((s) => s.throughput > 0) ? trimmed : toEnd;
   let seconds = 0;
   let completed = 0;
   let cpuUs = 0;
