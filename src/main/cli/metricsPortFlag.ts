@@ -1,8 +1,10 @@
 // `--metrics-port N` for the commands that run several runs (`barrage capacity`, `barrage ab`):
 // one Prometheus endpoint on 127.0.0.1 for the whole command, every run of it exposed in turn
 // (the app's session endpoint, src/main/liveMetrics/sessionMetricsEndpoint.ts). `barrage run`
-// opens its single-run endpoint itself (src/main/cli/commands/run.ts), with the same messages.
-import { MetricsPortError, SessionMetricsEndpoint } from '../liveMetrics/sessionMetricsEndpoint.ts';
+// opens its single-run endpoint itself (src/main/cli/commands/run.ts), with the same check of the
+// flag. The endpoint (prom-client, node:http) is loaded only when the flag is given: `barrage run`
+// imports this module on its way to the first request.
+import type { SessionMetricsEndpoint } from '../liveMetrics/sessionMetricsEndpoint.ts';
 import type { RunService } from '../services/runService.ts';
 import { integerOption } from './argParsing.ts';
 import { UsageError } from './usageError.ts';
@@ -21,6 +23,7 @@ export function metricsPortOption(raw: string | undefined): number | undefined {
 
 /** Listens on the port and adds the endpoint's sink to every run of `runs`; close it at the end. */
 export async function openSessionMetrics(port: number, runs: RunService, quiet: boolean): Promise<SessionMetricsEndpoint> {
+  const { MetricsPortError, SessionMetricsEndpoint } = await import('../liveMetrics/sessionMetricsEndpoint.ts');
   const endpoint = new SessionMetricsEndpoint();
   try {
     await endpoint.configure(port);

@@ -20,6 +20,7 @@ import { progressLine } from '../format/progressLine.ts';
 import { summaryTable } from '../format/summaryTable.ts';
 import { summaryJson } from '../format/summaryJson.ts';
 import { UsageError } from '../usageError.ts';
+import { metricsPortOption } from '../metricsPortFlag.ts';
 import { EXIT } from '../exitCodes.ts';
 import { integerOption, numberOption, withFlagNames } from '../argParsing.ts';
 import { REPORT_FLAGS, REPORT_FLAGS_HELP, reportFilesFrom, streamTargetsFrom, writeReports } from '../ciFlags.ts';
@@ -217,8 +218,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const reports = reportFilesFrom(values);
   const streams = streamTargetsFrom(values.out);
-  const metricsPort = integerOption(values['metrics-port'], '--metrics-port');
-  if (metricsPort !== undefined && (metricsPort < 1 || metricsPort > 65535)) throw new UsageError(`--metrics-port: must be from 1 to 65535, not ${metricsPort}`);
+  const metricsPort = metricsPortOption(values['metrics-port']);
   let otlpUrl: string | undefined;
   if (values.otlp !== undefined) {
     try {
