@@ -16,6 +16,7 @@ import { formatStartTime } from '../../shared/startTime.ts';
 import { figureById, runFigure, signedPercent, describeP, type FigureComparison, type FigureId } from '../../shared/stats/index.ts';
 import { formatBytes, formatCount, formatDuration, formatUs } from '../../shared/units.ts';
 import { STAGE_COLUMNS, stageRowsText } from '../../shared/stageRows.ts';
+import { summaryPercentiles } from '../../shared/stageCompare.ts';
 import { planLine, profileDurationSec, stageMarks, type Stage } from '../../shared/loadProfile.ts';
 import { stageTargetOf } from '../../shared/scenario.ts';
 import { decodeHistogram, percentileCurve } from '../../shared/result/histogramCodec.ts';
@@ -396,14 +397,7 @@ function percentileSeries(run: StoredRun, label: string, color: string): Percent
   const l = run.summary.latencyUs;
   if (points.length === 0 && l.count > 0) {
     // No histogram (an import from a tool that keeps none): the summary's percentiles.
-    points = [
-      { percentile: 0, us: l.min },
-      { percentile: 50, us: l.p50 },
-      { percentile: 90, us: l.p90 },
-      { percentile: 95, us: l.p95 },
-      { percentile: 99, us: l.p99 },
-      { percentile: 99.9, us: l.p999 },
-    ];
+    points = summaryPercentiles(l);
   }
   return { label, color, points, count: l.count };
 }
