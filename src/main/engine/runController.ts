@@ -4,6 +4,7 @@
 import type { PollFigures, RunProgress, RunResult, RunSample, RunStatus } from '../../shared/runResult.ts';
 import { stageOfSecond } from '../../shared/loadProfile.ts';
 import { plannedDurationSec, type Scenario } from '../../shared/scenario.ts';
+import { warmupSecOf } from '../../shared/connectRamp.ts';
 import { epochMs } from '../clock.ts';
 import { encodeHistogram } from '../../shared/result/histogramCodec.ts';
 import { capacityWarning, probeCapacity } from './capacityProbe.ts';
@@ -130,7 +131,7 @@ async function runOnWorkers(
   const durationSec = plannedDurationSec(scenario);
   const stages = scenario.stages;
   const stageOf = stages !== undefined ? (t: number) => stageOfSecond(stages, t) : undefined;
-  const acc = new RunAccumulator(count, scenario.warmupSec, durationSec === undefined ? undefined : Math.ceil(durationSec), stageOf);
+  const acc = new RunAccumulator(count, warmupSecOf(scenario), durationSec === undefined ? undefined : Math.ceil(durationSec), stageOf);
   const inline = options.inline === true && count === 1;
   const pool = inline ? null : workerPool(options.workerUrl ?? workerEntryUrl());
   const workers: LoadWorker[] = [];

@@ -4,6 +4,8 @@
 import type { ErrorKind, RunSample, RunStatus, RunSummary, ScheduleFigures, UnfinishedFigures } from '../runResult.ts';
 import { stageOfSecond } from '../loadProfile.ts';
 import { plannedDurationSec, stageTargetOf, type Scenario } from '../scenario.ts';
+import { heldConnectRampSec } from '../connectRamp.ts';
+import { maxConnections } from '../scenarioLoad.ts';
 import { generatorHealth } from './generatorHealth.ts';
 import { summarizeHistogram, type Histogram } from './histogramCodec.ts';
 import { describeLatency } from './latencyMeaning.ts';
@@ -126,12 +128,51 @@ function healthNotes(scenario: Scenario, summary: RunSummary): string[] {
     notes.push(`${count} ${scenario.protocol === 'http' ? what : 'handshake'}${count === 1 ? ' was' : 's were'} still waiting when the run ended (the oldest for ${(oldestAgeMs / 1000).toFixed(1)} s)`);
   }
   const planned = plannedDurationSec(scenario);
+  const short = connectionsShortNote(scenario, summary, planned);
+  if (short) notes.push(short);
+  const rampSec = heldConnectRampSec(scenario);
+  if (scenario.protocol === 'ws' && rampSec > scenario.warmupSec && summary.status !== 'failed') {
+    notes.push(
+      `echo traffic waited for the connect ramp (${scenario.connections.toLocaleString('en-US')} connections at ${scenario.connectRate.toLocaleString('en-US')}/s: ${rampSec.toFixed(1)} s); its first ${Math.ceil(rampSec)} s count as warm-up`,
+    );
+  }
   if (planned !== undefined && scenario.timeoutSec >= planned) {
     notes.push(
       `the timeout (${scenario.timeoutSec} s) was longer than the run (${planned} s): a ${what} slower than the run could not time out; it is counted as unfinished`,
     );
   }
   return notes;
+}
+
+/**
+ * A WebSocket run whose connections never all stood open at once: how many of the planned ones
+ * did, and why the rest did not (failed attempts, handshakes the run ended on, a ramp longer than
+ * the run, a saturated generator), so a short peak is never mistaken for the planned load.
+ */
+function connectionsShortNote(scenario: Scenario, summary: RunSummary, plannedSec: number | undefined): string | null {
+  if (scenario.protocol !== 'ws' || summary.status === 'failed') return null;
+  const wanted = maxConnections(scenario);
+  const peak = summary.connections.peak;
+  if (peak >= wanted) return null;
+  const why: string[] = [];
+  const failedKinds = Object.entries(summary.errors.byKind)
+    .filter(([kind, n]) => n !== undefined && n > 0 && kind !== 'unfinished' && kind !== 'closed')
+    .map(([kind, n]) => `${kind} ${(n ?? 0).toLocaleString('en-US')}`);
+  if (summary.connections.failed > 0) {
+    why.push(`${summary.connections.failed.toLocaleString('en-US')} attempts failed${failedKinds.length > 0 ? ` (${failedKinds.join(', ')})` : ''}`);
+  }
+  const closed = summary.errors.byKind.closed ?? 0;
+  if (closed > 0) why.push(`the target closed ${closed.toLocaleString('en-US')} open connections`);
+  if (summary.unfinished && summary.unfinished.count > 0) {
+    why.push(`${summary.unfinished.count.toLocaleString('en-US')} handshakes were still waiting when the run ended`);
+  }
+  const rampSec = wanted / scenario.connectRate;
+  if (scenario.stages === undefined && plannedSec !== undefined && rampSec > plannedSec) {
+    why.push(`the connect ramp (${rampSec.toFixed(1)} s at ${scenario.connectRate.toLocaleString('en-US')}/s) is longer than the run (${plannedSec} s)`);
+  }
+  if (summary.generator.saturated) why.push('the generator was saturated (handshakes wait for its event loop)');
+  if (why.length === 0) why.push('the handshakes were slower than the ramp (raise the duration or lower --connect-rate)');
+  return `${peak.toLocaleString('en-US')} of ${wanted.toLocaleString('en-US')} planned connections were open at peak: ${why.join('; ')}`;
 }
 
 /** A run in which no request or message completed: never a clean result, whatever the errors say. */

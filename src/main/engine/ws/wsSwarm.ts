@@ -5,6 +5,13 @@
 //         from each message's intended send time (see rateSchedule.ts);
 //   push  listen only: each message is received; one carrying a "ts" field gives a delivery lag.
 //
+// Echo mode holds its traffic until the worker's share of connections has opened (each first
+// attempt opened or failed, or none has for HOLD_IDLE_MS: a target that accepts and never upgrades): closed-loop echoes
+// saturate both event loops (ours and, on loopback, the target's), and a handshake needs several
+// turns of each, so with traffic flowing the connect ramp fell far behind its rate (10,000 at
+// 2,500/s: 9,600 open after 8 s). Rate mode's traffic is bounded by its rate and push mode sends
+// nothing, so they do not wait; a connection profile (stages) is its own ramp, with traffic.
+//
 // Everything periodic (connection ramp and back-offs, rate sends, pings, echo timeouts, the end
 // of the run) runs off one timer whose next wake is the earliest thing due, so a swarm of
 // 10,000 idle connections costs no timers and little memory per connection: a Conn record, its
@@ -49,6 +56,8 @@ const CLOSE_HARD_MS = 1000;
 const FOLLOW_PLAN_MS = 50;
 /** ws.send options for a rendered message: a Buffer, sent as a text frame (the template is text). */
 const TEXT_FRAME = Object.freeze({ binary: false });
+/** Echo mode's held traffic starts anyway when no first attempt has opened or failed for this long. */
+const HOLD_IDLE_MS = 2000;
 /** Mask: every 256th received message checks whether the timer is overdue. */
 const PIGGYBACK_EVERY = 255;
 
@@ -81,6 +90,8 @@ class Conn {
   retiring = false;
   /** Waiting in the connect pacer's queue. */
   queued = false;
+  /** Its first attempt has opened or failed (echo mode's held traffic waits for every slot's). */
+  firstSettled = false;
   upgraded = false;
   failKind: ErrorKind | null = null;
   /**
@@ -175,6 +186,12 @@ class WsSwarm implements LoadDriver {
   private readonly connectionStages: readonly Stage[] | null;
   /** Connections the plan wants open now (indices below it); Infinity without a profile. */
   private activeTarget = Infinity;
+  /** Echo mode: traffic waits until the connect ramp is over (see the top of this file). */
+  private holding: boolean;
+  /** First attempts not yet opened or failed, while holding. */
+  private firstAttemptsPending = 0;
+  /** When the last first attempt opened or failed (held traffic starts HOLD_IDLE_MS after it at the latest). */
+  private lastSettledAt = 0;
 
   private phase = IDLE;
   private stopRequested = false;
@@ -220,7 +237,13 @@ class WsSwarm implements LoadDriver {
             ? new RateSchedule(job.startAt, job.rate, job.connections)
             : null;
     this.connectionStages = scenario.stages !== undefined && stageTargetOf(scenario) === 'connections' ? scenario.stages : null;
-    this.pacer = new ConnectPacer(scenario.connectRate / Math.max(1, job.workerCount));
+    const workerConnectRate = scenario.connectRate / Math.max(1, job.workerCount);
+    this.pacer = new ConnectPacer(workerConnectRate);
+    this.holding = scenario.mode === 'echo' && this.connectionStages === null && job.connections > 1;
+    if (this.holding) {
+      this.firstAttemptsPending = job.connections;
+      this.lastSettledAt = job.startAt;
+    }
     for (let i = 0; i < job.connections; i++) {
       this.conns.push(new Conn(this, i, i * job.workerCount + job.workerIndex, tracked));
     }
@@ -275,6 +298,7 @@ class WsSwarm implements LoadDriver {
     c.nextPingAt = now + this.pingMs;
     if (this.phase !== RUNNING) return;
     if (c.index >= this.activeTarget) return this.retire(c);
+    if (this.holding) return this.firstSettled(c, now);
     if (this.scenario.mode === 'echo') this.topUp(c, now);
     else if (this.schedule) c.nextTurn = this.schedule.firstTurnFrom(c.index, this.slot);
   }
@@ -348,6 +372,7 @@ class WsSwarm implements LoadDriver {
     } else {
       this.recorder.connectionFailed();
       this.recorder.error(c.failKind ?? 'other');
+      if (this.holding && this.phase === RUNNING) this.firstSettled(c, epochMs());
     }
     if (this.openCount === 0 && this.stalledSince === 0) this.stalledSince = epochMs();
     if (this.phase === RUNNING) {
@@ -358,6 +383,23 @@ class WsSwarm implements LoadDriver {
     } else if (this.phase === DRAINING && this.outstanding === 0) {
       this.closeAll();
     }
+  }
+
+  // ---- holding echo traffic during the connect ramp ----
+
+  /** Counts a slot's first attempt as settled; the last one releases the held traffic. */
+  private firstSettled(c: Conn, now: number): void {
+    if (c.firstSettled) return;
+    c.firstSettled = true;
+    this.lastSettledAt = now;
+    if (--this.firstAttemptsPending === 0) this.release(now);
+  }
+
+  /** Ends the hold: every open connection starts its closed loop. */
+  private release(now: number): void {
+    if (!this.holding) return;
+    this.holding = false;
+    for (const c of this.conns) if (c.state === OPEN && c.ws !== null) this.topUp(c, now);
   }
 
   // ---- sending ----
@@ -506,6 +548,7 @@ class WsSwarm implements LoadDriver {
     const endAt = this.job.endAt ?? Infinity;
     if (this.phase === RUNNING) {
       if (now >= endAt) return this.beginEnd(END_DRAIN_MS);
+      if (this.holding && now >= this.lastSettledAt + HOLD_IDLE_MS) this.release(now);
       // The plan first, so the connections it queues can be opened in this same wake.
       let next = this.connectionStages ? this.followPlan(now) : Infinity;
       next = Math.min(next, this.pacer.take(now, this.connectOne));
@@ -517,6 +560,7 @@ class WsSwarm implements LoadDriver {
         this.housekeeping(now);
         this.nextHousekeepingAt = now + HOUSEKEEPING_MS;
       }
+      if (this.holding) next = Math.min(next, this.lastSettledAt + HOLD_IDLE_MS);
       if (this.phase === RUNNING) this.arm(Math.min(next, this.nextHousekeepingAt, endAt));
     } else if (this.phase === DRAINING) {
       this.expire(now);
