@@ -10,6 +10,7 @@
 // Everything here is pure (the plan of the next rate, the verdict of a step from its result);
 // src/main/services/capacitySearch.ts runs the steps, and the CLI and the app show them.
 import type { RunResult, RunSample } from './runResult.ts';
+import type { Protocol } from './scenario.ts';
 import { SATURATED_CPU_PERCENT } from './result/generatorHealth.ts';
 import { circularBlockResample } from './stats/blockBootstrap.ts';
 import { chooseBlockLength } from './stats/blockLength.ts';
@@ -327,7 +328,7 @@ export interface CapacityStatus {
   groupId: string;
   state: 'running' | 'completed' | 'stopped' | 'failed';
   /** What is searched: the scenario's name and URL. */
-  target: { name: string | null; url: string; protocol: 'http' | 'ws' };
+  target: { name: string | null; url: string; protocol: Protocol };
   settings: CapacitySettings;
   steps: CapacityStep[];
   /** The step running now. */

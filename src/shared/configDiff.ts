@@ -63,7 +63,8 @@ const FIELDS: FieldSpec[] = [
   { key: 'url', label: 'URL', kind: 'target', value: (s) => redactUrl(s.url) },
   { key: 'method', label: 'method', kind: 'target', value: (s) => (s.protocol === 'http' ? s.method : undefined) },
   { key: 'mode', label: 'mode', kind: 'target', value: (s) => (s.protocol === 'ws' ? s.mode : undefined) },
-  { key: 'connections', label: 'connections', kind: 'load', value: (s) => (s.stages && stageTargetOf(s) === 'connections' ? undefined : num(s.connections)) },
+  { key: 'connections', label: 'connections', kind: 'load', value: (s) => (s.protocol === 'flow' || (s.stages && stageTargetOf(s) === 'connections') ? undefined : num(s.connections)) },
+  { key: 'virtualUsers', label: 'virtual users', kind: 'load', value: (s) => (s.protocol !== 'flow' || (s.stages && stageTargetOf(s) === 'connections') ? undefined : num(s.virtualUsers)) },
   { key: 'rate', label: 'rate', kind: 'load', value: (s) => num(s.rate) },
   {
     key: 'stages',

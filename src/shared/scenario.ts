@@ -3,6 +3,11 @@
 // the same message wherever it comes from.
 import { z } from 'zod';
 import { strictObject } from './strictObject.ts';
+import { MAX_HEADERS, headersSchema } from './headersSchema.ts';
+import { checkFlow, flowDataSchema, flowStepSchema } from './flowSteps.ts';
+
+/** The flow scenario format's version (`flowVersion`). */
+export const FLOW_VERSION = 1;
 import { urlHasPassword, urlHasUserOnly } from './redact.ts';
 import { peakTarget, profileDurationSec, type StageTarget } from './loadProfile.ts';
 import { maxConnections, stageTargetOf } from './scenarioLoad.ts';
@@ -20,7 +25,7 @@ export const LIMITS = {
   inFlight: 1000,
   connectRate: 100_000,
   bodyBytes: 10 * 1024 * 1024,
-  headerCount: 100,
+  headerCount: MAX_HEADERS,
   stages: 100,
   responseBytes: 1024 * 1024 * 1024,
 } as const;
@@ -48,27 +53,6 @@ const positiveNumber = (max: number, what: string) =>
     .number({ error: `must be a number` })
     .gt(0, { error: `must be greater than 0` })
     .max(max, { error: `must be at most ${max.toLocaleString('en-US')} (${what})` });
-
-const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-const headers = z
-  .record(z.string(), z.string())
-  .default({})
-  .superRefine((h, ctx) => {
-    const names = Object.keys(h);
-    if (names.length > LIMITS.headerCount) {
-      ctx.addIssue({ code: 'custom', message: `at most ${LIMITS.headerCount} headers` });
-    }
-    for (const name of names) {
-      if (!headerName.test(name)) {
-        // Control characters (a CR/LF smuggled into a name) are shown escaped, never raw.
-        const shown = JSON.stringify(name);
-        ctx.addIssue({ code: 'custom', path: [shown.slice(1, -1)], message: `${shown} is not a valid header name` });
-      } else if (/[\r\n]/.test(h[name])) {
-        ctx.addIssue({ code: 'custom', path: [name], message: 'header values cannot contain line breaks' });
-      }
-    }
-  });
 
 /** One step of a load profile (see loadProfile.ts): ramp linearly to `target` over `durationSec`. */
 export const stageSchema = strictObject(
@@ -101,7 +85,7 @@ const common = {
     .min(1, { error: 'must be at least 1 second' })
     .max(LIMITS.timeoutSec, { error: 'must be at most 600 (10 minutes)' })
     .default(10),
-  headers,
+  headers: headersSchema,
   /** Accept TLS certificates that do not verify (self-signed test servers). */
   insecure: z.boolean().default(false),
   /** Seconds at the start reported but kept out of steady-state figures. */
@@ -244,12 +228,47 @@ export const wsScenarioSchema = strictObject({
     }
   });
 
-export const scenarioSchema = z.discriminatedUnion('protocol', [httpScenarioSchema, wsScenarioSchema], {
-  error: 'protocol must be "http" or "ws"',
+/**
+ * A user flow (issue #12, docs/FLOWS.md): virtual users each run the setup steps once, then
+ * iterations of `steps`, then the teardown. `url` is the base URL relative step URLs resolve
+ * against; `headers` go with every HTTP step (a step's own headers win).
+ *
+ * Closed model: `virtualUsers` loop their iterations back to back. Open model (`rate`, or
+ * stages with stageTarget "rate"): iterations arrive at the rate and each runs on a free virtual
+ * user; `virtualUsers` is then the most iterations in progress at once, and an arrival that
+ * finds none free waits, its first step's latency still counted from its scheduled time.
+ * `amount` counts iterations.
+ */
+export const flowScenarioSchema = strictObject({
+    protocol: z.literal('flow'),
+    /** The flow format's version: a future change of meaning gets a new number, old files keep theirs. */
+    flowVersion: z.literal(FLOW_VERSION, { error: `must be ${FLOW_VERSION} (the only flow format so far)` }).default(FLOW_VERSION),
+    ...common,
+    virtualUsers: positiveInt(LIMITS.connections, 'virtual users').default(10),
+    /** Open model: iterations started per second. */
+    rate: positiveNumber(LIMITS.rate, 'iterations per second').optional(),
+    /** What stages ramp in a flow: virtual users (closed model) or the iteration rate (open model). */
+    stageTarget: z.enum(['virtualUsers', 'rate'], { error: 'must be "virtualUsers" or "rate"' }).optional(),
+    data: flowDataSchema.optional(),
+    setup: z.array(flowStepSchema).default([]),
+    steps: z.array(flowStepSchema, { error: 'must be a list of steps' }),
+    teardown: z.array(flowStepSchema).default([]),
+  })
+  .superRefine((s, ctx) => {
+    checkUrl(s.url, ['http:', 'https:', 'ws:', 'wss:'], 'flow', ctx);
+    checkCredentials(s, ctx);
+    checkLength(s, ctx);
+    checkStages(s, ctx);
+    checkFlow(s, ctx);
+  });
+
+export const scenarioSchema = z.discriminatedUnion('protocol', [httpScenarioSchema, wsScenarioSchema, flowScenarioSchema], {
+  error: 'protocol must be "http", "ws" or "flow"',
 });
 
 export type HttpScenario = z.output<typeof httpScenarioSchema>;
 export type WsScenario = z.output<typeof wsScenarioSchema>;
+export type FlowScenario = z.output<typeof flowScenarioSchema>;
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Protocol = Scenario['protocol'];
@@ -262,6 +281,17 @@ export { maxConnections, stageTargetOf };
 /** Whether requests arrive on a schedule (open model): a rate, or stages that set the rate. */
 export function isOpenModel(s: Scenario): boolean {
   return s.rate !== undefined || (s.stages !== undefined && stageTargetOf(s) === 'rate');
+}
+
+/** Connections (HTTP, WebSocket) or virtual users (a flow) the scenario asks for, stages aside. */
+export function concurrencyOf(s: Scenario): number {
+  return s.protocol === 'flow' ? s.virtualUsers : s.connections;
+}
+
+/** What the scenario's `amount` counts, and what its concurrency is, in words. */
+export function loadUnits(s: Pick<Scenario, 'protocol'>): { amount: string; concurrency: string } {
+  if (s.protocol === 'flow') return { amount: 'iterations', concurrency: 'virtual users' };
+  return s.protocol === 'http' ? { amount: 'requests', concurrency: 'connections' } : { amount: 'messages', concurrency: 'connections' };
 }
 
 /** Duration in seconds, or undefined when the run is bounded by an amount instead. */
@@ -315,7 +345,7 @@ interface StagedFields {
   protocol: Protocol;
   mode?: string;
   stages?: Array<{ durationSec: number; target: number }>;
-  stageTarget?: StageTarget;
+  stageTarget?: StageTarget | 'virtualUsers';
   durationSec?: number;
   amount?: number;
   rate?: number;

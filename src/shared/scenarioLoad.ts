@@ -7,7 +7,10 @@ import { peakTarget, type StageTarget } from './loadProfile.ts';
 import type { Protocol, Scenario } from './scenario.ts';
 
 /** What a scenario's stages ramp: see `stageTarget` in the schema. */
-export function stageTargetOf(s: { protocol: Protocol; stageTarget?: StageTarget; mode?: string }): StageTarget {
+export function stageTargetOf(s: { protocol: Protocol; stageTarget?: StageTarget | 'virtualUsers'; mode?: string }): StageTarget {
+  // A flow's virtual users are its connections as far as the profile is concerned: the pool that
+  // ramps up and back down.
+  if (s.stageTarget === 'virtualUsers') return 'connections';
   return s.stageTarget ?? (s.protocol === 'ws' && s.mode === 'rate' ? 'rate' : 'connections');
 }
 
@@ -17,5 +20,5 @@ export function stageTargetOf(s: { protocol: Protocol; stageTarget?: StageTarget
  */
 export function maxConnections(s: Scenario): number {
   if (s.stages !== undefined && stageTargetOf(s) === 'connections') return Math.max(1, Math.ceil(peakTarget(s.stages)));
-  return s.connections;
+  return s.protocol === 'flow' ? s.virtualUsers : s.connections;
 }

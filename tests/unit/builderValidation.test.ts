@@ -11,7 +11,13 @@ import {
   validateForm,
   type ScenarioForm,
 } from '../../src/renderer/src/scenarioForm/scenarioForm.ts';
-import { parseScenario } from '../../src/shared/scenario.ts';
+import { concurrencyOf, parseScenario, type HttpScenario, type Scenario, type WsScenario } from '../../src/shared/scenario.ts';
+
+/** The form edits single-request scenarios only. */
+function singleRequest(s: Scenario): HttpScenario | WsScenario {
+  if (s.protocol === 'flow') throw new Error('expected a single-request scenario');
+  return s;
+}
 
 const http = (patch: Partial<ScenarioForm> = {}): ScenarioForm => ({ ...defaultForm('http'), name: 'api', url: 'http://127.0.0.1:8080/', ...patch });
 const ws = (patch: Partial<ScenarioForm> = {}): ScenarioForm => ({ ...defaultForm('ws'), name: 'socket', url: 'ws://127.0.0.1:8080/ws/echo', ...patch });
@@ -47,8 +53,8 @@ describe('builder validation', () => {
     expect(validateForm(http({ connections: '60000' })).errors.connections).toMatch(/^Must be at most 50,000/);
     expect(validateForm(http({ durationSec: '-1' })).errors.durationSec).toBe('Must be greater than 0');
     expect(validateForm(http({ timeoutSec: '0.5' })).errors.timeoutSec).toMatch(/at least 1 second/);
-    expect(validateForm(http({ connections: '' })).scenario?.connections).toBe(10);
-    expect(validateForm(http({ connections: '1_000' })).scenario?.connections).toBe(1000);
+    expect(concurrencyOf(validateForm(http({ connections: '' })).scenario!)).toBe(10);
+    expect(concurrencyOf(validateForm(http({ connections: '1_000' })).scenario!)).toBe(1000);
   });
 
   test('several bad fields are reported together, cross-field rules included', () => {
@@ -115,7 +121,7 @@ describe('builder validation', () => {
     for (const input of inputs) {
       const parsed = parseScenario(input);
       if (!parsed.ok) throw new Error(parsed.error);
-      const form = formFromScenario('round trip', parsed.value);
+      const form = formFromScenario('round trip', singleRequest(parsed.value));
       const again = validateForm(form);
       expect(again.errors).toEqual({});
       expect(again.scenario).toEqual({ ...parsed.value, name: 'round trip' });
@@ -134,7 +140,7 @@ describe('builder validation', () => {
   test('fields the form does not edit survive an edit', () => {
     const parsed = parseScenario({ protocol: 'http', url: 'http://h/' });
     if (!parsed.ok) throw new Error(parsed.error);
-    const form = formFromScenario('kept', { ...parsed.value, futureField: 42 } as unknown as typeof parsed.value);
+    const form = formFromScenario('kept', { ...singleRequest(parsed.value), futureField: 42 } as unknown as HttpScenario);
     // Fields the form has no control for (futureField; maxResponseBytes, closeOnPingTimeout) ride along.
     expect(form.extra).toMatchObject({ futureField: 42, maxResponseBytes: 16 * 1024 * 1024 });
     expect(form.extra).not.toHaveProperty('url');

@@ -61,7 +61,7 @@ describe('diffConfigs', () => {
   });
 
   it('three runs: a field differs when any run differs; the text names each run', () => {
-    const d = diffConfigs([tryIt, tryIt, { ...tryIt, connections: 50 }]);
+    const d = diffConfigs([tryIt, tryIt, scenario({ protocol: 'http', url: 'http://127.0.0.1:8080/', connections: 50, durationSec: 15 })]);
     expect(formatConfigDiff(d, ['run 18', 'run 19', 'run 23'])).toEqual([
       'Configuration: NOT a before/after: these runs differ in connections',
       '  connections: run 18 10  ·  run 19 10  ·  run 23 50',

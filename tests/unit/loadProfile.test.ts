@@ -12,7 +12,7 @@ import {
   steps,
   targetAt,
 } from '../../src/shared/loadProfile.ts';
-import { maxConnections, parseScenario, plannedDurationSec } from '../../src/shared/scenario.ts';
+import { concurrencyOf, maxConnections, parseScenario, plannedDurationSec } from '../../src/shared/scenario.ts';
 
 describe('load profile arithmetic', () => {
   const ramp = [
@@ -177,13 +177,14 @@ describe('the builder and a scenario with stages', () => {
     const { formFromScenario, formToInput } = await import('../../src/renderer/src/scenarioForm/scenarioForm.ts');
     const parsed = parseScenario({ protocol: 'http', url: 'http://127.0.0.1:1/', stageTarget: 'rate', stages: [{ durationSec: 5, target: 100 }] });
     if (!parsed.ok) throw new Error(parsed.error);
+    if (parsed.value.protocol !== 'http') throw new Error('expected an HTTP scenario');
     const form = formFromScenario('ramp', parsed.value);
     form.connections = '25';
     const again = parseScenario(formToInput(form));
     expect(again.ok ? '' : again.error).toBe('');
     if (again.ok) {
       expect(again.value.stages).toEqual([{ durationSec: 5, target: 100 }]);
-      expect(again.value.connections).toBe(25);
+      expect(concurrencyOf(again.value)).toBe(25);
       expect(again.value.durationSec).toBeUndefined();
     }
   });

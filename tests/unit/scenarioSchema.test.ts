@@ -35,7 +35,7 @@ describe('scenario validation', () => {
     ['echo without {{seq}}', { protocol: 'ws', url: 'ws://a/', message: 'hello' }, /^message: must contain \{\{seq\}\}/],
     ['{{seq}} right after another placeholder', { protocol: 'ws', url: 'ws://a/', message: '{{conn}}{{seq}}' }, /^message: \{\{seq\}\} must start the message or follow literal text/],
     ['rate mode without rate', { protocol: 'ws', url: 'ws://a/', mode: 'rate' }, /^rate: is required in rate mode/],
-    ['unknown protocol', { protocol: 'grpc', url: 'http://a/' }, /protocol must be "http" or "ws"/],
+    ['unknown protocol', { protocol: 'grpc', url: 'http://a/' }, /protocol must be "http", "ws" or "flow"/],
     ['timeout below a second', { protocol: 'http', url: 'http://a/', timeoutSec: 0.1 }, /^timeoutSec: must be at least 1 second$/],
   ])('%s', (_name, input, message) => {
     const error = errorOf(input);

@@ -8,6 +8,7 @@ import { StoreError, translateSqliteError } from '../../src/main/store/storeErro
 import { SCHEMA_VERSION } from '../../src/main/store/migrations.ts';
 import { defaultDbPath, prepareDbPath, resolveDbPath } from '../../src/main/store/dbLocation.ts';
 import { syntheticRun, syntheticScenario } from '../fixtures/syntheticRun.ts';
+import { concurrencyOf } from '../../src/shared/scenario.ts';
 import { tempDbPath, tempDir } from '../fixtures/tempStore.ts';
 
 const open: RunStore[] = [];
@@ -208,7 +209,7 @@ describe('scenarios', () => {
     expect(first.baselineRunId).toBeNull();
     const updated = s.saveScenario(' api ', { protocol: 'http', url: 'http://localhost:3000/', connections: 50 });
     expect(updated.id).toBe(first.id);
-    expect(updated.config.connections).toBe(50);
+    expect(concurrencyOf(updated.config)).toBe(50);
     expect(updated.createdAt).toBe(first.createdAt);
     s.saveScenario('42', { protocol: 'ws', url: 'ws://localhost:3000/ws' });
     expect(s.listScenarios().map((x) => x.name)).toEqual(['42', 'api']);

@@ -68,6 +68,8 @@ export function checkNoRedactedSecrets(scenario: Scenario): void {
 /** Everything checked before a run without the network: file descriptors, no redacted secret. */
 export function checkRunnable(scenario: Scenario, fdLimit = fileDescriptorLimit()): void {
   checkNoRedactedSecrets(scenario);
+  // Until the flow engine lands (issue #12), a flow is refused here rather than failing in the workers.
+  if (scenario.protocol === 'flow') throw new PreflightError('flows cannot run yet: their engine is being built (issue #12)');
   checkCapacity(scenario, fdLimit);
 }
 

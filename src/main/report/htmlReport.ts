@@ -18,7 +18,7 @@ import { formatBytes, formatCount, formatDuration, formatUs } from '../../shared
 import { STAGE_COLUMNS, stageRowsText } from '../../shared/stageRows.ts';
 import { summaryPercentiles } from '../../shared/stageCompare.ts';
 import { planLine, profileDurationSec, stageMarks, type Stage } from '../../shared/loadProfile.ts';
-import { stageTargetOf } from '../../shared/scenario.ts';
+import { concurrencyOf, loadUnits, stageTargetOf } from '../../shared/scenario.ts';
 import { decodeHistogram, percentileCurve } from '../../shared/result/histogramCodec.ts';
 import { escapeHtml as e } from './escape.ts';
 import { redactConfig } from '../../shared/redact.ts';
@@ -572,9 +572,10 @@ function targetLine(run: StoredRun): string {
 
 function loadLine(run: StoredRun): string {
   const c = run.config;
-  const parts = [`${formatCount(c.connections)} connection${c.connections === 1 ? '' : 's'}`];
+  const n = concurrencyOf(c);
+  const parts = [`${formatCount(n)} ${n === 1 ? loadUnits(c).concurrency.replace(/s$/, '') : loadUnits(c).concurrency}`];
   if (c.durationSec !== undefined) parts.push(formatDuration(c.durationSec));
-  if (c.amount !== undefined) parts.push(`${formatCount(c.amount)} ${c.protocol === 'http' ? 'requests' : 'messages'}`);
+  if (c.amount !== undefined) parts.push(`${formatCount(c.amount)} ${loadUnits(c).amount}`);
   if (c.stages !== undefined) {
     // A load profile: what it ramps, over how many stages, and for how long.
     const rate = c.stageTarget === 'rate' || (c.stageTarget === undefined && c.protocol === 'ws' && c.mode === 'rate');

@@ -90,6 +90,8 @@ export function stepScenario(base: Scenario, rate: number, settings: CapacitySet
     name: `${base.name ?? redactUrl(base.url)} @ ${rate}/s`,
   };
   if (base.protocol === 'http') return { ...base, ...common, connections: Math.max(base.connections, connections), pipelining: 1 };
+  // A flow: iterations arrive at the rate, each on a free virtual user.
+  if (base.protocol === 'flow') return { ...base, ...common, virtualUsers: Math.max(base.virtualUsers, connections) };
   // WebSocket: rate mode spreads the messages over the scenario's connections.
   return { ...base, ...common, mode: 'rate' };
 }

@@ -2,7 +2,7 @@
 // exactly what the CLI and the exported reports show; this adds what only screens need.
 import type { RunStatus } from '../../shared/runResult.ts';
 import type { Protocol, Scenario } from '../../shared/scenario.ts';
-import { plannedDurationSec } from '../../shared/scenario.ts';
+import { loadUnits, plannedDurationSec } from '../../shared/scenario.ts';
 import { STATUS_WORDS } from '../../shared/runStatusWord.ts';
 import { formatStartTime } from '../../shared/startTime.ts';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatUs } from '../../shared/units.ts';
@@ -37,13 +37,16 @@ export function loadSummary(c: Scenario): string {
     if (c.rate !== undefined) parts.push(`${formatCount(c.rate)} req/s`);
     parts.push(`${formatCount(c.connections)} conn`);
     if (c.pipelining > 1) parts.push(`×${c.pipelining} pipelined`);
-  } else {
+  } else if (c.protocol === 'ws') {
     parts.push(`${formatCount(c.connections)} conn`);
     parts.push(c.mode === 'rate' ? `${formatCount(c.rate)} msg/s` : c.mode === 'echo' ? `echo ×${c.inFlight}` : 'push');
+  } else {
+    if (c.rate !== undefined) parts.push(`${formatCount(c.rate)} it/s`);
+    parts.push(`${formatCount(c.virtualUsers)} VUs`, `${c.setup.length + c.steps.length + c.teardown.length} steps`);
   }
   const planned = plannedDurationSec(c);
   if (planned !== undefined) parts.push(formatDuration(planned));
-  else if (c.amount !== undefined) parts.push(`${formatCount(c.amount)} ${c.protocol === 'http' ? 'requests' : 'messages'}`);
+  else if (c.amount !== undefined) parts.push(`${formatCount(c.amount)} ${loadUnits(c).amount}`);
   return parts.join(' · ');
 }
 

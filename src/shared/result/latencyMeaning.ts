@@ -11,6 +11,11 @@ export function describeLatency(scenario: Scenario): string {
       ? 'HTTP request latency from each request’s scheduled send time (open model) to its complete response'
       : 'HTTP request latency from writing the request to its complete response';
   }
+  if (scenario.protocol === 'flow') {
+    return isOpenModel(scenario)
+      ? 'Flow steps pooled: each HTTP request to its complete response and each WebSocket exchange to its matched answer; an iteration’s first step from its scheduled start (open model)'
+      : 'Flow steps pooled: each HTTP request to its complete response and each WebSocket exchange to its matched answer';
+  }
   switch (scenario.mode) {
     case 'echo':
       return 'WebSocket message round trip: send to echo received';

@@ -6,6 +6,7 @@ import { AB_DEFAULT_ROUNDS, AB_MAX_ROUNDS, AB_MIN_ROUNDS, AB_MIN_ROUNDS_WHY, typ
 import { compareStoredGroups } from '../../../shared/comparison.ts';
 import { groupRuns } from '../../../shared/groupRuns.ts';
 import type { StoredRun, StoredScenario } from '../../../shared/history.ts';
+import type { Protocol } from '../../../shared/scenario.ts';
 import { formatCount, formatUs } from '../../../shared/units.ts';
 import { PreflightError } from '../../engine/index.ts';
 import { startAb } from '../../services/abRunner.ts';
@@ -180,7 +181,7 @@ function side(s: StoredScenario) {
 }
 
 /** Prints each run on stderr as it ends: "round 2/5  B  run 15  completed  12,345 req/s  p50 812 µs  p99 2.1 ms". */
-function runReporter(protocolOf: (side: 'A' | 'B') => 'http' | 'ws'): (s: AbStatus) => void {
+function runReporter(protocolOf: (side: 'A' | 'B') => Protocol): (s: AbStatus) => void {
   let printed = 0;
   return (s) => {
     while (printed < s.runs.length && s.runs[printed].status !== 'running') {

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { redactUrl } from '../../../shared/redact.ts';
 import { CAPACITY_DEFAULTS, type CapacitySettings, type CapacityStatus, type CapacityStep } from '../../../shared/capacity.ts';
-import { formatIssues, protocolOfUrl, scenarioSchema, type Scenario } from '../../../shared/scenario.ts';
+import { formatIssues, protocolOfUrl, scenarioSchema, type Protocol, type Scenario } from '../../../shared/scenario.ts';
 import { formatCount, formatPercent, formatUs } from '../../../shared/units.ts';
 import { PreflightError } from '../../engine/index.ts';
 import { startCapacitySearch } from '../../services/capacitySearch.ts';
@@ -185,7 +185,7 @@ function buildScenario(values: Values, positionals: string[], stepSec: number): 
 }
 
 /** One line per finished step on stderr: "step 3  400/s  failed  achieved 201/s  p99 812 ms  …". */
-function stepReporter(protocol: 'http' | 'ws'): (s: CapacityStatus) => void {
+function stepReporter(protocol: Protocol): (s: CapacityStatus) => void {
   let printed = 0;
   const unit = protocol === 'ws' ? 'msg/s' : 'req/s';
   return (s) => {

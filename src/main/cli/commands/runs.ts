@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseStatusWord, statusWord } from '../../../shared/runStatusWord.ts';
-import { protocolOfUrl } from '../../../shared/scenario.ts';
+import { concurrencyOf, loadUnits, protocolOfUrl } from '../../../shared/scenario.ts';
 import { formatCount, formatDuration, formatUs } from '../../../shared/units.ts';
 import { resolveDbPath } from '../../store/dbLocation.ts';
 import { ImportError, exportRunsCsv, exportRunsJson, importRunFile } from '../../store/runExchange.ts';
@@ -282,9 +282,9 @@ function showRun(run: StoredRun): string {
 
 function loadLine(run: StoredRun): string {
   const c = run.config;
-  const parts = [`${formatCount(c.connections)} connections`];
+  const parts = [`${formatCount(concurrencyOf(c))} ${loadUnits(c).concurrency}`];
   if (c.durationSec !== undefined) parts.push(`${formatDuration(c.durationSec)}`);
-  if (c.amount !== undefined) parts.push(`${formatCount(c.amount)} ${c.protocol === 'http' ? 'requests' : 'messages'}`);
+  if (c.amount !== undefined) parts.push(`${formatCount(c.amount)} ${loadUnits(c).amount}`);
   if (c.rate !== undefined) parts.push(`rate ${formatCount(c.rate)}/s`);
   if (c.protocol === 'http' && c.pipelining > 1) parts.push(`pipelining ${c.pipelining}`);
   if (c.protocol === 'ws') parts.push(`${c.mode} mode`);

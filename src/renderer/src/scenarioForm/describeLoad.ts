@@ -1,7 +1,7 @@
 // The scenario in plain words, shown beside the builder: what load it will put on the target,
 // so a wrong model or a missing zero is noticed before the run, not after.
 import { DEFAULT_WORKERS_TEXT } from '../../../shared/workersDefault.ts';
-import { plannedDurationSec, type Scenario } from '../../../shared/scenario.ts';
+import { loadUnits, plannedDurationSec, type Scenario } from '../../../shared/scenario.ts';
 import { formatCount, formatDuration } from '../format.ts';
 
 export function describeLoad(s: Scenario): string[] {
@@ -10,7 +10,7 @@ export function describeLoad(s: Scenario): string[] {
   const length =
     planned !== undefined
       ? `for ${formatDuration(planned)}`
-      : `until ${formatCount(s.amount)} ${s.protocol === 'http' ? 'requests have' : 'messages have'} completed`;
+      : `until ${formatCount(s.amount)} ${loadUnits(s).amount} have completed`;
   if (s.protocol === 'http') {
     const target = `${s.method} ${s.url}`;
     if (s.rate !== undefined) {
@@ -24,6 +24,16 @@ export function describeLoad(s: Scenario): string[] {
     }
     lines.push(`Target: ${target}${s.body ? ` with a ${s.bodyType === 'json' ? 'JSON' : 'text'} body of ${formatCount(new TextEncoder().encode(s.body).length)} bytes` : ''}.`);
     if (s.newConnectionPerRequest) lines.push('A new TCP connection for every request (no keep-alive).');
+  } else if (s.protocol === 'flow') {
+    const steps = s.setup.length + s.steps.length + s.teardown.length;
+    if (s.rate !== undefined) {
+      lines.push(`Open model: ${formatCount(s.rate)} iterations/s start on schedule, each on a free virtual user (at most ${formatCount(s.virtualUsers)} at once), ${length}.`);
+      lines.push('An iteration’s first step counts its latency from the iteration’s scheduled start, so a slow server cannot hide queueing.');
+    } else {
+      lines.push(`Closed model: ${formatCount(s.virtualUsers)} virtual users each run the iteration again as soon as the previous one ended, ${length}.`);
+    }
+    lines.push(`${steps} step${steps === 1 ? '' : 's'}: ${s.setup.length} setup, ${s.steps.length} per iteration, ${s.teardown.length} teardown; base URL ${s.url}.`);
+    if (s.data?.rows) lines.push(`Data: ${formatCount(s.data.rows.length)} rows, assigned ${s.data.assign}.`);
   } else {
     lines.push(`${formatCount(s.connections)} WebSocket connections, opened at up to ${formatCount(s.connectRate)} per second, ${length}.`);
     if (s.mode === 'echo') lines.push(`Echo: each connection keeps ${s.inFlight} message${s.inFlight > 1 ? 's' : ''} awaiting its echo; latency is the round trip.`);

@@ -5,7 +5,7 @@
 // accepts the server accepts, and the messages are the same words the CLI prints.
 import { symbolicDemoUrl } from '../../../shared/demoAddress.ts';
 import type { z } from 'zod';
-import { DEFAULT_WS_MESSAGE, HTTP_METHODS, WS_MODES, scenarioSchema, type Scenario } from '../../../shared/scenario.ts';
+import { DEFAULT_WS_MESSAGE, HTTP_METHODS, WS_MODES, scenarioSchema, type HttpScenario, type Scenario, type WsScenario } from '../../../shared/scenario.ts';
 import { tryParseThreshold } from '../../../shared/thresholds.ts';
 
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -125,7 +125,7 @@ const EDITED = new Set([
 const str = (n: number | undefined): string => (n === undefined ? '' : String(n));
 
 /** The form showing a saved scenario. */
-export function formFromScenario(name: string, c: Scenario): ScenarioForm {
+export function formFromScenario(name: string, c: HttpScenario | WsScenario): ScenarioForm {
   const f = defaultForm(c.protocol);
   f.name = name;
   f.url = c.url;
