@@ -14,6 +14,9 @@ export type RunStatus = 'running' | 'completed' | 'failed' | 'aborted' | 'interr
  * pong that did not come within the timeout), too-large (a response or message over the size
  * limit, discarded while it streamed in); unfinished (a request or handshake still waiting, for
  * at least UNFINISHED_ERROR_AGE_MS, when the run ended); other: anything we could not classify.
+ * Flows (docs/FLOWS.md) add: check (a check that failed), extraction (an extraction that found
+ * nothing), variable (a variable with no value when a step ran), expect-timeout (a WebSocket
+ * answer or push that did not come within its step's timeout).
  */
 export const ERROR_KINDS = [
   'refused',
@@ -30,6 +33,10 @@ export const ERROR_KINDS = [
   'ping-timeout',
   'too-large',
   'unfinished',
+  'check',
+  'extraction',
+  'variable',
+  'expect-timeout',
   'other',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -104,6 +111,10 @@ export interface RunSample {
    * Absent when nothing completed, in runs stored before it existed and in imported runs.
    */
   histogram?: string;
+  /** Flow runs only: this second's figures of each step that did anything in it. */
+  steps?: StepSecond[];
+  /** Flow runs only: iterations started, completed and abandoned in this second. */
+  iterations?: IterationCounts;
   /**
    * Open model only: scheduled sends (requests, or WebSocket rate-mode messages) due by the end
    * of this second that had not gone out — the run's backlog. In the last second it is the
@@ -234,6 +245,8 @@ export interface RunSummary {
   stages?: StageFigures[];
   /** Polling runs only (an HTTP scenario with `poll`): what the polls brought. */
   poll?: PollFigures;
+  /** Flow runs only: per step, iterations, checks. */
+  flow?: FlowFigures;
 }
 
 /** Counters of a polling run (summed over its workers). */
@@ -249,6 +262,60 @@ export interface PollFigures {
   gaps: number;
   /** Events without a "ts" creation time: delivered, but no lag measured. */
   untimed: number;
+}
+
+/** One step of a flow in one second, merged over the workers. */
+export interface StepSecond {
+  /** The step's name (unique in its flow). */
+  step: string;
+  /** Completions: HTTP responses, WebSocket answers matched or pushes received, connects. */
+  count: number;
+  errors: number;
+  errorsByKind?: Partial<Record<ErrorKind, number>>;
+  checks: { passed: number; failed: number };
+  /** The second's latencies of this step (µs, V2 compressed base64); absent when none completed. */
+  histogram?: string;
+}
+
+/** Iterations of a flow in one second (or over a run). */
+export interface IterationCounts {
+  started: number;
+  /** Ran every step (failed checks with onFailure "continue" included). */
+  completed: number;
+  /** Left early by a step whose onFailure is "abandon". */
+  abandoned: number;
+}
+
+/** A flow step's figures over the run (or a stage). */
+export interface StepFigures {
+  name: string;
+  type: 'http' | 'ws-connect' | 'ws-send' | 'ws-await' | 'ws-close';
+  phase: 'setup' | 'steps' | 'teardown';
+  count: number;
+  /** count / the run's duration. */
+  perSec: number;
+  /** What the step's latency measures, in words (docs/FLOWS.md, "What each latency includes"). */
+  latencyMeaning: string;
+  latencyUs: LatencySummary | null;
+  errors: { total: number; byKind: Partial<Record<ErrorKind, number>> };
+  statusCodes: Record<string, number>;
+  /** Each of the step's checks, in its order, named as people read it ("status 2xx"). */
+  checks: Array<{ name: string; passed: number; failed: number }>;
+  /** The step's µs histogram over the run (V2 compressed base64), for exact comparisons. */
+  histogram?: string;
+}
+
+/** What a flow run adds to its summary. */
+export interface FlowFigures {
+  steps: StepFigures[];
+  iterations: IterationCounts & {
+    /** Iteration duration, first step's start (open model: scheduled start) to last step's end, think time included. */
+    durationUs: LatencySummary | null;
+  };
+  /** All checks of the run; share = passed / (passed + failed), null when there were none. */
+  checks: { passed: number; failed: number; share: number | null };
+  /** Data rows the run used: count and content hash, so two runs' data can be told apart. */
+  data?: { rows: number; sha256: string; assign: 'per-vu' | 'sequential' | 'random' };
 }
 
 export interface RunResult {

@@ -12,7 +12,7 @@ import type { RunIdentity } from './junitReport.ts';
 
 export function runMarkdown(summary: RunSummary, run: RunIdentity): string {
   const s = summary;
-  const unit = s.protocol === 'http' ? 'req/s' : 'msg/s';
+  const unit = s.protocol === 'ws' ? 'msg/s' : 'req/s';
   const failed = (s.thresholds ?? []).filter((t) => !t.passed);
   const verdict =
     s.status !== 'completed'

@@ -10,7 +10,7 @@ import { formatBytes, formatCount, formatDuration, formatPercent, formatUs } fro
 export { formatBytes, formatCount, formatDuration, formatPercent, formatUs };
 
 /** What one unit of throughput is: a request (HTTP) or a message (WebSocket). */
-export const throughputUnit = (p: Protocol): string => (p === 'http' ? 'req/s' : 'msg/s');
+export const throughputUnit = (p: Protocol): string => (p === 'ws' ? 'msg/s' : 'req/s');
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

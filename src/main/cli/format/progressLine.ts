@@ -6,7 +6,7 @@ import { formatCount, formatUs } from '../../../shared/units.ts';
 export function progressLine(p: RunProgress, protocol: Protocol): string {
   const s = p.sample;
   const clock = p.plannedSec ? `${Math.round(p.elapsedSec)}s/${Math.round(p.plannedSec)}s` : `${Math.round(p.elapsedSec)}s`;
-  const unit = protocol === 'http' ? 'req/s' : 'msg/s';
+  const unit = protocol === 'ws' ? 'msg/s' : 'req/s';
   const parts = [
     `[${clock.padStart(9)}]`,
     `${formatCount(s.throughput).padStart(9)} ${unit}`,
