@@ -115,6 +115,8 @@ export interface RunSample {
   steps?: StepSecond[];
   /** Flow runs only: iterations started, completed and abandoned in this second. */
   iterations?: IterationCounts;
+  /** Flow runs only: durations of the iterations that ended in this second (µs, V2 compressed base64). */
+  iterationHistogram?: string;
   /**
    * Open model only: scheduled sends (requests, or WebSocket rate-mode messages) due by the end
    * of this second that had not gone out — the run's backlog. In the last second it is the
