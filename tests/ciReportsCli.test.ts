@@ -88,7 +88,7 @@ describe('barrage run with CI outputs', () => {
   it.each([
     [['--junit', '/nonexistent-dir/x.xml'], /^barrage run: --junit: cannot write \/nonexistent-dir\/x\.xml \(no such directory\)$/m],
     [['--summary-md', '/tmp'], /^barrage run: --summary-md: \/tmp is a directory, not a file$/m],
-    [['--out', 'csv=x.csv'], /^barrage run: --out: unknown output "csv" in "csv=x.csv" \(known: jsonl=FILE; - for stdout\)$/m],
+    [['--out', 'csv=x.csv'], /^barrage run: --out: unknown output "csv" in "csv=x.csv" \(known: FILE or result=FILE for the result, jsonl=FILE; - for stdout\)$/m],
     [['--out', 'jsonl='], /^barrage run: --out: "jsonl=" names no file/],
     [['--out', 'jsonl=-', '--json'], /^barrage run: --out jsonl=- and --json both write to stdout/],
   ])('refuses %j before running, in one line', async (flags, message) => {

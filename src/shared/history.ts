@@ -19,6 +19,32 @@ export interface RunEnvironment {
   targetHost: string | null;
   /** Set when the run was not measured by Barrage, e.g. "autocannon". */
   importedFrom?: string;
+  /** Set on one shard of a sharded run (`barrage run --shard k/n`). */
+  shard?: ShardInfo;
+  /**
+   * Set on a run merged from shards (`barrage runs merge`): each shard's environment (with its
+   * `shard`), in shard order. The merged run's own fields describe the machine that merged.
+   */
+  shards?: RunEnvironment[];
+}
+
+/** Which part of a sharded run a run measured, and when all shards were to start. */
+export interface ShardInfo {
+  /** 1-based: shard `index` of `count`. */
+  index: number;
+  count: number;
+  /** The common start instant every shard was given (`--start-at`), ISO; null when none was. */
+  startAt: string | null;
+  /**
+   * How late this shard's load began after `startAt` (ms; its summary's startedAt − startAt):
+   * the skew this shard measured on its own clock. Filled in result files and merged runs.
+   */
+  startLateMs?: number;
+  /**
+   * The whole scenario all shards split (secrets redacted): shards merge only when theirs are
+   * the same, and the merged run's configuration is this one.
+   */
+  scenario: Scenario;
 }
 
 export interface NewRun {

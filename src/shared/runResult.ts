@@ -153,6 +153,11 @@ export interface GeneratorHealth {
    * this machine competes for its CPU). Absent otherwise and on runs stored before it existed.
    */
   advice?: string;
+  /**
+   * A run merged from shards (`barrage runs merge`): each shard's own verdict, with its 1-based
+   * shard number. One saturated shard makes the merged run saturated.
+   */
+  shards?: Array<Omit<GeneratorHealth, 'shards'> & { shard: number }>;
 }
 
 export interface WsFigures {

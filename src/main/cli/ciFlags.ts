@@ -44,24 +44,36 @@ export function writeReports(command: string, files: ReportFiles, build: { junit
   return ok;
 }
 
-/** `--out jsonl=FILE` / `--out jsonl=-`: the kinds of streaming output and where each goes. */
+/**
+ * `--out jsonl=FILE` / `--out jsonl=-`: the per-second stream; `--out FILE` (a name without
+ * `KIND=`) or `--out result=FILE`: the complete result file (runExchange.ts's format, the unit
+ * shards of a run are merged from).
+ */
 export interface StreamTargets {
   jsonl?: string;
+  result?: string;
 }
 
-const OUT_KINDS = ['jsonl'] as const;
+const OUT_KINDS = ['jsonl', 'result'] as const;
 
 export function streamTargetsFrom(list: readonly string[] | undefined): StreamTargets {
   const targets: StreamTargets = {};
   for (const raw of list ?? []) {
     const eq = raw.indexOf('=');
-    const kind = eq < 0 ? raw : raw.slice(0, eq);
-    const target = eq < 0 ? '' : raw.slice(eq + 1);
-    if (!(OUT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`--out: unknown output "${kind}" in "${raw}" (known: ${OUT_KINDS.map((k) => `${k}=FILE`).join(', ')}; - for stdout)`);
-    if (target === '') throw new UsageError(`--out: "${raw}" names no file (write ${kind}=FILE, or ${kind}=- for stdout)`);
-    if (targets.jsonl !== undefined) throw new UsageError(`--out: ${kind} is given twice`);
-    targets.jsonl = target === '-' ? '-' : checkWritable(target, '--out jsonl');
+    // A plain file name is the result file; a bare kind ("jsonl") is a kind that lacks its file.
+    const bareFile = eq < 0 && !(OUT_KINDS as readonly string[]).includes(raw);
+    const kind = bareFile ? 'result' : eq < 0 ? raw : raw.slice(0, eq);
+    const target = bareFile ? raw : eq < 0 ? '' : raw.slice(eq + 1);
+    if (!(OUT_KINDS as readonly string[]).includes(kind)) {
+      throw new UsageError(`--out: unknown output "${kind}" in "${raw}" (known: FILE or result=FILE for the result, jsonl=FILE; - for stdout)`);
+    }
+    if (target === '') throw new UsageError(`--out: "${raw}" names no file (write ${kind}=FILE${kind === 'jsonl' ? `, or ${kind}=- for stdout` : ''})`);
+    const k = kind as (typeof OUT_KINDS)[number];
+    if (targets[k] !== undefined) throw new UsageError(`--out: ${k === 'result' ? 'a result file' : k} is given twice`);
+    if (k === 'result' && target === '-') throw new UsageError('--out: the result goes to stdout with --json --full, not --out -');
+    targets[k] = target === '-' ? '-' : checkWritable(target, k === 'result' ? '--out' : '--out jsonl');
   }
+  if (targets.result !== undefined && targets.result === targets.jsonl) throw new UsageError('--out: the result file and jsonl= name the same file');
   return targets;
 }
 

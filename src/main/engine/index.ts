@@ -10,7 +10,8 @@
 //   failedResult(scenario, reason)                               the result of a run that never ran
 //   prewarmWorkers(scenario)                                     boot a run's workers ahead of it
 //   engineWorkerPool(), closeWorkerPools()                       the warm workers runs reuse
+//   shardScenario(scenario, { index, count })                    shard k of n's share of a run
 export { startRun, failedResult, prewarmWorkers, engineWorkerPool, GRACE_MS, type RunHandle, type RunOptions } from './runController.ts';
 export { closeWorkerPools, type WorkerPool } from './workerPool.ts';
 export { checkCapacity, checkRunnable, PreflightError, type HostLookup } from './preflight.ts';
-export { workerCount, isLoopbackTarget } from './workerShares.ts';
+export { workerCount, isLoopbackTarget, shardScenario, type ShardSpec } from './workerShares.ts';

@@ -52,6 +52,12 @@ export interface RunOptions {
    * ignore it.
    */
   inline?: boolean;
+  /**
+   * Epoch ms at which the load starts (a shard's `--start-at`, shared by every shard of a run),
+   * when the workers are ready by then; otherwise as soon as they are, and the summary's
+   * `startedAt` says how late.
+   */
+  startAt?: number;
 }
 
 export interface RunHandle {
@@ -250,7 +256,7 @@ async function runOnWorkers(
   });
 
   if (ready) {
-    startedAt = epochMs() + START_DELAY_MS;
+    startedAt = Math.max(epochMs() + START_DELAY_MS, options.startAt ?? 0);
     const endAt = durationSec === undefined ? undefined : startedAt + durationSec * 1000;
     shares.forEach((share, i) => {
       const job: WorkerJob = { scenario, workerIndex: i, workerCount: count, ...share, startAt: startedAt, endAt, address };

@@ -52,3 +52,45 @@ export function workerShares(scenario: Scenario, workers: number): WorkerShare[]
 export function connectionTargetAt(stages: readonly Stage[], workers: number, index: number, tSec: number): number {
   return splitEvenly(Math.round(targetAt(stages, tSec)), workers, index);
 }
+
+/** Shard `index` (1-based) of `count`: a run split over machines (`barrage run --shard 2/8`). */
+export interface ShardSpec {
+  index: number;
+  count: number;
+}
+
+/**
+ * The scenario shard `index` of `count` runs: its share of the connections, rate, amount and
+ * WebSocket connect rate, split exactly as `workerShares` splits a run over its workers (whole
+ * connections and requests as evenly as they go, the first shards taking the remainder; rates
+ * divided), so that the shards' shares add up to the whole scenario. Stages that ramp the rate
+ * are divided; stages that ramp connections have each stage's target split into whole
+ * connections, so the shards' targets add up to the scenario's at every stage boundary.
+ * Throws an Error (whose message names the shard) when a shard would get nothing to do.
+ */
+export function shardScenario(scenario: Scenario, shard: ShardSpec): Scenario {
+  const { index, count } = shard;
+  if (count === 1) return scenario;
+  const i = index - 1;
+  const out: Scenario = { ...scenario };
+  const stageTarget = scenario.stages !== undefined ? stageTargetOf(scenario) : undefined;
+  if (stageTarget === 'connections') {
+    out.stages = scenario.stages!.map((s) => ({ durationSec: s.durationSec, target: splitEvenly(Math.round(s.target), count, i) }));
+    if (Math.max(...out.stages.map((s) => s.target)) < 1) {
+      throw new Error(`shard ${index}/${count} would hold no connection: the stages peak at ${Math.ceil(Math.max(...scenario.stages!.map((s) => s.target)))} connections; use at most that many shards`);
+    }
+  } else {
+    out.connections = splitEvenly(scenario.connections, count, i);
+    if (out.connections < 1) {
+      throw new Error(`shard ${index}/${count} would have no connection: the scenario has ${scenario.connections} connections; use at most ${scenario.connections} shards`);
+    }
+  }
+  if (stageTarget === 'rate') out.stages = scaleStages(scenario.stages!, 1 / count);
+  if (scenario.rate !== undefined) out.rate = scenario.rate / count;
+  if (scenario.amount !== undefined) {
+    out.amount = splitEvenly(scenario.amount, count, i);
+    if (out.amount < 1) throw new Error(`shard ${index}/${count} would send nothing: the scenario's amount is ${scenario.amount}; use at most ${scenario.amount} shards`);
+  }
+  if (out.protocol === 'ws' && scenario.protocol === 'ws') out.connectRate = scenario.connectRate / count;
+  return out;
+}

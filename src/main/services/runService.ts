@@ -12,6 +12,7 @@ import { evaluateThresholds, parseThreshold, type Threshold, type ThresholdResul
 import { checkRunnable, failedResult, startRun, workerCount, type RunHandle, type RunOptions } from '../engine/index.ts';
 import { collectEnvironment } from '../store/environment.ts';
 import type { RunStore } from '../store/runStore.ts';
+import type { ShardInfo } from '../../shared/history.ts';
 import { FailingTargetWatch, type FailingVerdict } from './failingTargetWatch.ts';
 import type { LiveBreach } from './liveThresholds.ts';
 import { MeasurementLock, type MeasurementLease } from './measurementLock.ts';
@@ -59,6 +60,13 @@ export interface RunMeta {
    * running it again asks for the secrets.
    */
   storeSecrets?: boolean;
+  /**
+   * Epoch ms at which the load starts (`--start-at`; the engine's `startAt`): the common instant
+   * of all shards of a run. The result gets a note of how late it actually began.
+   */
+  startAt?: number;
+  /** This run is one shard of a sharded run: kept in its environment (`environment.shard`). */
+  shard?: ShardInfo;
 }
 
 export interface StartedRun {
@@ -66,7 +74,7 @@ export interface StartedRun {
   runId: number | null;
   handle: RunHandle;
   /** Resolves once the result is measured and stored. */
-  done: Promise<{ runId: number | null; result: RunResult; thresholdBreach?: LiveBreach }>;
+  done: Promise<{ runId: number | null; result: RunResult; thresholdBreach?: LiveBreach; startLateMs?: number }>;
 }
 
 /** The engine as the run service uses it; tests replace it (an engine that rejects). */
@@ -146,7 +154,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
           config: keep(config),
           scenarioId: meta.scenarioId ?? null,
           scenarioName: meta.scenarioName ?? config.name ?? null,
-          environment: collectEnvironment(config, workers),
+          environment: meta.shard ? { ...collectEnvironment(config, workers), shard: meta.shard } : collectEnvironment(config, workers),
           tags: meta.tags,
           notes: meta.notes,
           groupId: meta.groupId ?? null,
@@ -164,6 +172,11 @@ export class RunService extends EventEmitter<RunServiceEvents> {
             plannedSec: plannedDurationSec(config) ?? null,
             progress: [],
           };
+    // With a start instant: how late this process's clock woke up at it (a timer armed for that
+    // instant), beside how late the engine planned the load's start (workers not ready in time).
+    let wokeLateMs: number | undefined;
+    const startTimer =
+      meta.startAt === undefined ? undefined : setTimeout(() => (wokeLateMs = Date.now() - meta.startAt!), Math.max(0, meta.startAt - Date.now()));
     let handle: RunHandle | undefined;
     const live = meta.abortOnFail && thresholds.length > 0 ? new LiveThresholdSink(thresholds, () => handle?.stop()) : null;
     // "Nothing works": stops a run in which every attempt fails the same way (after a breach,
@@ -189,6 +202,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
     ];
     handle = (meta.driver ?? this.engine.startRun)(config, {
       ...this.engineOptions,
+      ...(meta.startAt !== undefined ? { startAt: meta.startAt } : {}),
       onWarning: meta.onWarning,
       onStart: ({ startedAt }) => {
         if (info) info.startedAt = new Date(startedAt).toISOString();
@@ -202,16 +216,20 @@ export class RunService extends EventEmitter<RunServiceEvents> {
     }
     const done = started.result.then(
       (measured) => {
-        const result = withFailing(withThresholds(measured, thresholds, live?.breach), failed);
+        if (startTimer) clearTimeout(startTimer);
+        const startLateMs = meta.startAt === undefined ? undefined : startLateness(measured, meta.startAt, wokeLateMs);
+        const result = withStartNote(withFailing(withThresholds(measured, thresholds, live?.breach), failed), meta, startLateMs);
         try {
           feedFinished(sinks, runId, result);
         } finally {
           // Free before `done` settles, so whoever awaited it can start the next run at once.
           ownLease?.release();
         }
-        return live?.breach ? { runId, result, thresholdBreach: live.breach } : { runId, result };
+        const outcome = live?.breach ? { runId, result, thresholdBreach: live.breach } : { runId, result };
+        return startLateMs === undefined ? outcome : { ...outcome, startLateMs };
       },
       (err: unknown) => {
+        if (startTimer) clearTimeout(startTimer);
         // The driver rejected (a bug, or a failure to start its workers): the history keeps the
         // run as failed with the reason rather than as a run that never ends, and the views
         // following it see it end.
@@ -272,6 +290,27 @@ export class RunService extends EventEmitter<RunServiceEvents> {
   }
 
 
+}
+
+/**
+ * A run given a start instant (`--start-at`, a shard's common start) says in its notes how late
+ * its load began on this machine's clock: the skew a merge of shards relies on being small.
+ */
+export function withStartNote(result: RunResult, meta: Pick<RunMeta, 'startAt' | 'shard'>, late: number | undefined): RunResult {
+  if (meta.startAt === undefined || late === undefined || (result.summary.status === 'failed' && result.samples.length === 0)) return result;
+  const who = meta.shard ? `Shard ${meta.shard.index}/${meta.shard.count}` : 'The run';
+  const note = `${who} started ${late} ms after --start-at ${new Date(meta.startAt).toISOString()} (on this machine's clock)`;
+  return { ...result, summary: { ...result.summary, notes: [...result.summary.notes, note] } };
+}
+
+/**
+ * How late a run given a start instant began (ms): the later of the engine's planned start
+ * (later than the instant when its workers were not ready in time) and this process's wake-up
+ * at the instant (a busy event loop fires the timer late). It is measured on this machine's
+ * clock: the skew between machines' clocks is not in it (docs/DISTRIBUTED.md).
+ */
+export function startLateness(result: RunResult, startAt: number, wokeLateMs: number | undefined): number {
+  return Math.max(Date.parse(result.summary.startedAt) - startAt, wokeLateMs ?? 0);
 }
 
 /** A run stopped because every attempt failed the same way ends as failed, saying so. */

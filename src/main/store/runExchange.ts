@@ -9,7 +9,7 @@
 //     "exportedAt": "<ISO time>",
 //     "exportedBy": "Barrage <version>",
 //     "runs": [ {                       // one or more runs
-//       "id": 12,                       // in the exporting database; informational
+//       "id": 12 | null,                // in the exporting database (null: not stored); informational
 //       "scenarioName": "checkout" | null,
 //       "groupId": "…" | null,
 //       "tags": ["nightly"],
@@ -22,6 +22,11 @@
 //     } ]
 //   }
 // Readers ignore fields they do not know, so adding fields keeps version 1.
+//
+// The same document, with one run, is the complete result of `barrage run --out FILE` and
+// `barrage run --json --full`: the unit of exchange between the shards of a run
+// (docs/DISTRIBUTED.md). A shard's `environment.shard` says which shard it is, when all shards
+// were to start, how late it began and the whole scenario; `barrage runs merge` reads these.
 import pkg from '../../../package.json' with { type: 'json' };
 import type { RunSample } from '../../shared/runResult.ts';
 import { redactConfig } from '../../shared/redact.ts';
@@ -30,6 +35,7 @@ import { fromAutocannon, isAutocannonResult } from './autocannonImport.ts';
 import { fromArtillery, isArtilleryReport } from './artilleryImport.ts';
 import { fromK6, isK6SummaryExport, type ImportHints } from './k6Import.ts';
 import type { RunStore } from './runStore.ts';
+import { mergeShards, type MergeOptions, type ShardInput } from './shardMerge.ts';
 import { histogramProblem, isObject, summaryProblem } from './storedRunCheck.ts';
 import { type RunEnvironment, type RunRecord, type StoredRun } from '../../shared/history.ts';
 
@@ -37,8 +43,12 @@ export const RUN_EXPORT_FORMAT = 'barrage-run';
 export const RUN_EXPORT_VERSION = 1;
 
 export interface ExportedRun extends Omit<RunRecord, 'scenarioId'> {
-  id: number;
+  /** Its id in the exporting history; null for a run that was not stored (`--no-save`). */
+  id: number | null;
 }
+
+/** A run to write out: a stored run, or a result with what the history would add. */
+export type RunToExport = Omit<StoredRun, 'id'> & { id: number | null };
 
 export interface RunExport {
   format: typeof RUN_EXPORT_FORMAT;
@@ -48,16 +58,24 @@ export interface RunExport {
   runs: ExportedRun[];
 }
 
-export function exportRunsJson(runs: StoredRun[]): string {
+export function exportRunsJson(runs: readonly RunToExport[]): string {
   const doc: RunExport = {
     format: RUN_EXPORT_FORMAT,
     version: RUN_EXPORT_VERSION,
     exportedAt: new Date().toISOString(),
     exportedBy: `Barrage ${pkg.version}`,
     // Passwords in URLs and credential headers never leave in a file (docs/SECURITY.md).
-    runs: runs.map(({ scenarioId: _local, ...run }) => ({ ...run, config: redactConfig(run.config) })),
+    runs: runs.map(({ scenarioId: _local, ...run }) => ({ ...run, config: redactConfig(run.config), environment: redactEnvironment(run.environment) })),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** A shard's copy of the whole scenario leaves without secrets too, at any depth of a merged run. */
+function redactEnvironment(env: RunEnvironment): RunEnvironment {
+  const out: RunEnvironment = { ...env };
+  if (env.shard) out.shard = { ...env.shard, scenario: redactConfig(env.shard.scenario) };
+  if (env.shards) out.shards = env.shards.map(redactEnvironment);
+  return out;
 }
 
 export const CSV_COLUMNS = [
@@ -259,3 +277,30 @@ function parseJsonLeniently(text: string): unknown {
   }
 }
 
+
+export interface MergeOutcome {
+  /** Id of the merged run in the store: new, or the one already there. */
+  id: number;
+  /** The same merged run was already stored (the same shards merged before). */
+  duplicate: boolean;
+  /** Shards merged. */
+  shards: number;
+}
+
+/**
+ * Merges shard result files (`barrage run --shard K/N --out FILE`) into one stored run; every run
+ * of every file is a shard. Throws ImportError for a file that is not a result and MergeError
+ * (shardMerge.ts) for shards that do not belong together.
+ */
+export function mergeShardFiles(store: RunStore, files: ReadonlyArray<{ name: string; text: string }>, options: MergeOptions = {}): MergeOutcome {
+  const inputs: ShardInput[] = files.flatMap(({ name, text }) => {
+    const runs = parseRunFile(text, name);
+    return runs.map((run, i) => ({ source: runs.length === 1 ? name : `${name} (run ${i + 1})`, run }));
+  });
+  const merged = mergeShards(inputs, options);
+  const existing = store.findSameRun(merged);
+  if (existing !== undefined) return { id: existing, duplicate: true, shards: inputs.length };
+  const local = merged.scenarioName ? store.getScenario(merged.scenarioName) : undefined;
+  const scenarioId = local && local.name === merged.scenarioName ? local.id : null;
+  return { id: store.insertRun({ ...merged, scenarioId }), duplicate: false, shards: inputs.length };
+}

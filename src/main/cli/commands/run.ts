@@ -7,8 +7,14 @@ import { protocolOfUrl, scenarioSchema, formatIssues, type Scenario } from '../.
 import type { RunProgress, RunResult } from '../../../shared/runResult.ts';
 import { parseStageText } from '../../../shared/loadProfile.ts';
 import { tryParseThreshold } from '../../../shared/thresholds.ts';
-import { PreflightError, prewarmWorkers, workerCount } from '../../engine/index.ts';
-import { redactUrl } from '../../../shared/redact.ts';
+import { PreflightError, prewarmWorkers, shardScenario, workerCount, type ShardSpec } from '../../engine/index.ts';
+import { redactConfig, redactUrl } from '../../../shared/redact.ts';
+import type { RunEnvironment, ShardInfo } from '../../../shared/history.ts';
+import { collectEnvironment } from '../../store/environment.ts';
+import { exportRunsJson } from '../../store/runExchange.ts';
+import { resolveDbPath } from '../../store/dbLocation.ts';
+import { checkOutputFile, writeOutputFile } from '../outputFile.ts';
+import { parseShardFlag, parseStartAt } from '../shardFlags.ts';
 import { withRerunSecrets } from '../rerunSecrets.ts';
 import { nothingCompleted } from '../../../shared/result/runSummary.ts';
 import type { LiveBreach } from '../../services/liveThresholds.ts';
@@ -109,8 +115,13 @@ Output
                           BARRAGE_HEADER_<NAME> (e.g. BARRAGE_HEADER_AUTHORIZATION), else are
                           asked for on the terminal without echo
       --json              print the summary as one JSON document (with "runId" when stored)
+      --full              with --json: print the complete result instead (configuration,
+                          environment, per-second samples with their histograms, summary: the
+                          same document as --out FILE)
   -q, --quiet             no progress lines on stderr
 ${REPORT_FLAGS_HELP}
+      --out FILE          write the complete result (as barrage runs export does, one run):
+                          what barrage runs merge and runs import read
       --out jsonl=FILE    one JSON line per second while the run goes, the summary as the last line
                           (jsonl=- writes them to stdout instead of the summary table)
       --metrics-port N    serve the run's figures for Prometheus (OpenMetrics) at
@@ -118,6 +129,14 @@ ${REPORT_FLAGS_HELP}
       --otlp URL          push the same figures each second to your OpenTelemetry collector
                           over OTLP/HTTP JSON (URL: e.g. http://127.0.0.1:4318; /v1/metrics is
                           added to a bare address); nothing is sent anywhere else
+
+Shards (one machine's part of a run spread over machines; docs/DISTRIBUTED.md)
+      --shard K/N         run shard K of N: its share of the connections, rate, amount and
+                          connect rate (split as the load workers split a run); merge the
+                          shards' --out files with barrage runs merge
+      --start-at TIME     start the load at this instant (ISO 8601 with zone, e.g.
+                          2026-11-30T10:00:00Z, or epoch ms): give every shard the same one so
+                          their seconds line up; the result notes how late it began
 
 Exit codes: 0 completed (every threshold passed), 1 failed or nothing completed (see
 --allow-empty), 2 bad input, 99 a threshold failed, 130 stopped with Ctrl-C.
@@ -154,6 +173,9 @@ const options = {
   'ping-interval': { type: 'string' },
   deflate: { type: 'boolean' },
   json: { type: 'boolean' },
+  full: { type: 'boolean' },
+  shard: { type: 'string' },
+  'start-at': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   db: { type: 'string' },
   'no-save': { type: 'boolean' },
@@ -203,7 +225,13 @@ export async function main(args: string[]): Promise<number> {
   const fromRun = values['from-run'] === undefined ? undefined : storedRunConfig(values['from-run'], values);
   const built = buildScenario(values, positionals, fromRun?.config);
   // Asked only for what the flags did not replace (a new URL, a new header value).
-  const scenario = fromRun ? await withRerunSecrets(built, `run ${fromRun.id}`) : built;
+  const whole = fromRun ? await withRerunSecrets(built, `run ${fromRun.id}`) : built;
+  const shardFlag = values.shard === undefined ? undefined : parseShardFlag(values.shard);
+  const startAt = values['start-at'] === undefined ? undefined : parseStartAt(values['start-at']);
+  if (values.full && !values.json) throw new UsageError('--full goes with --json (the complete result as JSON on stdout)');
+  const scenario = shardFlag === undefined ? whole : shardOf(whole, shardFlag);
+  const shard: ShardInfo | undefined =
+    shardFlag === undefined ? undefined : { ...shardFlag, startAt: startAt === undefined ? null : new Date(startAt).toISOString(), scenario: redactConfig(whole) };
   // A run of one worker runs on this thread (the engine's `inline`): this process does nothing
   // else while it runs, and a new worker thread cost more than everything else before the first
   // request (docs/PERFORMANCE.md, "Start-up"). Runs of several workers boot them now, on the
@@ -227,6 +255,7 @@ export async function main(args: string[]): Promise<number> {
       throw new UsageError(`--otlp: ${(err as Error).message}`);
     }
   }
+  if (streams.result !== undefined) checkOutputFile(streams.result, { flag: '--out', force: true, database: values['no-save'] ? undefined : resolveDbPath(values.db) });
   if (streams.jsonl === '-' && values.json) throw new UsageError('--out jsonl=- and --json both write to stdout; give --out jsonl=FILE, or leave out --json (the last line is the summary)');
   const store = values['no-save'] ? null : openHistory(values.db, 'use --no-save to run without the history');
   const outputs: RunOutput[] = [];
@@ -254,9 +283,21 @@ export async function main(args: string[]): Promise<number> {
     }
     // A scenario saved in the app may name the demo target symbolically: run one in this process.
     const runs = new RunService(store, { demoTarget: demo.demoTarget, inline }, cliMeasurementLock(store, 'run'));
-    const meta = { tags, notes: values.note, abortOnFail, keepGoing: !!values['keep-going'], storeSecrets: !!values['store-secrets'] };
-    const stdout = streams.jsonl === '-' ? 'taken' : values.json ? 'json' : 'table';
-    const { runId, result, thresholdBreach } = await execute(runs, scenario, { stdout, quiet: !!values.quiet, outputs }, meta);
+    const meta = { tags, notes: values.note, abortOnFail, keepGoing: !!values['keep-going'], storeSecrets: !!values['store-secrets'], startAt, shard };
+    const stdout = streams.jsonl === '-' || values.full ? 'taken' : values.json ? 'json' : 'table';
+    const { runId, result, thresholdBreach, startLateMs } = await execute(runs, scenario, { stdout, quiet: !!values.quiet, outputs }, meta);
+    if (streams.result !== undefined || values.full) {
+      const doc = resultDocument(runId, result, { tags, notes: values.note ?? '', shard, startLateMs });
+      if (values.full) process.stdout.write(doc);
+      if (streams.result !== undefined) {
+        try {
+          writeOutputFile(streams.result, doc, { flag: '--out', force: true, database: store?.file });
+        } catch (err) {
+          process.stderr.write(`barrage run: --out: cannot write ${streams.result} (${(err as Error).message})\n`);
+          return EXIT.failed;
+        }
+      }
+    }
     if (runId !== null && stdout === 'table' && !values.quiet) process.stderr.write(`Stored as run ${runId} (barrage runs show ${runId}) in ${store!.file}\n`);
     const identity: RunIdentity = { runId, name: scenario.name ?? null, url: redactUrl(scenario.url) };
     // Report code (and its libraries) is loaded only when a report was asked for: it is not on
@@ -283,6 +324,40 @@ export async function main(args: string[]): Promise<number> {
     await demo.close();
     store?.close();
   }
+}
+
+/** Shard K of N's share of the scenario; a share that would be empty is bad input. */
+function shardOf(whole: Scenario, shard: ShardSpec): Scenario {
+  try {
+    return shardScenario(whole, shard);
+  } catch (err) {
+    throw new UsageError(`--shard: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The complete result as a file (runExchange.ts's format, one run): what the history keeps,
+ * plus, for a shard, how late it began after --start-at on this machine's clock.
+ */
+function resultDocument(
+  runId: number | null,
+  result: RunResult,
+  meta: { tags: string[]; notes: string; shard?: ShardInfo; startLateMs?: number },
+): string {
+  const environment: RunEnvironment = collectEnvironment(result.config, result.summary.generator.workers);
+  if (meta.shard) environment.shard = meta.startLateMs === undefined ? meta.shard : { ...meta.shard, startLateMs: meta.startLateMs };
+  return exportRunsJson([
+    {
+      id: runId,
+      ...result,
+      scenarioId: null,
+      scenarioName: result.config.name ?? null,
+      groupId: null,
+      tags: meta.tags,
+      notes: meta.notes,
+      environment,
+    },
+  ]);
 }
 
 /** An output that cannot be opened (a file that cannot be created, a port in use) is bad input. */
@@ -457,7 +532,7 @@ export async function execute(
   scenario: Scenario,
   opts: ExecuteOptions,
   meta: RunMeta = {},
-): Promise<{ runId: number | null; result: RunResult; thresholdBreach?: LiveBreach }> {
+): Promise<{ runId: number | null; result: RunResult; thresholdBreach?: LiveBreach; startLateMs?: number }> {
   let started;
   // The CLI's sinks: the progress line on stderr, then the --out streams (the run service feeds
   // them each second and the final result, after the history has it).

@@ -1,4 +1,4 @@
-// `barrage runs list|show|delete|redact|export|import`: the run history from the terminal, on the
+// `barrage runs list|show|delete|redact|export|import|merge`: the run history from the terminal, on the
 // same database as the desktop app (--db, $BARRAGE_DB, or the OS's default location).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,7 +7,8 @@ import { parseStatusWord, statusWord } from '../../../shared/runStatusWord.ts';
 import { concurrencyOf, loadUnits, protocolOfUrl } from '../../../shared/scenario.ts';
 import { formatCount, formatDuration, formatUs } from '../../../shared/units.ts';
 import { resolveDbPath } from '../../store/dbLocation.ts';
-import { ImportError, exportRunsCsv, exportRunsJson, importRunFile } from '../../store/runExchange.ts';
+import { ImportError, exportRunsCsv, exportRunsJson, importRunFile, mergeShardFiles } from '../../store/runExchange.ts';
+import { MergeError } from '../../store/shardMerge.ts';
 import type { RunStore } from '../../store/runStore.ts';
 import { RUN_SORTS, RUN_STATUSES, type RunListItem, type RunSort, type StoredRun } from '../../../shared/history.ts';
 import { integerOption } from '../argParsing.ts';
@@ -48,6 +49,12 @@ Commands
                           files or Artillery --output reports (marked as imported from that tool)
       --url URL           the target of a k6 or Artillery run (their reports do not name it)
       --name NAME         a scenario name for the imported k6 or Artillery run
+  merge FILE...           merge the result files of a sharded run (barrage run --shard K/N
+                          --out FILE, one per shard) into one stored run: per-second counts
+                          and latency histograms summed second by second (exact percentiles);
+                          refuses shards of different scenarios, a shard given twice or
+                          missing, and shards that started more than 1 s apart
+      --name NAME         the merged run's scenario name (default: the scenario's)
 
 Options
       --db FILE           the database (default: $BARRAGE_DB, else ${friendlyDefault()})
@@ -70,6 +77,7 @@ const SUBCOMMANDS: Subcommands = {
   redact: redactCommand,
   export: exportCommand,
   import: importCommand,
+  merge: mergeCommand,
 };
 
 async function listCommand(args: string[]): Promise<number> {
@@ -236,6 +244,33 @@ async function importCommand(args: string[]): Promise<number> {
     if (values.json) process.stdout.write(`${JSON.stringify(imported, null, 2)}\n`);
     // A file that cannot be imported is bad input, like a bad scenario file.
     return rejected ? EXIT.usage : EXIT.ok;
+  });
+}
+
+async function mergeCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...COMMON, name: { type: 'string' } } });
+  if (values.help) return help();
+  if (positionals.length === 0) throw new UsageError('merge needs the shards\' result files: barrage runs merge FILE...');
+  if (values.name !== undefined && values.name.trim() === '') throw new UsageError('--name: cannot be empty');
+  const files = positionals.map((file) => {
+    try {
+      return { name: file, text: fs.readFileSync(file, 'utf8') };
+    } catch (err) {
+      throw new UsageError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  });
+  return withHistory(values.db, (store) => {
+    let outcome;
+    try {
+      outcome = mergeShardFiles(store, files, { name: values.name?.trim() });
+    } catch (err) {
+      if (err instanceof ImportError || err instanceof MergeError) throw new UsageError(err.message.split('\n').join('\n  '));
+      throw err;
+    }
+    if (values.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+    else if (outcome.duplicate) process.stdout.write(`These ${outcome.shards} shards were merged before: run ${outcome.id} (barrage runs show ${outcome.id})\n`);
+    else process.stdout.write(`Merged ${outcome.shards} shards into run ${outcome.id} (barrage runs show ${outcome.id})\n`);
+    return EXIT.ok;
   });
 }
 
