@@ -13,6 +13,7 @@ import { openStore } from '../src/main/store/runStore.ts';
 import { parseRunFile } from '../src/main/store/runExchange.ts';
 import { createHistogram, decodeHistogram } from '../src/shared/result/histogramCodec.ts';
 import type { RunRecord } from '../src/shared/history.ts';
+import { maxConnections } from '../src/shared/scenarioLoad.ts';
 
 /** The target answers after this long: a known p50 for both runs. */
 const SERVICE_MS = 20;
@@ -52,11 +53,11 @@ describe('four shards merged', () => {
     for (const r of results) expect(r.code).toBe(0);
     writeFileSync(path.join(dir, 'shard4.json'), results[3].stdout);
     shards = [1, 2, 3, 4].map((k) => parseRunFile(readFileSync(path.join(dir, `shard${k}.json`), 'utf8'), `shard${k}.json`)[0]);
-    expect(shards.map((s) => s.config.connections)).toEqual([8, 8, 8, 8]);
+    expect(shards.map((s) => maxConnections(s.config))).toEqual([8, 8, 8, 8]);
     expect(shards.map((s) => s.config.protocol === 'http' && s.config.rate)).toEqual([50, 50, 50, 50]);
     for (const [i, s] of shards.entries()) {
       expect(s.environment.shard).toMatchObject({ index: i + 1, count: 4, startAt: new Date(startAt).toISOString() });
-      expect(s.environment.shard!.scenario.connections).toBe(CONNECTIONS);
+      expect(maxConnections(s.environment.shard!.scenario)).toBe(CONNECTIONS);
       // Each shard measured how late it began; on this busy machine well within the second a merge allows.
       expect(s.environment.shard!.startLateMs).toBeGreaterThanOrEqual(0);
       expect(s.environment.shard!.startLateMs).toBeLessThan(1000);
@@ -78,7 +79,7 @@ describe('four shards merged', () => {
       store.close();
     }
     expect(merged.scenarioName).toBe('sharded');
-    expect(merged.config.connections).toBe(CONNECTIONS);
+    expect(maxConnections(merged.config)).toBe(CONNECTIONS);
     const sum = (f: (r: RunRecord) => number) => shards.reduce((a, r) => a + f(r), 0);
     expect(merged.summary.throughput.total).toBe(sum((r) => r.summary.throughput.total));
     expect(merged.summary.errors.total).toBe(sum((r) => r.summary.errors.total));

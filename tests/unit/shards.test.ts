@@ -11,12 +11,13 @@ import { createHistogram, decodeHistogram, encodeHistogram, recordUs, summarizeH
 import { redactConfig } from '../../src/shared/redact.ts';
 import type { Scenario } from '../../src/shared/scenario.ts';
 import { scenarioOf } from '../support/runScenario.ts';
+import { maxConnections } from '../../src/shared/scenarioLoad.ts';
 
 describe('shardScenario', () => {
   it('splits connections, rate, amount and connect rate so the shards add up to the whole', () => {
     const whole = scenarioOf({ protocol: 'http', url: 'http://127.0.0.1:1/', connections: 10, rate: 999, durationSec: 5 });
     const parts = [1, 2, 3].map((index) => shardScenario(whole, { index, count: 3 }));
-    expect(parts.map((p) => p.connections)).toEqual([4, 3, 3]);
+    expect(parts.map((p) => maxConnections(p))).toEqual([4, 3, 3]);
     expect(parts.reduce((a, p) => a + (p.rate ?? 0), 0)).toBeCloseTo(999, 9);
     const counted = scenarioOf({ protocol: 'http', url: 'http://127.0.0.1:1/', connections: 8, amount: 10 });
     expect([1, 2, 3, 4].map((index) => shardScenario(counted, { index, count: 4 }).amount)).toEqual([3, 3, 2, 2]);
@@ -32,6 +33,16 @@ describe('shardScenario', () => {
     expect(parts.map((p) => p.map((s) => s.target))).toEqual([[4, 2], [3, 2], [3, 1]]);
     const rate = scenarioOf({ protocol: 'http', url: 'http://127.0.0.1:1/', stageTarget: 'rate', stages: [{ durationSec: 2, target: 300 }] });
     expect(shardScenario(rate, { index: 3, count: 3 }).stages).toEqual([{ durationSec: 2, target: 100 }]);
+  });
+
+  it('splits a flow\'s virtual users and gives each shard its own slice of the data rows', () => {
+    const rows = Array.from({ length: 7 }, (_, i) => ({ user: `u${i}` }));
+    const flow = scenarioOf({ protocol: 'flow', url: 'http://127.0.0.1:1/', virtualUsers: 5, steps: [{ type: 'http', name: 'home', url: '/' }], data: { rows } });
+    const parts = [1, 2, 3].map((index) => shardScenario(flow, { index, count: 3 }));
+    expect(parts.map((p) => p.protocol === 'flow' && p.virtualUsers)).toEqual([2, 2, 1]);
+    const slices = parts.map((p) => (p.protocol === 'flow' ? p.data!.rows!.map((r) => r.user) : []));
+    expect(slices).toEqual([['u0', 'u1', 'u2'], ['u3', 'u4'], ['u5', 'u6']]);
+    expect(() => shardScenario(flow, { index: 6, count: 6 })).toThrow(/shard 6\/6 would have no virtual user: the scenario has 5 virtual users/);
   });
 
   it('refuses a shard that would get nothing, naming it', () => {

@@ -60,12 +60,14 @@ export interface ShardSpec {
 }
 
 /**
- * The scenario shard `index` of `count` runs: its share of the connections, rate, amount and
- * WebSocket connect rate, split exactly as `workerShares` splits a run over its workers (whole
- * connections and requests as evenly as they go, the first shards taking the remainder; rates
- * divided), so that the shards' shares add up to the whole scenario. Stages that ramp the rate
- * are divided; stages that ramp connections have each stage's target split into whole
- * connections, so the shards' targets add up to the scenario's at every stage boundary.
+ * The scenario shard `index` of `count` runs: its share of the connections (a flow's virtual
+ * users), rate, amount and WebSocket connect rate, split exactly as `workerShares` splits a run
+ * over its workers (whole connections and requests as evenly as they go, the first shards taking
+ * the remainder; rates divided), so that the shards' shares add up to the whole scenario. Stages
+ * that ramp the rate are divided; stages that ramp connections (virtual users) have each stage's
+ * target split into whole ones, so the shards' targets add up to the scenario's at every stage
+ * boundary. A flow's data rows are split into contiguous slices the same way, so no two shards
+ * use the same row (when there are fewer rows than shards, every shard keeps them all).
  * Throws an Error (whose message names the shard) when a shard would get nothing to do.
  */
 export function shardScenario(scenario: Scenario, shard: ShardSpec): Scenario {
@@ -73,17 +75,19 @@ export function shardScenario(scenario: Scenario, shard: ShardSpec): Scenario {
   if (count === 1) return scenario;
   const i = index - 1;
   const out: Scenario = { ...scenario };
+  const what = scenario.protocol === 'flow' ? 'virtual user' : 'connection';
   const stageTarget = scenario.stages !== undefined ? stageTargetOf(scenario) : undefined;
   if (stageTarget === 'connections') {
     out.stages = scenario.stages!.map((s) => ({ durationSec: s.durationSec, target: splitEvenly(Math.round(s.target), count, i) }));
     if (Math.max(...out.stages.map((s) => s.target)) < 1) {
-      throw new Error(`shard ${index}/${count} would hold no connection: the stages peak at ${Math.ceil(Math.max(...scenario.stages!.map((s) => s.target)))} connections; use at most that many shards`);
+      throw new Error(`shard ${index}/${count} would hold no ${what}: the stages peak at ${Math.ceil(Math.max(...scenario.stages!.map((s) => s.target)))} ${what}s; use at most that many shards`);
     }
   } else {
-    out.connections = splitEvenly(scenario.connections, count, i);
-    if (out.connections < 1) {
-      throw new Error(`shard ${index}/${count} would have no connection: the scenario has ${scenario.connections} connections; use at most ${scenario.connections} shards`);
-    }
+    const whole = scenario.protocol === 'flow' ? scenario.virtualUsers : scenario.connections;
+    const share = splitEvenly(whole, count, i);
+    if (share < 1) throw new Error(`shard ${index}/${count} would have no ${what}: the scenario has ${whole} ${what}s; use at most ${whole} shards`);
+    if (out.protocol === 'flow') out.virtualUsers = share;
+    else out.connections = share;
   }
   if (stageTarget === 'rate') out.stages = scaleStages(scenario.stages!, 1 / count);
   if (scenario.rate !== undefined) out.rate = scenario.rate / count;
@@ -92,5 +96,12 @@ export function shardScenario(scenario: Scenario, shard: ShardSpec): Scenario {
     if (out.amount < 1) throw new Error(`shard ${index}/${count} would send nothing: the scenario's amount is ${scenario.amount}; use at most ${scenario.amount} shards`);
   }
   if (out.protocol === 'ws' && scenario.protocol === 'ws') out.connectRate = scenario.connectRate / count;
+  if (out.protocol === 'flow' && scenario.protocol === 'flow' && scenario.data?.rows !== undefined && scenario.data.rows.length >= count) {
+    const rows = scenario.data.rows;
+    const from = Array.from({ length: i }, (_, j) => splitEvenly(rows.length, count, j)).reduce((a, b) => a + b, 0);
+    // The slice's own rows: the whole file's checksum no longer describes them.
+    const { sha256: _whole, ...data } = scenario.data;
+    out.data = { ...data, rows: rows.slice(from, from + splitEvenly(rows.length, count, i)) };
+  }
   return out;
 }
