@@ -11,3 +11,4 @@ const requireBuiltin = createRequire(import.meta.url);
 
 export const http = requireBuiltin('node:http') as typeof import('node:http');
 export const https = requireBuiltin('node:https') as typeof import('node:https');
+export const http2 = requireBuiltin('node:http2') as typeof import('node:http2');

@@ -32,6 +32,8 @@ export const ERROR_KINDS = [
   'incomplete',
   'ping-timeout',
   'too-large',
+  'goaway',
+  'rst-stream',
   'unfinished',
   'check',
   'extraction',
@@ -254,6 +256,27 @@ export interface RunSummary {
   poll?: PollFigures;
   /** Flow runs only: per step, iterations, checks. */
   flow?: FlowFigures;
+  /** HTTP/2 runs only (an HTTP scenario with `http2`): streams, the server's limit, GOAWAY and RST_STREAM frames. */
+  http2?: Http2Figures;
+}
+
+/** What an HTTP/2 run saw of the protocol (summed over its workers). */
+export interface Http2Figures {
+  /** h2c (prior knowledge, cleartext) or h2 (TLS with ALPN). */
+  mode: 'h2c' | 'h2';
+  /** Streams in flight per connection the scenario asked for. */
+  streamsRequested: number;
+  /**
+   * The lowest SETTINGS_MAX_CONCURRENT_STREAMS a server announced on any connection; null when
+   * no connection received the server's settings (or it set no limit).
+   */
+  serverMaxConcurrentStreams: number | null;
+  /** Most streams in flight on one connection at any moment: never above either limit. */
+  peakStreams: number;
+  /** GOAWAY frames received, by error code name (NO_ERROR, ENHANCE_YOUR_CALM, …). */
+  goaways: Record<string, number>;
+  /** Streams the server reset with RST_STREAM, by error code name (REFUSED_STREAM, CANCEL, …). */
+  streamResets: Record<string, number>;
 }
 
 /** Counters of a polling run (summed over its workers). */

@@ -28,7 +28,14 @@ export const LIMITS = {
   headerCount: MAX_HEADERS,
   stages: 100,
   responseBytes: 1024 * 1024 * 1024,
+  streams: 1000,
 } as const;
+
+/** HTTP/2 streams in flight per connection when a scenario does not say (bounded by the server's SETTINGS_MAX_CONCURRENT_STREAMS). */
+export const DEFAULT_HTTP2_STREAMS = 10;
+
+/** Connection-specific HTTP/1.1 headers that HTTP/2 forbids (RFC 9113 §8.2.2). */
+export const HTTP2_FORBIDDEN_HEADERS = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade'] as const;
 
 /** Shortest run: below this a run measures nothing but its own start-up (`-d 1e-9` ran "completed" in 0 s). */
 export const MIN_DURATION_SEC = 0.1;
@@ -144,6 +151,14 @@ export const httpScenarioSchema = strictObject({
       { intervalMs: positiveInt(LIMITS.durationSec * 1000, 'milliseconds between polls') },
       'must be an object such as {"intervalMs": 1000}',
     ).optional(),
+    /**
+     * HTTP/2 instead of HTTP/1.1 (Node's http2 client, src/main/engine/http2/h2Load.ts): h2c with
+     * prior knowledge for http://, h2 negotiated by ALPN for https://. `barrage run h2c://…` and
+     * `--http2` set it. Each connection carries `streams` requests at once.
+     */
+    http2: z.boolean({ error: 'must be true or false' }).optional(),
+    /** HTTP/2: streams in flight per connection (default 10), never above the server's SETTINGS_MAX_CONCURRENT_STREAMS. */
+    streams: positiveInt(LIMITS.streams, 'concurrent streams per connection').optional(),
   })
   .superRefine((s, ctx) => {
     checkUrl(s.url, ['http:', 'https:'], 'http', ctx);
@@ -155,6 +170,7 @@ export const httpScenarioSchema = strictObject({
       if (s.pipelining > 1) ctx.addIssue({ code: 'custom', path: ['pipelining'], message: 'must be 1 with poll' });
       if (s.newConnectionPerRequest) ctx.addIssue({ code: 'custom', path: ['newConnectionPerRequest'], message: 'cannot be combined with poll' });
     }
+    checkHttp2(s, ctx);
     checkCredentials(s, ctx);
     checkLength(s, ctx);
     if (s.bodyType === 'json' && s.body !== undefined) {
@@ -330,6 +346,11 @@ function checkUrl(raw: string, schemes: string[], protocol: string, ctx: z.Refin
     ctx.addIssue({ code: 'custom', path: ['url'], message: `"${raw}" has no scheme${schemeHint(raw, schemes)}` });
     return;
   }
+  if (protocol === 'http' && (url.protocol === 'h2c:' || url.protocol === 'h2:')) {
+    const plain = url.protocol === 'h2c:' ? 'http' : 'https';
+    ctx.addIssue({ code: 'custom', path: ['url'], message: `scheme ${url.protocol.slice(0, -1)} is the CLI's shorthand: write ${plain}:// with "http2": true` });
+    return;
+  }
   if (!schemes.includes(url.protocol)) {
     const known = ['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol);
     const message = known
@@ -395,6 +416,25 @@ function checkStages(s: StagedFields, ctx: z.RefinementCtx): void {
   }
 }
 
+/** What HTTP/2 cannot be combined with: HTTP/1.1's own ways of concurrency and its connection headers. */
+function checkHttp2(
+  s: { http2?: boolean; streams?: number; pipelining: number; newConnectionPerRequest: boolean; poll?: unknown; headers: Record<string, string> },
+  ctx: z.RefinementCtx,
+): void {
+  if (s.http2 !== true) {
+    if (s.streams !== undefined) ctx.addIssue({ code: 'custom', path: ['streams'], message: 'applies only with http2 (HTTP/1.1 uses pipelining)' });
+    return;
+  }
+  if (s.pipelining > 1) ctx.addIssue({ code: 'custom', path: ['pipelining'], message: 'does not apply with http2 (set streams: requests in flight per connection)' });
+  if (s.newConnectionPerRequest) ctx.addIssue({ code: 'custom', path: ['newConnectionPerRequest'], message: 'cannot be combined with http2' });
+  if (s.poll !== undefined) ctx.addIssue({ code: 'custom', path: ['poll'], message: 'cannot be combined with http2' });
+  for (const name of Object.keys(s.headers)) {
+    if ((HTTP2_FORBIDDEN_HEADERS as readonly string[]).includes(name.toLowerCase())) {
+      ctx.addIssue({ code: 'custom', path: ['headers', name], message: 'is a connection-specific header, which HTTP/2 forbids' });
+    }
+  }
+}
+
 /**
  * A password (or a user alone) in the URL becomes a Basic Authorization header; next to an explicit one it would
  * silently replace it (or be replaced). Refused: one of the two is a mistake.
@@ -436,10 +476,21 @@ export function parseScenario(input: unknown): Parsed<Scenario> {
 export function protocolOfUrl(raw: string): Protocol | undefined {
   try {
     const scheme = new URL(raw).protocol;
-    if (scheme === 'http:' || scheme === 'https:') return 'http';
+    if (scheme === 'http:' || scheme === 'https:' || scheme === 'h2c:' || scheme === 'h2:') return 'http';
     if (scheme === 'ws:' || scheme === 'wss:') return 'ws';
   } catch {
     /* reported by the schema */
   }
   return undefined;
+}
+
+/**
+ * The CLI's HTTP/2 shorthand: `h2c://host/path` is `http://host/path` over HTTP/2 with prior
+ * knowledge, `h2://host/path` is `https://host/path` with HTTP/2 negotiated by ALPN. Other URLs
+ * come back unchanged with http2 false.
+ */
+export function http2Shorthand(raw: string): { url: string; http2: boolean } {
+  const m = /^(h2c?):\/\//i.exec(raw.trim());
+  if (!m) return { url: raw, http2: false };
+  return { url: `${m[1].toLowerCase() === 'h2c' ? 'http' : 'https'}://${raw.trim().slice(m[0].length)}`, http2: true };
 }

@@ -1,7 +1,7 @@
 // The run controller: checks a run before it starts, spreads it over worker threads, merges
 // their per-second samples into one time series, and always ends with a complete result —
 // whether the run ran out, was stopped, or a worker died.
-import type { PollFigures, RunProgress, RunResult, RunSample, RunStatus } from '../../shared/runResult.ts';
+import type { Http2Figures, PollFigures, RunProgress, RunResult, RunSample, RunStatus } from '../../shared/runResult.ts';
 import { stageOfSecond } from '../../shared/loadProfile.ts';
 import { plannedDurationSec, type Scenario } from '../../shared/scenario.ts';
 import { warmupSecOf } from '../../shared/connectRamp.ts';
@@ -153,6 +153,8 @@ async function runOnWorkers(
   const notes: string[] = [...warnings];
   /** A polling run's counters, summed over the workers that finished. */
   let pollFigures: PollFigures | undefined;
+  /** An HTTP/2 run's protocol figures, summed over the workers that finished. */
+  let http2Figures: Http2Figures | undefined;
 
   const emitProgress = (released: RunSample[]) => {
     if (!options.onProgress) return;
@@ -238,6 +240,7 @@ async function runOnWorkers(
               break;
             case 'done':
               if (message.poll) pollFigures = sumPollFigures(pollFigures, message.poll);
+              if (message.http2) http2Figures = sumHttp2Figures(http2Figures, message.http2);
               workerEnded(i);
               break;
             case 'fatal':
@@ -283,9 +286,11 @@ async function runOnWorkers(
   emitProgress(acc.flush());
   discardUnfinished();
   if (pollFigures) notes.push(...pollNotes(pollFigures));
+  if (http2Figures) notes.push(...http2Notes(http2Figures));
   if (status === 'aborted') notes.push('stopped before its planned end');
   const summary = buildSummary({ scenario, status, startedAt, endedAt, workers: count, acc, failure, notes });
   if (pollFigures) summary.poll = pollFigures;
+  if (http2Figures) summary.http2 = http2Figures;
   return {
     config: scenario,
     summary,
@@ -383,6 +388,41 @@ function sumPollFigures(a: PollFigures | undefined, b: PollFigures): PollFigures
     gaps: a.gaps + b.gaps,
     untimed: a.untimed + b.untimed,
   };
+}
+
+function sumHttp2Figures(a: Http2Figures | undefined, b: Http2Figures): Http2Figures {
+  if (!a) return { ...b, goaways: { ...b.goaways }, streamResets: { ...b.streamResets } };
+  const limits = [a.serverMaxConcurrentStreams, b.serverMaxConcurrentStreams].filter((n): n is number => n !== null);
+  return {
+    mode: a.mode,
+    streamsRequested: a.streamsRequested,
+    serverMaxConcurrentStreams: limits.length > 0 ? Math.min(...limits) : null,
+    peakStreams: Math.max(a.peakStreams, b.peakStreams),
+    goaways: sumCounts(a.goaways, b.goaways),
+    streamResets: sumCounts(a.streamResets, b.streamResets),
+  };
+}
+
+function sumCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out = { ...a };
+  for (const [k, n] of Object.entries(b)) out[k] = (out[k] ?? 0) + n;
+  return out;
+}
+
+/** The notes an HTTP/2 run is stored with: the concurrency asked for and what the server allowed. */
+export function http2Notes(f: Http2Figures): string[] {
+  const allowed =
+    f.serverMaxConcurrentStreams === null
+      ? 'the server set no stream limit'
+      : `the server allowed ${f.serverMaxConcurrentStreams} (SETTINGS_MAX_CONCURRENT_STREAMS)`;
+  const notes = [`HTTP/2 (${f.mode}): ${f.streamsRequested} streams per connection asked, ${allowed}; at most ${f.peakStreams} in flight on one connection`];
+  const list = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .map(([code, n]) => `${n} ${code}`)
+      .join(', ');
+  if (Object.keys(f.goaways).length > 0) notes.push(`connections ended by the server's GOAWAY: ${list(f.goaways)}`);
+  if (Object.keys(f.streamResets).length > 0) notes.push(`streams reset by the server (RST_STREAM): ${list(f.streamResets)}`);
+  return notes;
 }
 
 /** The notes a polling run is stored with (the same words the showdown's polling client wrote). */

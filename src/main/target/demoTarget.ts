@@ -1,10 +1,12 @@
 // The built-in demo target: a small HTTP and WebSocket server on loopback, so a new user can
 // try Barrage without a server of their own, and the tests have something real to measure.
 import http from 'node:http';
+import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { epochMs } from '../clock.ts';
 import { FixedCapacityQueue } from './fixedCapacityQueue.ts';
+import { h2cAndHttp1Listener } from './h2cPort.ts';
 
 export interface DemoTarget {
   port: number;
@@ -30,6 +32,13 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
   const queues = new Map<number, FixedCapacityQueue>();
   const server = http.createServer((req, res) => handleRequest(req, res, feeds, queues));
   server.keepAliveTimeout = 60_000;
+  // h2c on the same port (h2cPort.ts): every route answers over HTTP/2 too, through Node's
+  // compatibility API (request and response objects shaped like http's), /h2 among them.
+  const h2 = http2.createServer({ settings: { maxConcurrentStreams: 1000 } }, (req, res) =>
+    handleRequest(req as unknown as http.IncomingMessage, res as unknown as http.ServerResponse, feeds, queues),
+  );
+  h2.on('sessionError', () => {});
+  const listener = h2cAndHttp1Listener(server, h2);
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 
   server.on('upgrade', (req, socket, head) => {
@@ -53,10 +62,10 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
+    listener.once('error', reject);
+    listener.listen(options.port ?? 0, host, () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  const { port } = listener.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     port,
@@ -68,7 +77,7 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
       for (const client of wss.clients) client.terminate();
       wss.close();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
     },
   };
 }
@@ -84,7 +93,8 @@ function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, feed
   if (url.pathname === '/_barrage/cpu' && req.method === 'GET') {
     return send(res, 200, JSON.stringify(cpuMeter()), 'application/json');
   }
-  if (url.pathname === '/echo') {
+  // /h2: the echo meant for HTTP/2 (h2c on this port), answered over HTTP/1.1 as well.
+  if (url.pathname === '/echo' || url.pathname === '/h2') {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => send(res, 200, Buffer.concat(chunks), req.headers['content-type'] ?? 'application/octet-stream'));

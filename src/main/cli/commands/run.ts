@@ -3,7 +3,7 @@
 import { DEFAULT_WORKERS_TEXT } from '../../../shared/workersDefault.ts';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { protocolOfUrl, scenarioSchema, formatIssues, type Scenario } from '../../../shared/scenario.ts';
+import { http2Shorthand, protocolOfUrl, scenarioSchema, formatIssues, type Scenario } from '../../../shared/scenario.ts';
 import type { RunProgress, RunResult } from '../../../shared/runResult.ts';
 import { parseStageText } from '../../../shared/loadProfile.ts';
 import { tryParseThreshold } from '../../../shared/thresholds.ts';
@@ -73,6 +73,10 @@ HTTP
   -b, --body TEXT         request body
       --body-type T       text or json (json is validated; default: json when -b parses as JSON)
   -p, --pipelining N      requests in flight per connection (default 1)
+      --http2             HTTP/2 instead of HTTP/1.1: h2c (prior knowledge) for http://, h2 by
+                          ALPN for https://; also barrage run h2c://host/… or h2://host/…
+      --streams N         HTTP/2: requests in flight per connection (default 10), never above
+                          the server's SETTINGS_MAX_CONCURRENT_STREAMS
       --new-connection    a new TCP connection for every request (no keep-alive)
       --expect-status C   status codes that count as success, e.g. 200,204 (default 200-399)
 
@@ -163,6 +167,8 @@ const options = {
   body: { type: 'string', short: 'b' },
   'body-type': { type: 'string' },
   pipelining: { type: 'string', short: 'p' },
+  http2: { type: 'boolean' },
+  streams: { type: 'string' },
   'new-connection': { type: 'boolean' },
   'expect-status': { type: 'string' },
   mode: { type: 'string' },
@@ -207,6 +213,8 @@ const FLAG_OF_FIELD: Record<string, string> = {
   headers: '--header',
   body: '--body',
   pipelining: '--pipelining',
+  http2: '--http2',
+  streams: '--streams',
   expectedStatus: '--expect-status',
   mode: '--mode',
   message: '--message',
@@ -397,7 +405,9 @@ export function buildScenario(values: Values, positionals: string[], stored?: Sc
   if (positionals.length > 1) throw new UsageError(`expected one URL, got ${positionals.length}: ${positionals.join(' ')}`);
   let base: Record<string, unknown> = stored ? { ...stored } : {};
   if (values.scenario) base = readScenarioFile(values.scenario);
-  const url = positionals[0] ?? (base.url as string | undefined);
+  // h2c://… and h2://… are the CLI's shorthand for an http(s) URL over HTTP/2.
+  const shorthand = positionals[0] !== undefined ? http2Shorthand(positionals[0]) : undefined;
+  const url = shorthand?.url ?? (base.url as string | undefined);
   if (!url) throw new UsageError('no URL given (barrage run <url>, or --scenario FILE); see barrage run --help');
   const schemeProtocol = protocolOfUrl(url);
   if (schemeProtocol !== undefined && base.protocol !== undefined && base.protocol !== schemeProtocol) {
@@ -445,6 +455,8 @@ export function buildScenario(values: Values, positionals: string[], stored?: Sc
     const bodyType = values['body-type'] ?? (values.body !== undefined ? guessBodyType(values.body) : undefined);
     set('bodyType', bodyType);
     set('pipelining', integerOption(values.pipelining, '--pipelining'));
+    if (values.http2 || shorthand?.http2) input.http2 = true;
+    set('streams', integerOption(values.streams, '--streams'));
     if (values['new-connection']) input.newConnectionPerRequest = true;
     if (values['expect-status'] !== undefined) input.expectedStatus = parseStatusList(values['expect-status']);
     // WebSocket-only flags on an HTTP URL are refused, not ignored: `--mode push` on http://
@@ -462,7 +474,7 @@ export function buildScenario(values: Values, positionals: string[], stored?: Sc
     set('pingIntervalSec', numberOption(values['ping-interval'], '--ping-interval'));
     if (values.deflate) input.perMessageDeflate = true;
     if (values['close-on-ping-timeout']) input.closeOnPingTimeout = true;
-    for (const flag of ['method', 'body', 'pipelining', 'new-connection', 'expect-status'] as const) {
+    for (const flag of ['method', 'body', 'pipelining', 'new-connection', 'expect-status', 'http2', 'streams'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to HTTP URLs only, not ${redactUrl(url)}`);
     }
   }

@@ -1,5 +1,5 @@
 // A protocol's load generator as it runs inside one worker thread.
-import type { PollFigures } from '../../../shared/runResult.ts';
+import type { Http2Figures, PollFigures } from '../../../shared/runResult.ts';
 import type { SecondRecorder } from '../metrics/secondRecorder.ts';
 import type { WorkerJob } from './workerProtocol.ts';
 
@@ -10,6 +10,8 @@ export interface LoadDriver {
   stop(): void;
   /** A polling driver's counters, sent with the worker's `done`. */
   pollFigures?(): PollFigures;
+  /** An HTTP/2 driver's protocol figures, sent with the worker's `done`. */
+  http2Figures?(): Http2Figures;
 }
 
 export type LoadDriverFactory = (job: WorkerJob, recorder: SecondRecorder) => LoadDriver;

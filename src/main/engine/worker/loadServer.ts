@@ -19,11 +19,16 @@ function driverFor(protocol: Protocol): Promise<LoadDriverFactory> {
   if (!loading) {
     loading =
       protocol === 'http'
-        ? // An HTTP scenario with `poll` is driven by the polling driver; both load with http.
-          Promise.all([import('../http/httpLoad.ts'), import('../poll/pollLoad.ts')]).then(
-            ([h, p]): LoadDriverFactory =>
+        ? // An HTTP scenario with `poll` is driven by the polling driver, one with `http2` by the
+          // HTTP/2 driver; all three load with http.
+          Promise.all([import('../http/httpLoad.ts'), import('../poll/pollLoad.ts'), import('../http2/h2Load.ts')]).then(
+            ([h, p, h2]): LoadDriverFactory =>
               (job, recorder) =>
-                job.scenario.protocol === 'http' && job.scenario.poll !== undefined ? p.createPollLoad(job, recorder) : h.createHttpLoad(job, recorder),
+                job.scenario.protocol === 'http' && job.scenario.http2 === true
+                  ? h2.createH2Load(job, recorder)
+                  : job.scenario.protocol === 'http' && job.scenario.poll !== undefined
+                    ? p.createPollLoad(job, recorder)
+                    : h.createHttpLoad(job, recorder),
           )
         : protocol === 'ws'
           ? import('../ws/wsSwarm.ts').then((m) => m.createWsSwarm)
@@ -56,7 +61,7 @@ export function loadServer(post: (message: FromWorker) => void): (message: ToWor
       driver = undefined;
     }
     recorder.finish();
-    post({ type: 'done', poll: load.pollFigures?.() });
+    post({ type: 'done', poll: load.pollFigures?.(), http2: load.http2Figures?.() });
   }
 
   return (message: ToWorker) => {

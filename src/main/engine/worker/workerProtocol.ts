@@ -1,5 +1,5 @@
 // Messages between the run controller (main thread) and its load workers.
-import type { ErrorKind, PollFigures, UnfinishedFigures } from '../../../shared/runResult.ts';
+import type { ErrorKind, Http2Figures, PollFigures, UnfinishedFigures } from '../../../shared/runResult.ts';
 import type { Stage } from '../../../shared/loadProfile.ts';
 import type { Protocol, Scenario } from '../../../shared/scenario.ts';
 
@@ -72,5 +72,6 @@ export type FromWorker =
   | { type: 'ready'; protocol?: Protocol }
   | { type: 'sample'; sample: WorkerSample }
   /** poll: a polling driver's counters for the whole run (see ../poll/pollLoad.ts). */
-  | { type: 'done'; poll?: PollFigures }
+  /** http2: an HTTP/2 driver's protocol figures for the whole run (see ../http2/h2Load.ts). */
+  | { type: 'done'; poll?: PollFigures; http2?: Http2Figures }
   | { type: 'fatal'; message: string };
