@@ -5,7 +5,7 @@
 // Secrets never appear: URLs and header values go through redact.ts.
 
 import { redactHeaders, redactUrl } from './redact.ts';
-import { stageTargetOf, type Scenario } from './scenario.ts';
+import { DEFAULT_HTTP2_STREAMS, stageTargetOf, type Scenario } from './scenario.ts';
 
 /**
  * What a field belongs to. A difference in `target` (protocol, URL, method, WebSocket mode) or
@@ -61,6 +61,7 @@ function bodyText(body: string | undefined): string | undefined {
 const FIELDS: FieldSpec[] = [
   { key: 'protocol', label: 'protocol', kind: 'target', value: (s) => s.protocol },
   { key: 'url', label: 'URL', kind: 'target', value: (s) => redactUrl(s.url) },
+  { key: 'http2', label: 'HTTP version', kind: 'target', value: (s) => (s.protocol === 'http' ? (s.http2 === true ? 'HTTP/2' : 'HTTP/1.1') : undefined) },
   { key: 'method', label: 'method', kind: 'target', value: (s) => (s.protocol === 'http' ? s.method : undefined) },
   { key: 'mode', label: 'mode', kind: 'target', value: (s) => (s.protocol === 'ws' ? s.mode : undefined) },
   { key: 'connections', label: 'connections', kind: 'load', value: (s) => (s.protocol === 'flow' || (s.stages && stageTargetOf(s) === 'connections') ? undefined : num(s.connections)) },
@@ -75,6 +76,7 @@ const FIELDS: FieldSpec[] = [
   { key: 'stageTarget', label: 'stages set', kind: 'load', value: (s) => (s.stages ? stageTargetOf(s) : undefined) },
   { key: 'amount', label: 'amount', kind: 'load', value: (s) => num(s.amount) },
   { key: 'pipelining', label: 'pipelining', kind: 'load', value: (s) => (s.protocol === 'http' ? num(s.pipelining) : undefined) },
+  { key: 'streams', label: 'HTTP/2 streams per connection', kind: 'load', value: (s) => (s.protocol === 'http' && s.http2 === true ? num(s.streams ?? DEFAULT_HTTP2_STREAMS) : undefined) },
   {
     key: 'newConnectionPerRequest',
     label: 'new connection per request',

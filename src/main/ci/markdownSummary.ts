@@ -5,6 +5,7 @@ import { markdownTable } from 'markdown-table';
 import { KEY_FIGURES, comparisonOutcome, formatKeyDifference, formatKeyValue, inconclusiveSummary, type GroupsComparison, type RunsComparison } from '../../shared/comparison.ts';
 import type { RunSummary } from '../../shared/runResult.ts';
 import { statusWord } from '../../shared/runStatusWord.ts';
+import { protocolLabel } from '../../shared/protocolLabel.ts';
 import { saturationAdvice } from '../../shared/result/generatorHealth.ts';
 import { signedPercent, type FigureComparison } from '../../shared/stats/index.ts';
 import { formatCount, formatDuration, formatUs } from '../../shared/units.ts';
@@ -25,7 +26,7 @@ export function runMarkdown(summary: RunSummary, run: RunIdentity): string {
   const out: string[] = [];
   out.push(`### Barrage run${run.runId !== null ? ` ${run.runId}` : ''}: ${cell(run.name ?? run.url)}`);
   out.push('');
-  out.push(`${verdict} — ${cell(run.url)}, ${formatDuration(s.durationSec)}, ${s.protocol === 'http' ? 'HTTP' : 'WebSocket'}`);
+  out.push(`${verdict} — ${cell(run.url)}, ${formatDuration(s.durationSec)}, ${protocolLabel({ protocol: s.protocol, http2: s.http2 !== undefined })}`);
   out.push('');
   const l = s.latencyUs;
   const rows: string[][] = [

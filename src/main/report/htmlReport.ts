@@ -13,6 +13,7 @@ import { saturationAdvice } from '../../shared/result/generatorHealth.ts';
 import { sampleX } from '../../shared/result/sampleTime.ts';
 import { statusWord } from '../../shared/runStatusWord.ts';
 import { formatStartTime } from '../../shared/startTime.ts';
+import { protocolLabel } from '../../shared/protocolLabel.ts';
 import { figureById, runFigure, signedPercent, describeP, type FigureComparison, type FigureId } from '../../shared/stats/index.ts';
 import { formatBytes, formatCount, formatDuration, formatUs } from '../../shared/units.ts';
 import { STAGE_COLUMNS, stageRowsText } from '../../shared/stageRows.ts';
@@ -295,7 +296,7 @@ function footer(o: ReportOptions): string {
 
 function badges(run: StoredRun): string {
   const s = run.summary;
-  const out: string[] = [`<span class="badge ${s.status === 'completed' ? 'ok' : 'bad'}">${e(statusWord(s.status))}</span>`, `<span class="badge">${s.protocol === 'ws' ? 'WebSocket' : 'HTTP'}</span>`];
+  const out: string[] = [`<span class="badge ${s.status === 'completed' ? 'ok' : 'bad'}">${e(statusWord(s.status))}</span>`, `<span class="badge">${e(protocolLabel({ protocol: s.protocol, http2: s.http2 !== undefined }))}</span>`];
   if (s.thresholds && s.thresholds.length > 0) {
     const failed = s.thresholds.filter((t) => !t.passed).length;
     out.push(`<span class="badge ${failed ? 'bad' : 'ok'}">${failed ? `${failed} of ${s.thresholds.length} thresholds failed` : `all ${s.thresholds.length} thresholds passed`}</span>`);

@@ -1,7 +1,7 @@
 // The scenario in plain words, shown beside the builder: what load it will put on the target,
 // so a wrong model or a missing zero is noticed before the run, not after.
 import { DEFAULT_WORKERS_TEXT } from '../../../shared/workersDefault.ts';
-import { loadUnits, plannedDurationSec, type Scenario } from '../../../shared/scenario.ts';
+import { DEFAULT_HTTP2_STREAMS, loadUnits, plannedDurationSec, type Scenario } from '../../../shared/scenario.ts';
 import { formatCount, formatDuration } from '../format.ts';
 
 export function describeLoad(s: Scenario): string[] {
@@ -16,6 +16,10 @@ export function describeLoad(s: Scenario): string[] {
     if (s.rate !== undefined) {
       lines.push(`Open model: ${formatCount(s.rate)} requests/s arrive on schedule over ${formatCount(s.connections)} connections, ${length}.`);
       lines.push('Latency counts from each request’s scheduled time, so a slow server cannot hide queueing (no coordinated omission).');
+    } else if (s.http2 === true) {
+      const streams = s.streams ?? DEFAULT_HTTP2_STREAMS;
+      lines.push(`Closed model: ${formatCount(s.connections)} HTTP/2 connections each keep ${formatCount(streams)} requests (streams) in flight, ${length}.`);
+      lines.push('Throughput is whatever the server sustains; latency is per request.');
     } else {
       lines.push(
         `Closed model: ${formatCount(s.connections)} connections each send the next request as soon as the previous one answered${s.pipelining > 1 ? ` (${s.pipelining} in flight each)` : ''}, ${length}.`,
@@ -24,6 +28,11 @@ export function describeLoad(s: Scenario): string[] {
     }
     lines.push(`Target: ${target}${s.body ? ` with a ${s.bodyType === 'json' ? 'JSON' : 'text'} body of ${formatCount(new TextEncoder().encode(s.body).length)} bytes` : ''}.`);
     if (s.newConnectionPerRequest) lines.push('A new TCP connection for every request (no keep-alive).');
+    if (s.http2 === true) {
+      lines.push(
+        `HTTP/2 (${s.url.startsWith('https:') ? 'h2, negotiated by ALPN' : 'h2c, prior knowledge'}): at most ${formatCount(s.streams ?? DEFAULT_HTTP2_STREAMS)} streams per connection, fewer if the server allows fewer.`,
+      );
+    }
   } else if (s.protocol === 'flow') {
     const steps = s.setup.length + s.steps.length + s.teardown.length;
     if (s.rate !== undefined) {

@@ -5,7 +5,7 @@
 // accepts the server accepts, and the messages are the same words the CLI prints.
 import { symbolicDemoUrl } from '../../../shared/demoAddress.ts';
 import type { z } from 'zod';
-import { DEFAULT_WS_MESSAGE, HTTP_METHODS, WS_MODES, scenarioSchema, type HttpScenario, type Scenario, type WsScenario } from '../../../shared/scenario.ts';
+import { DEFAULT_HTTP2_STREAMS, DEFAULT_WS_MESSAGE, HTTP_METHODS, WS_MODES, scenarioSchema, type HttpScenario, type Scenario, type WsScenario } from '../../../shared/scenario.ts';
 import { tryParseThreshold } from '../../../shared/thresholds.ts';
 
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -46,6 +46,10 @@ export interface ScenarioForm {
   loadModel: 'closed' | 'open';
   pipelining: string;
   newConnectionPerRequest: boolean;
+  /** HTTP/1.1 or HTTP/2 (the scenario's `http2`). */
+  httpVersion: '1.1' | '2';
+  /** HTTP/2: requests in flight per connection; blank for the default. */
+  streams: string;
   /** Comma-separated status codes; blank means 200–399. */
   expectedStatus: string;
   // WebSocket
@@ -102,6 +106,8 @@ export function defaultForm(protocol: 'http' | 'ws' = 'http'): ScenarioForm {
     loadModel: 'closed',
     pipelining: '1',
     newConnectionPerRequest: false,
+    httpVersion: '1.1',
+    streams: String(DEFAULT_HTTP2_STREAMS),
     expectedStatus: '',
     mode: 'echo',
     message: DEFAULT_WS_MESSAGE,
@@ -117,7 +123,7 @@ export function defaultForm(protocol: 'http' | 'ws' = 'http'): ScenarioForm {
 /** Config keys the form edits; anything else is carried in `extra`. */
 const EDITED = new Set([
   'protocol', 'name', 'url', 'headers', 'durationSec', 'amount', 'timeoutSec', 'workers', 'warmupSec', 'insecure', 'thresholds',
-  'connections', 'rate', 'method', 'body', 'bodyType', 'pipelining', 'newConnectionPerRequest', 'expectedStatus',
+  'connections', 'rate', 'method', 'body', 'bodyType', 'pipelining', 'newConnectionPerRequest', 'http2', 'streams', 'expectedStatus',
   'mode', 'message', 'connectRate', 'inFlight', 'pingIntervalSec', 'subprotocols', 'perMessageDeflate',
   'stages', 'stageTarget',
 ]);
@@ -149,6 +155,8 @@ export function formFromScenario(name: string, c: HttpScenario | WsScenario): Sc
     f.loadModel = c.rate !== undefined || (c.stages !== undefined && c.stageTarget === 'rate') ? 'open' : 'closed';
     f.pipelining = str(c.pipelining);
     f.newConnectionPerRequest = c.newConnectionPerRequest;
+    f.httpVersion = c.http2 === true ? '2' : '1.1';
+    if (c.streams !== undefined) f.streams = str(c.streams);
     f.expectedStatus = c.expectedStatus.join(', ');
   } else {
     f.mode = c.mode;
@@ -245,14 +253,18 @@ export function formToInput(f: ScenarioForm): Record<string, unknown> {
   const staged = f.lengthMode === 'stages';
 
   if (f.protocol === 'http') {
+    const h2 = f.httpVersion === '2';
     return {
       ...common,
       method: f.method,
       body: f.body === '' ? undefined : f.body,
       bodyType: f.bodyType,
-      pipelining: f.loadModel === 'open' ? 1 : num(f.pipelining),
+      // HTTP/2 carries its concurrency in streams; pipelining and a new connection per request are HTTP/1.1's.
+      pipelining: f.loadModel === 'open' || h2 ? 1 : num(f.pipelining),
       rate: f.loadModel === 'open' && !staged ? num(f.rate) : undefined,
-      newConnectionPerRequest: f.newConnectionPerRequest,
+      newConnectionPerRequest: h2 ? false : f.newConnectionPerRequest,
+      http2: h2 ? true : undefined,
+      streams: h2 ? num(f.streams) : undefined,
       expectedStatus: list(f.expectedStatus)
         .map(Number)
         .filter((n) => Number.isInteger(n) && n >= 100 && n <= 599),
@@ -360,8 +372,11 @@ export function visibleFields(f: ScenarioForm): Set<keyof ScenarioForm> {
   const common: Array<keyof ScenarioForm> = ['name', 'url', 'headers', 'timeoutSec', 'workers', 'warmupSec', 'insecure', 'thresholds', 'connections'];
   common.push(f.lengthMode === 'duration' ? 'durationSec' : 'amount');
   if (f.protocol === 'http') {
-    common.push('method', 'body', 'bodyType', 'newConnectionPerRequest', 'expectedStatus');
-    common.push(f.loadModel === 'open' ? 'rate' : 'pipelining');
+    common.push('method', 'body', 'bodyType', 'expectedStatus', 'httpVersion');
+    if (f.httpVersion === '2') common.push('streams');
+    else common.push('newConnectionPerRequest');
+    if (f.loadModel === 'open') common.push('rate');
+    else if (f.httpVersion !== '2') common.push('pipelining');
   } else {
     common.push('mode', 'message', 'connectRate', 'pingIntervalSec', 'subprotocols', 'perMessageDeflate');
     if (f.mode === 'echo') common.push('inFlight');
