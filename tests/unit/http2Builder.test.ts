@@ -3,6 +3,7 @@
 // load HTTP/2 puts on the target, and runs/scenarios over HTTP/2 are labelled "HTTP/2".
 import { describe, expect, it } from 'vitest';
 import { defaultForm, formFromScenario, validateForm, visibleFields } from '../../src/renderer/src/scenarioForm/scenarioForm.ts';
+import type { HttpScenario } from '../../src/shared/scenario.ts';
 import { describeLoad } from '../../src/renderer/src/scenarioForm/describeLoad.ts';
 import { isHttp2Config, protocolBadgeText, protocolLabel } from '../../src/shared/protocolLabel.ts';
 
@@ -33,7 +34,7 @@ describe('builder: HTTP/2', () => {
 
   it('a saved HTTP/2 scenario opens with the toggle on and its streams', () => {
     const saved = validateForm(h2Form()).scenario!;
-    const f = formFromScenario('h2', saved);
+    const f = formFromScenario('h2', saved as HttpScenario);
     expect(f.httpVersion).toBe('2');
     expect(f.streams).toBe('16');
     // Edited by the form, so not carried along as an unknown field.
