@@ -303,6 +303,13 @@ export interface StepSecond {
   errors: number;
   errorsByKind?: Partial<Record<ErrorKind, number>>;
   checks: { passed: number; failed: number };
+  /**
+   * Each of the step's checks in the step's order (index i is `checks[i]` of the step), passed
+   * and failed in this second; absent when the step has no checks. Sums to `checks`.
+   */
+  checkCounts?: Array<{ passed: number; failed: number }>;
+  /** HTTP steps: status codes of this second's responses, with counts. */
+  statusCodes?: Record<string, number>;
   /** The second's latencies of this step (µs, V2 compressed base64); absent when none completed. */
   histogram?: string;
 }

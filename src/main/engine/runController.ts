@@ -13,6 +13,7 @@ import { DEMO_HOST, isDemoUrl, resolveDemoUrl } from '../../shared/demoAddress.t
 import { checkReachability, checkRunnable, systemLookup, type HostLookup, type Reachability } from './preflight.ts';
 import { RunAccumulator } from './runAccumulator.ts';
 import { buildSummary } from '../../shared/result/runSummary.ts';
+import { flowDataSha256 } from '../flowRowsHash.ts';
 import { InlineWorker } from './inlineWorker.ts';
 import { workerPool, type LoadWorker, type WorkerPool } from './workerPool.ts';
 import type { FromWorker, WorkerJob } from './worker/workerProtocol.ts';
@@ -288,7 +289,7 @@ async function runOnWorkers(
   if (pollFigures) notes.push(...pollNotes(pollFigures));
   if (http2Figures) notes.push(...http2Notes(http2Figures));
   if (status === 'aborted') notes.push('stopped before its planned end');
-  const summary = buildSummary({ scenario, status, startedAt, endedAt, workers: count, acc, failure, notes });
+  const summary = buildSummary({ scenario, status, startedAt, endedAt, workers: count, acc, failure, notes, dataSha256: flowDataSha256(scenario) });
   if (pollFigures) summary.poll = pollFigures;
   if (http2Figures) summary.http2 = http2Figures;
   return {

@@ -10,6 +10,7 @@ import { generatorHealth } from './generatorHealth.ts';
 import { summarizeHistogram, type Histogram } from './histogramCodec.ts';
 import { describeLatency } from './latencyMeaning.ts';
 import { stageFigures } from './stageFigures.ts';
+import { flowFigures } from './flowFigures.ts';
 
 /** A run's merged totals and time series (the engine's RunAccumulator is one). */
 export interface RunTotals {
@@ -52,6 +53,8 @@ export interface SummaryInput {
   acc: RunTotals;
   failure?: string;
   notes: string[];
+  /** Flow runs: SHA-256 of the data rows when the scenario carries none (main's flowRowsHash.ts). */
+  dataSha256?: string;
 }
 
 export function buildSummary(input: SummaryInput): RunSummary {
@@ -104,6 +107,9 @@ export function buildSummary(input: SummaryInput): RunSummary {
   const stages = scenario.stages;
   if (stages !== undefined) {
     summary.stages = stageFigures(stages, stageTargetOf(scenario), acc.samples, (t) => stageOfSecond(stages, t), acc.stageLatency ?? new Map());
+  }
+  if (scenario.protocol === 'flow') {
+    summary.flow = flowFigures({ scenario, samples: acc.samples, durationSec, dataSha256: input.dataSha256 });
   }
   summary.notes.push(...healthNotes(scenario, summary));
   return summary;
