@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { epochMs } from '../clock.ts';
 import { FixedCapacityQueue } from './fixedCapacityQueue.ts';
+import { FlowState, handleFlowRequest, rpcOptions, serveRpc } from './flowApi.ts';
 import { h2cAndHttp1Listener } from './h2cPort.ts';
 
 export interface DemoTarget {
@@ -30,12 +31,13 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
   const host = options.host ?? '127.0.0.1';
   const feeds = new EventFeeds();
   const queues = new Map<number, FixedCapacityQueue>();
-  const server = http.createServer((req, res) => handleRequest(req, res, feeds, queues));
+  const flows = new FlowState();
+  const server = http.createServer((req, res) => handleRequest(req, res, feeds, queues, flows));
   server.keepAliveTimeout = 60_000;
   // h2c on the same port (h2cPort.ts): every route answers over HTTP/2 too, through Node's
   // compatibility API (request and response objects shaped like http's), /h2 among them.
   const h2 = http2.createServer({ settings: { maxConcurrentStreams: 1000 } }, (req, res) =>
-    handleRequest(req as unknown as http.IncomingMessage, res as unknown as http.ServerResponse, feeds, queues),
+    handleRequest(req as unknown as http.IncomingMessage, res as unknown as http.ServerResponse, feeds, queues, flows),
   );
   h2.on('sessionError', () => {});
   const listener = h2cAndHttp1Listener(server, h2);
@@ -53,6 +55,9 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
       // one N meet one server of known capacity (the showdown's question at an SLO).
       const queue = capacityQueue(queues, url.searchParams);
       wss.handleUpgrade(req, socket, head, (ws) => serveCapacity(ws, queue));
+    } else if (url.pathname === '/ws/rpc') {
+      const options = rpcOptions(url.searchParams);
+      wss.handleUpgrade(req, socket, head, (ws) => serveRpc(ws, options, flows));
     } else if (url.pathname === '/ws/push') {
       const rate = clampNumber(url.searchParams.get('rate'), 10, 0.1, MAX_PUSH_RATE);
       wss.handleUpgrade(req, socket, head, (ws) => servePush(ws, rate));
@@ -82,8 +87,9 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
   };
 }
 
-function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, feeds: EventFeeds, queues: Map<number, FixedCapacityQueue>): void {
+function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, feeds: EventFeeds, queues: Map<number, FixedCapacityQueue>, flows: FlowState): void {
   const url = new URL(req.url ?? '/', 'http://target');
+  if (handleFlowRequest(req, res, url.pathname, flows)) return;
   if (url.pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
     return send(res, 200, HELLO, 'application/json');
   }

@@ -22,6 +22,17 @@ Starts the built-in demo target on loopback (127.0.0.1, a free port by default):
                          each stamped with its creation time: the REST polling endpoint
   WS   /ws/events        the same feed, pushed as events are created
   GET  /_barrage/cpu     the CPU time of the thread serving the target (for the showdown)
+  For user flows (docs/FLOWS.md):
+  POST /login            {"user":"user1","password":"pw-user1"} → {"token":…} (user1…user100000,
+                         password "pw-" + user; anything else 401)
+  GET  /items            the catalogue; needs Authorization: Bearer <token> (401 otherwise)
+  POST /cart             {"itemId":N} → {"cartId","user","items"}; needs the token
+  WS   /ws/rpc?delayMs=D&jitterMs=J
+                         JSON-RPC 2.0: answers {"jsonrpc":"2.0","id":…,"result":…} after D ms plus
+                         a random [0, J) ms, so requests in flight together answer out of order;
+                         method "subscribe" with {"rate":N} pushes N {"method":"tick","params":
+                         {"seq":n,"ts":<epoch ms>}} a second
+  GET  /_barrage/rpc     how many /ws/rpc answers left ahead of an earlier request
 `;
 
 export async function main(args: string[]): Promise<number> {
