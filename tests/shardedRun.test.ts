@@ -3,12 +3,12 @@
 // service time, merged with `barrage runs merge`. The merged run's counts are the sum of the
 // shards', its histogram the histogram of all their samples, exactly; and it agrees with one
 // run of the same total load within noise. docs/DISTRIBUTED.md says what this does and does not prove.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delayedServer, type TestServer } from './support/faultServers.ts';
-import { runCli } from './support/cliProcess.ts';
+import { runCli, type CliResult } from './support/cliProcess.ts';
 import { openStore } from '../src/main/store/runStore.ts';
 import { parseRunFile } from '../src/main/store/runExchange.ts';
 import { createHistogram, decodeHistogram } from '../src/shared/result/histogramCodec.ts';
@@ -27,10 +27,24 @@ const db = path.join(dir, 'history.db');
 
 beforeAll(async () => {
   target = await delayedServer(SERVICE_MS);
-});
+  // One launch first fills the start-up cache (type-stripped sources, bin/startupCache.js), so the
+  // four shards do not all strip every file at once before reading their flags.
+  await runCli(['run', '--help']);
+}, 30_000);
 afterAll(async () => {
   await target.close();
 });
+
+/** The four shards as four processes; shard 4 prints its result (--json --full, what the Kubernetes pods do), the others write --out files. */
+async function runShards(startAt: number): Promise<CliResult[]> {
+  const common = ['run', `${target.url}/`, '-c', String(CONNECTIONS), '-r', String(RATE), '-d', String(SECONDS), '--start-at', String(startAt), '--no-save', '-q'];
+  for (const k of [1, 2, 3, 4]) rmSync(path.join(dir, `shard${k}.json`), { force: true });
+  const results = await Promise.all(
+    [1, 2, 3, 4].map((k) => runCli([...common, '--shard', `${k}/4`, ...(k === 4 ? ['--json', '--full'] : ['--out', path.join(dir, `shard${k}.json`)])], {}, 60_000)),
+  );
+  if (results[3].code === 0) writeFileSync(path.join(dir, 'shard4.json'), results[3].stdout);
+  return results;
+}
 
 describe('four shards merged', () => {
   let shards: RunRecord[] = [];
@@ -38,33 +52,42 @@ describe('four shards merged', () => {
   let single: RunRecord;
 
   it('run as four processes with one start instant, each writing its complete result', async () => {
-    // Four processes start at once on a 2-core machine shared with other test files: measured up to
-    // 7.6 s before the last one read its flags, so the instant is 9 s ahead (the test's fixed cost).
-    const startAt = Date.now() + 9000;
-    const common = ['run', `${target.url}/`, '-c', String(CONNECTIONS), '-r', String(RATE), '-d', String(SECONDS), '--start-at', String(startAt), '--no-save', '-q'];
-    const results = await Promise.all(
-      [1, 2, 3, 4].map((k) =>
-        // Shard 4 prints its result on stdout (--json --full, what the Kubernetes pods do); the others write --out files.
-        runCli([...common, '--shard', `${k}/4`, ...(k === 4 ? ['--json', '--full'] : ['--out', path.join(dir, `shard${k}.json`)])], {}, 30_000),
-      ),
-    );
+    // Four processes start at once on a 2-core machine shared with other test files. On a quiet
+    // machine they are ready well within 8 s; under a load average of 11–18 one measured 7.6 s
+    // before reading its flags and another began 1.5 s late (the merge then refuses, rightly).
+    // So a second attempt, with a later instant, when the machine was too busy for the first.
+    let results: CliResult[] = [];
+    let startAt = 0;
+    for (const leadMs of [8000, 20_000]) {
+      startAt = Date.now() + leadMs;
+      results = await runShards(startAt);
+      const late = results.some((r) => r.code !== 0 && /--start-at: .* in the past/.test(r.stderr));
+      const lateness = [1, 2, 3, 4].map((k) => {
+        try {
+          return parseRunFile(readFileSync(path.join(dir, `shard${k}.json`), 'utf8'), `shard${k}.json`)[0].environment.shard?.startLateMs ?? 0;
+        } catch {
+          return 0;
+        }
+      });
+      if (!late && Math.max(...lateness) < 900) break;
+      console.warn(`shardedRun: the machine was too busy for a ${leadMs / 1000} s lead (start lateness ${lateness.join(', ')} ms); trying once more`);
+    }
     // A busy machine may slow the pre-run probe into a capacity warning; nothing else may appear.
     for (const r of results) expect(r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('warning: '))).toEqual([]);
     for (const r of results) expect(r.code).toBe(0);
-    writeFileSync(path.join(dir, 'shard4.json'), results[3].stdout);
     shards = [1, 2, 3, 4].map((k) => parseRunFile(readFileSync(path.join(dir, `shard${k}.json`), 'utf8'), `shard${k}.json`)[0]);
     expect(shards.map((s) => maxConnections(s.config))).toEqual([8, 8, 8, 8]);
     expect(shards.map((s) => s.config.protocol === 'http' && s.config.rate)).toEqual([50, 50, 50, 50]);
     for (const [i, s] of shards.entries()) {
       expect(s.environment.shard).toMatchObject({ index: i + 1, count: 4, startAt: new Date(startAt).toISOString() });
       expect(maxConnections(s.environment.shard!.scenario)).toBe(CONNECTIONS);
-      // Each shard measured how late it began; on this busy machine well within the second a merge allows.
+      // Each shard measured how late it began (on its own clock).
       expect(s.environment.shard!.startLateMs).toBeGreaterThanOrEqual(0);
       expect(s.environment.shard!.startLateMs).toBeLessThan(1000);
       expect(s.summary.notes.some((n) => n.startsWith(`Shard ${i + 1}/4 started `))).toBe(true);
       expect(s.samples.every((x) => x.throughput === 0 || typeof x.histogram === 'string')).toBe(true);
     }
-  }, 40_000);
+  }, 90_000);
 
   it('merge into one stored run: counts are the shards\' sums, the histogram that of all their samples', async () => {
     const out = await runCli(['runs', 'merge', ...[1, 2, 3, 4].map((k) => path.join(dir, `shard${k}.json`)), '--name', 'sharded', '--db', db, '--json']);
@@ -110,20 +133,33 @@ describe('four shards merged', () => {
     expect(out.code).toBe(0);
     single = parseRunFile(out.stdout, 'single.json')[0];
     const planned = RATE * SECONDS;
+    const figures = JSON.stringify([merged, single].map((r) => {
+      const h = decodeHistogram(r.histogram);
+      return { total: r.summary.throughput.total, min: h.minNonZeroValue, p5: h.getValueAtPercentile(5), p50: r.summary.latencyUs.p50, saturated: r.summary.generator.saturated };
+    }));
+    // A saturated generator measures itself, not the target (Barrage says so in the run): at a
+    // load average of 20 on this 2-core machine a run fell to 264 of 400 requests with a 217 ms
+    // minimum. Then the comparison means nothing, and what must hold is that both runs say so.
+    if ([merged, single].some((r) => r.summary.generator.saturated)) {
+      console.warn(`shardedRun: a generator was saturated, the latency comparison is not meaningful on this machine now: ${figures}`);
+      for (const r of [merged, single]) expect(r.summary.generator.saturated || r.summary.generator.maxCpuPercent < 95, figures).toBe(true);
+      expect(merged.summary.generator.saturated, figures).toBe(shards.some((s) => s.summary.generator.saturated) || merged.summary.generator.reasons.length > 0);
+      return;
+    }
     // The open model fixes the count: both within 5% of the plan.
     for (const r of [merged, single]) {
-      expect(Math.abs(r.summary.throughput.total - planned) / planned).toBeLessThan(0.05);
+      expect(Math.abs(r.summary.throughput.total - planned) / planned, figures).toBeLessThan(0.05);
       // The known service time is the floor of every latency, and the fastest requests sit just
       // above it in both runs. Above them is queueing in the generators and the target: on this
-      // 2-core machine shared with other test files the p50 of one run or the other reached
-      // 44–57 ms (generators saturated), against ~21 ms on a quiet machine, so only the low
-      // percentiles — the target's own time — are compared tightly.
+      // 2-core machine shared with other test files (load average 11–20) the p50 of one run or
+      // the other reached 44–389 ms, against ~21 ms on a quiet machine, while the p5 stayed at
+      // 21.5–21.6 ms in both. So the low percentiles — the target's own time — are compared.
       const h = decodeHistogram(r.histogram);
-      expect(h.minNonZeroValue).toBeGreaterThanOrEqual(SERVICE_MS * 1000);
-      expect(h.getValueAtPercentile(5)).toBeLessThan((SERVICE_MS + 10) * 1000);
-      expect(r.summary.latencyUs.p50).toBeLessThan((SERVICE_MS + 80) * 1000);
+      // (Node's timers may fire up to a millisecond early: a 20 ms delay was measured at 19.8 ms.)
+      expect(h.minNonZeroValue, figures).toBeGreaterThanOrEqual((SERVICE_MS - 1) * 1000);
+      expect(h.getValueAtPercentile(5), figures).toBeLessThan((SERVICE_MS + 10) * 1000);
     }
     const p5 = (r: RunRecord) => decodeHistogram(r.histogram).getValueAtPercentile(5);
-    expect(Math.abs(p5(merged) - p5(single))).toBeLessThan(5000);
+    expect(Math.abs(p5(merged) - p5(single)), figures).toBeLessThan(5000);
   }, 40_000);
 });
