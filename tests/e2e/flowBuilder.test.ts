@@ -1,0 +1,136 @@
+// End to end, as a new user, in Chromium against `barrage serve` (issue #12): a flow built by
+// pointing and clicking — login → list → add to cart against the demo target — with steps in
+// setup and the iteration, a variable picked from the menu, a step duplicated, moved with the
+// keyboard and deleted, an error shown at the step field it names, saved and opened again.
+// Screenshots go to test-output/screenshots/.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium, openApp } from '../support/chromium.ts';
+import { startServe, type ServeProcess } from './support/serveProcess.ts';
+
+const SHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
+
+describe('the flow builder', () => {
+  let dir: string;
+  let serve: ServeProcess;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  const shot = async (name: string) => {
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  };
+  const field = (label: string) => page.getByLabel(label, { exact: true });
+  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+  const stepRow = (name: string) => page.getByRole('button', { name: new RegExp(`^Step ${name}:`) });
+  const stepNames = (phase: string) => page.getByRole('group', { name: phase, exact: true }).locator('.step-name').allTextContents();
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    dir = mkdtempSync(join(tmpdir(), 'barrage-e2e-flowbuilder-'));
+    serve = await startServe(join(dir, 'runs.db'));
+    browser = await launchChromium();
+    page = await openApp(browser, serve.url, problems);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('build login → list → add to cart by clicking, with a variable from the menu', async () => {
+    await nav('Scenarios').click();
+    await page.getByRole('button', { name: 'New scenario' }).click();
+    await page.getByRole('heading', { name: 'New scenario' }).waitFor();
+    await page.getByText('Flow (steps)', { exact: true }).click();
+    await page.getByRole('heading', { name: 'New flow', level: 1 }).waitFor();
+    await field('Name').fill('Shop flow');
+    await page.getByRole('button', { name: 'Use demo target' }).click();
+    expect(await field('Base URL').inputValue()).toBe('http://demo-target.invalid');
+
+    // Setup: log in, taking the token from the answer.
+    await page.getByRole('button', { name: 'Add an HTTP step to Setup' }).click();
+    await field('Step name').fill('login');
+    await field('Method').selectOption('POST');
+    await field('URL or path').fill('/login');
+    await field('Body').fill('{"user":"alice","password":"secret"}');
+    await page.getByRole('button', { name: '+ Extraction' }).click();
+    await field('Extraction 1 JSON path').fill('$.token');
+    await field('Extraction 1 variable').fill('token');
+
+    // The iteration's first step (there from the start): list the items with the token.
+    await stepRow('request').click();
+    await field('Step name').fill('list items');
+    await field('URL or path').fill('/items');
+    await page.getByRole('button', { name: '+ Header' }).click();
+    await field('Step header 1 name').fill('Authorization');
+    await field('Step header 1 value').fill('Bearer ');
+    // The menu offers the token, extracted by login, ahead of the built-ins.
+    const picker = page.getByRole('combobox', { name: 'Insert a variable into header 1' });
+    const offered = await picker.locator('option').allTextContents();
+    expect(offered[1]).toBe('{{token}} — extracted by “login”');
+    expect(offered).toContain('{{vu}} — the virtual user’s number (1, 2, …)');
+    await picker.selectOption('{{token}}');
+    await expect.poll(() => field('Step header 1 value').inputValue()).toBe('Bearer {{token}}');
+
+    // Add to cart: a copy of "list items" made into a POST.
+    await page.getByRole('button', { name: 'Duplicate list items' }).click();
+    await field('Step name').fill('add to cart');
+    await field('Method').selectOption('POST');
+    await field('URL or path').fill('/cart');
+    await field('Body').fill('{"item":1}');
+    expect(await stepNames('Iteration')).toEqual(['list items', 'add to cart']);
+    await shot('60-flow-builder-built');
+  });
+
+  test('reorder with the keyboard, delete, and an error at the step field it names', async () => {
+    // Alt+↑ on "add to cart" moves it above "list items"; Alt+↓ puts it back.
+    await stepRow('add to cart').focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    expect(await stepNames('Iteration')).toEqual(['add to cart', 'list items']);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '')).toMatch(/^Step add to cart:/);
+    await page.keyboard.press('Alt+ArrowDown');
+    expect(await stepNames('Iteration')).toEqual(['list items', 'add to cart']);
+
+    // A variable nobody extracts: the error sits under the header of the step that uses it.
+    await stepRow('list items').click();
+    await field('Step header 1 value').fill('Bearer {{tokn}}');
+    const error = page.getByRole('alert').filter({ hasText: '{{tokn}}' });
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/^Uses \{\{tokn\}\}, which no earlier step extracts/);
+    await shot('61-flow-builder-error-at-field');
+    await field('Step header 1 value').fill('Bearer {{token}}');
+    await expect.poll(() => error.count()).toBe(0);
+
+    // A step added and deleted leaves the list as it was.
+    await page.getByRole('combobox', { name: 'Add a WebSocket step to Teardown' }).selectOption('ws-close');
+    expect(await stepNames('Teardown')).toEqual(['close']);
+    // A close without a connect is refused, named at that step.
+    expect(await page.getByRole('button', { name: /^Step close:.*1 problem$/ }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Delete close' }).click();
+    expect(await stepNames('Teardown')).toEqual([]);
+  });
+
+  test('saved through the scenarios API, it opens again as a flow with its steps', async () => {
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Saved', { exact: true }).waitFor();
+    await nav('Scenarios').click();
+    await page.locator('table tbody tr td.name').filter({ hasText: 'Shop flow' }).first().click();
+    await page.getByRole('heading', { name: 'Shop flow', level: 1 }).waitFor();
+    expect(await stepNames('Setup')).toEqual(['login']);
+    expect(await stepNames('Iteration')).toEqual(['list items', 'add to cart']);
+    await stepRow('login').click();
+    expect(await field('Extraction 1 variable').inputValue()).toBe('token');
+    await shot('62-flow-builder-reopened');
+  });
+
+  test('no script errors or CSP violations happened', () => {
+    expect(problems).toEqual([]);
+  });
+});
