@@ -94,7 +94,7 @@ describe('the flow builder', () => {
     await stepRow('add to cart').focus();
     await page.keyboard.press('Alt+ArrowUp');
     expect(await stepNames('Iteration')).toEqual(['add to cart', 'list items']);
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '')).toMatch(/^Step add to cart:/);
+    await expect.poll(() => page.evaluate(`document.activeElement?.getAttribute('aria-label') ?? ''`) as Promise<string>).toMatch(/^Step add to cart:/);
     await page.keyboard.press('Alt+ArrowDown');
     expect(await stepNames('Iteration')).toEqual(['list items', 'add to cart']);
 
