@@ -258,6 +258,8 @@ export interface RunSummary {
   flow?: FlowFigures;
   /** HTTP/2 runs only (an HTTP scenario with `http2`): streams, the server's limit, GOAWAY and RST_STREAM frames. */
   http2?: Http2Figures;
+  /** Server-Sent Events runs only (an HTTP scenario with `sse`): what the streams brought. */
+  sse?: SseFigures;
 }
 
 /** What an HTTP/2 run saw of the protocol (summed over its workers). */
@@ -277,6 +279,28 @@ export interface Http2Figures {
   goaways: Record<string, number>;
   /** Streams the server reset with RST_STREAM, by error code name (REFUSED_STREAM, CANCEL, …). */
   streamResets: Record<string, number>;
+}
+
+/** Counters of a Server-Sent Events run (summed over its workers). */
+export interface SseFigures {
+  /** Events received (every event the stream dispatched, of any type). */
+  events: number;
+  /** Events without a "ts" creation time in their data: received, but no lag measured. */
+  untimed: number;
+  /** Bytes of the events' data (UTF-8), without the event-stream framing. */
+  payloadBytes: number;
+  /** Streams that opened (a 200 with Content-Type text/event-stream). */
+  streamsOpened: number;
+  /** Open streams that ended before the run did: closed by the server (or the network). */
+  drops: number;
+  /** Connection attempts after the first on a connection (after a drop or a failed attempt). */
+  reconnects: number;
+  /** Of those, the ones that sent Last-Event-ID (the stream had given an id). */
+  resumedWithLastEventId: number;
+  /** The last reconnection delay a server set with `retry:` (ms); null when none did. */
+  serverRetryMs: number | null;
+  /** Time from sending a stream's request to its first event (µs), over every stream that got one. */
+  firstEventUs: LatencySummary | null;
 }
 
 /** Counters of a polling run (summed over its workers). */

@@ -148,8 +148,35 @@ export const httpScenarioSchema = strictObject({
      * `intervalMs`, and the latency is each event's delivery lag. The showdown's polling runs.
      */
     poll: strictObject(
-      { intervalMs: positiveInt(LIMITS.durationSec * 1000, 'milliseconds between polls') },
-      'must be an object such as {"intervalMs": 1000}',
+      {
+        intervalMs: positiveInt(LIMITS.durationSec * 1000, 'milliseconds between polls').optional(),
+        /**
+         * Long polling: the server holds each poll until an event exists (or its own wait ends),
+         * and the client asks again as soon as an answer arrives; `intervalMs` is then not used.
+         */
+        long: z.boolean({ error: 'must be true or false' }).optional(),
+      },
+      'must be an object such as {"intervalMs": 1000} or {"long": true}',
+    ).optional(),
+    /**
+     * Server-Sent Events: the URL is a `text/event-stream` endpoint; each connection holds one
+     * stream open (reconnecting as the spec says: after `retry`, with Last-Event-ID), and the
+     * latency is each event's delivery lag, from a "ts" (epoch ms) in its data — the rule of
+     * WebSocket push (src/main/engine/sse/sseLoad.ts).
+     */
+    sse: strictObject(
+      {
+        /** New streams per second while the connections ramp up (and for reconnects). */
+        connectRate: positiveNumber(LIMITS.connectRate, 'connections per second').default(1000),
+        /** Reconnection delay until the server sets one with `retry:` (ms). */
+        retryMs: z
+          .number({ error: 'must be a number of milliseconds' })
+          .int({ error: 'must be a whole number of milliseconds' })
+          .min(0, { error: 'cannot be negative' })
+          .max(3_600_000, { error: 'must be at most 3,600,000 (1 hour)' })
+          .default(3000),
+      },
+      'must be an object such as {"retryMs": 3000}',
     ).optional(),
     /**
      * HTTP/2 instead of HTTP/1.1 (Node's http2 client, src/main/engine/http2/h2Load.ts): h2c with
@@ -162,13 +189,25 @@ export const httpScenarioSchema = strictObject({
   })
   .superRefine((s, ctx) => {
     checkUrl(s.url, ['http:', 'https:'], 'http', ctx);
+    if (s.poll !== undefined && s.sse !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['sse'], message: 'cannot be combined with poll (choose one update mode)' });
+    }
     if (s.poll !== undefined) {
-      // Polling has its own pace (the interval) and its own requests (GET ?since=N).
+      if (!s.poll.long && s.poll.intervalMs === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['poll', 'intervalMs'], message: 'is required unless long is true (milliseconds between polls)' });
+      }
+      if (s.poll.long && s.poll.intervalMs !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['poll', 'intervalMs'], message: 'does not apply to long polling (each answer is followed by the next poll)' });
+      }
+    }
+    for (const mode of ['poll', 'sse'] as const) {
+      if (s[mode] === undefined) continue;
+      // Polling and event streams have their own pace and their own requests (a GET).
       const clash = (['rate', 'stages', 'amount', 'body'] as const).find((k) => s[k] !== undefined);
-      if (clash !== undefined) ctx.addIssue({ code: 'custom', path: [clash], message: 'cannot be combined with poll' });
-      if (s.method !== 'GET') ctx.addIssue({ code: 'custom', path: ['method'], message: 'must be GET with poll' });
-      if (s.pipelining > 1) ctx.addIssue({ code: 'custom', path: ['pipelining'], message: 'must be 1 with poll' });
-      if (s.newConnectionPerRequest) ctx.addIssue({ code: 'custom', path: ['newConnectionPerRequest'], message: 'cannot be combined with poll' });
+      if (clash !== undefined) ctx.addIssue({ code: 'custom', path: [clash], message: `cannot be combined with ${mode}` });
+      if (s.method !== 'GET') ctx.addIssue({ code: 'custom', path: ['method'], message: `must be GET with ${mode}` });
+      if (s.pipelining > 1) ctx.addIssue({ code: 'custom', path: ['pipelining'], message: `must be 1 with ${mode}` });
+      if (s.newConnectionPerRequest) ctx.addIssue({ code: 'custom', path: ['newConnectionPerRequest'], message: `cannot be combined with ${mode}` });
     }
     checkHttp2(s, ctx);
     checkCredentials(s, ctx);

@@ -37,6 +37,13 @@ describe('scenario validation', () => {
     ['rate mode without rate', { protocol: 'ws', url: 'ws://a/', mode: 'rate' }, /^rate: is required in rate mode/],
     ['unknown protocol', { protocol: 'grpc', url: 'http://a/' }, /protocol must be "http", "ws" or "flow"/],
     ['timeout below a second', { protocol: 'http', url: 'http://a/', timeoutSec: 0.1 }, /^timeoutSec: must be at least 1 second$/],
+    ['sse with a body', { protocol: 'http', url: 'http://a/', sse: {}, body: 'x' }, /^body: cannot be combined with sse$/],
+    ['sse with POST', { protocol: 'http', url: 'http://a/', sse: {}, method: 'POST' }, /^method: must be GET with sse$/],
+    ['sse with poll', { protocol: 'http', url: 'http://a/', sse: {}, poll: { long: true } }, /^sse: cannot be combined with poll/],
+    ['negative sse retry', { protocol: 'http', url: 'http://a/', sse: { retryMs: -1 } }, /^sse\.retryMs: cannot be negative$/],
+    ['unknown sse field', { protocol: 'http', url: 'http://a/', sse: { retry: 5 } }, /^sse/],
+    ['poll without an interval', { protocol: 'http', url: 'http://a/', poll: {} }, /^poll\.intervalMs: is required unless long is true/],
+    ['long poll with an interval', { protocol: 'http', url: 'http://a/', poll: { long: true, intervalMs: 100 } }, /^poll\.intervalMs: does not apply to long polling/],
   ])('%s', (_name, input, message) => {
     const error = errorOf(input);
     expect(error).toMatch(message);

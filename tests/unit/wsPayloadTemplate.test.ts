@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileTemplate } from '../../src/main/engine/ws/payloadTemplate.ts';
-import { readPushTimestamp } from '../../src/main/engine/ws/pushTimestamp.ts';
+import { readPushTimestamp, readPushTimestampText } from '../../src/main/engine/ws/pushTimestamp.ts';
 import { DEFAULT_WS_MESSAGE } from '../../src/shared/scenario.ts';
 
 const buf = (s: string) => Buffer.from(s, 'utf8');
@@ -145,5 +145,25 @@ describe('readPushTimestamp', () => {
     expect(readPushTimestamp(buf('{"ts":"soon"}'))).toBe(-1);
     expect(readPushTimestamp(buf('{"ts":1700000000}'))).toBe(-1); // seconds
     expect(readPushTimestamp(buf('{"msg":"say \\"ts\\": 1700000000123"}'))).toBe(-1);
+  });
+});
+
+describe('readPushTimestampText (Server-Sent Event data): the same rule as readPushTimestamp', () => {
+  const cases = [
+    '{"seq":1,"ts":1700000000123.456}',
+    ' { "ts" : 1700000000123 , "x": 1 }',
+    'hello',
+    '{"seq":1}',
+    '{"ts":"soon"}',
+    '{"ts":1700000000}',
+    '{"msg":"say \\"ts\\": 1700000000123"}',
+    '{"ts":1e12}',
+    '\n{"ts":\t1700000000999}',
+  ];
+  it.each(cases)('agrees with the byte scan on %s', (text) => {
+    expect(readPushTimestampText(text)).toBe(readPushTimestamp(buf(text)));
+  });
+  it('reads a fractional epoch-ms value', () => {
+    expect(readPushTimestampText('{"seq":7,"ts":1700000000123.5}')).toBeCloseTo(1700000000123.5, 3);
   });
 });

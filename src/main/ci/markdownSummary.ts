@@ -13,7 +13,7 @@ import type { RunIdentity } from './junitReport.ts';
 
 export function runMarkdown(summary: RunSummary, run: RunIdentity): string {
   const s = summary;
-  const unit = s.protocol === 'ws' ? 'msg/s' : 'req/s';
+  const unit = s.poll || s.sse ? 'events/s' : s.protocol === 'ws' ? 'msg/s' : 'req/s';
   const failed = (s.thresholds ?? []).filter((t) => !t.passed);
   const verdict =
     s.status !== 'completed'

@@ -31,7 +31,7 @@ export function withFlagNames(message: string, flagOfField: Record<string, strin
     .split('\n')
     .map((line) => {
       const path = line.split(':')[0];
-      const flag = flagOfField[path.split('.')[0]];
+      const flag = flagOfField[path] ?? flagOfField[path.split('.')[0]];
       return flag ? `${flag} (${path}):${line.slice(line.indexOf(':') + 1)}` : line;
     })
     .join('\n');

@@ -1,12 +1,12 @@
 // The run controller: checks a run before it starts, spreads it over worker threads, merges
 // their per-second samples into one time series, and always ends with a complete result —
 // whether the run ran out, was stopped, or a worker died.
-import type { Http2Figures, PollFigures, RunProgress, RunResult, RunSample, RunStatus } from '../../shared/runResult.ts';
+import type { Http2Figures, PollFigures, RunProgress, RunResult, RunSample, RunStatus, SseFigures } from '../../shared/runResult.ts';
 import { stageOfSecond } from '../../shared/loadProfile.ts';
 import { plannedDurationSec, type Scenario } from '../../shared/scenario.ts';
 import { warmupSecOf } from '../../shared/connectRamp.ts';
 import { epochMs } from '../clock.ts';
-import { encodeHistogram } from '../../shared/result/histogramCodec.ts';
+import { createHistogram, encodeHistogram, mergeInto, summarizeHistogram, type Histogram } from '../../shared/result/histogramCodec.ts';
 import { capacityWarning, probeCapacity } from './capacityProbe.ts';
 import type { DemoTargetInfo } from '../../shared/contract.ts';
 import { DEMO_HOST, isDemoUrl, resolveDemoUrl } from '../../shared/demoAddress.ts';
@@ -16,7 +16,7 @@ import { buildSummary } from '../../shared/result/runSummary.ts';
 import { flowDataSha256 } from '../flowRowsHash.ts';
 import { InlineWorker } from './inlineWorker.ts';
 import { workerPool, type LoadWorker, type WorkerPool } from './workerPool.ts';
-import type { FromWorker, WorkerJob } from './worker/workerProtocol.ts';
+import type { FromWorker, SseWorkerFigures, WorkerJob } from './worker/workerProtocol.ts';
 import { workerCount, workerShares } from './workerShares.ts';
 
 /** How long past its end (or a stop) a run may take to wind down before workers are terminated. */
@@ -156,6 +156,8 @@ async function runOnWorkers(
   let pollFigures: PollFigures | undefined;
   /** An HTTP/2 run's protocol figures, summed over the workers that finished. */
   let http2Figures: Http2Figures | undefined;
+  /** A Server-Sent Events run's counters and times to first event, merged over the workers that finished. */
+  let sseFigures: { counts: SseWorkerFigures; firstEvent: Histogram } | undefined;
 
   const emitProgress = (released: RunSample[]) => {
     if (!options.onProgress) return;
@@ -242,6 +244,7 @@ async function runOnWorkers(
             case 'done':
               if (message.poll) pollFigures = sumPollFigures(pollFigures, message.poll);
               if (message.http2) http2Figures = sumHttp2Figures(http2Figures, message.http2);
+              if (message.sse) sseFigures = addSseFigures(sseFigures, message.sse);
               workerEnded(i);
               break;
             case 'fatal':
@@ -288,10 +291,13 @@ async function runOnWorkers(
   discardUnfinished();
   if (pollFigures) notes.push(...pollNotes(pollFigures));
   if (http2Figures) notes.push(...http2Notes(http2Figures));
+  const sse = sseFigures ? sseSummary(sseFigures) : undefined;
+  if (sse) notes.push(...sseNotes(sse));
   if (status === 'aborted') notes.push('stopped before its planned end');
   const summary = buildSummary({ scenario, status, startedAt, endedAt, workers: count, acc, failure, notes, dataSha256: flowDataSha256(scenario) });
   if (pollFigures) summary.poll = pollFigures;
   if (http2Figures) summary.http2 = http2Figures;
+  if (sse) summary.sse = sse;
   return {
     config: scenario,
     summary,
@@ -423,6 +429,36 @@ export function http2Notes(f: Http2Figures): string[] {
       .join(', ');
   if (Object.keys(f.goaways).length > 0) notes.push(`connections ended by the server's GOAWAY: ${list(f.goaways)}`);
   if (Object.keys(f.streamResets).length > 0) notes.push(`streams reset by the server (RST_STREAM): ${list(f.streamResets)}`);
+  return notes;
+}
+
+function addSseFigures(acc: { counts: SseWorkerFigures; firstEvent: Histogram } | undefined, b: SseWorkerFigures): { counts: SseWorkerFigures; firstEvent: Histogram } {
+  const into = acc ?? {
+    counts: { events: 0, untimed: 0, payloadBytes: 0, streamsOpened: 0, drops: 0, reconnects: 0, resumedWithLastEventId: 0, serverRetryMs: null, firstEventHistogram: '' },
+    firstEvent: createHistogram(),
+  };
+  const c = into.counts;
+  c.events += b.events;
+  c.untimed += b.untimed;
+  c.payloadBytes += b.payloadBytes;
+  c.streamsOpened += b.streamsOpened;
+  c.drops += b.drops;
+  c.reconnects += b.reconnects;
+  c.resumedWithLastEventId += b.resumedWithLastEventId;
+  if (b.serverRetryMs !== null) c.serverRetryMs = b.serverRetryMs;
+  if (b.firstEventHistogram !== '') mergeInto(into.firstEvent, b.firstEventHistogram);
+  return into;
+}
+
+function sseSummary({ counts, firstEvent }: { counts: SseWorkerFigures; firstEvent: Histogram }): SseFigures {
+  const { firstEventHistogram: _, ...rest } = counts;
+  return { ...rest, firstEventUs: firstEvent.totalCount > 0 ? summarizeHistogram(firstEvent) : null };
+}
+
+/** The notes a Server-Sent Events run is stored with. */
+function sseNotes(f: SseFigures): string[] {
+  const notes = [`${f.events} events on ${f.streamsOpened} streams; ${f.drops} streams dropped, ${f.reconnects} reconnects (${f.resumedWithLastEventId} with Last-Event-ID)`];
+  if (f.untimed > 0) notes.push(`${f.untimed} events carried no "ts" (epoch ms) in their data: received, but no lag measured`);
   return notes;
 }
 

@@ -8,6 +8,8 @@ import { epochMs } from '../clock.ts';
 import { FixedCapacityQueue } from './fixedCapacityQueue.ts';
 import { FlowState, handleFlowRequest, rpcOptions, serveRpc } from './flowApi.ts';
 import { h2cAndHttp1Listener } from './h2cPort.ts';
+import { clampNumber, EventFeeds } from './eventFeeds.ts';
+import { serveEventStream, serveLongPoll } from './eventStreams.ts';
 
 export interface DemoTarget {
   port: number;
@@ -49,7 +51,7 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
       wss.handleUpgrade(req, socket, head, (ws) => serveEcho(ws));
     } else if (url.pathname === '/ws/events') {
       const feed = feeds.get(url.searchParams);
-      wss.handleUpgrade(req, socket, head, (ws) => feed.subscribe(ws));
+      wss.handleUpgrade(req, socket, head, (ws) => subscribeSocket(feed, ws));
     } else if (url.pathname === '/ws/capacity') {
       // The WebSocket side of /capacity?rps=N: the same queue, so REST and WebSocket searches of
       // one N meet one server of known capacity (the showdown's question at an SLO).
@@ -96,6 +98,9 @@ function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, feed
   if (url.pathname === '/events' && req.method === 'GET') {
     return send(res, 200, feeds.get(url.searchParams).poll(url.searchParams.get('since')), 'application/json');
   }
+  // The same feeds as Server-Sent Events and as long polling (eventStreams.ts).
+  if (url.pathname === '/sse/events' && req.method === 'GET') return serveEventStream(req, res, feeds.get(url.searchParams), url.searchParams);
+  if (url.pathname === '/events/long-poll' && req.method === 'GET') return serveLongPoll(res, feeds.get(url.searchParams), url.searchParams);
   if (url.pathname === '/_barrage/cpu' && req.method === 'GET') {
     return send(res, 200, JSON.stringify(cpuMeter()), 'application/json');
   }
@@ -171,6 +176,17 @@ function serveCapacity(ws: WebSocket, queue: FixedCapacityQueue): void {
   });
 }
 
+/** A /ws/events subscriber: every event of the feed as one text message; closed when the feed stops. */
+function subscribeSocket(feed: ReturnType<EventFeeds['get']>, ws: WebSocket): void {
+  const unsubscribe = feed.listen(
+    (_seq, event) => {
+      if (ws.readyState === ws.OPEN) ws.send(event);
+    },
+    () => ws.terminate(),
+  );
+  ws.on('close', unsubscribe);
+}
+
 function serveEcho(ws: WebSocket): void {
   ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
 }
@@ -188,12 +204,6 @@ function servePush(ws: WebSocket, rate: number): void {
     }
   }, tickMs);
   ws.on('close', () => clearInterval(timer));
-}
-
-function clampNumber(raw: string | null, fallback: number, min: number, max: number): number {
-  const n = raw === null ? NaN : Number(raw);
-  if (!Number.isFinite(n)) return fallback;
-  return Math.min(max, Math.max(min, n));
 }
 
 // ---- the showdown's server side: CPU meter and event feeds ----------------------------------
@@ -215,147 +225,4 @@ export function cpuMeter(): { userUs: number; systemUs: number; totalUs: number;
     scope: threadCpu ? 'thread' : 'process',
     at: epochMs(),
   };
-}
-
-const MAX_FEEDS = 16;
-const MAX_FEED_RATE = 10_000;
-const MAX_EVENT_BYTES = 64 * 1024;
-/** Events a feed keeps for pollers; a cursor older than that gets what is left, marked "gap". */
-const FEED_KEEP_EVENTS = 100_000;
-/** At most this many events in one poll response (the cursor then says where to go on). */
-const MAX_EVENTS_PER_POLL = 10_000;
-/** A feed nobody polled or subscribed to for this long stops. */
-const FEED_IDLE_MS = 30_000;
-const FEED_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-
-/**
- * Server-side event streams, created on first use by `?feed=NAME&rate=R&bytes=B` (the same
- * parameters give the same stream; `&arrivals=even` spaces events evenly instead of at random,
- * Poisson, times with that mean rate). Each event is created once, stamped with its creation
- * time (epoch ms, fractional) and its sequence number, then offered both ways: kept for
- * `GET /events?since=N` and pushed at once to every `/ws/events` subscriber.
- */
-class EventFeeds {
-  private readonly feeds = new Map<string, EventFeed>();
-
-  get(params: URLSearchParams): EventFeed {
-    const rawName = params.get('feed') ?? 'default';
-    const name = FEED_NAME.test(rawName) ? rawName : 'default';
-    const rate = clampNumber(params.get('rate'), 10, 0.1, MAX_FEED_RATE);
-    const bytes = Math.round(clampNumber(params.get('bytes'), 0, 0, MAX_EVENT_BYTES));
-    const even = params.get('arrivals') === 'even';
-    const key = `${name}|${rate}|${bytes}|${even ? 'even' : 'poisson'}`;
-    let feed = this.feeds.get(key);
-    if (!feed) {
-      if (this.feeds.size >= MAX_FEEDS) this.evictOldest();
-      feed = new EventFeed(rate, bytes, even, () => this.feeds.delete(key));
-      this.feeds.set(key, feed);
-    }
-    return feed;
-  }
-
-  closeAll(): void {
-    for (const feed of [...this.feeds.values()]) feed.stop();
-  }
-
-  private evictOldest(): void {
-    let oldest: EventFeed | undefined;
-    for (const f of this.feeds.values()) if (!oldest || f.lastUsed < oldest.lastUsed) oldest = f;
-    oldest?.stop();
-  }
-}
-
-class EventFeed {
-  lastUsed = epochMs();
-  private readonly rate: number;
-  private readonly bytes: number;
-  /** Evenly spaced events instead of random (Poisson) arrivals. */
-  private readonly even: boolean;
-  private readonly onStop: () => void;
-  private readonly events: string[] = [];
-  private readonly subscribers = new Set<WebSocket>();
-  /** Sequence number of events[0]. */
-  private firstSeq = 1;
-  private created = 0;
-  private nextAt: number;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-
-  constructor(rate: number, bytes: number, even: boolean, onStop: () => void) {
-    this.rate = rate;
-    this.bytes = bytes;
-    this.even = even;
-    this.onStop = onStop;
-    this.nextAt = epochMs() + this.gap();
-    this.arm();
-  }
-
-  /** `{"cursor":N,"events":[…]}`: events after `since`; without `since`, only the cursor. */
-  poll(since: string | null): string {
-    this.lastUsed = epochMs();
-    const cursor = this.created;
-    const after = since === null ? cursor : Math.floor(Number(since));
-    if (!Number.isFinite(after) || after >= cursor) return `{"cursor":${cursor},"events":[]}`;
-    const from = Math.max(after + 1, this.firstSeq);
-    const to = Math.min(cursor, from + MAX_EVENTS_PER_POLL - 1);
-    const list = this.events.slice(from - this.firstSeq, to - this.firstSeq + 1).join(',');
-    const gap = from > after + 1 ? ',"gap":true' : '';
-    return `{"cursor":${to},"events":[${list}]${gap}}`;
-  }
-
-  subscribe(ws: WebSocket): void {
-    this.lastUsed = epochMs();
-    this.subscribers.add(ws);
-    ws.on('close', () => {
-      this.subscribers.delete(ws);
-      this.lastUsed = epochMs();
-    });
-  }
-
-  stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    for (const ws of this.subscribers) ws.terminate();
-    this.subscribers.clear();
-    this.onStop();
-  }
-
-  /** Time to the next event (ms): exponential for Poisson arrivals, 1/rate when even. */
-  private gap(): number {
-    const mean = 1000 / this.rate;
-    return this.even ? mean : -Math.log(1 - Math.random()) * mean;
-  }
-
-  private arm(): void {
-    if (this.stopped) return;
-    // Wake at the next event's due time (at most a second away, for the idle check).
-    this.timer = setTimeout(() => this.tick(), Math.max(1, Math.min(1000, this.nextAt - epochMs())));
-  }
-
-  private tick(): void {
-    const now = epochMs();
-    if (this.subscribers.size === 0 && now - this.lastUsed > FEED_IDLE_MS) return this.stop();
-    // Every event that has come due is created now and stamped with this moment.
-    while (this.nextAt <= now) {
-      const event = this.event(++this.created, epochMs());
-      this.events.push(event);
-      for (const ws of this.subscribers) if (ws.readyState === ws.OPEN) ws.send(event);
-      this.nextAt += this.gap();
-    }
-    if (this.events.length > FEED_KEEP_EVENTS * 1.5) {
-      const drop = this.events.length - FEED_KEEP_EVENTS;
-      this.events.splice(0, drop);
-      this.firstSeq += drop;
-    }
-    this.arm();
-  }
-
-  /** `{"seq":N,"ts":T}`, padded with a "data" field to `bytes` when that is larger. */
-  private event(seq: number, ts: number): string {
-    const head = `{"seq":${seq},"ts":${ts.toFixed(3)}`;
-    const bare = `${head}}`;
-    const padded = `${head},"data":""}`;
-    if (this.bytes <= padded.length) return this.bytes > bare.length ? padded : bare;
-    return `${head},"data":"${'x'.repeat(this.bytes - padded.length)}"}`;
-  }
 }

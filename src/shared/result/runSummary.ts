@@ -1,6 +1,7 @@
 // The run's summary figures, computed from the merged totals and time series. Part of the result
 // model: the engine builds a summary from its accumulator, and any other source of merged
 // seconds and totals (a recomputation from stored samples, a future sharded run) can too.
+import { updateModeOf } from '../updateMode.ts';
 import type { ErrorKind, RunSample, RunStatus, RunSummary, ScheduleFigures, UnfinishedFigures } from '../runResult.ts';
 import { stageOfSecond } from '../loadProfile.ts';
 import { plannedDurationSec, stageTargetOf, type Scenario } from '../scenario.ts';
@@ -122,9 +123,12 @@ export function buildSummary(input: SummaryInput): RunSummary {
 function healthNotes(scenario: Scenario, summary: RunSummary): string[] {
   const notes: string[] = [];
   const what = scenario.protocol === 'http' ? 'request' : 'message';
+  const mode = updateModeOf(scenario);
   if (nothingCompleted(summary) && summary.status !== 'failed') {
     notes.push(
-      scenario.protocol === 'http'
+      mode !== null
+        ? 'nothing completed: no event with a "ts" creation time was delivered'
+        : scenario.protocol === 'http'
         ? 'nothing completed: no request got a complete response'
         : 'nothing completed: no message was answered or received',
     );
@@ -142,7 +146,9 @@ function healthNotes(scenario: Scenario, summary: RunSummary): string[] {
       `echo traffic waited for the connect ramp (${scenario.connections.toLocaleString('en-US')} connections at ${scenario.connectRate.toLocaleString('en-US')}/s: ${rampSec.toFixed(1)} s); its first ${Math.ceil(rampSec)} s count as warm-up`,
     );
   }
-  if (planned !== undefined && scenario.timeoutSec >= planned) {
+  // An open event stream or a held long poll may wait for as long as the server has nothing to
+  // say: there the timeout covers the wait for the answer's headers only.
+  if (planned !== undefined && scenario.timeoutSec >= planned && mode !== 'sse' && mode !== 'long-poll') {
     notes.push(
       `the timeout (${scenario.timeoutSec} s) was longer than the run (${planned} s): a ${what} slower than the run could not time out; it is counted as unfinished`,
     );

@@ -133,7 +133,7 @@ export async function main(args: string[]): Promise<number> {
         compare,
         storeSecrets: !!values['store-secrets'],
         onUpdate: quiet ? undefined : runReporter((x) => (x === 'A' ? a : b).config.protocol),
-        onProgress: verbose ? (run, p) => process.stderr.write(`  ${run.side}  ${progressLine(p, (run.side === 'A' ? a : b).config.protocol)}\n`) : undefined,
+        onProgress: verbose ? (run, p) => process.stderr.write(`  ${run.side}  ${progressLine(p, (run.side === 'A' ? a : b).config)}\n`) : undefined,
       });
     } catch (err) {
       if (err instanceof PreflightError || err instanceof RangeError) throw new UsageError(err.message);

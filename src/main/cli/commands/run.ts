@@ -80,6 +80,17 @@ HTTP
       --new-connection    a new TCP connection for every request (no keep-alive)
       --expect-status C   status codes that count as success, e.g. 200,204 (default 200-399)
 
+Updates from the server (an http/https URL)
+      --sse               the URL is a Server-Sent Events stream: each connection holds one
+                          stream open; latency is each event's delivery lag from a "ts" (epoch
+                          ms) in its data; reconnects honour retry: and send Last-Event-ID
+      --retry MS          --sse: reconnection delay until the server sets one (default 3000)
+      --connect-rate N    --sse (as for WebSocket): new streams per second (default 1000)
+      --poll-interval MS  the URL is a poll endpoint (GET ?since=N answers {"cursor":M,
+                          "events":[{"ts":…},…]}): each connection polls it every MS
+      --long-poll         the same endpoint held by the server until an event exists: each
+                          connection asks again as soon as an answer arrives
+
 WebSocket
       --mode M            echo (round trips, closed loop), rate (echo at --rate), push (listen)
       --message TEXT      message template; placeholders {{seq}} {{ts}} {{random:N}} {{conn}}
@@ -175,6 +186,10 @@ const options = {
   message: { type: 'string' },
   'in-flight': { type: 'string' },
   'connect-rate': { type: 'string' },
+  sse: { type: 'boolean' },
+  retry: { type: 'string' },
+  'poll-interval': { type: 'string' },
+  'long-poll': { type: 'boolean' },
   subprotocol: { type: 'string', multiple: true },
   'ping-interval': { type: 'string' },
   deflate: { type: 'boolean' },
@@ -222,6 +237,11 @@ const FLAG_OF_FIELD: Record<string, string> = {
   connectRate: '--connect-rate',
   pingIntervalSec: '--ping-interval',
   maxResponseBytes: '--max-response-bytes',
+  sse: '--sse',
+  'sse.retryMs': '--retry',
+  'sse.connectRate': '--connect-rate',
+  poll: '--poll-interval',
+  'poll.intervalMs': '--poll-interval',
 };
 
 export async function main(args: string[]): Promise<number> {
@@ -459,9 +479,10 @@ export function buildScenario(values: Values, positionals: string[], stored?: Sc
     set('streams', integerOption(values.streams, '--streams'));
     if (values['new-connection']) input.newConnectionPerRequest = true;
     if (values['expect-status'] !== undefined) input.expectedStatus = parseStatusList(values['expect-status']);
+    setUpdateMode(input, values, base);
     // WebSocket-only flags on an HTTP URL are refused, not ignored: `--mode push` on http://
     // would otherwise start a plain HTTP run the user did not ask for.
-    for (const flag of ['mode', 'message', 'in-flight', 'connect-rate', 'subprotocol', 'ping-interval', 'deflate', 'close-on-ping-timeout'] as const) {
+    for (const flag of ['mode', 'message', 'in-flight', ...(input.sse === undefined ? (['connect-rate'] as const) : []), 'subprotocol', 'ping-interval', 'deflate', 'close-on-ping-timeout'] as const) {
       const v = values[flag];
       if (v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0)) throw new UsageError(`--${flag} applies to WebSocket URLs (ws:// or wss://) only, not ${redactUrl(url)}`);
     }
@@ -474,7 +495,7 @@ export function buildScenario(values: Values, positionals: string[], stored?: Sc
     set('pingIntervalSec', numberOption(values['ping-interval'], '--ping-interval'));
     if (values.deflate) input.perMessageDeflate = true;
     if (values['close-on-ping-timeout']) input.closeOnPingTimeout = true;
-    for (const flag of ['method', 'body', 'pipelining', 'new-connection', 'expect-status', 'http2', 'streams'] as const) {
+    for (const flag of ['method', 'body', 'pipelining', 'new-connection', 'expect-status', 'http2', 'streams', 'sse', 'retry', 'poll-interval', 'long-poll'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to HTTP URLs only, not ${redactUrl(url)}`);
     }
   }
@@ -483,6 +504,28 @@ export function buildScenario(values: Values, positionals: string[], stored?: Sc
   return parsed.data;
 }
 
+/**
+ * --sse, --poll-interval, --long-poll: the HTTP scenario's update mode (an `sse` or `poll`
+ * object; see scenario.ts). A scenario file's own object is kept, the flags override its fields.
+ */
+function setUpdateMode(input: Record<string, unknown>, values: Values, base: Record<string, unknown>): void {
+  const wantsPoll = values['poll-interval'] !== undefined || values['long-poll'] === true;
+  if (values.sse && wantsPoll) throw new UsageError('--sse and --poll-interval/--long-poll are different update modes: give one');
+  if (values['poll-interval'] !== undefined && values['long-poll']) throw new UsageError('--long-poll asks again on each answer: leave out --poll-interval');
+  const own = (key: string) => (typeof base[key] === 'object' && base[key] !== null ? { ...(base[key] as object) } : {});
+  if (values.sse || values.retry !== undefined || (input.sse !== undefined && values['connect-rate'] !== undefined)) {
+    if (!values.sse && input.sse === undefined) throw new UsageError('--retry applies to --sse only');
+    const sse: Record<string, unknown> = own('sse');
+    if (values.retry !== undefined) sse.retryMs = integerOption(values.retry, '--retry');
+    if (values['connect-rate'] !== undefined) sse.connectRate = numberOption(values['connect-rate'], '--connect-rate');
+    input.sse = sse;
+    delete input.poll;
+  } else if (wantsPoll) {
+    const poll: Record<string, unknown> = values['long-poll'] ? { long: true } : { intervalMs: integerOption(values['poll-interval'], '--poll-interval') };
+    input.poll = poll;
+    delete input.sse;
+  }
+}
 
 export function readScenarioFile(path: string): Record<string, unknown> {
   let text: string;
@@ -550,7 +593,7 @@ export async function execute(
   // them each second and the final result, after the history has it).
   const printer: RunSink = {
     second: (_runId, p: RunProgress) => {
-      if (!opts.quiet) process.stderr.write(progressLine(p, scenario.protocol) + '\n');
+      if (!opts.quiet) process.stderr.write(progressLine(p, scenario) + '\n');
     },
     finished: () => {},
   };

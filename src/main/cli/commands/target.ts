@@ -21,6 +21,12 @@ Starts the built-in demo target on loopback (127.0.0.1, a free port by default):
   GET  /events?since=N   events after cursor N of a shared feed (&feed=NAME&rate=R&bytes=B),
                          each stamped with its creation time: the REST polling endpoint
   WS   /ws/events        the same feed, pushed as events are created
+  GET  /sse/events       the same feed as Server-Sent Events (id: seq, data: the event);
+                         Last-Event-ID replays what was missed; &retry=MS sends retry:,
+                         &dropAfter=N ends each stream after N events, &lagMs=D writes
+                         each event D ms after its creation (known answers for tests)
+  GET  /events/long-poll?since=N  the same feed, long-polled: held until an event
+                         exists or &wait=MS (default 5000) runs out
   GET  /_barrage/cpu     the CPU time of the thread serving the target (for the showdown)
   For user flows (docs/FLOWS.md):
   POST /login            {"user":"user1","password":"pw-user1"} → {"token":…} (user1…user100000,

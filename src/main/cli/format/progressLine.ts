@@ -1,12 +1,12 @@
 // One line of progress per second on stderr while a run goes.
-import type { Protocol } from '../../../shared/scenario.ts';
+import { throughputUnitOf, type UpdateModeFields } from '../../../shared/updateMode.ts';
 import type { RunProgress } from '../../../shared/runResult.ts';
 import { formatCount, formatUs } from '../../../shared/units.ts';
 
-export function progressLine(p: RunProgress, protocol: Protocol): string {
+export function progressLine(p: RunProgress, config: UpdateModeFields): string {
   const s = p.sample;
   const clock = p.plannedSec ? `${Math.round(p.elapsedSec)}s/${Math.round(p.plannedSec)}s` : `${Math.round(p.elapsedSec)}s`;
-  const unit = protocol === 'ws' ? 'msg/s' : 'req/s';
+  const unit = throughputUnitOf(config);
   const parts = [
     `[${clock.padStart(9)}]`,
     `${formatCount(s.throughput).padStart(9)} ${unit}`,

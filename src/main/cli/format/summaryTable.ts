@@ -8,7 +8,8 @@ import { stageTable } from './stageTable.ts';
 
 /** `targetUrl` fits the saturation advice to runs stored before the summary carried it. */
 export function summaryTable(s: RunSummary, title?: string, targetUrl?: string): string {
-  const unit = s.protocol === 'http' ? 'requests' : 'messages';
+  // Polling and event streams count events delivered (summary.poll, summary.sse).
+  const unit = s.poll || s.sse ? 'events' : s.protocol === 'http' ? 'requests' : 'messages';
   const rows: Array<[string, string]> = [];
   const l = s.latencyUs;
   rows.push(['Status', s.failure ? `${statusWord(s.status)}: ${s.failure}` : statusWord(s.status)]);
@@ -48,6 +49,12 @@ export function summaryTable(s: RunSummary, title?: string, targetUrl?: string):
   rows.push(['Errors', s.errors.total === 0 ? 'none' : `${formatCount(s.errors.total)}${kinds.length ? ` (${kinds.join(', ')})` : ''}`]);
   const codes = Object.entries(s.statusCodes).map(([c, n]) => `${c}: ${formatCount(n)}`);
   if (codes.length) rows.push(['Status codes', codes.join(', ')]);
+  if (s.sse) {
+    const e = s.sse;
+    rows.push(['Events', `${formatCount(e.events)} on ${formatCount(e.streamsOpened)} streams${e.untimed > 0 ? ` (${formatCount(e.untimed)} without a "ts": not timed)` : ''}`]);
+    rows.push(['  dropped / reconnects', `${formatCount(e.drops)} / ${formatCount(e.reconnects)} (${formatCount(e.resumedWithLastEventId)} with Last-Event-ID)${e.serverRetryMs !== null ? `, server retry ${formatCount(e.serverRetryMs)} ms` : ''}`]);
+    if (e.firstEventUs) rows.push(['  first event p50 / p99', `${formatUs(e.firstEventUs.p50)} / ${formatUs(e.firstEventUs.p99)}`]);
+  }
   if (s.ws) {
     const w = s.ws;
     rows.push(['Messages sent / received', `${formatCount(w.messagesSent)} / ${formatCount(w.messagesReceived)}`]);

@@ -24,14 +24,20 @@ import { fixedLookup } from '../ws/fixedLookup.ts';
 import type { LoadDriver } from '../worker/loadDriver.ts';
 import type { WorkerJob } from '../worker/workerProtocol.ts';
 
+/** After a long poll that failed (refused, a bad status, a bad body), the next one waits this long: no tight loop. */
+const LONG_POLL_RETRY_MS = 1000;
+
 export function emptyPollFigures(): PollFigures {
   return { requests: 0, emptyRequests: 0, delivered: 0, payloadBytes: 0, gaps: 0, untimed: 0 };
 }
 
 export function createPollLoad(job: WorkerJob, recorder: SecondRecorder): LoadDriver & { pollFigures(): PollFigures } {
   const scenario = job.scenario as HttpScenario;
-  const intervalMs = scenario.poll?.intervalMs;
-  if (intervalMs === undefined) throw new Error('createPollLoad needs a scenario with poll');
+  if (scenario.poll === undefined) throw new Error('createPollLoad needs a scenario with poll');
+  // Long polling: the server holds each poll until an event exists (or its wait ends), and the
+  // next poll leaves as soon as the answer is in — no interval of our own.
+  const long = scenario.poll.long;
+  const intervalMs = long ? 0 : (scenario.poll.intervalMs ?? 1000);
   const timeoutMs = scenario.timeoutSec * 1000;
   // A poll's body is buffered to be parsed: past this it is cut off and counted as too-large, so a
   // huge answer cannot exhaust the worker's memory (as the HTTP driver's bodies and WebSocket messages).
@@ -67,6 +73,13 @@ export function createPollLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
     ending = true;
     for (const t of timers) clearTimeout(t);
     timers.clear();
+    // A held long poll is the normal state of a long-polling client, not a request that failed:
+    // at the end it is abandoned at once and not counted.
+    if (long) {
+      for (const req of inFlight) req.destroy();
+      inFlight.clear();
+      return void finish();
+    }
     // Polls in flight get at most the timeout (2 s at most), then they are abandoned.
     const abandon = setTimeout(() => {
       for (const req of inFlight) req.destroy();
@@ -139,11 +152,13 @@ export function createPollLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
       let settled = false;
       /** The body passed maxResponseBytes: counted once as too-large, the request cut off. */
       let tooLarge = false;
+      /** Whether the poll brought a usable answer (a long poll that failed must not come back at once). */
+      let answered = false;
       const settle = () => {
         if (settled) return;
         settled = true;
         inFlight.delete(req);
-        const next = Math.max(due + intervalMs, epochMs());
+        const next = long && !answered ? epochMs() + LONG_POLL_RETRY_MS : Math.max(due + intervalMs, epochMs());
         if (!ending && next < endAt) later(() => poll(next), next);
         maybeFinish();
       };
@@ -183,6 +198,7 @@ export function createPollLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
               else figures.untimed++;
             }
             if (typeof body.cursor === 'number') cursor = body.cursor;
+            answered = true;
           } catch {
             recorder.error('other');
           }
@@ -194,14 +210,15 @@ export function createPollLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
         });
       });
       req.on('error', (err) => {
-        // Polls cut off by a stop, or by their own size, are not counted again.
-        if (!(ending && stopped) && !tooLarge) recorder.error(classifyError(err));
+        // Polls cut off by a stop (or, long polls, by the end), or by their own size, are not counted again.
+        if (!(ending && (stopped || long)) && !tooLarge) recorder.error(classifyError(err));
         settle();
       });
       req.end();
     };
     // Clients are spread evenly over one interval (across all workers), so their polls do not
     // arrive together.
+    // (Long polls all start at once: the server spreads them out by answering.)
     const slot = job.workerIndex + index * job.workerCount;
     const total = Math.max(1, job.connections * job.workerCount);
     const firstAt = job.startAt + (slot * intervalMs) / total;

@@ -19,15 +19,17 @@ function driverFor(protocol: Protocol): Promise<LoadDriverFactory> {
   if (!loading) {
     loading =
       protocol === 'http'
-        ? // An HTTP scenario with `poll` is driven by the polling driver, one with `http2` by the
-          // HTTP/2 driver; all three load with http.
-          Promise.all([import('../http/httpLoad.ts'), import('../poll/pollLoad.ts'), import('../http2/h2Load.ts')]).then(
-            ([h, p, h2]): LoadDriverFactory =>
+        ? // An HTTP scenario with `poll` is driven by the polling driver, one with `sse` by the
+          // event-stream driver, one with `http2` by the HTTP/2 driver; all four load with http.
+          Promise.all([import('../http/httpLoad.ts'), import('../poll/pollLoad.ts'), import('../http2/h2Load.ts'), import('../sse/sseLoad.ts')]).then(
+            ([h, p, h2, e]): LoadDriverFactory =>
               (job, recorder) =>
                 job.scenario.protocol === 'http' && job.scenario.http2 === true
                   ? h2.createH2Load(job, recorder)
                   : job.scenario.protocol === 'http' && job.scenario.poll !== undefined
                     ? p.createPollLoad(job, recorder)
+                    : job.scenario.protocol === 'http' && job.scenario.sse !== undefined
+                      ? e.createSseLoad(job, recorder)
                     : h.createHttpLoad(job, recorder),
           )
         : protocol === 'ws'
@@ -61,7 +63,7 @@ export function loadServer(post: (message: FromWorker) => void): (message: ToWor
       driver = undefined;
     }
     recorder.finish();
-    post({ type: 'done', poll: load.pollFigures?.(), http2: load.http2Figures?.() });
+    post({ type: 'done', poll: load.pollFigures?.(), http2: load.http2Figures?.(), sse: load.sseFigures?.() });
   }
 
   return (message: ToWorker) => {

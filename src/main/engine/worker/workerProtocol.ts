@@ -1,5 +1,5 @@
 // Messages between the run controller (main thread) and its load workers.
-import type { ErrorKind, Http2Figures, PollFigures, UnfinishedFigures } from '../../../shared/runResult.ts';
+import type { ErrorKind, Http2Figures, PollFigures, SseFigures, UnfinishedFigures } from '../../../shared/runResult.ts';
 import type { Stage } from '../../../shared/loadProfile.ts';
 import type { Protocol, Scenario } from '../../../shared/scenario.ts';
 
@@ -73,5 +73,12 @@ export type FromWorker =
   | { type: 'sample'; sample: WorkerSample }
   /** poll: a polling driver's counters for the whole run (see ../poll/pollLoad.ts). */
   /** http2: an HTTP/2 driver's protocol figures for the whole run (see ../http2/h2Load.ts). */
-  | { type: 'done'; poll?: PollFigures; http2?: Http2Figures }
+  /** sse: an event-stream driver's counters, its time to first event as a histogram (see ../sse/sseLoad.ts). */
+  | { type: 'done'; poll?: PollFigures; http2?: Http2Figures; sse?: SseWorkerFigures }
   | { type: 'fatal'; message: string };
+
+/** One worker's Server-Sent Events counters; the controller merges the histograms and summarizes. */
+export type SseWorkerFigures = Omit<SseFigures, 'firstEventUs'> & {
+  /** Times to first event (µs), compressed base64; '' when no stream got an event. */
+  firstEventHistogram: string;
+};

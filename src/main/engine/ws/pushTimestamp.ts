@@ -44,3 +44,34 @@ function skipBlanks(data: Buffer, from: number): number {
 function isNumberByte(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0x2b || c === 0x65 || c === 0x45;
 }
+
+/**
+ * The same rule for a message that arrives as text (a Server-Sent Event's data, decoded by the
+ * event-stream parser): the first `"ts"` key of a JSON-looking message, epoch ms in [1e11, 1e14).
+ */
+export function readPushTimestampText(data: string): number {
+  let i = skipBlankChars(data, 0);
+  if (data.charCodeAt(i) !== 0x7b /* { */) return -1;
+  let at = data.indexOf('"ts"', i);
+  while (at > 0 && data.charCodeAt(at - 1) === 0x5c /* \ */) at = data.indexOf('"ts"', at + 4);
+  if (at < 0) return -1;
+  i = skipBlankChars(data, at + 4);
+  if (data.charCodeAt(i) !== 0x3a /* : */) return -1;
+  const start = skipBlankChars(data, i + 1);
+  let end = start;
+  const limit = Math.min(data.length, start + MAX_NUMBER_CHARS);
+  while (end < limit && isNumberByte(data.charCodeAt(end))) end++;
+  if (end === start) return -1;
+  const value = Number(data.slice(start, end));
+  return value >= MIN_EPOCH_MS && value < MAX_EPOCH_MS ? value : -1;
+}
+
+function skipBlankChars(data: string, from: number): number {
+  let i = from;
+  while (i < data.length) {
+    const c = data.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    i++;
+  }
+  return i;
+}
