@@ -4,11 +4,13 @@
 // an idle main thread, so the comparison measures what Barrage adds, not where code ran before.
 import { parentPort } from 'node:worker_threads';
 import autocannon from 'autocannon';
+import http from 'node:http';
 import WebSocket from 'ws';
 
 export type ReferenceJob =
   | { kind: 'autocannon'; url: string; connections: number; durationSec: number }
-  | { kind: 'wsloop'; url: string; connections: number; inFlight: number; durationSec: number };
+  | { kind: 'wsloop'; url: string; connections: number; inFlight: number; durationSec: number }
+  | { kind: 'sseread'; url: string; connections: number; durationSec: number };
 
 export interface ReferenceOutcome {
   /** Requests completed (autocannon) or echoes received (ws loop). */
@@ -23,7 +25,7 @@ const port = parentPort;
 if (!port) throw new Error('bench/referenceWorker.ts runs in a worker thread');
 
 port.once('message', (job: ReferenceJob) => {
-  const run = job.kind === 'autocannon' ? bareAutocannon(job) : wsLoop(job);
+  const run = job.kind === 'autocannon' ? bareAutocannon(job) : job.kind === 'wsloop' ? wsLoop(job) : sseRead(job);
   run.then(
     (outcome) => port.postMessage({ type: 'done', outcome } satisfies FromReference),
     (err: unknown) => port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies FromReference),
@@ -106,4 +108,46 @@ async function wsLoop(job: Extract<ReferenceJob, { kind: 'wsloop' }>): Promise<R
     }
   });
   return { completed, durationSec, errors };
+}
+
+/**
+ * The cheapest event-stream reader: N bare http.get streams (no agent), each chunk decoded as
+ * text and its events counted by the blank lines that end them ("\n\n"; the demo target writes
+ * LF only). No parser for fields, no id, no retry, no clock, nothing recorded — what any SSE
+ * client must do at least. Counted: events until the end.
+ */
+async function sseRead(job: Extract<ReferenceJob, { kind: 'sseread' }>): Promise<ReferenceOutcome> {
+  const started = performance.now();
+  let events = 0;
+  let errors = 0;
+  let running = true;
+  const requests: http.ClientRequest[] = [];
+  for (let i = 0; i < job.connections; i++) {
+    const req = http.get(job.url, { agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
+      res.setEncoding('utf8');
+      let tail = '';
+      res.on('data', (chunk: string) => {
+        if (!running) return;
+        const text = tail + chunk;
+        let at = text.indexOf('\n\n');
+        let from = 0;
+        while (at >= 0) {
+          events++;
+          from = at + 2;
+          at = text.indexOf('\n\n', from);
+        }
+        tail = text.slice(from);
+      });
+      res.on('error', () => {});
+    });
+    req.on('error', () => {
+      if (running) errors++;
+    });
+    requests.push(req);
+  }
+  await new Promise((resolve) => setTimeout(resolve, job.durationSec * 1000));
+  running = false;
+  const durationSec = (performance.now() - started) / 1000;
+  for (const req of requests) req.destroy();
+  return { completed: events, durationSec, errors };
 }
