@@ -12,7 +12,7 @@ import { forwardJobEvents } from '../src/main/services/runEvents.ts';
 import { getJson } from '../src/main/showdown/probes.ts';
 import { startShowdown } from '../src/main/showdown/showdownRunner.ts';
 import { startDemoTarget, type DemoTarget } from '../src/main/target/demoTarget.ts';
-import { notRerunnableReason, showdownInputSchema, type ShowdownInput, type ShowdownResult, type ShowdownStatus } from '../src/shared/showdown.ts';
+import { notRerunnableReason, showdownInputSchema, type ShowdownInput, type ShowdownResult, type ShowdownStatus, type UpdateModeId } from '../src/shared/showdown.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'barrage-showdown-'));
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -124,7 +124,7 @@ describe('showdown on the demo target', () => {
     const base: ShowdownInput = { experiments: ['updates'], durationSec: 2, concurrency: 4, eventRate: 40, payloadBytes: 64 };
     const fast = await showdown({ ...base, pollIntervalMs: 50 });
     const slow = await showdown({ ...base, pollIntervalMs: 250 });
-    const get = (r: ShowdownResult, mode: 'poll' | 'push') => r.updates!.modes.find((m) => m.mode === mode)!;
+    const get = (r: ShowdownResult, mode: UpdateModeId) => r.updates!.modes.find((m) => m.mode === mode)!;
     const lags = [fast, slow].map((r) => `every ${r.config.pollIntervalMs} ms: poll p50 ${get(r, 'poll').lagUs.p50} µs, push p50 ${get(r, 'push').lagUs.p50} µs`).join('; ');
     for (const r of [fast, slow]) {
       expect(r.status).toBe('completed');
@@ -151,6 +151,22 @@ describe('showdown on the demo target', () => {
     expect(get(slow, 'poll').lagUs.p50, lags).toBeGreaterThan(2 * get(fast, 'poll').lagUs.p50);
     // Push does not depend on the interval: well below even the faster polling, both times.
     for (const r of [fast, slow]) expect(get(r, 'push').lagUs.p50, lags).toBeLessThan(get(fast, 'poll').lagUs.p50 / 2);
+    // The same feed as SSE and long-polled: SSE holds one stream per client (≈ no requests per
+    // event) and, like push, does not wait for a poll; a long poll is answered as the event is
+    // created, so it too beats the faster polling, at about one request per event.
+    for (const r of [fast, slow]) {
+      const sse = get(r, 'sse');
+      const longPoll = get(r, 'long-poll');
+      expect(sse.delivered).toBeGreaterThan(100);
+      expect(sse.connectionsOpened).toBe(4);
+      expect(sse.requestsPerEvent).toBeLessThan(0.05);
+      expect(sse.emptyShare).toBeNull();
+      expect(sse.lagUs.p50, lags).toBeLessThan(get(fast, 'poll').lagUs.p50 / 2);
+      expect(longPoll.delivered).toBeGreaterThan(100);
+      expect(longPoll.connectionsOpened).toBe(4);
+      expect(longPoll.requestsPerEvent).toBeLessThan(1.5);
+      expect(longPoll.lagUs.p50, lags).toBeLessThan(get(fast, 'poll').lagUs.p50);
+    }
     expect(get(slow, 'push').lagUs.p50, lags).toBeLessThan(2 * get(fast, 'push').lagUs.p50 + 5000);
   });
 
@@ -224,17 +240,23 @@ describe('showdown on the demo target', () => {
     expect(pushed.at(-1)).toEqual(status);
     const result = status.result!;
     expect(result.order.exchange).toEqual(['rest-keepalive', 'ws', 'rest-new']);
-    expect(Object.keys(status.runIds).sort()).toEqual(['poll', 'push', 'rest-keepalive', 'rest-new', 'ws']);
+    expect(Object.keys(status.runIds).sort()).toEqual(['long-poll', 'poll', 'push', 'rest-keepalive', 'rest-new', 'sse', 'ws']);
     const runs = services.context.store.listRuns({ groupId: first.groupId!, limit: 10 });
-    expect(runs.total).toBe(5);
+    expect(runs.total).toBe(7);
     expect(runs.runs.every((run) => run.tags.includes('showdown') && run.status === 'completed')).toBe(true);
     expect(runs.runs.map((run) => run.scenarioName).sort()).toEqual([
+      'Showdown · Long polling',
       'Showdown · REST (keep-alive)',
       'Showdown · REST (new connection)',
       'Showdown · REST polling (every 100 ms)',
+      'Showdown · Server-Sent Events',
       'Showdown · WebSocket',
       'Showdown · WebSocket push',
     ]);
+    // The stored SSE run is an SSE run like one from the builder: its own figures, re-runnable.
+    const sse = services.context.store.getRun(status.runIds.sse!)!;
+    expect(sse.config).toMatchObject({ protocol: 'http', sse: { retryMs: 3000 } });
+    expect(sse.summary.sse!.streamsOpened).toBe(2);
     // The stored polling run reads like any other: its latency is the delivery lag.
     const poll = services.context.store.getRun(status.runIds.poll!)!;
     expect(poll.summary.latencyMeaning).toMatch(/polling delivery lag/);

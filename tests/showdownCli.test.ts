@@ -70,13 +70,13 @@ describe('barrage showdown', () => {
     const result = JSON.parse(r.stdout) as ShowdownResult;
     expect(result.status).toBe('completed');
     expect(result.exchange!.modes).toHaveLength(3);
-    expect(result.updates!.modes).toHaveLength(2);
+    expect(result.updates!.modes.map((m) => m.mode)).toEqual(['poll', 'long-poll', 'sse', 'push']);
     expect(result.table.rows.length).toBeGreaterThan(10);
     expect(result.conclusion.length).toBeGreaterThan(3);
     const store = openStore(db);
     try {
       const runs = store.listRuns({ groupId: result.groupId!, limit: 10 });
-      expect(runs.total).toBe(5);
+      expect(runs.total).toBe(7);
       const ids = [...result.exchange!.modes, ...result.updates!.modes].map((m) => m.runId).sort();
       expect(runs.runs.map((x) => x.id).sort()).toEqual(ids);
     } finally {

@@ -4,7 +4,8 @@
 // Two experiments, each mode a normal run in the history (one group id, tag "showdown"):
 //   exchange  the same request/response work over REST with a new TCP connection per request,
 //             REST keep-alive, and WebSocket echo;
-//   updates   server-to-client events: REST polling a cursor endpoint vs WebSocket push.
+//   updates   server-to-client events: REST polling a cursor endpoint, long polling it,
+//             Server-Sent Events and WebSocket push.
 // Every byte figure comes from socket counters (bytes written to and read from the TCP socket:
 // HTTP, WebSocket framing and handshakes included; TCP/IP headers and SYN/FIN packets are not
 // visible at that level). All times are µs unless the name says otherwise.
@@ -25,7 +26,7 @@ export const SHOWDOWN_LIMITS = {
 
 export const EXCHANGE_MODES = ['rest-new', 'rest-keepalive', 'ws'] as const;
 export type ExchangeModeId = (typeof EXCHANGE_MODES)[number];
-export const UPDATE_MODES = ['poll', 'push'] as const;
+export const UPDATE_MODES = ['poll', 'long-poll', 'sse', 'push'] as const;
 export type UpdateModeId = (typeof UPDATE_MODES)[number];
 export const EXPERIMENTS = ['exchange', 'updates'] as const;
 export type ExperimentId = (typeof EXPERIMENTS)[number];
@@ -37,6 +38,8 @@ export const EXCHANGE_MODE_LABELS: Record<ExchangeModeId, string> = {
 };
 export const UPDATE_MODE_LABELS: Record<UpdateModeId, string> = {
   poll: 'REST polling',
+  'long-poll': 'Long polling',
+  sse: 'Server-Sent Events',
   push: 'WebSocket push',
 };
 
@@ -65,6 +68,10 @@ export const showdownInputSchema = strictObject({
     pollUrl: url(['http:', 'https:'], 'an event poll endpoint').optional(),
     /** Push endpoint: sends each event as one JSON message carrying "ts" (creation time, epoch ms). */
     pushUrl: url(['ws:', 'wss:'], 'an event push endpoint').optional(),
+    /** Long-poll endpoint: as the poll endpoint, but a poll with nothing new waits for the next event. Optional. */
+    longPollUrl: url(['http:', 'https:'], 'a long-poll endpoint').optional(),
+    /** Server-Sent Events endpoint: a text/event-stream whose events' data carry "ts" (epoch ms). Optional. */
+    sseUrl: url(['http:', 'https:'], 'a Server-Sent Events endpoint').optional(),
     /** The server's CPU meter (GET answers {"totalUs":N}); the demo target has one. */
     cpuUrl: url(['http:', 'https:'], 'a CPU meter').optional(),
     /** Bytes of JSON in every request, response, message and event. */
@@ -136,10 +143,11 @@ export const showdownInputSchema = strictObject({
         message: 'give both the poll and the push endpoint, or neither',
       });
     }
-    if (s.httpUrl === undefined && (s.pollUrl !== undefined || s.cpuUrl !== undefined)) {
+    const ownOnly = (['pollUrl', 'cpuUrl', 'longPollUrl', 'sseUrl'] as const).find((k) => s[k] !== undefined);
+    if (s.httpUrl === undefined && ownOnly !== undefined) {
       ctx.addIssue({
         code: 'custom',
-        path: [s.pollUrl !== undefined ? 'pollUrl' : 'cpuUrl'],
+        path: [ownOnly],
         message: 'applies to a server of your own (give httpUrl and wsUrl too)',
       });
     }
@@ -236,10 +244,10 @@ export interface UpdateModeResult {
   delivered: number;
   /** Delivery lag: event creation (server timestamp) to receipt. */
   lagUs: LatencyFigures;
-  /** Requests the clients sent (polls); 0 for push. */
+  /** Requests the clients sent: polls; SSE: the streams' requests (one per stream opened); 0 for push. */
   requests: number;
   emptyRequests: number;
-  /** emptyRequests / requests; null for push. */
+  /** emptyRequests / requests (polling and long polling); null for SSE and push. */
   emptyShare: number | null;
   /** requests / delivered; 0 for push. */
   requestsPerEvent: number;
@@ -322,6 +330,9 @@ export interface ShowdownResult {
     wsUrl: string;
     pollUrl: string | null;
     pushUrl: string | null;
+    /** Absent in showdowns stored before long polling and SSE were measured. */
+    longPollUrl?: string | null;
+    sseUrl?: string | null;
     cpuUrl: string | null;
     /** Whether the server CPU figures are the server's alone (demo target in its own thread). */
     serverCpuIsolated: boolean;
@@ -337,7 +348,7 @@ export interface ShowdownResult {
   updates: { pollIntervalMs: number; eventRate: number; modes: UpdateModeResult[] } | null;
   /** Experiment 1, request/response: one column per exchange mode. */
   table: ShowdownTable;
-  /** Experiment 2, server-to-client updates: REST polling and WebSocket push (null when not run). */
+  /** Experiment 2, server-to-client updates: polling, long polling, SSE and WebSocket push (null when not run). */
   updatesTable: ShowdownTable<UpdateModeId> | null;
   /** Plain-language findings computed from the numbers, one sentence each. */
   conclusion: string[];

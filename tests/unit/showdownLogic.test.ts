@@ -11,6 +11,7 @@ import { buildUpdatesTable } from '../../src/main/showdown/updatesTable.ts';
 import type { RunResult, RunSample } from '../../src/shared/runResult.ts';
 import {
   EXCHANGE_MODE_LABELS,
+  UPDATE_MODE_LABELS,
   showdownInputSchema,
   type ExchangeModeId,
   type ExchangeModeResult,
@@ -81,12 +82,47 @@ describe('payload sizing', () => {
   });
 });
 
+describe('experiment 2 with all four update modes', () => {
+  const four = () => ({
+    pollIntervalMs: 100,
+    eventRate: 20,
+    modes: [
+      update('poll', { p50: 50_000, p99: 100_000, requests: 200, empty: 50, delivered: 300, bytes: 250 }),
+      update('long-poll', { p50: 2_000, p99: 5_000, requests: 330, empty: 30, delivered: 300, bytes: 220 }),
+      update('sse', { p50: 600, p99: 2_500, requests: 10, empty: 0, delivered: 400, bytes: 110 }),
+      update('push', { p50: 500, p99: 2_000, requests: 0, empty: 0, delivered: 400, bytes: 66 }),
+    ],
+  });
+
+  it('gives each mode a column: requests per update, empty polls, connections, and each mode’s model', () => {
+    const table = buildUpdatesTable({ updates: four() })!;
+    expect(table.columns.map((c) => c.label)).toEqual(['REST polling (every 100 ms)', 'Long polling', 'Server-Sent Events', 'WebSocket push']);
+    const row = (id: string) => table.rows.find((x) => x.id === id)!;
+    expect(row('update-lag-p50').values).toEqual({ poll: 50_000, 'long-poll': 2_000, sse: 600, push: 500 });
+    expect(row('update-requests').cells).toEqual({ poll: '0.67', 'long-poll': '1.1', sse: '0.025 (one per stream)', push: 'none (pushed)' });
+    expect(row('update-empty').cells).toEqual({ poll: '25.0% (50 of 200)', 'long-poll': '9.1% (30 of 330)', sse: 'none (no polls)', push: 'none (no polls)' });
+    expect(row('update-bytes').values).toEqual({ poll: 250, 'long-poll': 220, sse: 110, push: 66 });
+    expect(row('update-connections').values).toEqual({ poll: 10, 'long-poll': 10, sse: 10, push: 10 });
+    expect(row('update-model').cells['long-poll']).toMatch(/holds a poll until an event exists/);
+    expect(row('update-model').cells.sse).toMatch(/text\/event-stream/);
+  });
+
+  it('concludes from the numbers: long polling against polling, SSE against push, and the modes ranked', () => {
+    const text = conclude({ config: showdownInputSchema.parse({}), exchange: null, updates: four(), status: 'completed' }).join('\n');
+    expect(text).toContain('Long polling sent 1.1 requests per delivered update (9% of 330 came back empty), and delivered updates 25× sooner than polling every 100 ms (p50 2 ms vs 50 ms).');
+    expect(text).toContain('Server-Sent Events delivered updates 1.2× later than WebSocket push (p50 600 µs vs 500 µs, p99 2.5 ms vs 2 ms).');
+    expect(text).toContain('Each update cost 1.7× the bytes over SSE (110 B vs 66 B)');
+    expect(text).toContain('Lowest p50 delivery lag first: WebSocket push 500 µs, Server-Sent Events 600 µs, Long polling 2 ms, REST polling 50 ms.');
+    expect(text).toContain('Fewest bytes per delivered update first: WebSocket push 66 B, Server-Sent Events 110 B, Long polling 220 B, REST polling 250 B.');
+  });
+});
+
 describe('mode order', () => {
   it('rotates by the seed, so successive showdowns start with a different mode', () => {
     expect(rotate(['a', 'b', 'c'], 0)).toEqual(['a', 'b', 'c']);
     expect(rotate(['a', 'b', 'c'], 1)).toEqual(['b', 'c', 'a']);
     expect(rotate(['a', 'b', 'c'], 5)).toEqual(['c', 'a', 'b']);
-    expect(modeOrder(1)).toEqual({ exchange: ['rest-keepalive', 'ws', 'rest-new'], updates: ['push', 'poll'] });
+    expect(modeOrder(1)).toEqual({ exchange: ['rest-keepalive', 'ws', 'rest-new'], updates: ['long-poll', 'sse', 'push', 'poll'] });
   });
 });
 
@@ -244,9 +280,10 @@ describe('table', () => {
       { id: 'push', label: 'WebSocket push' },
     ]);
     const row = (id: string) => updates.rows.find((x) => x.id === id)!;
-    expect(row('update-lag-p50').values).toEqual({ poll: 50_000, push: 500 });
-    expect(row('update-lag-p50').cells).toEqual({ poll: '50 ms', push: '500 µs' });
-    expect(row('update-empty').cells).toEqual({ poll: '25.0% (50 of 200)', push: 'none (no polls)' });
+    // Long polling and SSE were not measured here: no column (their values are null, their cells "–").
+    expect(row('update-lag-p50').values).toEqual({ poll: 50_000, 'long-poll': null, sse: null, push: 500 });
+    expect(row('update-lag-p50').cells).toMatchObject({ poll: '50 ms', push: '500 µs' });
+    expect(row('update-empty').cells).toMatchObject({ poll: '25.0% (50 of 200)', push: 'none (no polls)' });
     expect(row('update-requests').cells.push).toBe('none (pushed)');
     expect(row('update-model').cells.poll).toBe('client asks every 100 ms (keep-alive connection)');
     // No server CPU meter: the row is left out rather than two dashes.
@@ -294,10 +331,10 @@ function mode(
   };
 }
 
-function update(id: 'poll' | 'push', f: { p50: number; p99: number; requests: number; empty: number; delivered: number; bytes: number }): UpdateModeResult {
+function update(id: UpdateModeResult['mode'], f: { p50: number; p99: number; requests: number; empty: number; delivered: number; bytes: number }): UpdateModeResult {
   return {
     mode: id,
-    label: id === 'poll' ? 'REST polling' : 'WebSocket push',
+    label: UPDATE_MODE_LABELS[id],
     runId: null,
     status: 'completed',
     durationSec: 5,
@@ -306,7 +343,7 @@ function update(id: 'poll' | 'push', f: { p50: number; p99: number; requests: nu
     lagUs: { p50: f.p50, p99: f.p99, p999: f.p99, mean: f.p50, max: f.p99, count: f.delivered },
     requests: f.requests,
     emptyRequests: f.empty,
-    emptyShare: id === 'poll' ? f.empty / f.requests : null,
+    emptyShare: id === 'poll' || id === 'long-poll' ? f.empty / f.requests : null,
     requestsPerEvent: f.requests / f.delivered,
     bytesPerEvent: { sent: 0, received: { total: f.bytes, payload: 64, overhead: f.bytes - 64 } },
     socketSent: 0,

@@ -32,7 +32,7 @@ describe('the showdown plan (pure)', () => {
   it('lists every step in order with its kind, the run it measures, whether it is kept, and what the views show', () => {
     const plan = planShowdown(config({ durationSec: 3, warmupSec: 1, concurrency: 4 }), { id: 'x1', seed: 1, saved: true });
     expect(plan.groupId).toBe('showdown-x1');
-    expect(plan.order).toEqual({ exchange: ['rest-keepalive', 'ws', 'rest-new'], updates: ['push', 'poll'] });
+    expect(plan.order).toEqual({ exchange: ['rest-keepalive', 'ws', 'rest-new'], updates: ['long-poll', 'sse', 'push', 'poll'] });
     expect(plan.steps.map((s) => `${s.kind}${'mode' in s ? ` ${s.mode}` : ''}`)).toEqual([
       'setup',
       'probe',
@@ -42,6 +42,8 @@ describe('the showdown plan (pure)', () => {
       'exchange ws',
       'warmup rest-new',
       'exchange rest-new',
+      'poll long-poll',
+      'sse sse',
       'push push',
       'poll poll',
       'teardown',
@@ -55,15 +57,17 @@ describe('the showdown plan (pure)', () => {
       'WebSocket: measured run',
       'REST (new connection): warm-up',
       'REST (new connection): measured run',
+      'Long polling: measured run',
+      'Server-Sent Events: measured run',
       'WebSocket push: measured run',
       'REST polling: measured run',
       'closing the target',
     ]);
     // Warm-ups are measured but not kept; measured runs are; the target's close always runs.
-    expect(plan.steps.map((s) => ('record' in s ? s.record : null))).toEqual([null, null, false, true, false, true, false, true, true, true, null]);
+    expect(plan.steps.map((s) => ('record' in s ? s.record : null))).toEqual([null, null, false, true, false, true, false, true, true, true, true, true, null]);
     expect(plan.steps.at(-1)).toMatchObject({ kind: 'teardown', always: true, view: null });
-    // The views count the same steps as before the session (setup, probe, six runs, two updates, done).
-    expect(plan.views).toHaveLength(11);
+    // The views count the same steps as before the session (setup, probe, six runs, four updates, done).
+    expect(plan.views).toHaveLength(13);
     expect(plan.views.at(-1)).toEqual({ experiment: 'done', mode: null, phase: null });
     expect(plan.notes).toEqual([]);
 
@@ -79,6 +83,9 @@ describe('the showdown plan (pure)', () => {
       poll: { intervalMs: 100 },
       workers: 1,
     });
+    // Long polling and SSE read the same feed (the same events) as polling and push.
+    expect(byLabel('Long polling: measured run').scenario).toMatchObject({ url: 'http://demo-target.invalid/events/long-poll?feed=sd-x1&rate=20&bytes=64', poll: { long: true }, timeoutSec: 30 });
+    expect(byLabel('Server-Sent Events: measured run').scenario).toMatchObject({ url: 'http://demo-target.invalid/sse/events?feed=sd-x1&rate=20&bytes=64', sse: { retryMs: 3000 }, connections: 4 });
     expect(plan.steps[1]).toMatchObject({ kind: 'probe', rounds: 9, http: { url: 'http://demo-target.invalid/echo' }, ws: { url: 'ws://demo-target.invalid/ws/echo' } });
     expect((plan.steps[1] as Extract<ShowdownStepPlan, { kind: 'probe' }>).ws.message).not.toContain('{{seq}}');
   });
@@ -90,7 +97,13 @@ describe('the showdown plan (pure)', () => {
     expect(noWarmup.views).toHaveLength(6);
 
     const updatesOnly = planShowdown(config({ experiments: ['updates'] }), { id: 'b', seed: 0, saved: false });
-    expect(updatesOnly.steps.map((s) => s.kind)).toEqual(['setup', 'poll', 'push', 'teardown']);
+    expect(updatesOnly.steps.map((s) => s.kind)).toEqual(['setup', 'poll', 'poll', 'sse', 'push', 'teardown']);
+    // A server of your own with polling and push only: those two, and a note for each mode left out.
+    const own = planShowdown(config({ httpUrl: 'http://127.0.0.1:9/echo', wsUrl: 'ws://127.0.0.1:9/ws', pollUrl: 'http://127.0.0.1:9/events', pushUrl: 'ws://127.0.0.1:9/push', experiments: ['updates'] }), { id: 'd', seed: 0, saved: false });
+    expect(own.steps.map((s) => ('mode' in s ? s.mode : s.kind))).toEqual(['setup', 'poll', 'push']);
+    expect(own.notes).toEqual(['long polling was not measured: give a long-poll endpoint', 'Server-Sent Events were not measured: give an SSE endpoint']);
+    const withSse = planShowdown(config({ httpUrl: 'http://127.0.0.1:9/echo', wsUrl: 'ws://127.0.0.1:9/ws', pollUrl: 'http://127.0.0.1:9/events', pushUrl: 'ws://127.0.0.1:9/push', sseUrl: 'http://127.0.0.1:9/sse', experiments: ['updates'] }), { id: 'e', seed: 0, saved: false });
+    expect(withSse.steps.map((s) => ('mode' in s ? s.mode : s.kind))).toEqual(['setup', 'poll', 'sse', 'push']);
 
     // The user's endpoints: nothing to start or close; without poll and push the updates are left out, and said so.
     const custom = planShowdown(config({ httpUrl: 'http://127.0.0.1:9/echo', wsUrl: 'ws://127.0.0.1:9/ws', warmupSec: 0 }), { id: 'c', seed: 0, saved: false });
@@ -110,6 +123,8 @@ describe('the showdown plan (pure)', () => {
       wsUrl: 'ws://127.0.0.1:4321/ws/echo',
       pollUrl: 'http://127.0.0.1:4321/events?feed=sd-x2&rate=20&bytes=64',
       pushUrl: 'ws://127.0.0.1:4321/ws/events?feed=sd-x2&rate=20&bytes=64',
+      longPollUrl: 'http://127.0.0.1:4321/events/long-poll?feed=sd-x2&rate=20&bytes=64',
+      sseUrl: 'http://127.0.0.1:4321/sse/events?feed=sd-x2&rate=20&bytes=64',
       cpuUrl: 'http://127.0.0.1:4321/_barrage/cpu',
     });
     // The user's own endpoints are left as they are.
@@ -203,7 +218,12 @@ function fakeExecutors(runs: RunService, clock: FakeClock, trace: Trace, opts: {
     async poll(step, ctx) {
       enter(step, ctx);
       const r = await run(step, ctx, step.record);
-      return { kind: 'update', result: updateResult('poll', r.runId, r.status), notes: [] };
+      return { kind: 'update', result: updateResult(step.mode, r.runId, r.status), notes: [] };
+    },
+    async sse(step, ctx) {
+      enter(step, ctx);
+      const r = await run(step, ctx, step.record);
+      return { kind: 'update', result: updateResult('sse', r.runId, r.status), notes: [] };
     },
     async push(step, ctx) {
       enter(step, ctx);
@@ -265,6 +285,8 @@ describe('a showdown session with fake steps', () => {
       'WebSocket: warm-up',
       'WebSocket: measured run',
       'REST polling: measured run',
+      'Long polling: measured run',
+      'Server-Sent Events: measured run',
       'WebSocket push: measured run',
       'closing the target',
     ]);
@@ -274,34 +296,38 @@ describe('a showdown session with fake steps', () => {
     expect(sd.trace.closed).toBe(1);
     // Each step, then its run, as the CLI and the Showdown view follow them.
     expect(sd.statuses.map(line)).toEqual([
-      '1/11 setup running',
-      '2/11 probe running',
-      '3/11 exchange rest-new warmup running',
-      '4/11 exchange rest-new measure running',
-      '4/11 exchange rest-new measure run 100 running',
-      '5/11 exchange rest-keepalive warmup running',
-      '6/11 exchange rest-keepalive measure running',
-      '6/11 exchange rest-keepalive measure run 101 running',
-      '7/11 exchange ws warmup running',
-      '8/11 exchange ws measure running',
-      '8/11 exchange ws measure run 102 running',
-      '9/11 updates poll measure running',
-      '9/11 updates poll measure run 103 running',
-      '10/11 updates push measure running',
-      '10/11 updates push measure run 104 running',
-      '11/11 done completed',
+      '1/13 setup running',
+      '2/13 probe running',
+      '3/13 exchange rest-new warmup running',
+      '4/13 exchange rest-new measure running',
+      '4/13 exchange rest-new measure run 100 running',
+      '5/13 exchange rest-keepalive warmup running',
+      '6/13 exchange rest-keepalive measure running',
+      '6/13 exchange rest-keepalive measure run 101 running',
+      '7/13 exchange ws warmup running',
+      '8/13 exchange ws measure running',
+      '8/13 exchange ws measure run 102 running',
+      '9/13 updates poll measure running',
+      '9/13 updates poll measure run 103 running',
+      '10/13 updates long-poll measure running',
+      '10/13 updates long-poll measure run 104 running',
+      '11/13 updates sse measure running',
+      '11/13 updates sse measure run 105 running',
+      '12/13 updates push measure running',
+      '12/13 updates push measure run 106 running',
+      '13/13 done completed',
     ]);
     expect(sd.statuses.at(-1)).toEqual(sd.handle.status());
-    expect(sd.handle.status()).toMatchObject({ runIds: { 'rest-new': 100, 'rest-keepalive': 101, ws: 102, poll: 103, push: 104 }, error: null, result });
+    expect(sd.handle.status()).toMatchObject({ runIds: { 'rest-new': 100, 'rest-keepalive': 101, ws: 102, poll: 103, 'long-poll': 104, sse: 105, push: 106 }, error: null, result });
     // Every status pushed is the fold of the events so far.
     expect(showdownStatusOf(planShowdown(config({ warmupSec: 1, durationSec: 1 }), { id: sd.handle.id, seed: 0, saved: false }), sd.handle.status().startedAt, sd.handle.events())).toEqual(
       sd.handle.status(),
     );
     expect(result.startedAt).toBe(new Date(T0).toISOString());
-    // Six 1-s runs back to back (three warm-ups, three measured) and two update runs, on the fake clock.
-    expect(result.endedAt).toBe(new Date(T0 + 8000).toISOString());
+    // Six 1-s runs back to back (three warm-ups, three measured) and four update runs, on the fake clock.
+    expect(result.endedAt).toBe(new Date(T0 + 10000).toISOString());
     expect(result.exchange!.modes.map((m) => m.runId)).toEqual([100, 101, 102]);
-    expect(result.updates!.modes.map((m) => m.mode)).toEqual(['poll', 'push']);
+    expect(result.updates!.modes.map((m) => m.mode)).toEqual(['poll', 'long-poll', 'sse', 'push']);
     expect(result.target).toMatchObject({ kind: 'demo', httpUrl: 'http://127.0.0.1:7000/echo', serverCpuIsolated: true });
   });
 
@@ -330,7 +356,7 @@ describe('a showdown session with fake steps', () => {
     expect(sd.trace.closed).toBe(1);
     expect(sd.trace.holders.at(-1)).toBe(sd.handle.id);
     expect(sd.runs.lock.holder()).toBeNull();
-    expect(sd.handle.status()).toMatchObject({ state: 'aborted', step: { experiment: 'done' }, stepIndex: 7, steps: 8, currentRunId: null, error: null });
+    expect(sd.handle.status()).toMatchObject({ state: 'aborted', step: { experiment: 'done' }, stepIndex: 9, steps: 10, currentRunId: null, error: null });
     expect(sd.handle.events().filter((e) => e.type === 'step-ended').map((e) => e.type === 'step-ended' && e.outcome.status)).toEqual(['done', 'done', 'done', 'stopped', 'done']);
   });
 

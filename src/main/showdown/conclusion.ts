@@ -151,6 +151,12 @@ export function conclude(r: Inputs): string[] {
   if (poll && push) out.push(...updateSentences(poll, push, r.updates!.pollIntervalMs, watch));
   else if (poll) out.push(`Polling every ${r.updates!.pollIntervalMs} ms delivered updates with a p50 lag of ${formatUs(poll.lagUs.p50)}; push was not measured.`);
   else if (push) out.push(`WebSocket push delivered updates with a p50 lag of ${formatUs(push.lagUs.p50)}; polling was not measured.`);
+  const longPoll = r.updates?.modes.find((m) => m.mode === 'long-poll' && m.delivered > 0);
+  const sse = r.updates?.modes.find((m) => m.mode === 'sse' && m.delivered > 0);
+  if (longPoll) out.push(longPollSentence(longPoll, poll, r.updates!.pollIntervalMs, watch));
+  if (sse) out.push(...sseSentences(sse, push, watch));
+  const measuredUpdates = r.updates?.modes.filter((m) => m.delivered > 0) ?? [];
+  if (measuredUpdates.length >= 3) out.push(...updateRankings(measuredUpdates));
 
   // ---- caveats ----
   const saturated = modes.filter((m) => m.generatorSaturated).map((m) => m.label);
@@ -209,4 +215,48 @@ function updateSentences(poll: UpdateModeResult, push: UpdateModeResult, interva
   else if (cb.winner === 'tie') out.push(`Each delivered update cost about the same bytes either way (${formatSmallBytes(pb)} vs ${formatSmallBytes(wb)}).`);
   else out.push(`Polling used fewer bytes per delivered update here (${formatSmallBytes(pb)} vs ${formatSmallBytes(wb)}): its responses carried several updates each.`);
   return out;
+}
+
+/** Long polling: its requests per update and empty share, and its lag against polling's. */
+function longPollSentence(lp: UpdateModeResult, poll: UpdateModeResult | undefined, intervalMs: number, watch: (what: string, c: Comparison) => void): string {
+  const cost = `Long polling sent ${formatCount(lp.requestsPerEvent, 2)} requests per delivered update (${formatPercent(lp.emptyShare ?? 0, 0)} of ${formatCount(lp.requests)} came back empty)`;
+  if (!poll) return `${cost}, with a p50 lag of ${formatUs(lp.lagUs.p50)}.`;
+  const c = compare(lp.lagUs.p50, poll.lagUs.p50, 'lower');
+  watch('long-poll lag', c);
+  const fig = `p50 ${formatUs(lp.lagUs.p50)} vs ${formatUs(poll.lagUs.p50)}`;
+  if (c.winner === 'a') return `${cost}, and delivered updates ${formatRatio(c.ratio)} sooner than polling every ${intervalMs} ms (${fig}).`;
+  if (c.winner === 'tie') return `${cost}, and delivered updates about as fast as polling every ${intervalMs} ms (${fig}).`;
+  return `${cost}, and delivered updates later than polling every ${intervalMs} ms here (${fig}).`;
+}
+
+/** Server-Sent Events against WebSocket push: both hold one connection per client and let the server write. */
+function sseSentences(sse: UpdateModeResult, push: UpdateModeResult | undefined, watch: (what: string, c: Comparison) => void): string[] {
+  const sb = sse.bytesPerEvent.sent + sse.bytesPerEvent.received.total;
+  if (!push) return [`Server-Sent Events delivered updates with a p50 lag of ${formatUs(sse.lagUs.p50)} at ${formatSmallBytes(sb)} per update.`];
+  const out: string[] = [];
+  const c50 = compare(sse.lagUs.p50, push.lagUs.p50, 'lower');
+  watch('SSE lag', c50);
+  const lag = `p50 ${formatUs(sse.lagUs.p50)} vs ${formatUs(push.lagUs.p50)}, p99 ${formatUs(sse.lagUs.p99)} vs ${formatUs(push.lagUs.p99)}`;
+  if (c50.winner === 'tie') out.push(`Server-Sent Events delivered updates about as fast as WebSocket push (${lag}).`);
+  else if (c50.winner === 'a') out.push(`Server-Sent Events delivered updates ${formatRatio(c50.ratio)} sooner than WebSocket push here (${lag}).`);
+  else out.push(`Server-Sent Events delivered updates ${formatRatio(c50.ratio)} later than WebSocket push (${lag}).`);
+  const wb = push.bytesPerEvent.sent + push.bytesPerEvent.received.total;
+  const cb = compare(sb, wb, 'lower');
+  watch('SSE bytes per update', cb);
+  const bytes = `${formatSmallBytes(sb)} vs ${formatSmallBytes(wb)}`;
+  if (cb.winner === 'tie') out.push(`Each update cost about the same bytes over SSE as over WebSocket (${bytes}).`);
+  else if (cb.winner === 'a') out.push(`Each update cost fewer bytes over SSE than over WebSocket (${bytes}).`);
+  else out.push(`Each update cost ${formatRatio(cb.ratio)} the bytes over SSE (${bytes}): its "id:" and "data:" lines against WebSocket's frame header.`);
+  return out;
+}
+
+/** The measured update modes ranked by p50 lag and by bytes per update, lowest first. */
+function updateRankings(modes: UpdateModeResult[]): string[] {
+  const bytes = (m: UpdateModeResult) => m.bytesPerEvent.sent + m.bytesPerEvent.received.total;
+  const byLag = [...modes].sort((a, b) => a.lagUs.p50 - b.lagUs.p50);
+  const byBytes = [...modes].sort((a, b) => bytes(a) - bytes(b));
+  return [
+    `Lowest p50 delivery lag first: ${byLag.map((m) => `${m.label} ${formatUs(m.lagUs.p50)}`).join(', ')}.`,
+    `Fewest bytes per delivered update first: ${byBytes.map((m) => `${m.label} ${formatSmallBytes(bytes(m))}`).join(', ')}.`,
+  ];
 }

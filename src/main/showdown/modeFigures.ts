@@ -162,7 +162,8 @@ export interface UpdateInputs {
 
 export function updateModeResult(x: UpdateInputs): UpdateModeResult {
   const s = x.result.summary;
-  const delivered = x.mode === 'push' ? (s.ws?.messagesReceived ?? s.throughput.total) : s.throughput.total;
+  // Push and SSE count every message or event received (one without a "ts" too); polling, every timed delivery.
+  const delivered = x.mode === 'push' ? (s.ws?.messagesReceived ?? s.throughput.total) : x.mode === 'sse' ? (s.sse?.events ?? s.throughput.total) : s.throughput.total;
   const window = steadyWindow(x.result);
   const opened = s.connections.opened;
   const perConnSent = x.mode === 'push' && x.setup ? x.setup.openSentBytes + x.setup.closeSentBytes : 0;
@@ -182,7 +183,7 @@ export function updateModeResult(x: UpdateInputs): UpdateModeResult {
     lagUs: latencyFigures(s.latencyUs),
     requests: x.requests,
     emptyRequests: x.emptyRequests,
-    emptyShare: x.mode === 'poll' ? (x.requests > 0 ? Math.round((x.emptyRequests / x.requests) * 10_000) / 10_000 : 0) : null,
+    emptyShare: x.mode === 'poll' || x.mode === 'long-poll' ? (x.requests > 0 ? Math.round((x.emptyRequests / x.requests) * 10_000) / 10_000 : 0) : null,
     requestsPerEvent: delivered > 0 ? Math.round((x.requests / delivered) * 10_000) / 10_000 : 0,
     bytesPerEvent: {
       sent: round1(Math.max(0, sent)),

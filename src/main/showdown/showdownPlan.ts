@@ -23,6 +23,8 @@ export interface Endpoints {
   wsUrl: string;
   pollUrl: string | null;
   pushUrl: string | null;
+  longPollUrl: string | null;
+  sseUrl: string | null;
   cpuUrl: string | null;
 }
 
@@ -35,6 +37,9 @@ export function demoEndpoints(httpBase: string, wsBase: string, config: Showdown
     wsUrl: `${wsBase}/ws/echo`,
     pollUrl: `${httpBase}/events?${feedQuery}`,
     pushUrl: `${wsBase}/ws/events?${feedQuery}`,
+    // The same feed (the same events, stamped once) held for long polls and streamed as SSE.
+    longPollUrl: `${httpBase}/events/long-poll?${feedQuery}`,
+    sseUrl: `${httpBase}/sse/events?${feedQuery}`,
     cpuUrl: `${httpBase}/_barrage/cpu`,
   };
 }
@@ -46,6 +51,8 @@ export function customEndpoints(config: ShowdownConfig): Endpoints {
     wsUrl: config.wsUrl!,
     pollUrl: config.pollUrl ?? null,
     pushUrl: config.pushUrl ?? null,
+    longPollUrl: config.longPollUrl ?? null,
+    sseUrl: config.sseUrl ?? null,
     cpuUrl: config.cpuUrl ?? null,
   };
 }
@@ -155,6 +162,39 @@ export function pollScenario(config: ShowdownConfig, endpoints: Endpoints): Http
   });
 }
 
+/** The long-polling run: the polling driver with `poll.long` (each answer is followed by the next poll). */
+export function longPollScenario(config: ShowdownConfig, endpoints: Endpoints): HttpScenario {
+  return httpScenarioSchema.parse({
+    protocol: 'http',
+    name: 'Showdown · Long polling',
+    url: endpoints.longPollUrl,
+    method: 'GET',
+    connections: config.concurrency,
+    poll: { long: true },
+    durationSec: config.durationSec,
+    warmupSec: 1,
+    // Above the demo target's 5 s hold: a held poll is an answer coming, not a timeout.
+    timeoutSec: 30,
+    workers: 1,
+  });
+}
+
+/** The Server-Sent Events run: one stream per client (the SSE driver). */
+export function sseScenario(config: ShowdownConfig, endpoints: Endpoints): HttpScenario {
+  return httpScenarioSchema.parse({
+    protocol: 'http',
+    name: 'Showdown · Server-Sent Events',
+    url: endpoints.sseUrl,
+    method: 'GET',
+    connections: config.concurrency,
+    sse: { connectRate: Math.max(1000, config.concurrency * 4) },
+    durationSec: config.durationSec,
+    warmupSec: 1,
+    timeoutSec: 10,
+    workers: config.workers,
+  });
+}
+
 /** Measured rounds of each connection probe (after 3 unmeasured ones). */
 export const PROBE_ROUNDS = 9;
 
@@ -170,7 +210,8 @@ export type ShowdownStepPlan =
   | { kind: 'probe'; label: string; view: ShowdownStep; rounds: number; http: { url: string; body: string }; ws: { url: string; message: string } }
   | { kind: 'warmup'; label: string; view: ShowdownStep; mode: ExchangeModeId; scenario: HttpScenario | WsScenario; record: false }
   | { kind: 'exchange'; label: string; view: ShowdownStep; mode: ExchangeModeId; scenario: HttpScenario | WsScenario; record: true }
-  | { kind: 'poll'; label: string; view: ShowdownStep; mode: 'poll'; scenario: HttpScenario; record: true }
+  | { kind: 'poll'; label: string; view: ShowdownStep; mode: 'poll' | 'long-poll'; scenario: HttpScenario; record: true }
+  | { kind: 'sse'; label: string; view: ShowdownStep; mode: 'sse'; scenario: HttpScenario; record: true }
   | { kind: 'push'; label: string; view: ShowdownStep; mode: 'push'; scenario: WsScenario; record: true; probeUrl: string }
   | { kind: 'teardown'; label: string; view: null; always: true };
 
@@ -247,11 +288,18 @@ export function planShowdown(config: ShowdownConfig, session: { id: string; seed
     if (pollUrl === null || pushUrl === null) {
       notes.push('server-to-client updates were not measured: give a poll endpoint and a push endpoint');
     } else {
+      // Long polling and SSE are measured where the server has them (the demo target has all four).
+      if (endpoints.longPollUrl === null) notes.push('long polling was not measured: give a long-poll endpoint');
+      if (endpoints.sseUrl === null) notes.push('Server-Sent Events were not measured: give an SSE endpoint');
       for (const mode of order.updates) {
         const view: ShowdownStep = { experiment: 'updates', mode, phase: 'measure' };
         const label = `${UPDATE_MODE_LABELS[mode]}: measured run`;
         if (mode === 'poll') steps.push({ kind: 'poll', label, view, mode, scenario: pollScenario(config, endpoints), record: true });
-        else steps.push({ kind: 'push', label, view, mode, scenario: pushScenario(config, endpoints, config.durationSec), record: true, probeUrl: pushUrl });
+        else if (mode === 'long-poll') {
+          if (endpoints.longPollUrl !== null) steps.push({ kind: 'poll', label, view, mode, scenario: longPollScenario(config, endpoints), record: true });
+        } else if (mode === 'sse') {
+          if (endpoints.sseUrl !== null) steps.push({ kind: 'sse', label, view, mode, scenario: sseScenario(config, endpoints), record: true });
+        } else steps.push({ kind: 'push', label, view, mode, scenario: pushScenario(config, endpoints, config.durationSec), record: true, probeUrl: pushUrl });
       }
     }
   }
@@ -270,6 +318,8 @@ export function resolveEndpoints(planned: Endpoints, target: { httpUrl: string; 
     wsUrl: resolveUrl(planned.wsUrl, target),
     pollUrl: resolve(planned.pollUrl),
     pushUrl: resolve(planned.pushUrl),
+    longPollUrl: resolve(planned.longPollUrl),
+    sseUrl: resolve(planned.sseUrl),
     cpuUrl: resolve(planned.cpuUrl),
   };
 }

@@ -40,7 +40,7 @@ export function showdownResult(
       `the machine was already busy when the showdown started (1-minute load average ${loadAverageStart.toFixed(1)} on ${cores} cores): the figures include other work's interference`,
     );
   }
-  const ep: Endpoints = setup?.endpoints ?? { kind: 'custom', httpUrl: config.httpUrl ?? '', wsUrl: config.wsUrl ?? '', pollUrl: null, pushUrl: null, cpuUrl: null };
+  const ep: Endpoints = setup?.endpoints ?? { kind: 'custom', httpUrl: config.httpUrl ?? '', wsUrl: config.wsUrl ?? '', pollUrl: null, pushUrl: null, longPollUrl: null, sseUrl: null, cpuUrl: null };
   const exchangeModes = outcomes.flatMap((o) => (o.kind === 'exchange' ? [o.result] : []));
   const updateModes = outcomes.flatMap((o) => (o.kind === 'update' ? [o.result] : []));
   const sortedExchange = EXCHANGE_MODES.flatMap((m) => exchangeModes.filter((r) => r.mode === m));
@@ -56,6 +56,8 @@ export function showdownResult(
       httpUrl: ep.httpUrl,
       wsUrl: ep.wsUrl,
       pollUrl: ep.pollUrl,
+      longPollUrl: ep.longPollUrl,
+      sseUrl: ep.sseUrl,
       pushUrl: ep.pushUrl,
       cpuUrl: ep.cpuUrl,
       serverCpuIsolated: ep.cpuUrl !== null && (setup?.target?.isolated ?? false),

@@ -142,7 +142,7 @@ export function showdownExecutors(deps: ShowdownStepDeps): ShowdownExecutors {
         throw new Error(`polling ${resolveUrl(step.scenario.url, targetOf(ctx))}: ${result.summary.failure ?? result.summary.notes[0] ?? 'no poll was sent'}`);
       }
       const mode = updateModeResult({
-        mode: 'poll',
+        mode: step.mode,
         runId,
         result,
         clients: config.concurrency,
@@ -151,6 +151,32 @@ export function showdownExecutors(deps: ShowdownStepDeps): ShowdownExecutors {
         payloadPerEvent: polled.delivered > 0 ? polled.payloadBytes / polled.delivered : 0,
         setup: null,
         cpu,
+      });
+      if (mode.status === 'aborted') ctx.stopSession();
+      return { kind: 'update', result: mode, notes: [] };
+    },
+
+    async sse(step, ctx) {
+      // An engine run like polling's: the SSE driver, one stream per client.
+      const { runId, result, cpu } = await measureEngineRun(step.scenario, ctx);
+      const streamed = result.summary.sse;
+      if (result.summary.status === 'failed' || streamed === undefined) {
+        throw new Error(`Server-Sent Events ${resolveUrl(step.scenario.url, targetOf(ctx))}: ${result.summary.failure ?? result.summary.notes[0] ?? 'no stream was opened'}`);
+      }
+      const extraNotes: string[] = [];
+      if (streamed.streamsOpened === 0) extraNotes.push('no event stream opened (a 200 with Content-Type text/event-stream): nothing was delivered');
+      const mode = updateModeResult({
+        mode: 'sse',
+        runId,
+        result,
+        clients: config.concurrency,
+        // One request per stream (reconnects included): its headers are the stream's whole request cost.
+        requests: streamed.streamsOpened + result.summary.connections.failed,
+        emptyRequests: 0,
+        payloadPerEvent: streamed.events > 0 ? streamed.payloadBytes / streamed.events : 0,
+        setup: null,
+        cpu,
+        extraNotes,
       });
       if (mode.status === 'aborted') ctx.stopSession();
       return { kind: 'update', result: mode, notes: [] };

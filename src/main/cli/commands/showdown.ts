@@ -20,7 +20,8 @@ export const SHOWDOWN_HELP = `Usage: barrage showdown [options]
 REST vs WebSocket on the same work, measured side by side:
   1. request/response: the same payload and concurrency over REST with a new TCP connection
      per request, REST keep-alive, and WebSocket (one connection per client, echo);
-  2. server-to-client updates: REST polling a cursor endpoint vs WebSocket push.
+  2. server-to-client updates: REST polling a cursor endpoint, long polling it, Server-Sent
+     Events and WebSocket push (the demo target serves all four from one event feed).
 Modes run back to back (order rotated), each exchange mode after a warm-up run. Bytes come
 from socket counters. Without endpoints it starts the built-in demo target in a thread of its
 own, which also reports its CPU time. Every mode is saved as a run (tag "showdown").
@@ -30,6 +31,10 @@ Endpoints (default: the demo target; see docs/SHOWDOWN.md for what they must do)
       --ws URL            WebSocket echo endpoint (answers each message with itself)
       --poll URL          event poll endpoint (GET ?since=N → {"cursor":M,"events":[…]})
       --push URL          event push endpoint (one JSON message per event, with "ts")
+      --long-poll URL     long-poll endpoint (as --poll, but held until an event exists;
+                          optional: measured when given)
+      --sse URL           Server-Sent Events endpoint (text/event-stream, each event's data
+                          with "ts"; optional: measured when given)
       --cpu URL           the server's CPU meter (GET → {"totalUs":N}), if it has one
 
 Work
@@ -60,6 +65,8 @@ const options = {
   ws: { type: 'string' },
   poll: { type: 'string' },
   push: { type: 'string' },
+  'long-poll': { type: 'string' },
+  sse: { type: 'string' },
   cpu: { type: 'string' },
   'payload-bytes': { type: 'string' },
   concurrency: { type: 'string', short: 'c' },
@@ -84,6 +91,8 @@ const FLAG_OF_FIELD: Record<string, string> = {
   wsUrl: '--ws',
   pollUrl: '--poll',
   pushUrl: '--push',
+  longPollUrl: '--long-poll',
+  sseUrl: '--sse',
   cpuUrl: '--cpu',
   payloadBytes: '--payload-bytes',
   concurrency: '--concurrency',
@@ -108,6 +117,8 @@ export function buildShowdownInput(values: Values): ReturnType<typeof showdownIn
   set('wsUrl', values.ws);
   set('pollUrl', values.poll);
   set('pushUrl', values.push);
+  set('longPollUrl', values['long-poll']);
+  set('sseUrl', values.sse);
   set('cpuUrl', values.cpu);
   set('payloadBytes', integerOption(values['payload-bytes'], '--payload-bytes'));
   set('concurrency', integerOption(values.concurrency, '--concurrency'));

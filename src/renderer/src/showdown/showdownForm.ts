@@ -11,6 +11,9 @@ export interface ShowdownForm {
   /** A server of your own: the updates experiment's endpoints and the CPU meter (optional). */
   pollUrl: string;
   pushUrl: string;
+  /** Optional extras of the updates experiment on a server of your own. */
+  longPollUrl: string;
+  sseUrl: string;
   cpuUrl: string;
   payloadBytes: string;
   concurrency: string;
@@ -31,6 +34,8 @@ export function defaultShowdownForm(): ShowdownForm {
     wsUrl: '',
     pollUrl: '',
     pushUrl: '',
+    longPollUrl: '',
+    sseUrl: '',
     cpuUrl: '',
     payloadBytes: '64',
     concurrency: '10',
@@ -52,6 +57,8 @@ export function formFromConfig(c: ShowdownConfig): ShowdownForm {
     wsUrl: c.wsUrl ?? '',
     pollUrl: c.pollUrl ?? '',
     pushUrl: c.pushUrl ?? '',
+    longPollUrl: c.longPollUrl ?? '',
+    sseUrl: c.sseUrl ?? '',
     cpuUrl: c.cpuUrl ?? '',
     payloadBytes: str(c.payloadBytes),
     concurrency: str(c.concurrency),
@@ -84,6 +91,8 @@ export function showdownFormToInput(f: ShowdownForm): Record<string, unknown> {
     wsUrl: url(f.wsUrl),
     pollUrl: url(f.pollUrl),
     pushUrl: url(f.pushUrl),
+    longPollUrl: url(f.longPollUrl),
+    sseUrl: url(f.sseUrl),
     cpuUrl: url(f.cpuUrl),
     payloadBytes: num(f.payloadBytes),
     concurrency: num(f.concurrency),
@@ -140,6 +149,8 @@ export const SHOWDOWN_FIELDS: ReadonlyArray<keyof ShowdownForm> = [
   'wsUrl',
   'pollUrl',
   'pushUrl',
+  'longPollUrl',
+  'sseUrl',
   'cpuUrl',
   'payloadBytes',
   'concurrency',
@@ -166,6 +177,8 @@ export function serverErrorToShowdownErrors(message: string): ShowdownErrors {
 /** Roughly how long the showdown will take, for the button's hint: warm-ups, runs and probes. */
 export function estimatedSeconds(c: ShowdownConfig): number {
   const exchange = c.experiments.includes('exchange') ? 3 * (c.warmupSec + c.durationSec + 0.6) : 0;
-  const updates = c.experiments.includes('updates') && (c.httpUrl === undefined || (c.pollUrl && c.pushUrl)) ? 2 * (c.durationSec + 0.6) : 0;
+  // Polling and push; long polling and SSE on the demo target, or where a server of your own has them.
+  const updateModes = c.httpUrl === undefined ? 4 : c.pollUrl && c.pushUrl ? 2 + (c.longPollUrl ? 1 : 0) + (c.sseUrl ? 1 : 0) : 0;
+  const updates = c.experiments.includes('updates') ? updateModes * (c.durationSec + 0.6) : 0;
   return Math.round(1 + exchange + updates);
 }

@@ -23,6 +23,8 @@ export const MODE_COLOR: Record<ExchangeModeId | UpdateModeId, number> = {
   'rest-keepalive': 1,
   ws: 4,
   poll: 1,
+  'long-poll': 3,
+  sse: 5,
   push: 4,
 };
 
@@ -131,13 +133,12 @@ export function showdownCharts(result: ShowdownResult): BarChartData[] {
     const lag = {
       categories: ['p50', 'p99'],
       series: updates.map((u) => ({
-        label: u.mode === 'poll' ? `${UPDATE_MODE_LABELS.poll} (every ${formatCount(result.updates!.pollIntervalMs)} ms)` : UPDATE_MODE_LABELS.push,
+        label: u.mode === 'poll' ? `${UPDATE_MODE_LABELS.poll} (every ${formatCount(result.updates!.pollIntervalMs)} ms)` : UPDATE_MODE_LABELS[u.mode],
         color: MODE_COLOR[u.mode],
         values: u.delivered > 0 ? [u.lagUs.p50, u.lagUs.p99] : [null, null],
       })),
     };
-    // Polling first, like its table's first column.
-    lag.series.sort((a, b) => (a.label.startsWith('REST') ? -1 : 1) - (b.label.startsWith('REST') ? -1 : 1));
+    // In the table's column order (result.updates.modes is sorted so: polling first, push last).
     if (has(lag)) {
       charts.push({
         id: 'lag',
@@ -182,7 +183,7 @@ export function describeStep(step: ShowdownStep): string {
   return 'Finishing';
 }
 
-export const ALL_MODES: Array<ExchangeModeId | UpdateModeId> = ['rest-new', 'rest-keepalive', 'ws', 'poll', 'push'];
+export const ALL_MODES: Array<ExchangeModeId | UpdateModeId> = ['rest-new', 'rest-keepalive', 'ws', 'poll', 'long-poll', 'sse', 'push'];
 export const MODE_LABEL: Record<ExchangeModeId | UpdateModeId, string> = { ...EXCHANGE_MODE_LABELS, ...UPDATE_MODE_LABELS };
 
 /** The exchange runs to compare: REST keep-alive first (the fair reference), then the others. */
@@ -192,7 +193,7 @@ export function exchangeRunIds(s: ShowdownStatus): number[] {
 }
 
 export function updateRunIds(s: ShowdownStatus): number[] {
-  return (['poll', 'push'] as const).map((m) => s.runIds[m]).filter((id): id is number => typeof id === 'number');
+  return (['poll', 'long-poll', 'sse', 'push'] as const).map((m) => s.runIds[m]).filter((id): id is number => typeof id === 'number');
 }
 
 /** One line of settings: "demo target · 64 B · 10 clients · 5 s per mode". */
