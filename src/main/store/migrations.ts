@@ -138,6 +138,40 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE run_samples ADD COLUMN histogram BLOB;
     `,
   },
+  {
+    version: 6,
+    description: 'flow runs: per-step seconds and iterations per second',
+    sql: `
+      -- One row per step of a flow that did anything in a second (docs/FLOWS.md): written with
+      -- its second while the run goes, so an interrupted run's per-step figures are rebuilt
+      -- from them. idx keeps the order of the steps within the second. errors_by_kind,
+      -- check_counts ([[passed, failed], …] in the step's checks order) and status_codes are
+      -- small JSON texts, NULL when empty; histogram is the second's latencies of the step
+      -- (HdrHistogram V2 compressed), NULL when none completed.
+      CREATE TABLE run_step_samples (
+        run_id         INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        t              INTEGER NOT NULL,
+        idx            INTEGER NOT NULL,
+        step           TEXT NOT NULL,
+        count          INTEGER NOT NULL,
+        errors         INTEGER NOT NULL,
+        errors_by_kind TEXT,
+        checks_passed  INTEGER NOT NULL,
+        checks_failed  INTEGER NOT NULL,
+        check_counts   TEXT,
+        status_codes   TEXT,
+        histogram      BLOB,
+        PRIMARY KEY (run_id, t, idx)
+      ) WITHOUT ROWID;
+
+      -- Iterations started, completed and abandoned in the second and their durations; NULL
+      -- outside flows and in seconds stored before this.
+      ALTER TABLE run_samples ADD COLUMN iterations_started INTEGER;
+      ALTER TABLE run_samples ADD COLUMN iterations_completed INTEGER;
+      ALTER TABLE run_samples ADD COLUMN iterations_abandoned INTEGER;
+      ALTER TABLE run_samples ADD COLUMN iteration_histogram BLOB;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -17,7 +17,7 @@
 //       "environment": RunEnvironment,  // src/shared/history.ts
 //       "config": Scenario,             // src/shared/scenario.ts
 //       "summary": RunSummary,          // src/shared/runResult.ts
-//       "samples": RunSample[],
+//       "samples": RunSample[],         // a flow's seconds carry their steps and iterations
 //       "histogram": "<HdrHistogram V2 compressed base64, µs>" | ""
 //     } ]
 //   }
@@ -253,6 +253,29 @@ function checkSample(s: unknown, i: number): void {
   if (s.histogram !== undefined) {
     const bad = histogramProblem(s.histogram);
     if (bad !== null || s.histogram === '') throw new Error(`sample ${i + 1}: ${bad ?? 'histogram is empty'}`);
+  }
+  // A flow's seconds: what the store writes into run_step_samples and the figures merge.
+  if (s.steps !== undefined) {
+    if (!Array.isArray(s.steps)) throw new Error(`sample ${i + 1}: steps is not a list`);
+    s.steps.forEach((step: unknown, k: number) => {
+      const at = `sample ${i + 1}: step ${k + 1}`;
+      if (!isObject(step) || typeof step.step !== 'string') throw new Error(`${at} has no step name`);
+      for (const key of ['count', 'errors']) if (typeof step[key] !== 'number' || !Number.isFinite(step[key])) throw new Error(`${at} ("${step.step}"): ${key} is not a number`);
+      const checks = step.checks;
+      if (!isObject(checks) || typeof checks.passed !== 'number' || typeof checks.failed !== 'number') throw new Error(`${at} ("${step.step}"): checks is not { passed, failed }`);
+      if (step.histogram !== undefined) {
+        const bad = histogramProblem(step.histogram);
+        if (bad !== null || step.histogram === '') throw new Error(`${at} ("${step.step}"): ${bad ?? 'histogram is empty'}`);
+      }
+    });
+  }
+  if (s.iterations !== undefined) {
+    const it = s.iterations;
+    if (!isObject(it) || !['started', 'completed', 'abandoned'].every((k) => typeof it[k] === 'number')) throw new Error(`sample ${i + 1}: iterations is not { started, completed, abandoned }`);
+  }
+  if (s.iterationHistogram !== undefined) {
+    const bad = histogramProblem(s.iterationHistogram);
+    if (bad !== null || s.iterationHistogram === '') throw new Error(`sample ${i + 1}: iterationHistogram: ${bad ?? 'is empty'}`);
   }
 }
 

@@ -3,7 +3,7 @@
 import type { RunResult, RunSample, RunStatus, RunSummary } from '../../shared/runResult.ts';
 import type { Scenario } from '../../shared/scenario.ts';
 import { configToStore } from '../../shared/storedSecrets.ts';
-import { SAMPLE_COLUMNS, UPSERT_SAMPLE_SQL, rowToSample, sampleToRow, type SampleRow } from './sampleRows.ts';
+import { DELETE_STEPS_SQL, INSERT_STEP_SQL, SAMPLE_COLUMNS, STEP_COLUMNS, UPSERT_SAMPLE_SQL, rowToSample, sampleToRow, stepOfRow, stepRowsOf, type SampleRow, type StepRow } from './sampleRows.ts';
 import { LIST_COLUMNS, SORTS, listItem, whereClause, type RunRow } from './runListQuery.ts';
 import { summarizeSamples } from './samplesSummary.ts';
 import type { StoreContext } from './storeContext.ts';
@@ -388,12 +388,33 @@ export class RunRepository {
 
   private upsertSamples(id: number, samples: RunSample[]): void {
     const upsert = this.ctx.stmt(UPSERT_SAMPLE_SQL);
-    for (const s of samples) upsert.run(sampleToRow(id, s));
+    for (const s of samples) {
+      upsert.run(sampleToRow(id, s));
+      // Flow seconds only: a second without `steps` (every HTTP and WebSocket run) costs nothing more.
+      if (s.steps === undefined) continue;
+      this.ctx.stmt(DELETE_STEPS_SQL).run(id, s.t);
+      const insert = this.ctx.stmt(INSERT_STEP_SQL);
+      for (const row of stepRowsOf(id, s)) insert.run(row);
+    }
   }
 
   private loadSamples(id: number): RunSample[] {
     const rows = this.ctx.stmt(`SELECT ${SAMPLE_COLUMNS} FROM run_samples WHERE run_id = ? ORDER BY t`).all(id) as SampleRow[];
-    return rows.map(rowToSample);
+    const samples = rows.map(rowToSample);
+    const stepRows = this.ctx.stmt(`SELECT ${STEP_COLUMNS} FROM run_step_samples WHERE run_id = ? ORDER BY t, idx`).all(id) as StepRow[];
+    if (stepRows.length === 0) return samples;
+    // A flow run: every second has its steps (none when nothing happened in it), as the engine gave them.
+    const byT = new Map<number, RunSample>();
+    for (const s of samples) {
+      if (s.iterations !== undefined) s.steps = [];
+      byT.set(s.t, s);
+    }
+    for (const r of stepRows) {
+      const s = byT.get(r.t);
+      if (s === undefined) continue;
+      (s.steps ??= []).push(stepOfRow(r));
+    }
+    return samples;
   }
 
   private insertTags(id: number, tags: string[]): void {

@@ -17,6 +17,8 @@ import { HIGHEST_TRACKABLE_US, createHistogram, summarizeHistogram, type Histogr
 import { generatorHealth } from '../../shared/result/generatorHealth.ts';
 import { describeLatency } from '../../shared/result/latencyMeaning.ts';
 import { normalQuantile } from '../../shared/stats/distributions.ts';
+import { flowFigures } from '../../shared/result/flowFigures.ts';
+import { flowDataSha256 } from '../flowRowsHash.ts';
 
 export interface SamplesSummaryInput {
   config: Scenario;
@@ -48,7 +50,7 @@ export function summarizeSamples(input: SamplesSummaryInput): RunSummary {
     APPROXIMATION_NOTE,
     'Errors by kind, status codes, connection counts (other than the peak) and WebSocket message figures are not kept per second, so they are missing here.',
   ];
-  return {
+  const summary: RunSummary = {
     protocol: input.config.protocol,
     status: input.status,
     startedAt: new Date(startMs).toISOString(),
@@ -69,6 +71,11 @@ export function summarizeSamples(input: SamplesSummaryInput): RunSummary {
     generator: generatorHealth(samples, input.workers, input.config.url),
     notes,
   };
+  // A flow's per-step figures are exact: each step's seconds keep their histograms and counts.
+  if (input.config.protocol === 'flow') {
+    summary.flow = flowFigures({ scenario: input.config, samples, durationSec, dataSha256: flowDataSha256(input.config) });
+  }
+  return summary;
 }
 
 function approximateLatency(samples: RunSample[]): LatencySummary {
