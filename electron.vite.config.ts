@@ -13,6 +13,8 @@ export default defineConfig({
         input: {
           index: resolve('src/main/electron/main.ts'),
           engineWorker: resolve('src/main/engine/worker/workerEntry.ts'),
+          // Load workers in child processes, for runs beyond one process's file descriptors.
+          engineProcess: resolve('src/main/engine/worker/processEntry.ts'),
           // The showdown's demo target runs in a thread of its own, so its CPU time is its own.
           showdownTarget: resolve('src/main/showdown/targetThread.ts'),
         },

@@ -382,6 +382,21 @@ describe('wsSwarm against failing servers', () => {
     expect(totals.completed).toBeGreaterThan(0);
   });
 
+  it('source addresses: connections are spread over the local addresses, round robin', async () => {
+    const peers: string[] = [];
+    const server = await wsServer((ws, req) => {
+      peers.push(req.socket.remoteAddress ?? '?');
+      ws.on('message', (data) => ws.send(data));
+    });
+    const job = jobOf({ url: server.url, connections: 6, amount: 60, sourceAddresses: ['127.0.0.2-127.0.0.3'], pingIntervalSec: 0 });
+    const { totals } = await drive(job);
+    expect(totals.opened).toBe(6);
+    expect(totals.completed).toBe(60);
+    // Known answer: connections 0, 2, 4 from the first address, 1, 3, 5 from the second.
+    expect(peers.filter((p) => p === '127.0.0.2')).toHaveLength(3);
+    expect(peers.filter((p) => p === '127.0.0.3')).toHaveLength(3);
+  });
+
   it('wss: a self-signed certificate is a tls error unless insecure; SNI carries the host name', async () => {
     const server = await wssServer();
     const strict = await drive(jobOf({ url: `wss://localhost:${server.port}/`, connections: 1, durationSec: 0.5 }));

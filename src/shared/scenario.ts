@@ -12,6 +12,7 @@ import { urlHasPassword, urlHasUserOnly } from './redact.ts';
 import { peakTarget, profileDurationSec, type StageTarget } from './loadProfile.ts';
 import { maxConnections, stageTargetOf } from './scenarioLoad.ts';
 import { thresholdListSchema, tryParseThreshold } from './thresholds.ts';
+import { expandSourceAddresses } from './sourceAddresses.ts';
 
 /** Ceilings that keep a typo from becoming a denial of service of the generator itself. */
 export const LIMITS = {
@@ -22,6 +23,7 @@ export const LIMITS = {
   rate: 10_000_000,
   timeoutSec: 600,
   workers: 64,
+  processes: 64,
   inFlight: 1000,
   connectRate: 100_000,
   bodyBytes: 10 * 1024 * 1024,
@@ -87,6 +89,18 @@ const common = {
     .optional(),
   amount: positiveInt(LIMITS.amount, 'requests or messages').optional(),
   workers: positiveInt(LIMITS.workers, 'worker threads').optional(),
+  /** Child processes the load runs in (one load worker each); default: chosen from the connections and the fd limit. */
+  processes: positiveInt(LIMITS.processes, 'processes').optional(),
+  /** Local addresses the connections are spread over, round robin; items may be IPv4 ranges ("127.0.0.2-127.0.0.9"). */
+  sourceAddresses: z
+    .array(z.string({ error: 'must be a list of IP addresses' }), { error: 'must be a list of IP addresses' })
+    .transform((items, ctx) => {
+      const expanded = expandSourceAddresses(items);
+      if (expanded.ok) return expanded.addresses;
+      ctx.addIssue({ code: 'custom', message: expanded.error });
+      return z.NEVER;
+    })
+    .optional(),
   timeoutSec: z
     .number({ error: 'must be a number' })
     .min(1, { error: 'must be at least 1 second' })

@@ -24,7 +24,7 @@ export interface AppServices {
 export interface AppServicesOptions {
   dbPath?: string;
   transport: AppInfo['transport'];
-  engine?: Pick<RunOptions, 'lookup' | 'workers'>;
+  engine?: Pick<RunOptions, 'lookup' | 'workers' | 'spawnProcess'>;
   onUnexpected?: (err: unknown) => void;
 }
 

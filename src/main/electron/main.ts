@@ -8,6 +8,7 @@ import { installMenu } from './appMenu.ts';
 import { APP_URL, registerAppScheme, serveAppProtocol } from './appProtocol.ts';
 import { forwardEvents, registerIpc } from './ipcBridge.ts';
 import { denyPermissions, hardenApp, secureWebPreferences } from './windowSecurity.ts';
+import { utilityProcessSpawner } from './utilityProcessSpawner.ts';
 
 const here = import.meta.dirname;
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
@@ -37,6 +38,8 @@ async function start(): Promise<void> {
   serveAppProtocol(protocol, net, rendererDir);
   services = createAppServices({
     transport: 'electron',
+    // Runs beyond one process's file descriptors load in utility processes (issue #14).
+    engine: { spawnProcess: utilityProcessSpawner },
     onUnexpected: (err) => console.error('internal error', err),
   });
   registerIpc(ipcMain, services.dispatch, rendererUrl);

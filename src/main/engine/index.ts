@@ -13,5 +13,6 @@
 //   shardScenario(scenario, { index, count })                    shard k of n's share of a run
 export { startRun, failedResult, prewarmWorkers, engineWorkerPool, GRACE_MS, type RunHandle, type RunOptions } from './runController.ts';
 export { closeWorkerPools, type WorkerPool } from './workerPool.ts';
+export type { LoadProcess, ProcessSpawner } from './processWorker.ts';
 export { checkCapacity, checkRunnable, PreflightError, type HostLookup } from './preflight.ts';
 export { workerCount, isLoopbackTarget, shardScenario, type ShardSpec } from './workerShares.ts';

@@ -4,20 +4,21 @@
 import { promises as dns } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { freemem } from 'node:os';
 import tls from 'node:tls';
 import type { ErrorKind } from '../../shared/runResult.ts';
-import { maxConnections, type Scenario } from '../../shared/scenario.ts';
+import type { Scenario } from '../../shared/scenario.ts';
 import { redactedFields, secretFieldLabel } from '../../shared/storedSecrets.ts';
 import { REDACTED } from '../../shared/redact.ts';
 import { classifyError } from './errorKinds.ts';
+import { FD_RESERVE, planScale, scaleRequestOf, type MachineLimits, type ScalePlan } from './scalePlan.ts';
 
 /** Resolves a host name to one address; injectable so tests never query real DNS. */
 export type HostLookup = (hostname: string) => Promise<string>;
 
 export const systemLookup: HostLookup = async (hostname) => (await dns.lookup(hostname)).address;
 
-/** File descriptors kept back for the app itself (database, IPC, the UI server). */
-export const FD_RESERVE = 256;
+export { FD_RESERVE };
 
 export class PreflightError extends Error {
   override name = 'PreflightError';
@@ -37,18 +38,32 @@ export function fileDescriptorLimit(): number | undefined {
   }
 }
 
-/** Throws a PreflightError naming the field when the run cannot fit in this process. */
-export function checkCapacity(scenario: Scenario, fdLimit = fileDescriptorLimit()): void {
-  if (fdLimit === undefined) return;
-  const usable = fdLimit - FD_RESERVE;
-  const connections = maxConnections(scenario);
-  if (connections > usable) {
-    throw new PreflightError(
-      `connections: ${connections} is more than this process can open ` +
-        `(file-descriptor limit ${fdLimit}, ${FD_RESERVE} kept for Barrage itself); ` +
-        `use at most ${usable}, or raise the limit (ulimit -n)`,
-    );
+/** Ephemeral ports per source address (Linux's ip_local_port_range; its default elsewhere). */
+export function ephemeralPortCount(): number {
+  try {
+    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isFinite(lo) && Number.isFinite(hi) && hi >= lo) return hi - lo + 1;
+  } catch {
+    // not Linux
   }
+  return 60999 - 32768 + 1;
+}
+
+/** This machine's limits for a run's plan (scalePlan.ts). */
+export function machineLimits(fdLimit = fileDescriptorLimit()): MachineLimits {
+  return { fdLimit, ephemeralPorts: ephemeralPortCount(), availableMemory: freemem() };
+}
+
+/**
+ * How the run fits on this machine (worker threads, or child processes beyond the fd limit);
+ * throws a PreflightError naming the field when it cannot (fds × processes, ports × source
+ * addresses, memory).
+ */
+export function checkCapacity(scenario: Scenario, fdLimit: number | undefined | MachineLimits = fileDescriptorLimit()): ScalePlan {
+  const limits = typeof fdLimit === 'object' ? fdLimit : machineLimits(fdLimit);
+  const verdict = planScale(scaleRequestOf(scenario), limits);
+  if (!verdict.ok) throw new PreflightError(verdict.error);
+  return verdict.plan;
 }
 
 /**

@@ -10,7 +10,8 @@ import { createHistogram, encodeHistogram, mergeInto, summarizeHistogram, type H
 import { capacityWarning, probeCapacity } from './capacityProbe.ts';
 import type { DemoTargetInfo } from '../../shared/contract.ts';
 import { DEMO_HOST, isDemoUrl, resolveDemoUrl } from '../../shared/demoAddress.ts';
-import { checkReachability, checkRunnable, systemLookup, type HostLookup, type Reachability } from './preflight.ts';
+import { checkCapacity, checkReachability, checkRunnable, systemLookup, type HostLookup, type Reachability } from './preflight.ts';
+import { forkSpawner, ProcessWorker, type ProcessSpawner } from './processWorker.ts';
 import { RunAccumulator } from './runAccumulator.ts';
 import { buildSummary } from '../../shared/result/runSummary.ts';
 import { flowDataSha256 } from '../flowRowsHash.ts';
@@ -59,6 +60,13 @@ export interface RunOptions {
    * `startedAt` says how late.
    */
   startAt?: number;
+  /**
+   * Starts the child processes of a run beyond one process's file descriptors (processWorker.ts):
+   * Node's child_process.fork by default; the Electron shell passes one built on utilityProcess.
+   */
+  spawnProcess?: ProcessSpawner;
+  /** The child processes' entry; only tests replace it (to make a child crash). */
+  processUrl?: URL;
 }
 
 export interface RunHandle {
@@ -85,6 +93,12 @@ export function engineWorkerPool(workerUrl?: URL): WorkerPool {
  * the main thread loads the rest of Barrage and opens the run history.
  */
 export function prewarmWorkers(scenario: Scenario, options: Pick<RunOptions, 'workers' | 'workerUrl'> = {}): void {
+  // A run in child processes boots them itself; a plan that cannot fit is refused by the run.
+  try {
+    if (checkCapacity(scenario).processes > 0) return;
+  } catch {
+    return;
+  }
   engineWorkerPool(options.workerUrl).prewarm(workerCount(scenario, options.workers), scenario.protocol);
 }
 
@@ -133,14 +147,17 @@ async function runOnWorkers(
   stopRequested: () => boolean,
   onStop: StopRegistrar,
 ): Promise<RunResult> {
-  const count = workerCount(scenario, options.workers);
+  // Beyond one process's file descriptors (or with --processes) each load worker is a child
+  // process; otherwise worker threads of this process, as always.
+  const processes = checkCapacity(scenario).processes;
+  const count = processes > 0 ? processes : workerCount(scenario, options.workers);
   const shares = workerShares(scenario, count);
   const durationSec = plannedDurationSec(scenario);
   const stages = scenario.stages;
   const stageOf = stages !== undefined ? (t: number) => stageOfSecond(stages, t) : undefined;
   const acc = new RunAccumulator(count, warmupSecOf(scenario), durationSec === undefined ? undefined : Math.ceil(durationSec), stageOf);
-  const inline = options.inline === true && count === 1;
-  const pool = inline ? null : workerPool(options.workerUrl ?? workerEntryUrl());
+  const inline = processes === 0 && options.inline === true && count === 1;
+  const pool = inline || processes > 0 ? null : workerPool(options.workerUrl ?? workerEntryUrl());
   const workers: LoadWorker[] = [];
   const done = new Set<number>();
   let status = 'completed' as RunStatus;
@@ -152,6 +169,10 @@ async function runOnWorkers(
   // When the load ended: the planned end, the moment of a stop, or the last worker's finish.
   let loadEndedAt: number | undefined;
   const notes: string[] = [...warnings];
+  if (processes > 0) {
+    const why = scenario.processes !== undefined ? 'as --processes asked' : "more than one process's file-descriptor limit allows";
+    notes.push(`the load ran in ${processes} child processes, one load worker each (${shares.map((sh) => sh.connections.toLocaleString('en-US')).join(' + ')} connections): ${why}`);
+  }
   /** A polling run's counters, summed over the workers that finished. */
   let pollFigures: PollFigures | undefined;
   /** An HTTP/2 run's protocol figures, summed over the workers that finished. */
@@ -226,7 +247,12 @@ async function runOnWorkers(
       clearTimeout(bootTimer);
       resolve(false);
     };
-    workers.push(...(pool ? pool.acquire(count) : [new InlineWorker()]));
+    if (processes > 0) {
+      const spawn = options.spawnProcess ?? forkSpawner;
+      for (let i = 0; i < processes; i++) workers.push(new ProcessWorker(spawn, options.processUrl));
+    } else {
+      workers.push(...(pool ? pool.acquire(count) : [new InlineWorker()]));
+    }
     workers.forEach((worker, i) => {
       worker.attach({
         message: (message: FromWorker) => {

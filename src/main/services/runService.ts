@@ -93,7 +93,7 @@ interface RunServiceEvents {
 
 export class RunService extends EventEmitter<RunServiceEvents> {
   private readonly store: RunStore | null;
-  private readonly engineOptions: Pick<RunOptions, 'lookup' | 'workers' | 'demoTarget' | 'inline'>;
+  private readonly engineOptions: Pick<RunOptions, 'lookup' | 'workers' | 'demoTarget' | 'inline' | 'spawnProcess'>;
   /** The one owner of "something is measuring", shared by every job of this process. */
   readonly lock: MeasurementLock;
   private readonly engine: RunEngine;
@@ -105,7 +105,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
 
   constructor(
     store: RunStore | null,
-    engineOptions: Pick<RunOptions, 'lookup' | 'workers' | 'demoTarget' | 'inline'> = {},
+    engineOptions: Pick<RunOptions, 'lookup' | 'workers' | 'demoTarget' | 'inline' | 'spawnProcess'> = {},
     lock: MeasurementLock = new MeasurementLock(),
     engine: RunEngine = ENGINE,
   ) {

@@ -59,6 +59,12 @@ Load
                           mode ramps its message rate by default)
       --stage-target T    connections or rate: what the stages' targets are
   -w, --workers N         load worker threads (default: ${DEFAULT_WORKERS_TEXT})
+      --processes N       run the load in N child processes, one load worker each (default:
+                          worker threads while the connections fit in this process's
+                          file-descriptor limit, else as many processes as it takes)
+      --source-addresses L  local addresses to spread the connections over, round robin, e.g.
+                          127.0.0.2,127.0.0.3 or 127.0.0.2-127.0.0.9 (repeatable): one source
+                          address reaches one target through ~28,000 ephemeral ports
       --timeout S         request / handshake timeout in seconds (default 10)
       --warmup S          leading seconds kept out of steady-state figures (default 1)
       --insecure          accept TLS certificates that do not verify
@@ -167,6 +173,8 @@ const options = {
   stage: { type: 'string', multiple: true },
   'stage-target': { type: 'string' },
   workers: { type: 'string', short: 'w' },
+  processes: { type: 'string' },
+  'source-addresses': { type: 'string', multiple: true },
   timeout: { type: 'string' },
   warmup: { type: 'string' },
   insecure: { type: 'boolean' },
@@ -222,6 +230,8 @@ const FLAG_OF_FIELD: Record<string, string> = {
   stages: '--stage',
   stageTarget: '--stage-target',
   workers: '--workers',
+  processes: '--processes',
+  sourceAddresses: '--source-addresses',
   timeoutSec: '--timeout',
   warmupSec: '--warmup',
   method: '--method',
@@ -459,6 +469,8 @@ export function buildScenario(values: Values, positionals: string[], stored?: Sc
   }
   set('stageTarget', values['stage-target']);
   set('workers', integerOption(values.workers, '--workers'));
+  set('processes', integerOption(values.processes, '--processes'));
+  set('sourceAddresses', values['source-addresses']);
   set('timeoutSec', numberOption(values.timeout, '--timeout'));
   set('warmupSec', integerOption(values.warmup, '--warmup'));
   if (values.insecure) input.insecure = true;

@@ -179,6 +179,8 @@ class WsSwarm implements LoadDriver {
   private readonly schedule: RateSchedule | null;
   private readonly pacer: ConnectPacer<Conn>;
   private readonly clientOptions: WebSocket.ClientOptions & { lookup: ReturnType<typeof fixedLookup> };
+  /** With source addresses: the client options for each (a connection takes its label's, round robin). */
+  private readonly optionsBySource: Array<WebSocket.ClientOptions & { lookup: ReturnType<typeof fixedLookup> }>;
   private readonly timeoutMs: number;
   private readonly pingMs: number;
   private readonly amount: number;
@@ -256,6 +258,9 @@ class WsSwarm implements LoadDriver {
       headers: scenario.headers,
       lookup: fixedLookup(job.address),
     };
+    // One options object per source address, made once: `localAddress` is handed to the
+    // socket's bind, spreading the connections over more ephemeral ports (see scalePlan.ts).
+    this.optionsBySource = (scenario.sourceAddresses ?? []).map((localAddress) => ({ ...this.clientOptions, localAddress }));
   }
 
   run(): Promise<void> {
@@ -411,7 +416,9 @@ class WsSwarm implements LoadDriver {
     c.upgraded = false;
     c.startedAt = epochMs();
     // Throws only on a malformed URL or subprotocol list, which no retry can fix: end the run.
-    const ws = new SwarmSocket(this.scenario.url, this.scenario.subprotocols, this.clientOptions);
+    const sources = this.optionsBySource;
+    const options = sources.length === 0 ? this.clientOptions : sources[c.label % sources.length];
+    const ws = new SwarmSocket(this.scenario.url, this.scenario.subprotocols, options);
     ws.conn = c;
     c.ws = ws;
     ws.on('open', onOpen);
