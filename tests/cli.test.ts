@@ -40,7 +40,8 @@ describe('barrage CLI', () => {
     [['run', 'ws://127.0.0.1/', '-m', 'POST'], /--method applies to HTTP URLs only/],
     [['run', 'http://127.0.0.1/', '--frobnicate'], /^barrage run: unknown option --frobnicate \(see --help\)\n$/],
     [['run', '--scenario', '/nonexistent/s.json'], /--scenario: cannot read \/nonexistent\/s\.json \(ENOENT\)/],
-    [['run', 'ws://127.0.0.1/', '-c', '30000'], /more than this process can open/],
+    [['run', 'ws://127.0.0.1/', '-c', '30000'], /connections: 30,000 is more than one source address can open towards one target .*--source-addresses/],
+    [['run', 'ws://127.0.0.1/', '--source-addresses', '127.0.0.2,localhost'], /--source-addresses \(sourceAddresses\): "localhost" is not an IP address/],
     [['launch'], /unknown command "launch"/],
   ])('rejects %j with one line and exit code 2', async (args, message) => {
     const r = await runCli(args, env);
