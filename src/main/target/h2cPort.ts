@@ -13,7 +13,9 @@ const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n');
 
 export function h2cAndHttp1Listener(http1: HttpServer, h2c: Http2Server): NetServer {
   const sockets = new Set<Socket>();
-  const listener = createNetServer((socket) => {
+  // noDelay: the HTTP/1.1 server would have set it on the sockets it accepts itself (its default);
+  // handed over from here they would otherwise send small responses with Nagle's delay.
+  const listener = createNetServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     let head: Buffer = Buffer.alloc(0);
