@@ -59,7 +59,8 @@ describe('SSE driver', () => {
     expect(f.drops).toBeGreaterThanOrEqual(6);
     expect(f.reconnects).toBeGreaterThanOrEqual(f.drops - 2);
     expect(f.resumedWithLastEventId).toBe(f.reconnects);
-    expect(f.streamsOpened).toBe(2 + f.reconnects);
+    // Every attempt opened a stream, but one still waiting for its answer when the run ended (unfinished).
+    expect(f.streamsOpened + (s.unfinished?.count ?? 0)).toBe(2 + f.reconnects);
     // A clean end is not an error.
     expect(s.errors.total).toBe(0);
     // With Last-Event-ID the server replays what was created during the retry: every stream
