@@ -102,13 +102,13 @@ describe('CSV export', () => {
     run.samples[3] = { ...run.samples[3], latencyUs: null, throughput: 0 };
     const lines = exportRunsCsv([run]).trimEnd().split('\n');
     expect(lines[0]).toBe(
-      'run_id,t,throughput,p50_us,p99_us,max_us,errors,open_connections,bytes_sent,bytes_received,cpu_percent,loop_lag_ms,mean_us,warmup',
+      'run_id,t,throughput,p50_us,p99_us,max_us,errors,open_connections,bytes_sent,bytes_received,cpu_percent,loop_lag_ms,mean_us,warmup,drain',
     );
     expect(lines).toHaveLength(5);
     const s0 = run.samples[0];
     expect(lines[1]).toBe(
       [run.id, 0, s0.throughput, s0.latencyUs!.p50, s0.latencyUs!.p99, s0.latencyUs!.max, s0.errors, s0.openConnections, s0.bytesSent,
-        s0.bytesReceived, s0.cpuPercent, s0.loopLagMs, s0.latencyUs!.mean, 1].join(','),
+        s0.bytesReceived, s0.cpuPercent, s0.loopLagMs, s0.latencyUs!.mean, 1, 0].join(','),
     );
     expect(lines[4]).toMatch(new RegExp(`^${run.id},3,0,,,,`));
   });

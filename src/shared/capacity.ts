@@ -172,10 +172,9 @@ export function roundRate(r: number): number {
 export function judgeStep(rate: number, result: RunResult, slos: readonly string[], runId: number | null): CapacityStep {
   const steady = steadySeconds(result);
   const seconds = steady.length > 0 ? steady : result.samples;
-  // A WebSocket step's last second also holds the echoes that came while the swarm drained
-  // after the step's end (up to 2 s of them past the knee): its count is not that second's rate.
-  const completing = result.summary.protocol === 'ws' && seconds.length >= 2 ? seconds.slice(0, -1) : seconds;
-  const achievedPerSec = completing.length > 0 ? round1(mean(completing.map((x) => x.throughput))) : 0;
+  // The echoes that came while a WebSocket step drained after its end are the run's drain
+  // period (RunSample.drain), outside the steady seconds: they do not inflate the last second.
+  const achievedPerSec = seconds.length > 0 ? round1(mean(seconds.map((x) => x.throughput))) : 0;
   const summary = result.summary;
   const attempts = summary.throughput.total + summary.errors.total - (summary.errors.byKind.status ?? 0);
   const errorShare = attempts > 0 ? summary.errors.total / attempts : 0;

@@ -108,6 +108,12 @@ export interface RunSample {
   /** Part of the warm-up: shown, but kept out of steady-state figures. */
   warmup: boolean;
   /**
+   * The drain after the planned end (WebSocket: answers to messages sent before the end, for up
+   * to 2 s): its own period, one past the last planned second, counted in the run's totals but
+   * kept out of steady-state figures — it is not a second of the planned load. Absent otherwise.
+   */
+  drain?: boolean;
+  /**
    * This second's latencies as an HdrHistogram (µs, V2 compressed base64), so a run's steady
    * seconds can be merged exactly and resampled: the group comparison's p99 (stats/pooledTail.ts).
    * Absent when nothing completed, in runs stored before it existed and in imported runs.
@@ -125,6 +131,16 @@ export interface RunSample {
    * number that never went out. Absent in the closed model and in runs stored before it existed.
    */
   behind?: number;
+}
+
+/** A second of the planned load after the warm-up: what steady-state figures are computed from. */
+export function isSteadySecond(s: RunSample): boolean {
+  return !s.warmup && s.drain !== true;
+}
+
+/** A second of the planned load (warm-up included): everything but the end-of-run drain. */
+export function isPlannedSecond(s: RunSample): boolean {
+  return s.drain !== true;
 }
 
 /**
@@ -215,7 +231,10 @@ export interface RunSummary {
   latencyMeaning: string;
   throughput: {
     total: number;
-    /** total / durationSec: requests/s (HTTP) or echoed/received messages/s (WebSocket). */
+    /**
+     * Completions during the load / durationSec: requests/s (HTTP) or echoed/received messages/s
+     * (WebSocket). The drain's answers after the planned end are in `total` but not here.
+     */
     perSec: number;
     /** Mean of the per-second throughput after the warm-up; null when the run was all warm-up. */
     steadyPerSec: number | null;

@@ -5,7 +5,7 @@
 // over its steady seconds). So `barrage compare 12 13 --stage 2` and the app's Compare view with a
 // stage chosen judge stage 2 on stage 2's seconds only, not the whole run.
 import { stageOfSecond, type Stage } from './loadProfile.ts';
-import type { LatencySummary, RunResult, StageFigures } from './runResult.ts';
+import { isSteadySecond, type LatencySummary, type RunResult, type StageFigures } from './runResult.ts';
 import { formatCount } from './units.ts';
 
 const EMPTY_LATENCY: LatencySummary = { count: 0, min: 0, mean: 0, stdev: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
@@ -50,7 +50,7 @@ export function stageRun<T extends RunLike & { histogram: string }>(run: T, stag
   const first = mine[0]?.t ?? 0;
   const last = mine.at(-1)?.t ?? first;
   const seconds = mine.map((s) => ({ ...s, t: s.t - first }));
-  const steady = seconds.filter((s) => !s.warmup);
+  const steady = seconds.filter(isSteadySecond);
   const sum = (k: 'bytesSent' | 'bytesReceived') => mine.reduce((a, s) => a + s[k], 0);
   return {
     ...run,

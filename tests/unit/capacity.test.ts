@@ -130,15 +130,17 @@ describe('a step’s verdict', () => {
     expect(slow.outcome).toBe('failed');
   });
 
-  it('a WebSocket step: the last second holds the echoes drained after the end, not its rate', () => {
-    // A 300/s server offered 400/s: 300 a second, then 719 in the last (the 2 s drain).
+  it('a WebSocket step: the echoes drained after the end are the drain period, not the last second\'s rate', () => {
+    // A 300/s server offered 400/s: 300 a second, then 719 answers in the 2 s drain after the end.
     const run = runWith([300, 600, 900, 1200], { throughput: 300 });
-    run.samples[4].throughput = 719;
+    run.samples.push({ ...run.samples[4], t: 5, throughput: 719, drain: true });
+    run.summary.durationSec = 6.4;
     const ws = judgeStep(400, { ...run, summary: { ...run.summary, protocol: 'ws' } }, ['p99 < 100ms'], null);
     expect(ws.achievedPerSec).toBe(300);
     expect(ws.outcome).toBe('failed');
-    // HTTP does not drain: its last second counts.
-    const http = judgeStep(400, { ...run, summary: { ...run.summary, protocol: 'http' } }, ['p99 < 100ms'], null);
-    expect(http.achievedPerSec).toBe(404.8);
+    // Without the mark the same 719 is a second of load and counts.
+    run.samples[5] = { ...run.samples[5], drain: undefined };
+    const unmarked = judgeStep(400, { ...run, summary: { ...run.summary, protocol: 'ws' } }, ['p99 < 100ms'], null);
+    expect(unmarked.achievedPerSec).toBe(383.8);
   });
 });

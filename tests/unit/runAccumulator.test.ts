@@ -4,6 +4,7 @@
 // run is the sum of second t of every worker, released only when every live worker reported it;
 // the last planned second waits for the workers' final flush; the totals are the seconds' sums.
 import { describe, expect, it } from 'vitest';
+import { isSteadySecond } from '../../src/shared/runResult.ts';
 import { RunAccumulator } from '../../src/main/engine/runAccumulator.ts';
 import type { WorkerSample } from '../../src/main/engine/worker/workerProtocol.ts';
 import { createHistogram, encodeHistogram, histogramBuckets, recordUs } from '../../src/shared/result/histogramCodec.ts';
@@ -91,6 +92,27 @@ describe('RunAccumulator', () => {
     const last = acc.workerFinished(1);
     expect(last).toMatchObject([{ t: 1, throughput: 5 }]);
     expect(tOf(acc.samples)).toEqual([0, 1]);
+  });
+
+  it('the drain after the planned end is its own period, one past the last second, out of the steady seconds', () => {
+    const acc = new RunAccumulator(2, 0, 2);
+    for (const w of [0, 1]) {
+      acc.add(w, sample(0, [1]));
+      acc.add(w, sample(1, [1]));
+      // Answers that came while each worker waited after the end, stamped second 2 and 3.
+      acc.add(w, sample(2, [1, 1, 1], { drain: true }));
+      acc.add(w, sample(3, [1, 1], { drain: true }));
+    }
+    acc.workerFinished(0);
+    acc.workerFinished(1);
+    expect(acc.samples.map((s) => [s.t, s.throughput, s.drain ?? false])).toEqual([
+      [0, 2, false],
+      [1, 2, false],
+      [2, 10, true],
+    ]);
+    // Counted in the totals: they are real round trips.
+    expect(acc.completed).toBe(14);
+    expect(acc.samples.filter(isSteadySecond).map((s) => s.t)).toEqual([0, 1]);
   });
 
   it('a worker that reports a second after it was released: added to it, the worse percentiles kept', () => {

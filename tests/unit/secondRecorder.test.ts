@@ -148,4 +148,21 @@ describe('SecondRecorder on a fake clock', () => {
     http.clock.advanceTo(START + 1000);
     expect(http.samples[0].ws).toBeUndefined();
   });
+  it('beginDrain cuts the second in progress and marks everything after it as the drain', () => {
+    const { clock, samples, recorder } = setup(true);
+    clock.advanceTo(START + 1000);
+    clock.advanceTo(START + 1300);
+    recorder.completed(900);
+    recorder.beginDrain();
+    expect(samples.map((s) => [s.t, s.completed, s.drain ?? false])).toEqual([
+      [0, 0, false],
+      [1, 1, false],
+    ]);
+    recorder.completed(5000);
+    clock.advanceTo(START + 2000);
+    recorder.completed(7000);
+    recorder.finish();
+    // The drain's seconds count from the cut (the run's accumulator merges them into one period).
+    expect(samples.slice(2).map((s) => [s.t, s.completed, s.drain ?? false])).toEqual([[2, 2, true]]);
+  });
 });

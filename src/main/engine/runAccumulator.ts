@@ -50,7 +50,10 @@ export class RunAccumulator {
 
   /** Adds one worker's second; returns the run's merged seconds that became complete. */
   add(worker: number, sample: WorkerSample): RunSample[] {
-    const t = this.maxSeconds !== undefined ? Math.min(sample.t, Math.max(0, this.maxSeconds - 1)) : sample.t;
+    // The drain after the planned end is one period of its own, one past the last planned second;
+    // anything else a worker reports after the end (its final flush) belongs to the last second.
+    const t =
+      this.maxSeconds === undefined ? sample.t : sample.drain ? this.maxSeconds : Math.min(sample.t, Math.max(0, this.maxSeconds - 1));
     // Decoded once for the run's total and the second's merge: with an inline worker this runs
     // on the load's own thread each second (see inlineWorker.ts).
     const latency = decodeForMerge(sample.histogram || undefined);
@@ -128,7 +131,7 @@ export class RunAccumulator {
     const openBy = new Map<number, number>();
     for (const { worker, sample: p, latency } of parts) {
       if (latency && h !== latency) h.add(latency);
-      if (this.stageOf && latency) {
+      if (this.stageOf && latency && !p.drain) {
         const stage = this.stageOf(t);
         let sh = this.stageLatency.get(stage);
         if (!sh) this.stageLatency.set(stage, (sh = createHistogram()));
@@ -175,6 +178,10 @@ export class RunAccumulator {
       ...(busy !== undefined ? { loopBusyPercent: busy } : {}),
       warmup: t < this.warmupSec,
     };
+    if (parts.some((p) => p.sample.drain)) {
+      sample.drain = true;
+      sample.warmup = false;
+    }
     // Kept so the run's steady seconds can later be merged exactly (the group comparison's p99);
     // a few hundred bytes a second.
     // One worker's second is already encoded: its own text is the merged second's.
@@ -249,6 +256,7 @@ function mergeRunSamples(a: RunSample, b: RunSample): RunSample {
     loopLagMs: Math.max(a.loopLagMs, b.loopLagMs),
     warmup: a.warmup,
   };
+  if (a.drain) merged.drain = true;
   if (both) merged.histogram = encodeHistogram(both);
   else if (!b.latencyUs && a.histogram) merged.histogram = a.histogram;
   else if (!a.latencyUs && b.histogram) merged.histogram = b.histogram;

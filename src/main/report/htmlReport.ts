@@ -8,7 +8,7 @@ import { leftOutNote } from '../../shared/groupRuns.ts';
 import type { ComparisonOutcome, GroupsComparison, RunsComparison } from '../../shared/comparison.ts';
 import { KEY_FIGURES, formatKeyDifference, formatKeyFigure, formatKeyValue, inconclusiveSummary, latencyFigureReason, rateUnit } from '../../shared/comparison.ts';
 import type { StoredRun } from '../../shared/history.ts';
-import type { RunSample, RunSummary } from '../../shared/runResult.ts';
+import { isPlannedSecond, type RunSample, type RunSummary } from '../../shared/runResult.ts';
 import { saturationAdvice } from '../../shared/result/generatorHealth.ts';
 import { sampleX } from '../../shared/result/sampleTime.ts';
 import { statusWord } from '../../shared/runStatusWord.ts';
@@ -76,7 +76,7 @@ export function runReportHtml(stored: StoredRun, options: ReportOptions = {}): s
   const stages = run.config.stages?.length ? run.config.stages : null;
   const stageTarget = stages ? stageTargetOf(run.config) : null;
   const marks = stages ? stageMarks(stages) : [];
-  const xDomain = timeDomain([run.samples], stages ?? []);
+  const xDomain = timeDomain([plannedSeconds(run)], stages ?? []);
   const planNote = (what: string) => `; the dashed line is the planned ${what}, the marks the stage boundaries`;
   body.push(
     chartSection(
@@ -84,7 +84,7 @@ export function runReportHtml(stored: StoredRun, options: ReportOptions = {}): s
       lineChart({
         title: `Throughput per second of run ${run.id}`,
         series: [
-          { label: `completed ${unit}`, color: PALETTE[0], points: run.samples.map((p) => ({ x: sampleX(p), y: p.throughput })) },
+          { label: `completed ${unit}`, color: PALETTE[0], points: plannedSeconds(run).map((p) => ({ x: sampleX(p), y: p.throughput })) },
           ...(stages && stageTarget === 'rate' ? [planSeries(stages, `planned ${s.protocol === 'ws' ? 'messages' : 'requests'}/s`)] : []),
         ],
         xLabel: 'seconds since the start',
@@ -111,7 +111,7 @@ export function runReportHtml(stored: StoredRun, options: ReportOptions = {}): s
         lineChart({
           title: `Open connections of run ${run.id}`,
           series: [
-            { label: 'open connections', color: PALETTE[2], points: run.samples.map((p) => ({ x: sampleX(p), y: p.openConnections })) },
+            { label: 'open connections', color: PALETTE[2], points: plannedSeconds(run).map((p) => ({ x: sampleX(p), y: p.openConnections })) },
             planSeries(stages, 'planned connections'),
           ],
           xLabel: 'seconds since the start',
@@ -192,9 +192,9 @@ export function comparisonReportHtml(stored: readonly StoredRun[], c: RunsCompar
       'Throughput over time',
       lineChart({
         title: 'Throughput per second of each run',
-        series: runs.map((r) => ({ label: label(r), color: colors.get(r.id)!, points: r.samples.map((p) => ({ x: sampleX(p), y: p.throughput })) })),
+        series: runs.map((r) => ({ label: label(r), color: colors.get(r.id)!, points: plannedSeconds(r).map((p) => ({ x: sampleX(p), y: p.throughput })) })),
         xLabel: 'seconds since each run\'s start',
-        xDomain: timeDomain(runs.map((r) => r.samples)),
+        xDomain: timeDomain(runs.map(plannedSeconds)),
         yLabel: unit,
         formatY: (v) => formatCount(v),
         bands: warmupBand(runs[0].samples),
@@ -355,6 +355,11 @@ function planSeries(stages: readonly Stage[], label: string): Series {
  * A time axis from the run's start (0) to the end of its last second (sample t is drawn at t+1,
  * as the app draws it) — or to the end of its load profile's plan, whichever reaches further.
  */
+/** The seconds a chart plots: the drain after the end is left out (RunSample.drain). */
+function plannedSeconds(run: { samples: readonly RunSample[] }): RunSample[] {
+  return run.samples.filter(isPlannedSecond);
+}
+
 function timeDomain(samples: ReadonlyArray<readonly RunSample[]>, stages: readonly Stage[] = []): [number, number] {
   const lastEnd = samples.reduce((a, list) => list.reduce((b, p) => Math.max(b, sampleX(p)), a), 0);
   return [0, Math.max(stages.length > 0 ? profileDurationSec(stages) : 0, lastEnd, 1)];
@@ -369,8 +374,8 @@ function latencyOverTime(
   const series: Series[] = [];
   for (const { run, label, color } of items) {
     const prefix = label ? `${label} ` : '';
-    series.push({ label: `${prefix}p99`, color, points: run.samples.map((p) => ({ x: sampleX(p), y: p.latencyUs?.p99 ?? null })) });
-    if (withP50) series.push({ label: `${prefix}p50`, color, dashed: true, points: run.samples.map((p) => ({ x: sampleX(p), y: p.latencyUs?.p50 ?? null })) });
+    series.push({ label: `${prefix}p99`, color, points: plannedSeconds(run).map((p) => ({ x: sampleX(p), y: p.latencyUs?.p99 ?? null })) });
+    if (withP50) series.push({ label: `${prefix}p50`, color, dashed: true, points: plannedSeconds(run).map((p) => ({ x: sampleX(p), y: p.latencyUs?.p50 ?? null })) });
   }
   const ys = series.flatMap((s) => s.points.map((p) => p.y)).filter((y): y is number => y !== null && y > 0);
   return lineChart({
@@ -382,7 +387,7 @@ function latencyOverTime(
     yLog: ys.length > 0 && Math.max(...ys) / Math.min(...ys) > 30,
     bands: items.length === 1 ? warmupBand(items[0].run.samples) : [],
     marks,
-    xDomain: xDomain ?? timeDomain(items.map((i) => i.run.samples)),
+    xDomain: xDomain ?? timeDomain(items.map((i) => plannedSeconds(i.run))),
   });
 }
 

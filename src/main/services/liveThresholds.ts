@@ -23,7 +23,7 @@
 // - p90, p95, p99.9 and connect_p99 are not in the samples: they are checked at the end only.
 //
 // Checks start after the warm-up, as the steady figures do.
-import type { RunSample } from '../../shared/runResult.ts';
+import { isSteadySecond, type RunSample } from '../../shared/runResult.ts';
 import { formatCount, formatUs } from '../../shared/units.ts';
 import type { Threshold, ThresholdOperator } from '../../shared/thresholds.ts';
 
@@ -97,11 +97,11 @@ export class LiveThresholdWatch {
         this.highest[q] = Math.max(this.highest[q], l[q]);
       }
     }
-    if (!sample.warmup) {
+    if (isSteadySecond(sample)) {
       this.steadySeconds++;
       this.steadyCompleted += sample.throughput;
     }
-    if (sample.warmup) return null;
+    if (!isSteadySecond(sample)) return null;
     for (let index = 0; index < this.thresholds.length; index++) {
       const t = this.thresholds[index];
       const message = this.check(t);

@@ -172,6 +172,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE run_samples ADD COLUMN iteration_histogram BLOB;
     `,
   },
+  {
+    version: 7,
+    description: 'the end-of-run drain as its own period',
+    sql: `
+      -- 1 for the drain after a WebSocket run's planned end: answers to messages sent before
+      -- the end, arriving while the swarm waits for them. Kept out of the steady seconds (it
+      -- is not a second of the planned load). Before this, the drain was folded into the last
+      -- planned second (one run read 719 msg/s there against 300 in every other second).
+      ALTER TABLE run_samples ADD COLUMN drain INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

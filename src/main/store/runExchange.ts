@@ -93,6 +93,7 @@ export const CSV_COLUMNS = [
   'loop_lag_ms',
   'mean_us',
   'warmup',
+  'drain',
 ] as const;
 
 /** The per-second samples of the runs, one row per second; empty latency cells when none completed. */
@@ -116,6 +117,7 @@ export function exportRunsCsv(runs: StoredRun[]): string {
           s.loopLagMs,
           s.latencyUs?.mean ?? '',
           s.warmup ? 1 : 0,
+          s.drain ? 1 : 0,
         ].join(','),
       );
     }
@@ -245,6 +247,7 @@ function checkSample(s: unknown, i: number): void {
     if (typeof s[k] !== 'number' || !Number.isFinite(s[k])) throw new Error(`sample ${i + 1}: ${k} is not a number`);
   }
   if (typeof s.warmup !== 'boolean') throw new Error(`sample ${i + 1}: warmup is not true or false`);
+  if (s.drain !== undefined && typeof s.drain !== 'boolean') throw new Error(`sample ${i + 1}: drain is not true or false`);
   const l = s.latencyUs;
   if (l !== null && !(isObject(l) && ['p50', 'p99', 'max', 'mean'].every((k) => typeof l[k] === 'number'))) {
     throw new Error(`sample ${i + 1}: latencyUs is neither null nor { p50, p99, max, mean }`);

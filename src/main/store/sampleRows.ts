@@ -21,6 +21,7 @@ export interface SampleRow {
   cpu_percent: number;
   loop_lag_ms: number;
   warmup: number;
+  drain: number;
   behind: number | null;
   histogram: Uint8Array | null;
   iterations_started: number | null;
@@ -30,20 +31,20 @@ export interface SampleRow {
 }
 
 export const SAMPLE_COLUMNS =
-  't, throughput, p50_us, p99_us, max_us, mean_us, errors, open_connections, bytes_sent, bytes_received, cpu_percent, loop_lag_ms, warmup, behind, histogram, iterations_started, iterations_completed, iterations_abandoned, iteration_histogram';
+  't, throughput, p50_us, p99_us, max_us, mean_us, errors, open_connections, bytes_sent, bytes_received, cpu_percent, loop_lag_ms, warmup, drain, behind, histogram, iterations_started, iterations_completed, iterations_abandoned, iteration_histogram';
 
 /** Insert or overwrite one second: the newest figures of a second win (see finishRun). */
 export const UPSERT_SAMPLE_SQL = `
   INSERT INTO run_samples (run_id, ${SAMPLE_COLUMNS})
   VALUES (@run_id, @t, @throughput, @p50_us, @p99_us, @max_us, @mean_us, @errors, @open_connections,
-          @bytes_sent, @bytes_received, @cpu_percent, @loop_lag_ms, @warmup, @behind, @histogram,
+          @bytes_sent, @bytes_received, @cpu_percent, @loop_lag_ms, @warmup, @drain, @behind, @histogram,
           @iterations_started, @iterations_completed, @iterations_abandoned, @iteration_histogram)
   ON CONFLICT (run_id, t) DO UPDATE SET
     throughput = excluded.throughput, p50_us = excluded.p50_us, p99_us = excluded.p99_us,
     max_us = excluded.max_us, mean_us = excluded.mean_us, errors = excluded.errors,
     open_connections = excluded.open_connections, bytes_sent = excluded.bytes_sent,
     bytes_received = excluded.bytes_received, cpu_percent = excluded.cpu_percent,
-    loop_lag_ms = excluded.loop_lag_ms, warmup = excluded.warmup, behind = excluded.behind,
+    loop_lag_ms = excluded.loop_lag_ms, warmup = excluded.warmup, drain = excluded.drain, behind = excluded.behind,
     histogram = excluded.histogram, iterations_started = excluded.iterations_started,
     iterations_completed = excluded.iterations_completed, iterations_abandoned = excluded.iterations_abandoned,
     iteration_histogram = excluded.iteration_histogram`;
@@ -64,6 +65,7 @@ export function sampleToRow(runId: number, s: RunSample): SampleRow & { run_id: 
     cpu_percent: s.cpuPercent,
     loop_lag_ms: s.loopLagMs,
     warmup: s.warmup ? 1 : 0,
+    drain: s.drain ? 1 : 0,
     behind: s.behind ?? null,
     // Stored as bytes: a third smaller than the base64 text.
     histogram: s.histogram ? Buffer.from(s.histogram, 'base64') : null,
@@ -87,6 +89,7 @@ export function rowToSample(r: SampleRow): RunSample {
     cpuPercent: r.cpu_percent,
     loopLagMs: r.loop_lag_ms,
     warmup: r.warmup !== 0,
+    ...(r.drain ? { drain: true } : {}),
     ...(r.behind === null || r.behind === undefined ? {} : { behind: r.behind }),
     ...(r.histogram ? { histogram: Buffer.from(r.histogram).toString('base64') } : {}),
     ...(r.iterations_started === null || r.iterations_started === undefined

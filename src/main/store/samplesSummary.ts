@@ -11,7 +11,7 @@
 // between its p99 and max. Where a second's true shape is not log-normal (a bimodal tail, for
 // instance) p90/p95 are off, which is why the summary's notes say the figures are rebuilt, so
 // nobody mistakes them for measured ones.
-import type { LatencySummary, RunSample, RunStatus, RunSummary } from '../../shared/runResult.ts';
+import { isPlannedSecond, isSteadySecond, type LatencySummary, type RunSample, type RunStatus, type RunSummary } from '../../shared/runResult.ts';
 import type { Scenario } from '../../shared/scenario.ts';
 import { HIGHEST_TRACKABLE_US, createHistogram, summarizeHistogram, type Histogram } from '../../shared/result/histogramCodec.ts';
 import { generatorHealth } from '../../shared/result/generatorHealth.ts';
@@ -41,10 +41,13 @@ const Z99 = normalQuantile(0.99);
 export function summarizeSamples(input: SamplesSummaryInput): RunSummary {
   const samples = [...input.samples].sort((a, b) => a.t - b.t);
   const startMs = Date.parse(input.startedAt);
-  // Sample t covers [t, t+1): the stored seconds end at the last t + 1.
-  const durationSec = samples.length > 0 ? samples[samples.length - 1].t + 1 : 0;
+  // Sample t covers [t, t+1): the stored seconds of load end at the last planned t + 1 (the
+  // drain after the end is not load time).
+  const planned = samples.filter(isPlannedSecond);
+  const durationSec = planned.length > 0 ? planned[planned.length - 1].t + 1 : 0;
   const total = sum(samples, (s) => s.throughput);
-  const steady = samples.filter((s) => !s.warmup);
+  const plannedTotal = sum(planned, (s) => s.throughput);
+  const steady = samples.filter(isSteadySecond);
   const notes = [
     input.reason,
     APPROXIMATION_NOTE,
@@ -59,7 +62,7 @@ export function summarizeSamples(input: SamplesSummaryInput): RunSummary {
     latencyMeaning: describeLatency(input.config),
     throughput: {
       total,
-      perSec: durationSec > 0 ? round1(total / durationSec) : 0,
+      perSec: durationSec > 0 ? round1(plannedTotal / durationSec) : 0,
       steadyPerSec: steady.length > 0 ? round1(sum(steady, (s) => s.throughput) / steady.length) : null,
     },
     latencyUs: approximateLatency(samples),

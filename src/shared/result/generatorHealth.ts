@@ -3,7 +3,7 @@
 // summary, the history's recomputed summaries and the live run view alike (pure, no Node APIs,
 // so the renderer can import it).
 import { targetSharesThisMachine } from '../loopback.ts';
-import type { GeneratorHealth, RunSample } from '../runResult.ts';
+import { isSteadySecond, type GeneratorHealth, type RunSample } from '../runResult.ts';
 
 /** A worker at or above this share of one core is the bottleneck, not the target. */
 export const SATURATED_CPU_PERCENT = 95;
@@ -34,7 +34,7 @@ export function saturationAdvice(targetUrl: string | undefined): string {
  * target's address — what to do about it.
  */
 export function generatorHealth(samples: readonly RunSample[], workers: number, targetUrl?: string): GeneratorHealth {
-  const steady = samples.filter((s) => !s.warmup);
+  const steady = samples.filter(isSteadySecond);
   const considered = steady.length > 0 ? steady : samples;
   const cpuValues = considered.map((s) => s.cpuPercent);
   const maxCpuPercent = cpuValues.length ? Math.max(...cpuValues) : 0;

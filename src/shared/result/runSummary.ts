@@ -2,7 +2,7 @@
 // model: the engine builds a summary from its accumulator, and any other source of merged
 // seconds and totals (a recomputation from stored samples, a future sharded run) can too.
 import { updateModeOf } from '../updateMode.ts';
-import type { ErrorKind, RunSample, RunStatus, RunSummary, ScheduleFigures, UnfinishedFigures } from '../runResult.ts';
+import { isPlannedSecond, isSteadySecond, type ErrorKind, type RunSample, type RunStatus, type RunSummary, type ScheduleFigures, type UnfinishedFigures } from '../runResult.ts';
 import { stageOfSecond } from '../loadProfile.ts';
 import { plannedDurationSec, stageTargetOf, type Scenario } from '../scenario.ts';
 import { heldConnectRampSec } from '../connectRamp.ts';
@@ -61,7 +61,7 @@ export interface SummaryInput {
 export function buildSummary(input: SummaryInput): RunSummary {
   const { scenario, acc } = input;
   const durationSec = Math.max(0, (input.endedAt - input.startedAt) / 1000);
-  const steady = acc.samples.filter((s) => !s.warmup);
+  const steady = acc.samples.filter(isSteadySecond);
   const errorsTotal = Object.values(acc.errors).reduce((a, b) => a + (b ?? 0), 0);
   const connect = summarizeHistogram(acc.connect);
   const ping = summarizeHistogram(acc.ping);
@@ -74,7 +74,8 @@ export function buildSummary(input: SummaryInput): RunSummary {
     latencyMeaning: describeLatency(scenario),
     throughput: {
       total: acc.completed,
-      perSec: durationSec > 0 ? round(acc.completed / durationSec, 1) : 0,
+      // What completed during the load; the drain's answers (after the end) are in the total only.
+      perSec: durationSec > 0 ? round(acc.samples.filter(isPlannedSecond).reduce((a, s) => a + s.throughput, 0) / durationSec, 1) : 0,
       steadyPerSec: steady.length > 0 ? round(steady.reduce((a, s) => a + s.throughput, 0) / steady.length, 1) : null,
     },
     latencyUs: summarizeHistogram(acc.latency),
@@ -111,6 +112,12 @@ export function buildSummary(input: SummaryInput): RunSummary {
   }
   if (scenario.protocol === 'flow') {
     summary.flow = flowFigures({ scenario, samples: acc.samples, durationSec, dataSha256: input.dataSha256 });
+  }
+  const drained = acc.samples.filter((s) => !isPlannedSecond(s)).reduce((a, s) => a + s.throughput, 0);
+  if (drained > 0) {
+    summary.notes.push(
+      `${drained.toLocaleString('en-US')} answers came after the planned end, while the generator waited for them (the drain): they count in the totals, not in the per-second figures.`,
+    );
   }
   summary.notes.push(...healthNotes(scenario, summary));
   return summary;

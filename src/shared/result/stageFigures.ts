@@ -2,7 +2,7 @@
 // target), what the generator achieved (connections open, completions per second), its
 // latencies from the stage's own histogram, and whether the planned peak was reached.
 import { stageSpans, type Stage, type StageTarget } from '../loadProfile.ts';
-import type { RunSample, StageFigures } from '../runResult.ts';
+import { isPlannedSecond, type RunSample, type StageFigures } from '../runResult.ts';
 import { SATURATED_CPU_PERCENT } from './generatorHealth.ts';
 import { summarizeHistogram, type Histogram } from './histogramCodec.ts';
 
@@ -21,7 +21,7 @@ export function stageFigures(
   latency: ReadonlyMap<number, Histogram>,
 ): StageFigures[] {
   return stageSpans(stages).map((span) => {
-    const mine = samples.filter((s) => stageOf(s.t) === span.index && span.endSec > span.startSec);
+    const mine = samples.filter((s) => isPlannedSecond(s) && stageOf(s.t) === span.index && span.endSec > span.startSec);
     const total = mine.reduce((a, s) => a + s.throughput, 0);
     const errors = mine.reduce((a, s) => a + s.errors, 0);
     const statusErrors = mine.reduce((a, s) => a + (s.errorsByKind?.status ?? 0), 0);

@@ -7,7 +7,7 @@
 // aggregates everything that happened in it; seconds are still correlated with their neighbours,
 // which the block bootstrap accounts for (see blockLength.ts). The same estimators give each
 // run's figure when whole runs are the units (groups of repeated runs).
-import type { RunResult, RunSample } from '../runResult.ts';
+import { isSteadySecond, type RunResult, type RunSample } from '../runResult.ts';
 import { mean, medianInPlace } from './descriptive.ts';
 import type { Statistic } from './blockBootstrap.ts';
 
@@ -95,7 +95,7 @@ export function figureById(id: FigureId): FigureDefinition {
  * mid-second; that second's throughput would read as a drop).
  */
 export function steadySeconds(run: RunResult): RunSample[] {
-  const steady = run.samples.filter((s) => !s.warmup).sort((x, y) => x.t - y.t);
+  const steady = run.samples.filter(isSteadySecond).sort((x, y) => x.t - y.t);
   const last = steady.at(-1);
   if (last && run.summary.durationSec - last.t < 0.9) steady.pop();
   return steady;

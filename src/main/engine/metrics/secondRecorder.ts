@@ -27,6 +27,8 @@ export class SecondRecorder {
   private unfinishedFigures: UnfinishedFigures | undefined;
   private lastBytes = { sent: 0, received: 0 };
   private nextT = 0;
+  /** After beginDrain: every later sample belongs to the drain. */
+  private draining = false;
   /** Cancels the pending second-boundary timer; undefined when stopped. */
   private timer: (() => void) | undefined;
   private bytes: ByteCounter = () => this.lastBytes;
@@ -85,6 +87,20 @@ export class SecondRecorder {
       this.flush();
       this.schedule();
     });
+  }
+
+  /**
+   * The planned load is over and the driver only waits for answers to what it already sent.
+   * The second in progress is cut here, and everything recorded from now on is marked as the
+   * drain, which the run keeps as its own period instead of folding it into the last planned
+   * second (where a backlog of answers would read as a burst of throughput).
+   */
+  beginDrain(): void {
+    if (this.draining || !this.timer) return;
+    this.timer();
+    this.flush();
+    this.draining = true;
+    this.schedule();
   }
 
   /** Emits the last (possibly partial) second and stops the clock. */
@@ -188,6 +204,7 @@ export class SecondRecorder {
       loopLagMs,
       loopBusyPercent,
     };
+    if (this.draining) sample.drain = true;
     if (this.unfinishedFigures) {
       sample.unfinished = this.unfinishedFigures;
       this.unfinishedFigures = undefined;

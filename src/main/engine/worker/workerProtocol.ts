@@ -46,6 +46,8 @@ export interface WorkerSample {
   /** Share of the second the worker's event loop was busy (not waiting for I/O), percent. */
   loopBusyPercent?: number;
   ws?: WsSampleFigures;
+  /** Recorded after the planned end, while the driver waited for answers (see SecondRecorder.beginDrain). */
+  drain?: boolean;
   /** Requests or handshakes still waiting when the load stopped (only in the last second). */
   unfinished?: UnfinishedFigures;
   /**

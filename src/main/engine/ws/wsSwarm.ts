@@ -554,7 +554,11 @@ class WsSwarm implements LoadDriver {
   private tick(now: number): void {
     const endAt = this.job.endAt ?? Infinity;
     if (this.phase === RUNNING) {
-      if (now >= endAt) return this.beginEnd(END_DRAIN_MS);
+      if (now >= endAt) {
+        // What comes after this instant answers messages sent before it: the drain, its own period.
+        if (this.outstanding > 0) this.recorder.beginDrain();
+        return this.beginEnd(END_DRAIN_MS);
+      }
       if (this.holding && now >= this.lastSettledAt + HOLD_IDLE_MS) this.release(now);
       // The plan first, so the connections it queues can be opened in this same wake.
       let next = this.connectionStages ? this.followPlan(now) : Infinity;

@@ -3,7 +3,7 @@
 // reports (from the stored samples), so both draw the same charts.
 import type uPlot from 'uplot';
 import { planLine, profileDurationSec, stageMarks, targetAt, type Stage, type StageTarget } from '../../../shared/loadProfile.ts';
-import type { RunSample } from '../../../shared/runResult.ts';
+import { isPlannedSecond, type RunSample } from '../../../shared/runResult.ts';
 import { sampleX } from '../../../shared/result/sampleTime.ts';
 import { stageTargetOf, type Protocol, type Scenario } from '../../../shared/scenario.ts';
 import { formatCount, formatUs, throughputUnit } from '../format.ts';
@@ -33,7 +33,10 @@ export function runProfile(config: Scenario | null | undefined): RunProfile | nu
   return config?.stages?.length ? { stages: config.stages, target: stageTargetOf(config) } : null;
 }
 
-export function runSeriesData(samples: RunSample[], profile: RunProfile | null = null): RunSeriesData {
+export function runSeriesData(allSamples: RunSample[], profile: RunProfile | null = null): RunSeriesData {
+  // The drain after the end is not a second of load: plotted, its burst of late answers would
+  // read as a throughput spike (see RunSample.drain; the summary's note counts it).
+  const samples = allSamples.filter(isPlannedSecond);
   const t = samples.map(sampleX);
   const lat = (k: 'p50' | 'p99' | 'max') => samples.map((s) => (s.latencyUs ? s.latencyUs[k] / 1000 : null));
   const throughput = samples.map((s) => s.throughput);
