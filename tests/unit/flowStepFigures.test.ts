@@ -56,8 +56,8 @@ describe('per-step figures in the app', () => {
     const cache = new Map<string, number | null>();
     const [x, login, items] = stepLatencyData(samples, ['login', 'items'], cache);
     expect(x).toEqual([1, 2, 3]);
-    expect(login.map((v) => (v === null ? null : Math.round(v as number)))).toEqual([10, null, null]);
-    expect(items.map((v) => Math.round((v as number) * 10) / 10)).toEqual([2, 2, 3]);
+    expect((login as Array<number | null | undefined>).map((v) => (v === null ? null : Math.round(v as number)))).toEqual([10, null, null]);
+    expect((items as Array<number | null | undefined>).map((v) => Math.round((v as number) * 10) / 10)).toEqual([2, 2, 3]);
     expect(cache.size).toBe(6);
   });
 });
