@@ -7,7 +7,8 @@ import { isIP } from 'node:net';
 import { freemem } from 'node:os';
 import tls from 'node:tls';
 import type { ErrorKind } from '../../shared/runResult.ts';
-import type { Scenario } from '../../shared/scenario.ts';
+import type { FlowScenario, Scenario } from '../../shared/scenario.ts';
+import { RUNNABLE_STEP_KINDS } from './flow/runnableKinds.ts';
 import { redactedFields, secretFieldLabel } from '../../shared/storedSecrets.ts';
 import { REDACTED } from '../../shared/redact.ts';
 import { classifyError } from './errorKinds.ts';
@@ -83,8 +84,7 @@ export function checkNoRedactedSecrets(scenario: Scenario): void {
 /** Everything checked before a run without the network: file descriptors, no redacted secret. */
 export function checkRunnable(scenario: Scenario, fdLimit = fileDescriptorLimit()): void {
   checkNoRedactedSecrets(scenario);
-  // Until the flow engine lands (issue #12), a flow is refused here rather than failing in the workers.
-  if (scenario.protocol === 'flow') throw new PreflightError('flows cannot run yet: their engine is being built (issue #12)');
+  if (scenario.protocol === 'flow') checkFlowRunnable(scenario);
   checkCapacity(scenario, fdLimit);
 }
 
@@ -140,4 +140,15 @@ export async function checkReachability(scenario: Scenario, lookup: HostLookup):
     return probeTls(url, resolved.address, Math.min(scenario.timeoutSec * 1000, 5000));
   }
   return resolved;
+}
+
+/**
+ * A flow with a step kind that has no executor yet is refused before the run, naming the step,
+ * rather than failing in every worker. (A set of kinds, not a trial compile: the executors'
+ * modules would load into every process that loads the engine.)
+ */
+function checkFlowRunnable(scenario: FlowScenario): void {
+  for (const step of [...scenario.setup, ...scenario.steps, ...scenario.teardown]) {
+    if (!RUNNABLE_STEP_KINDS.has(step.type)) throw new PreflightError(`${step.name}: ${step.type} steps cannot run yet (issue #12 is in progress)`);
+  }
 }

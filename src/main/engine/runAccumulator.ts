@@ -4,6 +4,7 @@
 import type { ErrorKind, RunSample, UnfinishedFigures } from '../../shared/runResult.ts';
 import { createHistogram, decodeForMerge, encodeHistogram, histogramMean, mergeInto, type Histogram } from '../../shared/result/histogramCodec.ts';
 import type { WorkerSample } from './worker/workerProtocol.ts';
+import { mergeHistograms, mergeIterations, mergeStepSeconds } from './metrics/flowSeconds.ts';
 
 interface PendingSecond {
   /** Each with its latency histogram decoded once (null: none in that second). */
@@ -186,6 +187,13 @@ export class RunAccumulator {
     // a few hundred bytes a second.
     // One worker's second is already encoded: its own text is the merged second's.
     if (h.totalCount > 0) sample.histogram = only && parts[0].sample.histogram ? parts[0].sample.histogram : encodeHistogram(h);
+    // Flow runs: per-step seconds, iterations and their durations, merged over the workers.
+    const steps = mergeStepSeconds(parts.map((p) => p.sample.steps));
+    if (steps) sample.steps = steps;
+    const iterations = mergeIterations(parts.map((p) => p.sample.iterations));
+    if (iterations) sample.iterations = iterations;
+    const iterationHistogram = mergeHistograms(parts.map((p) => p.sample.iterationHistogram));
+    if (iterationHistogram) sample.iterationHistogram = iterationHistogram;
     // A send due 1 ms ahead may go out a moment early, hence the floor at 0.
     if (scheduled) sample.behind = Math.max(0, this.releasedSchedule.due - this.releasedSchedule.sent);
     return sample;
@@ -260,6 +268,12 @@ function mergeRunSamples(a: RunSample, b: RunSample): RunSample {
   if (both) merged.histogram = encodeHistogram(both);
   else if (!b.latencyUs && a.histogram) merged.histogram = a.histogram;
   else if (!a.latencyUs && b.histogram) merged.histogram = b.histogram;
+  const steps = mergeStepSeconds([a.steps, b.steps]);
+  if (steps) merged.steps = steps;
+  const iterations = mergeIterations([a.iterations, b.iterations]);
+  if (iterations) merged.iterations = iterations;
+  const iterationHistogram = mergeHistograms([a.iterationHistogram, b.iterationHistogram]);
+  if (iterationHistogram) merged.iterationHistogram = iterationHistogram;
   // b was merged later, so its backlog counts everything released up to now.
   const behind = b.behind ?? a.behind;
   if (behind !== undefined) merged.behind = behind;

@@ -1,6 +1,7 @@
 // The executor of each step kind. A new kind is one entry here (the mapped type makes a missing
 // one a type error). WebSocket kinds: src/main/engine/flow/ws*.ts (issue #12, flowws).
 import type { FlowStep } from '../../../shared/flowSteps.ts';
+import { compileHttpStep } from './httpStep.ts';
 import type { CompiledStep, FlowEnv, StepCompiler, StepCompilers } from './stepExecutor.ts';
 
 /** A kind whose executor is not built yet: refused when the flow is compiled, before any load. */
@@ -11,7 +12,7 @@ function notYet<S extends FlowStep>(kind: string): StepCompiler<S> {
 }
 
 export const stepCompilers: StepCompilers = {
-  http: notYet('http'),
+  http: compileHttpStep,
   'ws-connect': notYet('ws-connect'),
   'ws-send': notYet('ws-send'),
   'ws-await': notYet('ws-await'),

@@ -1,10 +1,10 @@
 // Templates of a flow step (`{{token}}`, `{{vu}}`, `{{randomInt 1 100}}`): compiled once per
 // step and worker into literal parts and variable lookups, so rendering one in the hot path is a
 // join with no regular expression. The syntax and the built-ins are defined in
-// src/shared/flowSteps.ts (scanTemplate, BUILTIN_VARIABLES); what a template reads at run time
+// src/shared/flowTemplate.ts (scanTemplate, BUILTIN_VARIABLES); what a template reads at run time
 // is a VariableSource — a virtual user (virtualUser.ts).
 import { randomUUID } from 'node:crypto';
-import { scanTemplate } from '../../../shared/flowSteps.ts';
+import { scanTemplate } from '../../../shared/flowTemplate.ts';
 
 /** What a template reads: a variable's value by name (built-ins included), undefined when it has none. */
 export interface VariableSource {

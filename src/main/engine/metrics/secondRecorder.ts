@@ -6,6 +6,8 @@ import type { WorkerSample, WsSampleFigures } from '../worker/workerProtocol.ts'
 import { GeneratorMonitor } from './generatorMonitor.ts';
 import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../../../shared/result/histogramCodec.ts';
 import { systemClock, type Clock } from '../../clock.ts';
+import type { StepRecorder } from '../flow/stepExecutor.ts';
+import { IterationCounter, StepCounters } from './flowSeconds.ts';
 
 /** Cumulative bytes written and read at the socket level, for the driver to report. */
 export type ByteCounter = () => { sent: number; received: number };
@@ -36,6 +38,9 @@ export class SecondRecorder {
   private dueBy: ((atMs: number) => number) | null = null;
   private dueSoFar = 0;
   private scheduledSends = 0;
+  /** Flow runs: each step's counters, in the flow's order, and the iterations. */
+  private steps: StepCounters[] = [];
+  private iterationCounter: IterationCounter | undefined;
   private readonly startAt: number;
   private readonly emit: (sample: WorkerSample) => void;
   private readonly clock: Clock;
@@ -57,6 +62,42 @@ export class SecondRecorder {
    */
   setSchedule(dueBy: (atMs: number) => number): void {
     this.dueBy = dueBy;
+  }
+
+  /**
+   * Flow runs: a recorder per step (setup, iteration and teardown steps in order, with how many
+   * checks each has). What a step records counts for the step and for the run: the run's
+   * throughput and latency pool every step's completions.
+   */
+  flowSteps(steps: ReadonlyArray<{ name: string; checks: number }>): StepRecorder[] {
+    this.steps = steps.map((s) => new StepCounters(s.name, s.checks));
+    this.iterationCounter = new IterationCounter();
+    return this.steps.map((c) => ({
+      completed: (us) => {
+        c.completed(us);
+        this.completed(us);
+      },
+      status: (code) => {
+        c.status(code);
+        this.status(code);
+      },
+      error: (kind) => {
+        c.error(kind);
+        this.error(kind);
+      },
+      check: (index, passed) => c.check(index, passed),
+      unfinished: (ageMs) => this.unfinished([ageMs]),
+    }));
+  }
+
+  /** Flow runs: an iteration started. */
+  iterationStarted(): void {
+    this.iterationCounter?.started();
+  }
+
+  /** Flow runs: an iteration ended (all its steps ran, or one abandoned it), after durationUs. */
+  iterationEnded(durationUs: number, abandoned: boolean): void {
+    this.iterationCounter?.ended(durationUs, abandoned);
   }
 
   /** A scheduled send went out (on time or late). */
@@ -215,6 +256,13 @@ export class SecondRecorder {
       sample.schedule = { due: Math.max(0, due - this.dueSoFar), sent: this.scheduledSends };
       this.dueSoFar = Math.max(this.dueSoFar, due);
       this.scheduledSends = 0;
+    }
+    if (this.iterationCounter) {
+      const steps = this.steps.map((c) => c.take()).filter((x) => x !== undefined);
+      if (steps.length > 0) sample.steps = steps;
+      const { iterations, iterationHistogram } = this.iterationCounter.take();
+      sample.iterations = iterations;
+      if (iterationHistogram) sample.iterationHistogram = iterationHistogram;
     }
     if (this.ws) {
       sample.ws = {

@@ -34,7 +34,7 @@ function driverFor(protocol: Protocol): Promise<LoadDriverFactory> {
           )
         : protocol === 'ws'
           ? import('../ws/wsSwarm.ts').then((m) => m.createWsSwarm)
-          : Promise.reject(new Error('flows have no load driver yet (issue #12 is in progress)'));
+          : import('../flow/flowLoad.ts').then((m): LoadDriverFactory => (job, recorder) => m.createFlowLoad(job, recorder));
     drivers.set(protocol, loading);
   }
   return loading;

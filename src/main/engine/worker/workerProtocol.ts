@@ -1,5 +1,5 @@
 // Messages between the run controller (main thread) and its load workers.
-import type { ErrorKind, Http2Figures, PollFigures, SseFigures, UnfinishedFigures } from '../../../shared/runResult.ts';
+import type { ErrorKind, Http2Figures, IterationCounts, PollFigures, SseFigures, StepSecond, UnfinishedFigures } from '../../../shared/runResult.ts';
 import type { Stage } from '../../../shared/loadProfile.ts';
 import type { Protocol, Scenario } from '../../../shared/scenario.ts';
 
@@ -55,6 +55,11 @@ export interface WorkerSample {
    * this second, and scheduled sends that went out in it (late ones included).
    */
   schedule?: { due: number; sent: number };
+  /** Flow runs: each step that did anything in this second (its completions are also in `completed` and `histogram`). */
+  steps?: StepSecond[];
+  /** Flow runs: iterations started and ended in this second, and the ended ones' durations (µs, compressed base64). */
+  iterations?: IterationCounts;
+  iterationHistogram?: string;
 }
 
 export interface WsSampleFigures {

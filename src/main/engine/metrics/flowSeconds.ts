@@ -1,0 +1,159 @@
+// A flow's per-step and per-iteration figures for one second: counted in a worker
+// (StepCounters, IterationCounter — fed by the flow runner through the SecondRecorder) and
+// merged over workers by the RunAccumulator (mergeStepSeconds). Shapes: StepSecond,
+// IterationCounts in src/shared/runResult.ts.
+import type { ErrorKind, IterationCounts, StepSecond } from '../../../shared/runResult.ts';
+import { createHistogram, encodeHistogram, mergeInto, recordUs, type Histogram } from '../../../shared/result/histogramCodec.ts';
+
+/** One step's counters in the current second of one worker. */
+export class StepCounters {
+  readonly name: string;
+  private readonly checkCount: number;
+  private readonly latency: Histogram = createHistogram();
+  count = 0;
+  errors = 0;
+  errorsByKind: Partial<Record<ErrorKind, number>> = {};
+  statusCodes: Record<string, number> = {};
+  passed = 0;
+  failed = 0;
+  byCheck: Array<{ passed: number; failed: number }>;
+
+  constructor(name: string, checks: number) {
+    this.name = name;
+    this.checkCount = checks;
+    this.byCheck = emptyChecks(checks);
+  }
+
+  completed(latencyUs: number): void {
+    this.count++;
+    recordUs(this.latency, latencyUs);
+  }
+
+  error(kind: ErrorKind): void {
+    this.errors++;
+    this.errorsByKind[kind] = (this.errorsByKind[kind] ?? 0) + 1;
+  }
+
+  status(code: number): void {
+    this.statusCodes[code] = (this.statusCodes[code] ?? 0) + 1;
+  }
+
+  check(index: number, passed: boolean): void {
+    const c = this.byCheck[index];
+    if (passed) {
+      this.passed++;
+      if (c) c.passed++;
+    } else {
+      this.failed++;
+      if (c) c.failed++;
+    }
+  }
+
+  /** The second's figures, or undefined when the step did nothing in it; resets the counters. */
+  take(): StepSecond | undefined {
+    if (this.count === 0 && this.errors === 0 && this.passed === 0 && this.failed === 0) return undefined;
+    const out: StepSecond = { step: this.name, count: this.count, errors: this.errors, checks: { passed: this.passed, failed: this.failed } };
+    if (this.errors > 0) out.errorsByKind = this.errorsByKind;
+    if (this.checkCount > 0) out.checkCounts = this.byCheck;
+    if (Object.keys(this.statusCodes).length > 0) out.statusCodes = this.statusCodes;
+    if (this.latency.totalCount > 0) out.histogram = encodeHistogram(this.latency);
+    this.latency.reset();
+    this.count = 0;
+    this.errors = 0;
+    this.errorsByKind = {};
+    this.statusCodes = {};
+    this.passed = 0;
+    this.failed = 0;
+    this.byCheck = emptyChecks(this.checkCount);
+    return out;
+  }
+}
+
+function emptyChecks(n: number): Array<{ passed: number; failed: number }> {
+  return Array.from({ length: n }, () => ({ passed: 0, failed: 0 }));
+}
+
+/** Iterations started and ended in the current second of one worker, with their durations. */
+export class IterationCounter {
+  private readonly duration: Histogram = createHistogram();
+  private counts: IterationCounts = { started: 0, completed: 0, abandoned: 0 };
+
+  started(): void {
+    this.counts.started++;
+  }
+
+  ended(durationUs: number, abandoned: boolean): void {
+    if (abandoned) this.counts.abandoned++;
+    else this.counts.completed++;
+    recordUs(this.duration, durationUs);
+  }
+
+  take(): { iterations: IterationCounts; iterationHistogram?: string } {
+    const out = { iterations: this.counts, ...(this.duration.totalCount > 0 ? { iterationHistogram: encodeHistogram(this.duration) } : {}) };
+    this.counts = { started: 0, completed: 0, abandoned: 0 };
+    this.duration.reset();
+    return out;
+  }
+}
+
+function addCounts<K extends string>(into: Partial<Record<K, number>>, from: Partial<Record<K, number>> | undefined): void {
+  if (!from) return;
+  for (const [k, n] of Object.entries(from) as Array<[K, number]>) into[k] = (into[k] ?? 0) + n;
+}
+
+/** Merges the same second's step figures of several workers (or two views of one second), by step name, in first-seen order. */
+export function mergeStepSeconds(parts: ReadonlyArray<readonly StepSecond[] | undefined>): StepSecond[] | undefined {
+  const byName = new Map<string, { s: StepSecond; h: Histogram | null; n: number }>();
+  for (const list of parts) {
+    for (const s of list ?? []) {
+      const at = byName.get(s.step);
+      if (!at) {
+        byName.set(s.step, { s: { ...s, checks: { ...s.checks } }, h: null, n: 1 });
+        continue;
+      }
+      const m = at.s;
+      at.n++;
+      m.count += s.count;
+      m.errors += s.errors;
+      if (s.errorsByKind) addCounts((m.errorsByKind = { ...m.errorsByKind }), s.errorsByKind);
+      if (s.statusCodes) addCounts((m.statusCodes = { ...m.statusCodes }), s.statusCodes);
+      m.checks.passed += s.checks.passed;
+      m.checks.failed += s.checks.failed;
+      if (s.checkCounts) {
+        const base = m.checkCounts ?? [];
+        m.checkCounts = s.checkCounts.map((c, i) => ({ passed: c.passed + (base[i]?.passed ?? 0), failed: c.failed + (base[i]?.failed ?? 0) }));
+      }
+      if (s.histogram) {
+        if (!at.h) {
+          at.h = createHistogram();
+          if (m.histogram) mergeInto(at.h, m.histogram);
+        }
+        mergeInto(at.h, s.histogram);
+      }
+    }
+  }
+  if (byName.size === 0) return undefined;
+  return [...byName.values()].map(({ s, h }) => (h ? { ...s, histogram: encodeHistogram(h) } : s));
+}
+
+/** Sums iteration counts (undefined when none of the parts has any). */
+export function mergeIterations(parts: ReadonlyArray<IterationCounts | undefined>): IterationCounts | undefined {
+  let out: IterationCounts | undefined;
+  for (const p of parts) {
+    if (!p) continue;
+    out ??= { started: 0, completed: 0, abandoned: 0 };
+    out.started += p.started;
+    out.completed += p.completed;
+    out.abandoned += p.abandoned;
+  }
+  return out;
+}
+
+/** Merges encoded histograms (undefined when none is given). */
+export function mergeHistograms(parts: ReadonlyArray<string | undefined>): string | undefined {
+  const present = parts.filter((p): p is string => p !== undefined && p !== '');
+  if (present.length <= 1) return present[0];
+  const h = createHistogram();
+  for (const p of present) mergeInto(h, p);
+  return encodeHistogram(h);
+}
