@@ -237,6 +237,7 @@ export const httpScenarioSchema = strictObject({
       ctx.addIssue({ code: 'custom', path: ['pipelining'], message: 'must be 1 with a target rate (open model)' });
     }
     checkStages(s, ctx);
+    checkThresholdSteps(s, ctx);
     if (s.stages !== undefined && stageTargetOf(s) === 'rate' && s.pipelining > 1) {
       ctx.addIssue({ code: 'custom', path: ['pipelining'], message: 'must be 1 when the stages set the rate (open model)' });
     }
@@ -280,6 +281,7 @@ export const wsScenarioSchema = strictObject({
       });
     }
     checkStages(s, ctx);
+    checkThresholdSteps(s, ctx);
     if (s.stages !== undefined && s.mode === 'rate' && stageTargetOf(s) !== 'rate') {
       ctx.addIssue({ code: 'custom', path: ['stageTarget'], message: 'must be "rate" in rate mode (the stages set the message rate)' });
     }
@@ -329,6 +331,7 @@ export const flowScenarioSchema = strictObject({
     checkLength(s, ctx);
     checkStages(s, ctx);
     checkFlow(s, ctx);
+    checkThresholdSteps(s, ctx);
   });
 
 export const scenarioSchema = z.discriminatedUnion('protocol', [httpScenarioSchema, wsScenarioSchema, flowScenarioSchema], {
@@ -424,6 +427,27 @@ interface StagedFields {
   amount?: number;
   rate?: number;
   thresholds?: string[];
+}
+
+/**
+ * Thresholds that name a flow step or count checks: the step must be one of the scenario's (a
+ * typo would otherwise fail every run with "no step"), and only a flow has steps and checks.
+ */
+function checkThresholdSteps(s: { protocol: Protocol; thresholds?: string[]; setup?: Array<{ name: string }>; steps?: Array<{ name: string }>; teardown?: Array<{ name: string }> }, ctx: z.RefinementCtx): void {
+  const names = s.protocol === 'flow' ? [...(s.setup ?? []), ...(s.steps ?? []), ...(s.teardown ?? [])].map((x) => x.name) : [];
+  (s.thresholds ?? []).forEach((expression, i) => {
+    const parsed = tryParseThreshold(expression);
+    if (!parsed.ok) return;
+    const { step, metric } = parsed.value;
+    if (s.protocol !== 'flow') {
+      if (step !== undefined) ctx.addIssue({ code: 'custom', path: ['thresholds', i], message: `"${expression}" names a step, but only flows have steps` });
+      else if (metric === 'checks') ctx.addIssue({ code: 'custom', path: ['thresholds', i], message: `"${expression}": only flows have checks` });
+      return;
+    }
+    if (step !== undefined && !names.includes(step)) {
+      ctx.addIssue({ code: 'custom', path: ['thresholds', i], message: `"${expression}" names step "${step}", which the flow does not have (its steps: ${names.join(', ')})` });
+    }
+  });
 }
 
 function checkStages(s: StagedFields, ctx: z.RefinementCtx): void {

@@ -1,11 +1,12 @@
-// Thresholds (SLOs): `p99 < 250ms`, `errors < 1%`, `rps > 5000`. One small readable syntax for
+// Thresholds (SLOs): `p99 < 250ms`, `errors < 1%`, `rps > 5000`; for flows also per step
+// (`p99{step:login} < 300ms`, `errors{step:"add to cart"} < 1%`) and `checks > 99%`. One small readable syntax for
 // the CLI's `--threshold`, scenario files and the builder, parsed here so that a typo gets the
 // same message wherever it was typed, and evaluated against a run's summary at the end of a run.
 import { z } from 'zod';
 import type { RunSummary } from './runResult.ts';
 import { formatCount, formatUs } from './units.ts';
 
-export const THRESHOLD_METRICS = ['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'max', 'errors', 'dropped', 'rps', 'connect_p99'] as const;
+export const THRESHOLD_METRICS = ['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'max', 'errors', 'dropped', 'rps', 'connect_p99', 'checks'] as const;
 export type ThresholdMetric = (typeof THRESHOLD_METRICS)[number];
 export type ThresholdOperator = '<' | '<=' | '>' | '>=';
 /** The limit's unit: microseconds, a share of requests/messages (fraction), a count, or per second. */
@@ -21,6 +22,8 @@ export interface Threshold {
   unit: ThresholdUnit;
   /** `p99{stage:2} < 200ms`: the figure of one stage of a load profile (1-based), not the whole run's. */
   stage?: number;
+  /** `p99{step:login} < 300ms`: the figure of one step of a flow, by its name. */
+  step?: string;
 }
 
 export interface ThresholdResult {
@@ -28,6 +31,8 @@ export interface ThresholdResult {
   metric: ThresholdMetric;
   /** The stage (1-based) the threshold was checked on, when it names one. */
   stage?: number;
+  /** The flow step the threshold was checked on, when it names one. */
+  step?: string;
   /** The run's figure in the threshold's unit; null when the run has nothing to measure it on. */
   actual: number | null;
   limit: number;
@@ -57,6 +62,7 @@ const LATENCY_METRICS = new Set<ThresholdMetric>(['p50', 'p90', 'p95', 'p99', 'p
 const ALIASES: Record<string, ThresholdMetric> = { throughput: 'rps', 'p99.9': 'p999', missed: 'dropped', dropped_iterations: 'dropped' };
 const LATENCY_UNITS: Record<string, number> = { us: 1, µs: 1, μs: 1, ms: 1000, s: 1_000_000 };
 const KNOWN = `known: ${THRESHOLD_METRICS.join(', ')}; throughput is the same as rps, missed as dropped`;
+
 const OPERATORS = '<, <=, > or >=';
 
 /** Parses one expression; throws ThresholdError naming the problem and, for syntax, its column. */
@@ -80,16 +86,40 @@ export function parseThreshold(input: string): Threshold {
   pos = name.length;
   skipSpaces();
 
-  // An optional scope: {stage:N}, one stage of a load profile.
+  // An optional scope: {stage:N}, one stage of a load profile; {step:NAME} or {step:"a name"}, one step of a flow.
   let stage: number | undefined;
+  let step: string | undefined;
   if (expression[pos] === '{') {
     const scopeStart = pos;
-    const scope = /^\{\s*stage\s*:\s*(\d+)\s*\}/.exec(expression.slice(pos));
-    if (!scope) fail(`expected {stage:N} after "${name}"${at(scopeStart)}, e.g. ${name}{stage:2}`, scopeStart);
-    stage = Number(scope[1]);
-    if (stage < 1) fail(`stages are numbered from 1${at(scopeStart)}`, scopeStart);
-    if (metric === 'connect_p99') fail(`connect_p99 cannot name a stage (handshakes are measured for the whole run)`, scopeStart);
-    pos += scope[0].length;
+    const key = /^\{\s*([A-Za-z_]*)\s*:?\s*/.exec(expression.slice(pos));
+    const keyword = key?.[1].toLowerCase() ?? '';
+    if (keyword === 'step') {
+      if (metric === 'connect_p99' || metric === 'dropped') fail(`${metric} cannot name a step (it is measured for the whole run)`, scopeStart);
+      pos += key![0].length;
+      const nameStart = pos;
+      if (expression[pos] === '"') {
+        const close = expression.indexOf('"', pos + 1);
+        if (close < 0) fail(`the step name opened with " at column ${pos + 1} is never closed`, pos);
+        step = expression.slice(pos + 1, close).trim();
+        pos = close + 1;
+      } else {
+        const bare = /^[^\s{}":]+/.exec(expression.slice(pos))?.[0] ?? '';
+        step = bare;
+        pos += bare.length;
+      }
+      if (step === '') fail(`expected a step name${at(nameStart)}, e.g. ${name}{step:login} or ${name}{step:"add to cart"}`, nameStart);
+      skipSpaces();
+      if (expression[pos] !== '}') fail(`expected } after the step name${at(pos)}; quote a name with spaces: ${name}{step:"add to cart"}`, pos);
+      pos++;
+    } else {
+      const scope = /^\{\s*stage\s*:\s*(\d+)\s*\}/.exec(expression.slice(pos));
+      if (!scope) fail(`expected {stage:N} or {step:NAME} after "${name}"${at(scopeStart)}, e.g. ${name}{stage:2} or ${name}{step:login}`, scopeStart);
+      stage = Number(scope[1]);
+      if (stage < 1) fail(`stages are numbered from 1${at(scopeStart)}`, scopeStart);
+      if (metric === 'connect_p99') fail(`connect_p99 cannot name a stage (handshakes are measured for the whole run)`, scopeStart);
+      if (metric === 'checks') fail(`checks cannot name a stage (checks are counted for the whole run and per step)`, scopeStart);
+      pos += scope[0].length;
+    }
     skipSpaces();
   }
 
@@ -127,6 +157,11 @@ export function parseThreshold(input: string): Threshold {
     if (factor === undefined) fail(`unknown unit "${unitText}" for ${metric}${at(unitStart)} (use us, µs, ms or s)`, unitStart);
     limit = value * factor;
     unit = 'us';
+  } else if (metric === 'checks') {
+    if (unitText !== '%') fail(`checks takes a share of checks passed in %${unitText === '' ? '' : `, not "${unitText}"`}${at(unitStart)}, e.g. "checks > 99%"`, unitStart);
+    if (value > 100) fail(`a share of checks cannot exceed 100%${at(numStart)}`, numStart);
+    limit = value / 100;
+    unit = 'share';
   } else if (metric === 'errors' || metric === 'dropped') {
     const what = metric === 'errors' ? 'errors' : 'dropped sends';
     const of = metric === 'errors' ? 'requests or messages' : 'scheduled sends';
@@ -148,7 +183,12 @@ export function parseThreshold(input: string): Threshold {
   }
   // All figures are ≥ 0: "< 0" is a threshold that no run can pass, certainly a typo.
   if (op === '<' && limit === 0) fail(`"${metric} < 0" can never pass; use <= 0 to allow none`, numStart);
-  return stage === undefined ? { expression, metric, operator: op, limit, unit } : { expression, metric, operator: op, limit, unit, stage };
+  return { expression, metric, operator: op, limit, unit, ...(stage !== undefined ? { stage } : {}), ...(step !== undefined ? { step } : {}) };
+}
+
+/** How a step name is written in a threshold: bare when it can be, quoted otherwise. */
+export function stepScope(step: string): string {
+  return /^[^\s{}":,]+$/.test(step) ? `{step:${step}}` : `{step:"${step}"}`;
 }
 
 export type ParsedThreshold = { ok: true; value: Threshold } | { ok: false; error: string };
@@ -176,7 +216,7 @@ export const thresholdListSchema = z
 
 /** The canonical spelling: "p99 < 250 ms", "errors < 1%", "rps > 5,000/s". */
 export function formatThreshold(t: Threshold): string {
-  return `${t.metric}${t.stage !== undefined ? `{stage:${t.stage}}` : ''} ${t.operator} ${formatLimit(t.limit, t.unit)}`;
+  return `${t.metric}${t.stage !== undefined ? `{stage:${t.stage}}` : ''}${t.step !== undefined ? stepScope(t.step) : ''} ${t.operator} ${formatLimit(t.limit, t.unit)}`;
 }
 
 /**
@@ -194,15 +234,57 @@ export function allPassed(results: readonly ThresholdResult[]): boolean {
 }
 
 function evaluateOne(t: Threshold, summary: RunSummary): ThresholdResult {
-  const measured = t.stage === undefined ? measure(t, summary) : measureStage(t, t.stage, summary);
-  const base = { expression: t.expression, metric: t.metric, limit: t.limit, unit: t.unit, ...(t.stage !== undefined ? { stage: t.stage } : {}) };
+  const measured = t.step !== undefined ? measureStep(t, t.step, summary) : t.stage === undefined ? measure(t, summary) : measureStage(t, t.stage, summary);
+  const base = {
+    expression: t.expression,
+    metric: t.metric,
+    limit: t.limit,
+    unit: t.unit,
+    ...(t.stage !== undefined ? { stage: t.stage } : {}),
+    ...(t.step !== undefined ? { step: t.step } : {}),
+  };
   const required = `${t.operator} ${formatLimit(t.limit, t.unit)}`;
-  const name = t.stage === undefined ? t.metric : `${t.metric} of stage ${t.stage}`;
+  const name = t.step !== undefined ? `${t.metric} of step "${t.step}"` : t.stage === undefined ? t.metric : `${t.metric} of stage ${t.stage}`;
   if (typeof measured === 'string') {
     return { ...base, actual: null, passed: false, message: `${name}: ${measured} (limit ${required}): failed` };
   }
   const passed = satisfies(measured, t.operator, t.limit);
   return { ...base, actual: measured, passed, message: `${name} ${formatLimit(measured, t.unit)} (limit ${required}): ${passed ? 'passed' : 'failed'}` };
+}
+
+/**
+ * Errors of a flow that came with an answer: a status not expected, a check that failed, an
+ * extraction that found nothing. The answer is counted as a completion too, so attempts count
+ * it once.
+ */
+function answeredErrors(byKind: Partial<Record<string, number>>): number {
+  return (byKind.status ?? 0) + (byKind.check ?? 0) + (byKind.extraction ?? 0);
+}
+
+/** A flow step's figure for a threshold that names it, or why there is none. */
+function measureStep(t: Threshold, name: string, summary: RunSummary): number | string {
+  if (!summary.flow) return 'the run is not a flow: it has no steps';
+  const step = summary.flow.steps.find((s) => s.name === name);
+  if (!step) return `the run has no step "${name}" (its steps: ${summary.flow.steps.map((s) => s.name).join(', ')})`;
+  switch (t.metric) {
+    case 'connect_p99':
+    case 'dropped':
+      return 'cannot be checked per step';
+    case 'errors': {
+      if (t.unit === 'count') return step.errors.total;
+      const attempts = step.count + step.errors.total - answeredErrors(step.errors.byKind);
+      return attempts > 0 ? step.errors.total / attempts : 'the step was never attempted';
+    }
+    case 'rps':
+      return step.perSec;
+    case 'checks': {
+      const passed = step.checks.reduce((a, c) => a + c.passed, 0);
+      const total = passed + step.checks.reduce((a, c) => a + c.failed, 0);
+      return total > 0 ? passed / total : step.checks.length === 0 ? 'the step has no checks' : 'none of the step’s checks ran';
+    }
+    default:
+      return step.latencyUs && step.latencyUs.count > 0 ? step.latencyUs[t.metric] : 'nothing completed in the step';
+  }
 }
 
 /** A stage's figure for a threshold that names it, or why there is none. */
@@ -212,6 +294,7 @@ function measureStage(t: Threshold, stage: number, summary: RunSummary): number 
   switch (t.metric) {
     case 'connect_p99':
     case 'dropped':
+    case 'checks':
       return 'cannot be checked per stage';
     case 'errors': {
       if (t.unit === 'count') return figures.errors;
@@ -238,8 +321,15 @@ function measure(t: Threshold, summary: RunSummary): number | string {
       if (t.unit === 'count') return summary.errors.total;
       // Every request ends in a response or an error; a response with an unexpected status is
       // both (counted in throughput and as a 'status' error), so it is subtracted once.
-      const attempts = summary.throughput.total + summary.errors.total - (summary.errors.byKind.status ?? 0);
+      // A flow's failed checks and extractions came with their answers too.
+      const answered = summary.protocol === 'flow' ? answeredErrors(summary.errors.byKind) : (summary.errors.byKind.status ?? 0);
+      const attempts = summary.throughput.total + summary.errors.total - answered;
       return attempts > 0 ? summary.errors.total / attempts : 'nothing was attempted';
+    }
+    case 'checks': {
+      if (!summary.flow) return 'applies to flows only (their checks)';
+      const { share } = summary.flow.checks;
+      return share ?? 'no check ran';
     }
     case 'dropped': {
       // Scheduled sends that never went out (k6's dropped_iterations): only the open model has
@@ -288,6 +378,7 @@ function formatLimit(value: number, unit: ThresholdUnit): string {
 
 function example(metric: ThresholdMetric | undefined): string {
   if (metric === 'errors' || metric === 'dropped') return '1%';
+  if (metric === 'checks') return '99%';
   if (metric === 'rps') return '5000';
   return '250ms';
 }

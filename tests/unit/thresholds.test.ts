@@ -57,7 +57,7 @@ describe('parseThreshold: valid expressions', () => {
 describe('parseThreshold: invalid expressions name the problem and where it is', () => {
   it('unknown metric, listing the known ones', () => {
     expect(errorOf('p98 < 250ms')).toBe(
-      '"p98 < 250ms": unknown metric "p98" (known: p50, p90, p95, p99, p999, mean, max, errors, dropped, rps, connect_p99; throughput is the same as rps, missed as dropped)',
+      '"p98 < 250ms": unknown metric "p98" (known: p50, p90, p95, p99, p999, mean, max, errors, dropped, rps, connect_p99, checks; throughput is the same as rps, missed as dropped)',
     );
   });
 

@@ -21,6 +21,9 @@
 //   the end-of-run check.
 // - rps: the mean steady throughput so far, once at least MIN_STEADY_SECONDS steady seconds are in.
 // - p90, p95, p99.9 and connect_p99 are not in the samples: they are checked at the end only.
+// - a flow step's errors (count): the sum of the step's seconds' errors — exact and only growing,
+//   so "errors{step:login} < N" is checked live. A step's other figures, and the checks share
+//   (which can fall and rise again), are checked at the end only.
 //
 // Checks start after the warm-up, as the steady figures do.
 import { isSteadySecond, type RunSample } from '../../shared/runResult.ts';
@@ -44,6 +47,7 @@ export interface LiveBreach {
 export function checkableLive(t: Threshold): boolean {
   // A stage's figures exist only once the run is over (its histogram is the stage's own).
   if (t.stage !== undefined) return false;
+  if (t.step !== undefined) return t.metric === 'errors' && t.unit === 'count' && (t.operator === '<' || t.operator === '<=');
   switch (t.metric) {
     case 'errors':
     case 'max':
@@ -72,6 +76,7 @@ export class LiveThresholdWatch {
   private steadySeconds = 0;
   private steadyCompleted = 0;
   private breach: LiveBreach | null = null;
+  private readonly stepErrors = new Map<string, number>();
 
   constructor(thresholds: readonly Threshold[]) {
     this.thresholds = thresholds;
@@ -86,6 +91,7 @@ export class LiveThresholdWatch {
     if (this.breach) return this.breach;
     this.completed += sample.throughput;
     this.errors += sample.errors;
+    for (const step of sample.steps ?? []) this.stepErrors.set(step.step, (this.stepErrors.get(step.step) ?? 0) + step.errors);
     if (sample.latencyUs && sample.throughput > 0) {
       const l = sample.latencyUs;
       this.latencySeconds++;
@@ -116,6 +122,11 @@ export class LiveThresholdWatch {
   /** A message when `t` is breached by the run so far, '' otherwise (or when it cannot tell). */
   private check(t: Threshold): string {
     const limit = `(limit ${t.operator} ${formatLimit(t)})`;
+    if (t.step !== undefined) {
+      if (!checkableLive(t)) return '';
+      const errors = this.stepErrors.get(t.step) ?? 0;
+      return violates(errors, t.operator, t.limit) ? `errors of step "${t.step}" ${formatCount(errors)} so far ${limit}` : '';
+    }
     switch (t.metric) {
       case 'errors': {
         if (t.operator !== '<' && t.operator !== '<=') return '';
