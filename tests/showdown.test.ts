@@ -113,10 +113,25 @@ describe('showdown on the demo target', () => {
     expect(perMessageFromCounters).toBeCloseTo(ws.bytes.sent.total, 0);
     expect(ws.setup!.openSentBytes).toBeGreaterThan(100);
     expect(ws.setup!.openReceivedBytes).toBeGreaterThan(100);
+    // HTTP/2 over h2c: one connection carrying every client's request as a stream; the payload
+    // both ways, and far fewer header bytes than HTTP/1.1 once HPACK has indexed them (the frame
+    // headers, 9 bytes per HEADERS and DATA frame, are most of what is left).
+    const h2 = by.h2;
+    expect(h2.connections.opened).toBe(1);
+    expect(h2.http2).toEqual({ streams: concurrency, serverMaxConcurrentStreams: 1000, peakStreams: concurrency });
+    expect(h2.bytes.sent.payload).toBe(64);
+    expect(h2.bytes.received.payload).toBe(64);
+    expect(h2.bytes.sent.overhead).toBeGreaterThan(18);
+    expect(h2.bytes.sent.overhead).toBeLessThan(by['rest-keepalive'].bytes.sent.overhead / 2);
+    expect(h2.bytes.received.overhead).toBeLessThan(by['rest-keepalive'].bytes.received.overhead / 2);
+    // Its connection preface (24 bytes) and SETTINGS are kept apart, as WebSocket's upgrade.
+    expect(h2.setup!.openSentBytes).toBeGreaterThanOrEqual(24 + 9);
+    expect(h2.setup!.openReceivedBytes).toBeGreaterThan(9);
+    expect(r.conclusion.some((s) => /^Per exchange HTTP\/2 \(1 connection/.test(s))).toBe(true);
     // The break-even and the table come from these figures.
     expect(r.exchange!.breakEven.map((b) => b.against)).toEqual(['rest-new', 'rest-keepalive']);
     const row = r.table.rows.find((x) => x.id === 'connections')!;
-    expect(row.values).toEqual({ 'rest-new': exchanges, 'rest-keepalive': concurrency, ws: concurrency });
+    expect(row.values).toEqual({ 'rest-new': exchanges, 'rest-keepalive': concurrency, h2: 1, ws: concurrency });
     expect(r.conclusion.some((s) => /fewer bytes than REST keep-alive/.test(s))).toBe(true);
   });
 
@@ -239,12 +254,13 @@ describe('showdown on the demo target', () => {
     expect(new Set(pushed.map((p) => p.stepIndex)).size).toBeGreaterThanOrEqual(first.steps - 1);
     expect(pushed.at(-1)).toEqual(status);
     const result = status.result!;
-    expect(result.order.exchange).toEqual(['rest-keepalive', 'ws', 'rest-new']);
-    expect(Object.keys(status.runIds).sort()).toEqual(['long-poll', 'poll', 'push', 'rest-keepalive', 'rest-new', 'sse', 'ws']);
+    expect(result.order.exchange).toEqual(['rest-keepalive', 'h2', 'ws', 'rest-new']);
+    expect(Object.keys(status.runIds).sort()).toEqual(['h2', 'long-poll', 'poll', 'push', 'rest-keepalive', 'rest-new', 'sse', 'ws']);
     const runs = services.context.store.listRuns({ groupId: first.groupId!, limit: 10 });
-    expect(runs.total).toBe(7);
+    expect(runs.total).toBe(8);
     expect(runs.runs.every((run) => run.tags.includes('showdown') && run.status === 'completed')).toBe(true);
     expect(runs.runs.map((run) => run.scenarioName).sort()).toEqual([
+      'Showdown · HTTP/2 (multiplexed)',
       'Showdown · Long polling',
       'Showdown · REST (keep-alive)',
       'Showdown · REST (new connection)',

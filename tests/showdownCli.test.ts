@@ -38,7 +38,7 @@ describe('barrage showdown', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^REST vs WebSocket showdown — demo target/);
-    expect(r.stdout).toMatch(/^Factor\s+REST \(new connection\)\s+REST \(keep-alive\)\s+WebSocket$/m);
+    expect(r.stdout).toMatch(/^Factor\s+REST \(new connection\)\s+REST \(keep-alive\)\s+HTTP\/2 \(multiplexed\)\s+WebSocket$/m);
     for (const group of ['Cost', 'Overhead per message', 'TCP connections', 'Latency', 'Communication model']) {
       expect(r.stdout).toMatch(new RegExp(`^${group}$`, 'm'));
     }
@@ -49,7 +49,7 @@ describe('barrage showdown', () => {
 
   it('fits its text to the terminal\'s width ($COLUMNS when not a terminal) and lists the saved runs in order', async () => {
     const db = join(dir, 'width.db');
-    // --seed 1 runs keep-alive, WebSocket, then new-connection: the table's column order is not the run order.
+    // --seed 1 runs keep-alive, HTTP/2, WebSocket, then new-connection: the table's column order is not the run order.
     const r = await runCli(['showdown', '-a', '200', '-c', '2', '--warmup', '0', '--only', 'exchange', '--seed', '1', '-q', '--db', db], { COLUMNS: '100' });
     expect(r.code, r.stderr).toBe(0);
     const long = r.stdout.split('\n').filter((l) => l.length > 100);
@@ -58,7 +58,7 @@ describe('barrage showdown', () => {
     const saved = /^Saved as runs ([\d, ]+) \(group/m.exec(r.stdout);
     expect(saved, r.stdout).not.toBeNull();
     const ids = saved![1].split(', ').map(Number);
-    expect(ids).toHaveLength(3);
+    expect(ids).toHaveLength(4);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
   });
 
@@ -69,14 +69,14 @@ describe('barrage showdown', () => {
     expect(r.stderr).toMatch(/\[1\/\d+\] starting/);
     const result = JSON.parse(r.stdout) as ShowdownResult;
     expect(result.status).toBe('completed');
-    expect(result.exchange!.modes).toHaveLength(3);
+    expect(result.exchange!.modes).toHaveLength(4);
     expect(result.updates!.modes.map((m) => m.mode)).toEqual(['poll', 'long-poll', 'sse', 'push']);
     expect(result.table.rows.length).toBeGreaterThan(10);
     expect(result.conclusion.length).toBeGreaterThan(3);
     const store = openStore(db);
     try {
       const runs = store.listRuns({ groupId: result.groupId!, limit: 10 });
-      expect(runs.total).toBe(7);
+      expect(runs.total).toBe(8);
       const ids = [...result.exchange!.modes, ...result.updates!.modes].map((m) => m.runId).sort();
       expect(runs.runs.map((x) => x.id).sort()).toEqual(ids);
     } finally {

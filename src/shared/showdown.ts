@@ -3,7 +3,8 @@
 //
 // Two experiments, each mode a normal run in the history (one group id, tag "showdown"):
 //   exchange  the same request/response work over REST with a new TCP connection per request,
-//             REST keep-alive, and WebSocket echo;
+//             REST keep-alive, HTTP/2 (every request in flight a stream of one connection), and
+//             WebSocket echo;
 //   updates   server-to-client events: REST polling a cursor endpoint, long polling it,
 //             Server-Sent Events and WebSocket push.
 // Every byte figure comes from socket counters (bytes written to and read from the TCP socket:
@@ -24,7 +25,7 @@ export const SHOWDOWN_LIMITS = {
   eventRate: 10_000,
 } as const;
 
-export const EXCHANGE_MODES = ['rest-new', 'rest-keepalive', 'ws'] as const;
+export const EXCHANGE_MODES = ['rest-new', 'rest-keepalive', 'h2', 'ws'] as const;
 export type ExchangeModeId = (typeof EXCHANGE_MODES)[number];
 export const UPDATE_MODES = ['poll', 'long-poll', 'sse', 'push'] as const;
 export type UpdateModeId = (typeof UPDATE_MODES)[number];
@@ -34,6 +35,7 @@ export type ExperimentId = (typeof EXPERIMENTS)[number];
 export const EXCHANGE_MODE_LABELS: Record<ExchangeModeId, string> = {
   'rest-new': 'REST (new connection)',
   'rest-keepalive': 'REST (keep-alive)',
+  h2: 'HTTP/2 (multiplexed)',
   ws: 'WebSocket',
 };
 export const UPDATE_MODE_LABELS: Record<UpdateModeId, string> = {
@@ -62,6 +64,11 @@ const url = (schemes: string[], what: string) =>
 export const showdownInputSchema = strictObject({
     /** HTTP echo endpoint: POST with a body, answers with the same body. Absent: the demo target. */
     httpUrl: url(['http:', 'https:'], 'an HTTP echo endpoint').optional(),
+    /**
+     * HTTP/2 echo endpoint (h2c for http://, h2 by ALPN for https://): the same POST echo over
+     * HTTP/2. Absent with a server of your own: HTTP/2 is not measured. The demo target's is /h2.
+     */
+    h2Url: url(['http:', 'https:'], 'an HTTP/2 echo endpoint').optional(),
     /** WebSocket echo endpoint: answers every message with the same message. */
     wsUrl: url(['ws:', 'wss:'], 'a WebSocket echo endpoint').optional(),
     /** Poll endpoint: GET ?since=N answers {"cursor":M,"events":[{"ts":…},…]}. */
@@ -143,7 +150,7 @@ export const showdownInputSchema = strictObject({
         message: 'give both the poll and the push endpoint, or neither',
       });
     }
-    const ownOnly = (['pollUrl', 'cpuUrl', 'longPollUrl', 'sseUrl'] as const).find((k) => s[k] !== undefined);
+    const ownOnly = (['pollUrl', 'cpuUrl', 'longPollUrl', 'sseUrl', 'h2Url'] as const).find((k) => s[k] !== undefined);
     if (s.httpUrl === undefined && ownOnly !== undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -212,7 +219,8 @@ export interface ExchangeModeResult {
   };
   /**
    * What opening (and closing) one connection costs, measured on the idle target. WebSocket: its
-   * upgrade and close bytes, kept out of the per-exchange figures. REST: the TCP connect time (no
+   * upgrade and close bytes, kept out of the per-exchange figures; HTTP/2 likewise its connection
+   * preface, SETTINGS exchange and GOAWAY. REST: the TCP connect time (no
    * bytes at the socket level); with a new connection per request it is paid in every exchange.
    */
   setup: ConnectionSetup | null;
@@ -223,6 +231,11 @@ export interface ExchangeModeResult {
     /** Connect (REST: TCP) or connect+upgrade (WebSocket) time under this run's load, when known. */
     connectUs: { p50: number; p99: number } | null;
   };
+  /**
+   * HTTP/2 only: streams per connection asked for, the server's SETTINGS_MAX_CONCURRENT_STREAMS
+   * (null: no limit announced) and the most in flight on one connection.
+   */
+  http2?: { streams: number; serverMaxConcurrentStreams: number | null; peakStreams: number };
   /** Load generator CPU per exchange (µs), over the steady seconds. */
   generatorCpuUs: number | null;
   /** Server CPU per exchange (µs) from the target's CPU meter; null without a meter. */
@@ -328,6 +341,8 @@ export interface ShowdownResult {
     kind: 'demo' | 'custom';
     httpUrl: string;
     wsUrl: string;
+    /** The HTTP/2 echo endpoint; null when HTTP/2 was not measured. */
+    h2Url: string | null;
     pollUrl: string | null;
     pushUrl: string | null;
     /** Absent in showdowns stored before long polling and SSE were measured. */

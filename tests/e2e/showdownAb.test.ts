@@ -142,7 +142,7 @@ describe('Showdown, verdicts, A/B and reports in a browser', () => {
     // never once a second while it ran (the showdown took several seconds).
     expect(Date.now() - startedAt).toBeGreaterThan(4000);
     expect(sentSince('showdown.get', before)).toBeLessThanOrEqual(1);
-    for (const col of ['Factor', 'REST (new connection)', 'REST (keep-alive)', 'WebSocket']) {
+    for (const col of ['Factor', 'REST (new connection)', 'REST (keep-alive)', 'HTTP/2 (multiplexed)', 'WebSocket']) {
       await expect(table.getByRole('columnheader', { name: new RegExp(`^${col.replace(/[()]/g, '\\$&')}`) }).count()).resolves.toBe(1);
     }
     for (const group of ['Cost', 'Overhead per message', 'TCP connections', 'Latency', 'Communication model']) {

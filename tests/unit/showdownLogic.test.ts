@@ -122,7 +122,7 @@ describe('mode order', () => {
     expect(rotate(['a', 'b', 'c'], 0)).toEqual(['a', 'b', 'c']);
     expect(rotate(['a', 'b', 'c'], 1)).toEqual(['b', 'c', 'a']);
     expect(rotate(['a', 'b', 'c'], 5)).toEqual(['c', 'a', 'b']);
-    expect(modeOrder(1)).toEqual({ exchange: ['rest-keepalive', 'ws', 'rest-new'], updates: ['long-poll', 'sse', 'push', 'poll'] });
+    expect(modeOrder(1)).toEqual({ exchange: ['rest-keepalive', 'h2', 'ws', 'rest-new'], updates: ['long-poll', 'sse', 'push', 'poll'] });
   });
 });
 
@@ -187,6 +187,21 @@ describe('conclusion', () => {
     expect(text).not.toMatch(/REST keep-alive had the lower/);
   });
 
+  it('puts HTTP/2 beside REST keep-alive and WebSocket from the numbers: bytes and HPACK overhead, round trip, throughput, CPU', () => {
+    const text = conclude(inputs([
+      mode('rest-keepalive', { sent: 186, received: 220, p50: 300, tput: 30_000, serverCpu: 15 }),
+      mode('h2', { sent: 90, received: 84, p50: 600, tput: 20_000, serverCpu: 30 }),
+      mode('ws', { sent: 70, received: 66, p50: 200, tput: 60_000, serverCpu: 9 }),
+    ])).join('\n');
+    // 406 / 174 = 2.33 → 2.3×; 174 / 136 = 1.28 → 1.3×; overhead 46 + 20 = 66 B vs 122 + 156 = 278 B.
+    expect(text).toMatch(/Per exchange HTTP\/2 \(1 connection, up to 10 streams on one connection\) moved 2\.3× fewer bytes than REST keep-alive \(174 B vs 406 B\) and 1\.3× more bytes than WebSocket \(174 B vs 136 B\); its protocol overhead was 46 B against 278 B over HTTP\/1\.1 — repeated headers travel as HPACK table indexes\./);
+    expect(text).toMatch(/HTTP\/2's p50 round trip was 2\.0× higher than REST keep-alive \(600 µs vs 300 µs\) and 3\.0× higher than WebSocket \(600 µs vs 200 µs\)\./);
+    expect(text).toMatch(/HTTP\/2 completed 1\.5× fewer exchanges per second than REST keep-alive/);
+    expect(text).toMatch(/Per exchange HTTP\/2 cost 2\.0× more server CPU than REST keep-alive \(30 µs vs 15 µs\)/);
+    // Without HTTP/2 measured, no sentence about it.
+    expect(conclude(inputs([mode('rest-keepalive', { sent: 186, received: 220, p50: 300 }), mode('ws', { sent: 70, received: 66, p50: 200 })])).join('\n')).not.toMatch(/HTTP\/2/);
+  });
+
   it('says so when REST keep-alive is ahead, and calls a small difference a tie', () => {
     const text = conclude(inputs([
       mode('rest-keepalive', { sent: 186, received: 220, p50: 200, p99: 900, tput: 30_000, serverCpu: 10 }),
@@ -233,6 +248,7 @@ describe('table', () => {
     const r = inputs([
       mode('rest-new', { sent: 205, received: 191, p50: 1200, setupUs: 100 }),
       mode('rest-keepalive', { sent: 186, received: 220, p50: 300, setupUs: 100 }),
+      mode('h2', { sent: 90, received: 84, p50: 280, setupUs: 200, setupBytes: [70, 40, 17, 0] }),
       mode('ws', { sent: 70, received: 66, p50: 200, setupUs: 1000, setupBytes: [161, 129, 8, 4] }),
     ]);
     r.exchange!.breakEven = showdownBreakEven(r.exchange!.modes);
@@ -242,14 +258,17 @@ describe('table', () => {
       modes: [update('poll', { p50: 50_000, p99: 100_000, requests: 200, empty: 50, delivered: 300, bytes: 250 }), update('push', { p50: 500, p99: 2000, requests: 0, empty: 0, delivered: 400, bytes: 66 })],
     };
     const table = buildTable(r);
-    expect(table.columns.map((c) => c.label)).toEqual(['REST (new connection)', 'REST (keep-alive)', 'WebSocket']);
+    expect(table.columns.map((c) => c.label)).toEqual(['REST (new connection)', 'REST (keep-alive)', 'HTTP/2 (multiplexed)', 'WebSocket']);
     expect(new Set(table.rows.map((row) => row.group))).toEqual(new Set(['cost', 'overhead', 'connections', 'latency', 'model']));
     const row = (id: string) => table.rows.find((x) => x.id === id)!;
-    expect(row('bytes-per-exchange').values).toEqual({ 'rest-new': 396, 'rest-keepalive': 406, ws: 136 });
+    expect(row('bytes-per-exchange').values).toEqual({ 'rest-new': 396, 'rest-keepalive': 406, h2: 174, ws: 136 });
     expect(row('overhead-sent').values.ws).toBe(6);
-    expect(row('break-even-bytes').values).toEqual({ 'rest-new': 2, 'rest-keepalive': 2, ws: null });
+    expect(row('overhead-sent').values.h2).toBe(26);
+    expect(row('break-even-bytes').values).toEqual({ 'rest-new': 2, 'rest-keepalive': 2, h2: null, ws: null });
+    expect(row('setup-bytes').cells.h2).toBe('127 B (open: preface + SETTINGS 70 ↑ 40 ↓, close: GOAWAY 17 ↑ 0 ↓)');
+    expect(row('h2-streams').cells).toMatchObject({ h2: '10 (asked 10; server allows 1,000)', 'rest-keepalive': '–' });
     const text = renderTableText(table);
-    expect(text).toMatch(/^Factor\s+REST \(new connection\)\s+REST \(keep-alive\)\s+WebSocket/);
+    expect(text).toMatch(/^Factor\s+REST \(new connection\)\s+REST \(keep-alive\)\s+HTTP\/2 \(multiplexed\)\s+WebSocket/);
     expect(text).toMatch(/Overhead per message/);
   });
 
@@ -271,6 +290,7 @@ describe('table', () => {
     expect(table.rows.find((x) => x.id === 'model')!.cells).toEqual({
       'rest-new': 'request–response, new connection each',
       'rest-keepalive': 'request–response, connection reused',
+      h2: '–',
       ws: 'full duplex, either side sends',
     });
 
@@ -322,12 +342,13 @@ function mode(
       socketReceived: f.received * 10_000,
     },
     setup: { openSentBytes: os, openReceivedBytes: or, closeSentBytes: cs, closeReceivedBytes: cr, openUs: f.setupUs ?? 100, source: 'test' },
-    connections: { opened: id === 'rest-new' ? 10_000 : 10, failed: 0, perExchange: id === 'rest-new' ? 1 : 0.001, connectUs: null },
+    connections: { opened: id === 'rest-new' ? 10_000 : id === 'h2' ? 1 : 10, failed: 0, perExchange: id === 'rest-new' ? 1 : id === 'h2' ? 0.0001 : 0.001, connectUs: null },
     generatorCpuUs: null,
     serverCpuUs: f.serverCpu ?? null,
     errors: 0,
     generatorSaturated: false,
     notes: [],
+    ...(id === 'h2' ? { http2: { streams: 10, serverMaxConcurrentStreams: 1000, peakStreams: 10 } } : {}),
   };
 }
 

@@ -104,14 +104,14 @@ describe('showdown table helpers', () => {
     factor: 'x',
     unit: 'B',
     values,
-    cells: { 'rest-new': '', 'rest-keepalive': '', ws: '' },
+    cells: { 'rest-new': '', 'rest-keepalive': '', h2: '', ws: '' },
     better,
   });
   test('the best cell of a row follows its direction; ties and descriptive rows mark none', () => {
-    expect([...bestColumns(row({ 'rest-new': 396, 'rest-keepalive': 406, ws: 137 }, 'lower'))]).toEqual(['ws']);
-    expect([...bestColumns(row({ 'rest-new': 3395, 'rest-keepalive': 28297, ws: 33860 }, 'higher'))]).toEqual(['ws']);
-    expect([...bestColumns(row({ 'rest-new': 2, 'rest-keepalive': 2, ws: 2 }, 'lower'))]).toEqual([]);
-    expect([...bestColumns(row({ 'rest-new': null, 'rest-keepalive': 5, ws: 1 }, null))]).toEqual([]);
+    expect([...bestColumns(row({ 'rest-new': 396, 'rest-keepalive': 406, h2: null, ws: 137 }, 'lower'))]).toEqual(['ws']);
+    expect([...bestColumns(row({ 'rest-new': 3395, 'rest-keepalive': 28297, h2: null, ws: 33860 }, 'higher'))]).toEqual(['ws']);
+    expect([...bestColumns(row({ 'rest-new': 2, 'rest-keepalive': 2, h2: 2, ws: 2 }, 'lower'))]).toEqual([]);
+    expect([...bestColumns(row({ 'rest-new': null, 'rest-keepalive': 5, h2: null, ws: 1 }, null))]).toEqual([]);
   });
   test('steps read as words', () => {
     expect(describeStep({ experiment: 'exchange', mode: 'rest-keepalive', phase: 'warmup' })).toBe('Warming up REST (keep-alive) · request/response');

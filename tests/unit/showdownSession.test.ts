@@ -32,12 +32,14 @@ describe('the showdown plan (pure)', () => {
   it('lists every step in order with its kind, the run it measures, whether it is kept, and what the views show', () => {
     const plan = planShowdown(config({ durationSec: 3, warmupSec: 1, concurrency: 4 }), { id: 'x1', seed: 1, saved: true });
     expect(plan.groupId).toBe('showdown-x1');
-    expect(plan.order).toEqual({ exchange: ['rest-keepalive', 'ws', 'rest-new'], updates: ['long-poll', 'sse', 'push', 'poll'] });
+    expect(plan.order).toEqual({ exchange: ['rest-keepalive', 'h2', 'ws', 'rest-new'], updates: ['long-poll', 'sse', 'push', 'poll'] });
     expect(plan.steps.map((s) => `${s.kind}${'mode' in s ? ` ${s.mode}` : ''}`)).toEqual([
       'setup',
       'probe',
       'warmup rest-keepalive',
       'exchange rest-keepalive',
+      'warmup h2',
+      'exchange h2',
       'warmup ws',
       'exchange ws',
       'warmup rest-new',
@@ -53,6 +55,8 @@ describe('the showdown plan (pure)', () => {
       'probing connection set-up on the idle target',
       'REST (keep-alive): warm-up',
       'REST (keep-alive): measured run',
+      'HTTP/2 (multiplexed): warm-up',
+      'HTTP/2 (multiplexed): measured run',
       'WebSocket: warm-up',
       'WebSocket: measured run',
       'REST (new connection): warm-up',
@@ -64,9 +68,9 @@ describe('the showdown plan (pure)', () => {
       'closing the target',
     ]);
     // Warm-ups are measured but not kept; measured runs are; the target's close always runs.
-    expect(plan.steps.map((s) => ('record' in s ? s.record : null))).toEqual([null, null, false, true, false, true, false, true, true, true, true, true, null]);
+    expect(plan.steps.map((s) => ('record' in s ? s.record : null))).toEqual([null, null, false, true, false, true, false, true, false, true, true, true, true, true, null]);
     expect(plan.steps.at(-1)).toMatchObject({ kind: 'teardown', always: true, view: null });
-    // The views count the same steps as before the session (setup, probe, six runs, four updates, done).
+    // The views count the same steps as before the session (setup, probe, eight runs, four updates, done).
     expect(plan.views).toHaveLength(13);
     expect(plan.views.at(-1)).toEqual({ experiment: 'done', mode: null, phase: null });
     expect(plan.notes).toEqual([]);
@@ -75,6 +79,8 @@ describe('the showdown plan (pure)', () => {
     const byLabel = (label: string) => plan.steps.find((s) => s.label === label) as Extract<ShowdownStepPlan, { scenario: unknown }>;
     const warm = byLabel('WebSocket: warm-up').scenario;
     expect(warm).toMatchObject({ protocol: 'ws', url: 'ws://demo-target.invalid/ws/echo', durationSec: 1, warmupSec: 0, name: 'Showdown · WebSocket (warm-up)', connections: 4 });
+    // HTTP/2: every client's request a stream of one connection (one load worker), over h2c to the demo target.
+    expect(byLabel('HTTP/2 (multiplexed): measured run').scenario).toMatchObject({ protocol: 'http', url: 'http://demo-target.invalid/h2', method: 'POST', http2: true, connections: 1, streams: 4 });
     expect(byLabel('REST (new connection): measured run').scenario).toMatchObject({ protocol: 'http', url: 'http://demo-target.invalid/echo', method: 'POST', newConnectionPerRequest: true, durationSec: 3 });
     expect(byLabel('REST polling: measured run').scenario).toMatchObject({
       protocol: 'http',
@@ -86,15 +92,15 @@ describe('the showdown plan (pure)', () => {
     // Long polling and SSE read the same feed (the same events) as polling and push.
     expect(byLabel('Long polling: measured run').scenario).toMatchObject({ url: 'http://demo-target.invalid/events/long-poll?feed=sd-x1&rate=20&bytes=64', poll: { long: true }, timeoutSec: 30 });
     expect(byLabel('Server-Sent Events: measured run').scenario).toMatchObject({ url: 'http://demo-target.invalid/sse/events?feed=sd-x1&rate=20&bytes=64', sse: { retryMs: 3000 }, connections: 4 });
-    expect(plan.steps[1]).toMatchObject({ kind: 'probe', rounds: 9, http: { url: 'http://demo-target.invalid/echo' }, ws: { url: 'ws://demo-target.invalid/ws/echo' } });
+    expect(plan.steps[1]).toMatchObject({ kind: 'probe', rounds: 9, http: { url: 'http://demo-target.invalid/echo' }, ws: { url: 'ws://demo-target.invalid/ws/echo' }, h2: { url: 'http://demo-target.invalid/h2' } });
     expect((plan.steps[1] as Extract<ShowdownStepPlan, { kind: 'probe' }>).ws.message).not.toContain('{{seq}}');
   });
 
   it('plans only what will run: no warm-ups at 0 s, no probes without the exchange, no updates without their endpoints', () => {
     const noWarmup = planShowdown(config({ warmupSec: 0, experiments: ['exchange'] }), { id: 'a', seed: 0, saved: false });
     expect(noWarmup.groupId).toBeNull();
-    expect(noWarmup.steps.map((s) => s.kind)).toEqual(['setup', 'probe', 'exchange', 'exchange', 'exchange', 'teardown']);
-    expect(noWarmup.views).toHaveLength(6);
+    expect(noWarmup.steps.map((s) => s.kind)).toEqual(['setup', 'probe', 'exchange', 'exchange', 'exchange', 'exchange', 'teardown']);
+    expect(noWarmup.views).toHaveLength(7);
 
     const updatesOnly = planShowdown(config({ experiments: ['updates'] }), { id: 'b', seed: 0, saved: false });
     expect(updatesOnly.steps.map((s) => s.kind)).toEqual(['setup', 'poll', 'poll', 'sse', 'push', 'teardown']);
@@ -108,8 +114,17 @@ describe('the showdown plan (pure)', () => {
     // The user's endpoints: nothing to start or close; without poll and push the updates are left out, and said so.
     const custom = planShowdown(config({ httpUrl: 'http://127.0.0.1:9/echo', wsUrl: 'ws://127.0.0.1:9/ws', warmupSec: 0 }), { id: 'c', seed: 0, saved: false });
     expect(custom.steps.map((s) => s.kind)).toEqual(['setup', 'probe', 'exchange', 'exchange', 'exchange']);
-    expect(custom.notes).toEqual(['server-to-client updates were not measured: give a poll endpoint and a push endpoint']);
+    expect(custom.notes).toEqual([
+      'HTTP/2 was not measured: give an HTTP/2 echo endpoint (--h2 URL; h2c for http://, h2 by ALPN for https://)',
+      'server-to-client updates were not measured: give a poll endpoint and a push endpoint',
+    ]);
+    expect(custom.steps[1]).toMatchObject({ kind: 'probe', h2: null });
     expect(custom.steps[2]).toMatchObject({ scenario: { url: 'http://127.0.0.1:9/echo', newConnectionPerRequest: true } });
+    // With an HTTP/2 endpoint of the user's, HTTP/2 is measured there.
+    const withH2 = planShowdown(config({ httpUrl: 'http://127.0.0.1:9/echo', wsUrl: 'ws://127.0.0.1:9/ws', h2Url: 'https://127.0.0.1:9/echo', warmupSec: 0, experiments: ['exchange'] }), { id: 'd', seed: 0, saved: false });
+    expect(withH2.steps.filter((s) => s.kind === 'exchange').map((s) => ('mode' in s ? s.mode : null))).toEqual(['rest-new', 'rest-keepalive', 'h2', 'ws']);
+    expect(withH2.steps.find((s) => s.kind === 'exchange' && s.mode === 'h2')).toMatchObject({ scenario: { url: 'https://127.0.0.1:9/echo', http2: true } });
+    expect(withH2.notes).toEqual([]);
   });
 
   it('puts the demo target’s real address into a step’s run as it starts (stored literally, as before)', () => {
@@ -121,6 +136,7 @@ describe('the showdown plan (pure)', () => {
       kind: 'demo',
       httpUrl: 'http://127.0.0.1:4321/echo',
       wsUrl: 'ws://127.0.0.1:4321/ws/echo',
+      h2Url: 'http://127.0.0.1:4321/h2',
       pollUrl: 'http://127.0.0.1:4321/events?feed=sd-x2&rate=20&bytes=64',
       pushUrl: 'ws://127.0.0.1:4321/ws/events?feed=sd-x2&rate=20&bytes=64',
       longPollUrl: 'http://127.0.0.1:4321/events/long-poll?feed=sd-x2&rate=20&bytes=64',
@@ -138,7 +154,7 @@ describe('the showdown status is a fold of the session’s events', () => {
     const plan = planShowdown(config({ warmupSec: 1, experiments: ['exchange'] }), { id: 'f', seed: 0, saved: true });
     const startedAt = new Date(T0).toISOString();
     const s0 = initialShowdownStatus(plan, startedAt);
-    expect(s0).toMatchObject({ id: 'f', groupId: 'showdown-f', state: 'running', step: { experiment: 'setup' }, stepIndex: 0, steps: 9, currentRunId: null, runIds: {} });
+    expect(s0).toMatchObject({ id: 'f', groupId: 'showdown-f', state: 'running', step: { experiment: 'setup' }, stepIndex: 0, steps: 11, currentRunId: null, runIds: {} });
     // A warm-up's run is not kept: it is no mode's run.
     const warm = foldShowdownStatus(plan, foldShowdownStatus(plan, s0, { type: 'step-started', index: 2, at: T0 }), { type: 'step-run', index: 2, runId: null, at: T0 });
     expect(warm).toMatchObject({ step: { experiment: 'exchange', mode: 'rest-new', phase: 'warmup' }, stepIndex: 2, currentRunId: null, runIds: {} });
@@ -150,7 +166,7 @@ describe('the showdown status is a fold of the session’s events', () => {
     // An event that changes nothing shown gives the same status (nothing is pushed).
     expect(foldShowdownStatus(plan, measuring, { type: 'step-ended', index: 3, at: T0, outcome: { status: 'failed', error: 'x' } })).toBe(measuring);
     // Closing the target is not a step the views count: the last one stays.
-    expect(foldShowdownStatus(plan, measuring, { type: 'step-started', index: 8, at: T0 })).toBe(measuring);
+    expect(foldShowdownStatus(plan, measuring, { type: 'step-started', index: 10, at: T0 })).toBe(measuring);
     const ended = foldShowdownStatus(plan, measuring, {
       type: 'session-ended',
       at: T0,
@@ -158,7 +174,7 @@ describe('the showdown status is a fold of the session’s events', () => {
       failure: { index: 3, label: 'REST (new connection): measured run', error: 'boom' },
       result: null as never,
     });
-    expect(ended).toMatchObject({ state: 'failed', step: { experiment: 'done' }, stepIndex: 8, currentRunId: null, error: 'boom', runIds: { 'rest-new': 41 } });
+    expect(ended).toMatchObject({ state: 'failed', step: { experiment: 'done' }, stepIndex: 10, currentRunId: null, error: 'boom', runIds: { 'rest-new': 41 } });
   });
 });
 
@@ -282,6 +298,8 @@ describe('a showdown session with fake steps', () => {
       'REST (new connection): measured run',
       'REST (keep-alive): warm-up',
       'REST (keep-alive): measured run',
+      'HTTP/2 (multiplexed): warm-up',
+      'HTTP/2 (multiplexed): measured run',
       'WebSocket: warm-up',
       'WebSocket: measured run',
       'REST polling: measured run',
@@ -304,29 +322,32 @@ describe('a showdown session with fake steps', () => {
       '5/13 exchange rest-keepalive warmup running',
       '6/13 exchange rest-keepalive measure running',
       '6/13 exchange rest-keepalive measure run 101 running',
-      '7/13 exchange ws warmup running',
-      '8/13 exchange ws measure running',
-      '8/13 exchange ws measure run 102 running',
-      '9/13 updates poll measure running',
-      '9/13 updates poll measure run 103 running',
-      '10/13 updates long-poll measure running',
-      '10/13 updates long-poll measure run 104 running',
-      '11/13 updates sse measure running',
-      '11/13 updates sse measure run 105 running',
-      '12/13 updates push measure running',
-      '12/13 updates push measure run 106 running',
-      '13/13 done completed',
+      '7/15 exchange h2 warmup running',
+      '8/15 exchange h2 measure running',
+      '8/15 exchange h2 measure run 102 running',
+      '9/15 exchange ws warmup running',
+      '10/15 exchange ws measure running',
+      '10/15 exchange ws measure run 103 running',
+      '11/15 updates poll measure running',
+      '11/15 updates poll measure run 104 running',
+      '12/15 updates long-poll measure running',
+      '12/15 updates long-poll measure run 105 running',
+      '13/15 updates sse measure running',
+      '13/15 updates sse measure run 106 running',
+      '14/15 updates push measure running',
+      '14/15 updates push measure run 107 running',
+      '15/15 done completed',
     ]);
     expect(sd.statuses.at(-1)).toEqual(sd.handle.status());
-    expect(sd.handle.status()).toMatchObject({ runIds: { 'rest-new': 100, 'rest-keepalive': 101, ws: 102, poll: 103, 'long-poll': 104, sse: 105, push: 106 }, error: null, result });
+    expect(sd.handle.status()).toMatchObject({ runIds: { 'rest-new': 100, 'rest-keepalive': 101, h2: 102, ws: 103, poll: 104, 'long-poll': 105, sse: 106, push: 107 }, error: null, result });
     // Every status pushed is the fold of the events so far.
     expect(showdownStatusOf(planShowdown(config({ warmupSec: 1, durationSec: 1 }), { id: sd.handle.id, seed: 0, saved: false }), sd.handle.status().startedAt, sd.handle.events())).toEqual(
       sd.handle.status(),
     );
     expect(result.startedAt).toBe(new Date(T0).toISOString());
-    // Six 1-s runs back to back (three warm-ups, three measured) and four update runs, on the fake clock.
-    expect(result.endedAt).toBe(new Date(T0 + 10000).toISOString());
-    expect(result.exchange!.modes.map((m) => m.runId)).toEqual([100, 101, 102]);
+    // Eight 1-s runs back to back (four warm-ups, four measured) and four update runs, on the fake clock.
+    expect(result.endedAt).toBe(new Date(T0 + 12_000).toISOString());
+    expect(result.exchange!.modes.map((m) => m.runId)).toEqual([100, 101, 102, 103]);
     expect(result.updates!.modes.map((m) => m.mode)).toEqual(['poll', 'long-poll', 'sse', 'push']);
     expect(result.target).toMatchObject({ kind: 'demo', httpUrl: 'http://127.0.0.1:7000/echo', serverCpuIsolated: true });
   });
@@ -356,7 +377,7 @@ describe('a showdown session with fake steps', () => {
     expect(sd.trace.closed).toBe(1);
     expect(sd.trace.holders.at(-1)).toBe(sd.handle.id);
     expect(sd.runs.lock.holder()).toBeNull();
-    expect(sd.handle.status()).toMatchObject({ state: 'aborted', step: { experiment: 'done' }, stepIndex: 9, steps: 10, currentRunId: null, error: null });
+    expect(sd.handle.status()).toMatchObject({ state: 'aborted', step: { experiment: 'done' }, stepIndex: 10, steps: 11, currentRunId: null, error: null });
     expect(sd.handle.events().filter((e) => e.type === 'step-ended').map((e) => e.type === 'step-ended' && e.outcome.status)).toEqual(['done', 'done', 'done', 'stopped', 'done']);
   });
 
@@ -386,6 +407,7 @@ function fakeProbe(): ExchangeProbe {
     ws: { openUs: 300, openSentBytes: 200, openReceivedBytes: 130, closeSentBytes: 8, closeReceivedBytes: 4, messageSentBytes: 70, messageReceivedBytes: 66, messagesReceived: 1, payloadReceivedBytes: 64 },
     wsEchoes: true,
     httpResponseBytes: 64,
+    h2: { setup: { ...setup, openSentBytes: 100, openReceivedBytes: 40, closeSentBytes: 17, closeReceivedBytes: 0, openUs: 200 }, responseBytes: 64 },
   };
 }
 

@@ -142,6 +142,10 @@ export function conclude(r: Inputs): string[] {
     );
   }
 
+  // ---- HTTP/2 ----
+  const h2 = get('h2');
+  if (h2) out.push(...http2Sentences(h2, ka, ws, watch));
+
   // ---- break-even ----
   out.push(...breakEvenSentences(r.exchange?.breakEven ?? []));
 
@@ -259,4 +263,52 @@ function updateRankings(modes: UpdateModeResult[]): string[] {
     `Lowest p50 delivery lag first: ${byLag.map((m) => `${m.label} ${formatUs(m.lagUs.p50)}`).join(', ')}.`,
     `Fewest bytes per delivered update first: ${byBytes.map((m) => `${m.label} ${formatSmallBytes(bytes(m))}`).join(', ')}.`,
   ];
+}
+
+/** "3.0× fewer bytes than REST keep-alive (136 B vs 406 B)", or "about the same … as" within 5%. */
+function phrase(c: Comparison, name: string, fig: string, words: Wording): string {
+  if (c.winner === 'tie') return `about ${words.same} ${name} (${fig})`;
+  return `${formatRatio(c.ratio)} ${c.winner === 'a' ? words.better : words.worse} ${name} (${fig})`;
+}
+
+/**
+ * HTTP/2 against REST keep-alive (the same requests over HTTP/1.1) and WebSocket: bytes and their
+ * overhead (where HPACK's header compression shows), round trip, throughput, CPU on both sides,
+ * and the connections it needed.
+ */
+function http2Sentences(h2: ExchangeModeResult, ka: ExchangeModeResult | undefined, ws: ExchangeModeResult | undefined, watch: (what: string, c: Comparison) => void): string[] {
+  const out: string[] = [];
+  const others = [ka && { m: ka, name: 'REST keep-alive' }, ws && { m: ws, name: 'WebSocket' }].filter((x): x is { m: ExchangeModeResult; name: string } => Boolean(x));
+  const against = (value: (m: ExchangeModeResult) => number | null, better: 'lower' | 'higher', what: string, words: Wording, format: (n: number) => string): string[] => {
+    const mine = value(h2);
+    if (mine === null) return [];
+    return others.flatMap(({ m, name }) => {
+      const theirs = value(m);
+      if (theirs === null) return [];
+      const c = compare(mine, theirs, better);
+      watch(`HTTP/2 ${what} vs ${name}`, c);
+      return [phrase(c, name, `${format(mine)} vs ${format(theirs)}`, words)];
+    });
+  };
+  const streams = h2.http2 ? `, up to ${formatCount(h2.http2.peakStreams)} streams on one connection` : '';
+  const bytes = against((m) => m.bytes.sent.total + m.bytes.received.total, 'lower', 'bytes', { better: 'fewer bytes than', worse: 'more bytes than', same: 'the same bytes as' }, formatSmallBytes);
+  if (bytes.length > 0) {
+    let hpack = '';
+    if (ka) {
+      const h2Overhead = h2.bytes.sent.overhead + h2.bytes.received.overhead;
+      const kaOverhead = ka.bytes.sent.overhead + ka.bytes.received.overhead;
+      const c = compare(h2Overhead, kaOverhead, 'lower');
+      if (c.winner === 'a') hpack = `; its protocol overhead was ${formatSmallBytes(h2Overhead)} against ${formatSmallBytes(kaOverhead)} over HTTP/1.1 — repeated headers travel as HPACK table indexes`;
+      else hpack = `; its protocol overhead was ${formatSmallBytes(h2Overhead)} against ${formatSmallBytes(kaOverhead)} over HTTP/1.1`;
+    }
+    out.push(`Per exchange HTTP/2 (${formatCount(h2.connections.opened)} connection${h2.connections.opened === 1 ? '' : 's'}${streams}) moved ${bytes.join(' and ')}${hpack}.`);
+  }
+  const p50 = against((m) => m.latencyUs.p50, 'lower', 'p50', { better: 'lower than', worse: 'higher than', same: 'the same as' }, formatUs);
+  if (p50.length > 0) out.push(`HTTP/2's p50 round trip was ${p50.join(' and ')}.`);
+  const tput = against((m) => m.throughputPerSec, 'higher', 'throughput', { better: 'more exchanges per second than', worse: 'fewer exchanges per second than', same: 'as many exchanges per second as' }, (n) => `${formatCount(n)}/s`);
+  if (tput.length > 0) out.push(`HTTP/2 completed ${tput.join(' and ')}.`);
+  const server = against((m) => m.serverCpuUs, 'lower', 'server CPU', { better: 'less server CPU than', worse: 'more server CPU than', same: 'the same server CPU as' }, formatSmallUs);
+  const client = against((m) => m.generatorCpuUs, 'lower', 'client CPU', { better: 'less client CPU than', worse: 'more client CPU than', same: 'the same client CPU as' }, formatSmallUs);
+  if (server.length > 0 || client.length > 0) out.push(`Per exchange HTTP/2 cost ${[...server, ...client].join('; ')}.`);
+  return out;
 }

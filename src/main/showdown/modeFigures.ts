@@ -106,9 +106,11 @@ export function exchangeModeResult(x: ExchangeInputs): ExchangeModeResult {
   const exchanges = s.throughput.total;
   const window = steadyWindow(x.result);
   const opened = s.connections.opened;
-  // WebSocket connections pay their upgrade and close once: kept apart from the per-message figures.
-  const perConnSent = x.mode === 'ws' && x.setup ? x.setup.openSentBytes + x.setup.closeSentBytes : 0;
-  const perConnReceived = x.mode === 'ws' && x.setup ? x.setup.openReceivedBytes + x.setup.closeReceivedBytes : 0;
+  // WebSocket and HTTP/2 connections pay their opening (upgrade; preface and SETTINGS) and close
+  // once: kept apart from the per-message figures.
+  const apart = (x.mode === 'ws' || x.mode === 'h2') && x.setup;
+  const perConnSent = apart && x.setup ? x.setup.openSentBytes + x.setup.closeSentBytes : 0;
+  const perConnReceived = apart && x.setup ? x.setup.openReceivedBytes + x.setup.closeReceivedBytes : 0;
   const notes = [...s.notes];
   if (s.failure) notes.push(s.failure);
   if (!window.cpuExact) notes.push('client CPU per exchange is approximate with more than one load worker (busiest worker × workers)');
@@ -143,6 +145,7 @@ export function exchangeModeResult(x: ExchangeInputs): ExchangeModeResult {
     errors: s.errors.total,
     generatorSaturated: s.generator.saturated,
     notes,
+    ...(s.http2 ? { http2: { streams: s.http2.streamsRequested, serverMaxConcurrentStreams: s.http2.serverMaxConcurrentStreams, peakStreams: s.http2.peakStreams } } : {}),
   };
 }
 

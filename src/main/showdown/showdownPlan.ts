@@ -21,6 +21,8 @@ export interface Endpoints {
   kind: 'demo' | 'custom';
   httpUrl: string;
   wsUrl: string;
+  /** HTTP/2 echo endpoint; null: HTTP/2 is not measured. */
+  h2Url: string | null;
   pollUrl: string | null;
   pushUrl: string | null;
   longPollUrl: string | null;
@@ -35,6 +37,8 @@ export function demoEndpoints(httpBase: string, wsBase: string, config: Showdown
     kind: 'demo',
     httpUrl: `${httpBase}/echo`,
     wsUrl: `${wsBase}/ws/echo`,
+    // The demo target answers h2c on its HTTP port (target/h2cPort.ts).
+    h2Url: `${httpBase}/h2`,
     pollUrl: `${httpBase}/events?${feedQuery}`,
     pushUrl: `${wsBase}/ws/events?${feedQuery}`,
     // The same feed (the same events, stamped once) held for long polls and streamed as SSE.
@@ -49,6 +53,7 @@ export function customEndpoints(config: ShowdownConfig): Endpoints {
     kind: 'custom',
     httpUrl: config.httpUrl!,
     wsUrl: config.wsUrl!,
+    h2Url: config.h2Url ?? null,
     pollUrl: config.pollUrl ?? null,
     pushUrl: config.pushUrl ?? null,
     longPollUrl: config.longPollUrl ?? null,
@@ -103,6 +108,22 @@ export function exchangeScenario(mode: ExchangeModeId, config: ShowdownConfig, e
       // Pings would add frames that are not exchanges; the ramp should be short.
       pingIntervalSec: 0,
       connectRate: Math.max(1000, config.concurrency * 4),
+    });
+  }
+  if (mode === 'h2') {
+    // HTTP/2 as its clients use it: one connection (per load worker) carrying every request in
+    // flight as a stream, so the same number of requests is in flight as in the other modes.
+    const connections = Math.min(config.workers, config.concurrency);
+    return httpScenarioSchema.parse({
+      protocol: 'http',
+      ...common,
+      connections,
+      url: endpoints.h2Url ?? endpoints.httpUrl,
+      method: 'POST',
+      body: restBody(config.payloadBytes),
+      bodyType: 'json',
+      http2: true,
+      streams: Math.ceil(config.concurrency / connections),
     });
   }
   return httpScenarioSchema.parse({
@@ -207,7 +228,16 @@ export const PROBE_ROUNDS = 9;
  */
 export type ShowdownStepPlan =
   | { kind: 'setup'; label: string; view: ShowdownStep; target: 'demo' | 'custom'; endpoints: Endpoints }
-  | { kind: 'probe'; label: string; view: ShowdownStep; rounds: number; http: { url: string; body: string }; ws: { url: string; message: string } }
+  | {
+      kind: 'probe';
+      label: string;
+      view: ShowdownStep;
+      rounds: number;
+      http: { url: string; body: string };
+      ws: { url: string; message: string };
+      /** The HTTP/2 endpoint's connection set-up and echo; null when HTTP/2 is not measured. */
+      h2: { url: string; body: string } | null;
+    }
   | { kind: 'warmup'; label: string; view: ShowdownStep; mode: ExchangeModeId; scenario: HttpScenario | WsScenario; record: false }
   | { kind: 'exchange'; label: string; view: ShowdownStep; mode: ExchangeModeId; scenario: HttpScenario | WsScenario; record: true }
   | { kind: 'poll'; label: string; view: ShowdownStep; mode: 'poll' | 'long-poll'; scenario: HttpScenario; record: true }
@@ -265,8 +295,11 @@ export function planShowdown(config: ShowdownConfig, session: { id: string; seed
       rounds: PROBE_ROUNDS,
       http: { url: endpoints.httpUrl, body: rest.protocol === 'http' ? (rest.body ?? '') : '' },
       ws: { url: endpoints.wsUrl, message: (ws.protocol === 'ws' ? ws.message : '').replace('{{seq}}', '1') },
+      h2: endpoints.h2Url === null ? null : { url: endpoints.h2Url, body: rest.protocol === 'http' ? (rest.body ?? '') : '' },
     });
+    if (endpoints.h2Url === null) notes.push('HTTP/2 was not measured: give an HTTP/2 echo endpoint (--h2 URL; h2c for http://, h2 by ALPN for https://)');
     for (const mode of order.exchange) {
+      if (mode === 'h2' && endpoints.h2Url === null) continue;
       const scenario = exchangeScenario(mode, config, endpoints);
       const name = EXCHANGE_MODE_LABELS[mode];
       if (config.warmupSec > 0) {
@@ -316,6 +349,7 @@ export function resolveEndpoints(planned: Endpoints, target: { httpUrl: string; 
     kind: planned.kind,
     httpUrl: resolveUrl(planned.httpUrl, target),
     wsUrl: resolveUrl(planned.wsUrl, target),
+    h2Url: resolve(planned.h2Url),
     pollUrl: resolve(planned.pollUrl),
     pushUrl: resolve(planned.pushUrl),
     longPollUrl: resolve(planned.longPollUrl),

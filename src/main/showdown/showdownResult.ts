@@ -40,7 +40,7 @@ export function showdownResult(
       `the machine was already busy when the showdown started (1-minute load average ${loadAverageStart.toFixed(1)} on ${cores} cores): the figures include other work's interference`,
     );
   }
-  const ep: Endpoints = setup?.endpoints ?? { kind: 'custom', httpUrl: config.httpUrl ?? '', wsUrl: config.wsUrl ?? '', pollUrl: null, pushUrl: null, longPollUrl: null, sseUrl: null, cpuUrl: null };
+  const ep: Endpoints = setup?.endpoints ?? { kind: 'custom', httpUrl: config.httpUrl ?? '', wsUrl: config.wsUrl ?? '', h2Url: config.h2Url ?? null, pollUrl: null, pushUrl: null, longPollUrl: null, sseUrl: null, cpuUrl: null };
   const exchangeModes = outcomes.flatMap((o) => (o.kind === 'exchange' ? [o.result] : []));
   const updateModes = outcomes.flatMap((o) => (o.kind === 'update' ? [o.result] : []));
   const sortedExchange = EXCHANGE_MODES.flatMap((m) => exchangeModes.filter((r) => r.mode === m));
@@ -55,6 +55,7 @@ export function showdownResult(
       kind: ep.kind,
       httpUrl: ep.httpUrl,
       wsUrl: ep.wsUrl,
+      h2Url: ep.h2Url,
       pollUrl: ep.pollUrl,
       longPollUrl: ep.longPollUrl,
       sseUrl: ep.sseUrl,

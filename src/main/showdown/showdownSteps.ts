@@ -13,6 +13,7 @@ import { startHostedDemoTarget, type HostedTarget } from './demoTargetHost.ts';
 import { exchangeModeResult, updateModeResult, type ServerCpuReadings } from './modeFigures.ts';
 import { meanWsPayloadBytes } from './payload.ts';
 import { median, postEcho, readServerCpu, tcpConnectProbe, wsProbe, type WsProbe } from './probes.ts';
+import { h2Probe, type H2Probe } from './h2Probe.ts';
 import { resolveEndpoints, resolveStepScenario, resolveUrl, type Endpoints, type ShowdownStepPlan } from './showdownPlan.ts';
 
 export const SHOWDOWN_TAG = 'showdown';
@@ -25,6 +26,8 @@ export interface ExchangeProbe {
   wsEchoes: boolean;
   /** Body bytes of the HTTP endpoint's answer to the payload. */
   httpResponseBytes: number;
+  /** HTTP/2: opening and closing one connection, and the body bytes of its echo; null when not measured. */
+  h2: { setup: ConnectionSetup; responseBytes: number } | null;
 }
 
 /** What each kind of step hands on: to later steps (the target, the probe) and to the result. */
@@ -97,7 +100,12 @@ export function showdownExecutors(deps: ShowdownStepDeps): ShowdownExecutors {
       const target = targetOf(ctx);
       const notes: string[] = [];
       const probe = await probeExchange(
-        { ...step, http: { ...step.http, url: resolveUrl(step.http.url, target) }, ws: { ...step.ws, url: resolveUrl(step.ws.url, target) } },
+        {
+          ...step,
+          http: { ...step.http, url: resolveUrl(step.http.url, target) },
+          ws: { ...step.ws, url: resolveUrl(step.ws.url, target) },
+          h2: step.h2 && { ...step.h2, url: resolveUrl(step.h2.url, target) },
+        },
         notes,
       );
       return { kind: 'probe', probe, notes };
@@ -122,8 +130,8 @@ export function showdownExecutors(deps: ShowdownStepDeps): ShowdownExecutors {
         runId: measured.runId,
         result: measured.result,
         payloadSent: mode === 'ws' ? wsPayload : config.payloadBytes,
-        payloadReceived: mode === 'ws' ? (probe.wsEchoes ? wsPayload : probe.ws.payloadReceivedBytes) : probe.httpResponseBytes,
-        setup: mode === 'ws' ? probe.wsSetup : probe.tcpSetup,
+        payloadReceived: mode === 'ws' ? (probe.wsEchoes ? wsPayload : probe.ws.payloadReceivedBytes) : mode === 'h2' ? (probe.h2?.responseBytes ?? probe.httpResponseBytes) : probe.httpResponseBytes,
+        setup: mode === 'ws' ? probe.wsSetup : mode === 'h2' ? (probe.h2?.setup ?? null) : probe.tcpSetup,
         cpu: measured.cpu,
         concurrency: config.concurrency,
       });
@@ -261,6 +269,28 @@ async function probeExchange(step: Extract<ShowdownStepPlan, { kind: 'probe' }>,
   if (!wsEchoes) notes.push('the WebSocket endpoint did not echo the probe message unchanged: payload received counts what it sent');
   const wsSetup = wsSetupOf(ws, `WebSocket upgrade and close of a probe connection (socket counters); time: p50 of ${rounds} probes on the idle target`);
   wsSetup.openUs = median(probes.map((p) => p.openUs));
+  let h2: ExchangeProbe['h2'] = null;
+  if (step.h2) {
+    const h2Probes: H2Probe[] = [];
+    for (let i = 0; i < rounds + 3; i++) {
+      const p = await h2Probe(step.h2.url, step.h2.body).catch(fail('HTTP/2 endpoint', step.h2.url));
+      if (i >= 3) h2Probes.push(p);
+    }
+    const first = h2Probes[0];
+    if (first.status < 200 || first.status >= 300) throw new Error(`HTTP/2 endpoint ${redactUrl(step.h2.url)}: answered the echo with status ${first.status}`);
+    if (!first.echoed) notes.push(`the HTTP/2 endpoint did not echo the payload (answered ${first.bodyBytes} bytes of body): payload received counts what it sent`);
+    h2 = {
+      setup: {
+        openSentBytes: first.openSentBytes,
+        openReceivedBytes: first.openReceivedBytes,
+        closeSentBytes: first.closeSentBytes,
+        closeReceivedBytes: first.closeReceivedBytes,
+        openUs: median(h2Probes.map((p) => p.openUs)),
+        source: `HTTP/2 connection preface, SETTINGS and their acknowledgements, and GOAWAY of a probe connection (socket counters); time: p50 of ${rounds} probes on the idle target`,
+      },
+      responseBytes: first.bodyBytes,
+    };
+  }
   return {
     tcpSetup: {
       openSentBytes: 0,
@@ -274,6 +304,7 @@ async function probeExchange(step: Extract<ShowdownStepPlan, { kind: 'probe' }>,
     ws,
     wsEchoes,
     httpResponseBytes: echo.bytes,
+    h2,
   };
 }
 

@@ -1,5 +1,5 @@
 // The measured table of experiment 1 in the shape of the usual articles: Factor / REST (new
-// connection) / REST (keep-alive) / WebSocket, grouped as cost, overhead per message, TCP
+// connection) / REST (keep-alive) / HTTP/2 (multiplexed) / WebSocket, grouped as cost, overhead per message, TCP
 // connections, latency and communication model (experiment 2 has its own: updatesTable.ts).
 // Every cell comes from a measured number; a factor that does not apply or was not measured
 // says so.
@@ -81,12 +81,14 @@ export function buildTable(r: Inputs): ShowdownTable {
     (v, m) =>
       m.mode === 'ws' && m.setup
         ? `${formatSmallBytes(v)} (upgrade ${m.setup.openSentBytes} ↑ ${m.setup.openReceivedBytes} ↓, close ${m.setup.closeSentBytes} ↑ ${m.setup.closeReceivedBytes} ↓)`
-        : `${formatSmallBytes(v)} (TCP handshake only)`,
+        : m.mode === 'h2' && m.setup
+          ? `${formatSmallBytes(v)} (open: preface + SETTINGS ${m.setup.openSentBytes} ↑ ${m.setup.openReceivedBytes} ↓, close: GOAWAY ${m.setup.closeSentBytes} ↑ ${m.setup.closeReceivedBytes} ↓)`
+          : `${formatSmallBytes(v)} (TCP handshake only)`,
   );
   const be = r.exchange?.breakEven ?? [];
   for (const kind of ['bytes', 'time'] as const) {
-    const values = { 'rest-new': null, 'rest-keepalive': null, ws: null } as Values;
-    const cells = { 'rest-new': NOT_MEASURED, 'rest-keepalive': NOT_MEASURED, ws: 'the reference' } as Cells;
+    const values = { 'rest-new': null, 'rest-keepalive': null, h2: null, ws: null } as Values;
+    const cells = { 'rest-new': NOT_MEASURED, 'rest-keepalive': NOT_MEASURED, h2: NOT_MEASURED, ws: 'the reference' } as Cells;
     for (const b of be) {
       const f = b[kind];
       values[b.against] = f.messages;
@@ -109,10 +111,22 @@ export function buildTable(r: Inputs): ShowdownTable {
   perMode('connections', 'connections', 'TCP connections opened', '', 'lower', (m) => m.connections.opened, (v, m) =>
     m.mode === 'rest-new'
       ? `${formatCount(v)} (${formatCount(m.connections.perExchange, 2)} per exchange)`
-      : `${formatCount(v)} (one per client, reused ${formatCount(m.exchanges / Math.max(1, v))}×)`,
+      : m.mode === 'h2'
+        ? `${formatCount(v)} (all clients' requests multiplexed, reused ${formatCount(m.exchanges / Math.max(1, v))}×)`
+        : `${formatCount(v)} (one per client, reused ${formatCount(m.exchanges / Math.max(1, v))}×)`,
+  );
+  perMode(
+    'h2-streams',
+    'connections',
+    'Requests in flight per connection (HTTP/2 streams)',
+    '',
+    null,
+    (m) => (m.http2 ? m.http2.peakStreams : null),
+    (v, m) =>
+      `${formatCount(v)} (asked ${formatCount(m.http2!.streams)}; server allows ${m.http2!.serverMaxConcurrentStreams === null ? 'any number' : formatCount(m.http2!.serverMaxConcurrentStreams)})`,
   );
   perMode('connect-time', 'connections', 'Time to open a connection (idle target, p50)', 'µs', null, (m) => m.setup?.openUs ?? null, (v, m) =>
-    m.mode === 'ws' ? `${formatUs(v)} (TCP + upgrade)` : m.mode === 'rest-new' ? `${formatUs(v)} (TCP), every request` : `${formatUs(v)} (TCP), once`,
+    m.mode === 'ws' ? `${formatUs(v)} (TCP + upgrade)` : m.mode === 'h2' ? `${formatUs(v)} (TCP + SETTINGS), once` : m.mode === 'rest-new' ? `${formatUs(v)} (TCP), every request` : `${formatUs(v)} (TCP), once`,
   );
 
   // ---- latency ----
@@ -127,18 +141,22 @@ export function buildTable(r: Inputs): ShowdownTable {
       group: 'model',
       factor: 'Model',
       unit: '',
-      values: { 'rest-new': null, 'rest-keepalive': null, ws: null },
-      cells: {
-        'rest-new': 'request–response, new connection each',
-        'rest-keepalive': 'request–response, connection reused',
-        ws: 'full duplex, either side sends',
-      },
+      values: { 'rest-new': null, 'rest-keepalive': null, h2: null, ws: null },
+      // Described only where measured (HTTP/2 is left out for a server of your own without an h2 endpoint).
+      cells: Object.fromEntries(EXCHANGE_MODES.map((m) => [m, modes.has(m) ? MODEL[m] : NOT_MEASURED])) as Cells,
       better: null,
     });
   }
 
   return { columns: EXCHANGE_MODES.map((id) => ({ id, label: EXCHANGE_MODE_LABELS[id] })), rows };
 }
+
+const MODEL: Cells = {
+  'rest-new': 'request–response, new connection each',
+  'rest-keepalive': 'request–response, connection reused',
+  h2: 'request–response, streams multiplexed on one connection, headers compressed (HPACK)',
+  ws: 'full duplex, either side sends',
+};
 
 function setupBytes(m: ExchangeModeResult): number {
   const s = m.setup;

@@ -19,7 +19,8 @@ export const SHOWDOWN_HELP = `Usage: barrage showdown [options]
 
 REST vs WebSocket on the same work, measured side by side:
   1. request/response: the same payload and concurrency over REST with a new TCP connection
-     per request, REST keep-alive, and WebSocket (one connection per client, echo);
+     per request, REST keep-alive, HTTP/2 (every request in flight a stream of one
+     connection), and WebSocket (one connection per client, echo);
   2. server-to-client updates: REST polling a cursor endpoint, long polling it, Server-Sent
      Events and WebSocket push (the demo target serves all four from one event feed).
 Modes run back to back (order rotated), each exchange mode after a warm-up run. Bytes come
@@ -29,6 +30,8 @@ own, which also reports its CPU time. Every mode is saved as a run (tag "showdow
 Endpoints (default: the demo target; see docs/SHOWDOWN.md for what they must do)
       --http URL          HTTP echo endpoint (POST answers with the request body)
       --ws URL            WebSocket echo endpoint (answers each message with itself)
+      --h2 URL            HTTP/2 echo endpoint (h2c for http://, h2 by ALPN for https://);
+                          without it a server of your own is not measured over HTTP/2
       --poll URL          event poll endpoint (GET ?since=N → {"cursor":M,"events":[…]})
       --push URL          event push endpoint (one JSON message per event, with "ts")
       --long-poll URL     long-poll endpoint (as --poll, but held until an event exists;
@@ -63,6 +66,7 @@ Exit codes: 0 completed, 1 failed, 2 bad input, 130 stopped with Ctrl-C.
 const options = {
   http: { type: 'string' },
   ws: { type: 'string' },
+  h2: { type: 'string' },
   poll: { type: 'string' },
   push: { type: 'string' },
   'long-poll': { type: 'string' },
@@ -89,6 +93,7 @@ const options = {
 const FLAG_OF_FIELD: Record<string, string> = {
   httpUrl: '--http',
   wsUrl: '--ws',
+  h2Url: '--h2',
   pollUrl: '--poll',
   pushUrl: '--push',
   longPollUrl: '--long-poll',
@@ -115,6 +120,7 @@ export function buildShowdownInput(values: Values): ReturnType<typeof showdownIn
   };
   set('httpUrl', values.http);
   set('wsUrl', values.ws);
+  set('h2Url', values.h2);
   set('pollUrl', values.poll);
   set('pushUrl', values.push);
   set('longPollUrl', values['long-poll']);

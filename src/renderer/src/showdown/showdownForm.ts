@@ -8,7 +8,8 @@ export interface ShowdownForm {
   /** Blank (both): the built-in demo target. */
   httpUrl: string;
   wsUrl: string;
-  /** A server of your own: the updates experiment's endpoints and the CPU meter (optional). */
+  /** A server of your own: its HTTP/2 echo, the updates experiment's endpoints and the CPU meter (optional). */
+  h2Url: string;
   pollUrl: string;
   pushUrl: string;
   /** Optional extras of the updates experiment on a server of your own. */
@@ -32,6 +33,7 @@ export function defaultShowdownForm(): ShowdownForm {
   return {
     httpUrl: '',
     wsUrl: '',
+    h2Url: '',
     pollUrl: '',
     pushUrl: '',
     longPollUrl: '',
@@ -55,6 +57,7 @@ export function formFromConfig(c: ShowdownConfig): ShowdownForm {
   return {
     httpUrl: c.httpUrl ?? '',
     wsUrl: c.wsUrl ?? '',
+    h2Url: c.h2Url ?? '',
     pollUrl: c.pollUrl ?? '',
     pushUrl: c.pushUrl ?? '',
     longPollUrl: c.longPollUrl ?? '',
@@ -89,6 +92,7 @@ export function showdownFormToInput(f: ShowdownForm): Record<string, unknown> {
   return {
     httpUrl: url(f.httpUrl),
     wsUrl: url(f.wsUrl),
+    h2Url: url(f.h2Url),
     pollUrl: url(f.pollUrl),
     pushUrl: url(f.pushUrl),
     longPollUrl: url(f.longPollUrl),

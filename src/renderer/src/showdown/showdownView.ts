@@ -21,6 +21,7 @@ import { formatCount, formatRatio, formatSmallBytes, formatSmallUs, formatUs } f
 export const MODE_COLOR: Record<ExchangeModeId | UpdateModeId, number> = {
   'rest-new': 2,
   'rest-keepalive': 1,
+  h2: 3,
   ws: 4,
   poll: 1,
   'long-poll': 3,
@@ -183,12 +184,12 @@ export function describeStep(step: ShowdownStep): string {
   return 'Finishing';
 }
 
-export const ALL_MODES: Array<ExchangeModeId | UpdateModeId> = ['rest-new', 'rest-keepalive', 'ws', 'poll', 'long-poll', 'sse', 'push'];
+export const ALL_MODES: Array<ExchangeModeId | UpdateModeId> = ['rest-new', 'rest-keepalive', 'h2', 'ws', 'poll', 'long-poll', 'sse', 'push'];
 export const MODE_LABEL: Record<ExchangeModeId | UpdateModeId, string> = { ...EXCHANGE_MODE_LABELS, ...UPDATE_MODE_LABELS };
 
 /** The exchange runs to compare: REST keep-alive first (the fair reference), then the others. */
 export function exchangeRunIds(s: ShowdownStatus): number[] {
-  const order: ExchangeModeId[] = ['rest-keepalive', 'rest-new', 'ws'];
+  const order: ExchangeModeId[] = ['rest-keepalive', 'rest-new', 'h2', 'ws'];
   return order.map((m) => s.runIds[m]).filter((id): id is number => typeof id === 'number');
 }
 
