@@ -54,7 +54,8 @@ describe('barrage showdown', () => {
     expect(r.code, r.stderr).toBe(0);
     const long = r.stdout.split('\n').filter((l) => l.length > 100);
     expect(long).toEqual([]);
-    expect(r.stdout).toMatch(/^Factor\s+REST \(new connection\)\s+REST \(keep-alive\)\s+WebSocket$/m);
+    // Four mode columns in 100: the headers wrap inside their columns.
+    expect(r.stdout).toMatch(/^Factor\s+REST \(new\s+REST\s+HTTP\/2\s+WebSocket\n\s+connection\)\s+\(keep-alive\)\s+\(multiplexed\)$/m);
     const saved = /^Saved as runs ([\d, ]+) \(group/m.exec(r.stdout);
     expect(saved, r.stdout).not.toBeNull();
     const ids = saved![1].split(', ').map(Number);
