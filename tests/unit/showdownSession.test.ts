@@ -71,7 +71,7 @@ describe('the showdown plan (pure)', () => {
     expect(plan.steps.map((s) => ('record' in s ? s.record : null))).toEqual([null, null, false, true, false, true, false, true, false, true, true, true, true, true, null]);
     expect(plan.steps.at(-1)).toMatchObject({ kind: 'teardown', always: true, view: null });
     // The views count the same steps as before the session (setup, probe, eight runs, four updates, done).
-    expect(plan.views).toHaveLength(13);
+    expect(plan.views).toHaveLength(15);
     expect(plan.views.at(-1)).toEqual({ experiment: 'done', mode: null, phase: null });
     expect(plan.notes).toEqual([]);
 
@@ -314,14 +314,14 @@ describe('a showdown session with fake steps', () => {
     expect(sd.trace.closed).toBe(1);
     // Each step, then its run, as the CLI and the Showdown view follow them.
     expect(sd.statuses.map(line)).toEqual([
-      '1/13 setup running',
-      '2/13 probe running',
-      '3/13 exchange rest-new warmup running',
-      '4/13 exchange rest-new measure running',
-      '4/13 exchange rest-new measure run 100 running',
-      '5/13 exchange rest-keepalive warmup running',
-      '6/13 exchange rest-keepalive measure running',
-      '6/13 exchange rest-keepalive measure run 101 running',
+      '1/15 setup running',
+      '2/15 probe running',
+      '3/15 exchange rest-new warmup running',
+      '4/15 exchange rest-new measure running',
+      '4/15 exchange rest-new measure run 100 running',
+      '5/15 exchange rest-keepalive warmup running',
+      '6/15 exchange rest-keepalive measure running',
+      '6/15 exchange rest-keepalive measure run 101 running',
       '7/15 exchange h2 warmup running',
       '8/15 exchange h2 measure running',
       '8/15 exchange h2 measure run 102 running',
