@@ -21,6 +21,12 @@ export interface DemoTarget {
 export interface DemoTargetOptions {
   port?: number;
   host?: string;
+  /**
+   * Listen with SO_REUSEPORT (Node ≥ 22.12), so several processes serve one port and the kernel
+   * spreads new connections over them (targetCluster.ts: 50,000 connections need 3 processes at
+   * 20,000 file descriptors each).
+   */
+  reusePort?: boolean;
 }
 
 const HELLO = JSON.stringify({ service: 'barrage-demo-target', ok: true });
@@ -70,7 +76,7 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
 
   await new Promise<void>((resolve, reject) => {
     listener.once('error', reject);
-    listener.listen(options.port ?? 0, host, () => resolve());
+    listener.listen({ port: options.port ?? 0, host, ...(options.reusePort ? { reusePort: true } : {}) }, () => resolve());
   });
   const { port } = listener.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
@@ -101,6 +107,10 @@ function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, feed
   // The same feeds as Server-Sent Events and as long polling (eventStreams.ts).
   if (url.pathname === '/sse/events' && req.method === 'GET') return serveEventStream(req, res, feeds.get(url.searchParams), url.searchParams);
   if (url.pathname === '/events/long-poll' && req.method === 'GET') return serveLongPoll(res, feeds.get(url.searchParams), url.searchParams);
+  if (url.pathname === '/_barrage/process' && req.method === 'GET') {
+    // Which process of a cluster (targetCluster.ts) served this connection.
+    return send(res, 200, JSON.stringify({ pid: process.pid }), 'application/json');
+  }
   if (url.pathname === '/_barrage/cpu' && req.method === 'GET') {
     return send(res, 200, JSON.stringify(cpuMeter()), 'application/json');
   }
