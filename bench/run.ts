@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only http|ws|sse|scale|store|ab[,…]] [-- --ab-tries N] [-- --json FILE]`
+// `npm run bench [-- --quick] [-- --only http|ws|sse|flow|scale|store|ab[,…]] [-- --ab-tries N] [-- --json FILE]`
 // (ab, the A/B detection row of issue #18, runs only when asked for: about 80 s per try and pair.)
 //
 // Barrage against its references, side by side, on loopback: a measurement, not a test. It
@@ -13,10 +13,11 @@ import { scaleBench } from './scaleBench.ts';
 import { killAllTargets } from './targetProcess.ts';
 import { wsBench } from './wsBench.ts';
 import { sseBench } from './sseBench.ts';
+import { flowBench } from './flowBench.ts';
 import { startupBench } from './startupBench.ts';
 import { reuseBench } from './reuseBench.ts';
 
-const SECTIONS = ['http', 'ws', 'sse', 'startup', 'reuse', 'scale', 'store', 'ab'] as const;
+const SECTIONS = ['http', 'ws', 'sse', 'flow', 'startup', 'reuse', 'scale', 'store', 'ab'] as const;
 type Section = (typeof SECTIONS)[number];
 /** Sections left out unless named with --only: they take minutes. */
 const ON_REQUEST: ReadonlySet<Section> = new Set(['ab']);
@@ -197,6 +198,7 @@ async function main(): Promise<void> {
     http: () => httpBench(settings),
     ws: () => wsBench(settings),
     sse: () => sseBench(settings),
+    flow: () => flowBench(settings),
     startup: () => startupBench(settings),
     reuse: () => reuseBench(settings),
     scale: () => scaleBench(settings),
