@@ -109,6 +109,12 @@ describe('flow engine', () => {
     expect(echo.count).toBeGreaterThanOrEqual(list.count - 6);
     // The run-level throughput pools every step's completions.
     expect(result.summary.throughput.total).toBe(lg.count + list.count + echo.count);
+    // One keep-alive connection per user, its bytes counted at the socket.
+    expect(result.summary.connections.opened).toBe(6);
+    expect(result.summary.connections.connectUs?.count).toBe(6);
+    expect(result.summary.bytes.sent).toBeGreaterThan(50 * result.summary.throughput.total);
+    expect(result.summary.bytes.received).toBeGreaterThan(100 * result.summary.throughput.total);
+    expect(Math.max(...result.samples.map((s) => s.openConnections))).toBe(6);
     const it = iterationTotals(result);
     expect(it.completed).toBe(echo.count);
     expect(it.durations).toBe(it.completed + it.abandoned);

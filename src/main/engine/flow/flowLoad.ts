@@ -15,6 +15,8 @@ import { stageTargetOf } from '../../../shared/scenarioLoad.ts';
 import { systemClock, type Clock } from '../../clock.ts';
 import { OpenModelPacer } from '../http/openModelPacer.ts';
 import type { SecondRecorder } from '../metrics/secondRecorder.ts';
+import { SocketLedger } from '../metrics/socketLedger.ts';
+import type { ConnectionHooks } from './stepExecutor.ts';
 import type { LoadDriver } from '../worker/loadDriver.ts';
 import type { WorkerJob } from '../worker/workerProtocol.ts';
 import { connectionTargetAt, splitEvenly } from '../workerShares.ts';
@@ -50,7 +52,17 @@ export function createFlowLoad(job: WorkerJob, recorder: SecondRecorder, clock: 
     },
   };
   const recorders = recorder.flowSteps(stepList(scenario));
-  const flow: CompiledFlow = compileFlow(scenario, { scenario, baseUrl: new URL(scenario.url), address: job.address, clock, tracing: false }, recorders);
+  const ledger = new SocketLedger();
+  recorder.setByteCounter(() => ledger.totals());
+  const connections: ConnectionHooks = {
+    opened(socket, connectUs) {
+      ledger.add(socket);
+      recorder.connectionOpened(connectUs);
+      socket.once('close', () => recorder.connectionClosed());
+    },
+    failed: () => recorder.connectionFailed(),
+  };
+  const flow: CompiledFlow = compileFlow(scenario, { scenario, baseUrl: new URL(scenario.url), address: job.address, clock, tracing: false, connections }, recorders);
   const rows = scenario.data?.rows;
   const data = rows ? new DataRows(rows, scenario.data!.assign, job.workerIndex, job.workerCount) : undefined;
   const total = maxConnections(scenario);

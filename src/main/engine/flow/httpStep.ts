@@ -142,6 +142,18 @@ export function compileHttpStep(step: HttpStep, env: FlowEnv): CompiledStep {
             res.on('error', reject);
           },
         );
+        const hooks = env.connections;
+        if (hooks) {
+          req.once('socket', (socket) => {
+            if (req.reusedSocket) return;
+            const opened = () => hooks.opened(socket, Math.round((clock.now() - startMs) * 1000));
+            if (!socket.connecting) return opened();
+            socket.once(secure ? 'secureConnect' : 'connect', opened);
+            req.once('error', () => {
+              if (socket.connecting) hooks.failed();
+            });
+          });
+        }
         const onAbort = () => req.destroy(new StepFault('unfinished', 'the run stopped'));
         if (ctx.signal.aborted) onAbort();
         ctx.signal.addEventListener('abort', onAbort, { once: true });

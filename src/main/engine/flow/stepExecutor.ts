@@ -11,6 +11,7 @@ import type { FlowStep, FlowStepType } from '../../../shared/flowSteps.ts';
 import type { StepTrace } from '../../../shared/flowTrace.ts';
 import type { ErrorKind } from '../../../shared/runResult.ts';
 import type { FlowScenario } from '../../../shared/scenario.ts';
+import type { Socket } from 'node:net';
 import type { Clock } from '../../clock.ts';
 import type { VirtualUser } from './virtualUser.ts';
 
@@ -69,6 +70,16 @@ export interface FlowEnv {
   clock: Clock;
   /** Try once: keep bodies and headers for the trace. */
   tracing: boolean;
+  /** A load run's connection figures: every socket a step opens is reported here (absent in Try once). */
+  connections?: ConnectionHooks;
+}
+
+/** Where steps report the connections they open: counted per second, their bytes read from the socket. */
+export interface ConnectionHooks {
+  /** A connection opened (TCP, TLS, WebSocket upgrade), after connectUs. Its close is followed from the socket. */
+  opened(socket: Socket, connectUs?: number): void;
+  /** A connection attempt failed. */
+  failed(): void;
 }
 
 /** Compiles a step of one kind once per worker: templates, JSON paths, regular expressions, agents. Throws on a step that cannot run (a message naming the field). */
