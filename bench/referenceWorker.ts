@@ -1,16 +1,18 @@
-// Worker-thread entry for the bench's references: bare autocannon, and a bare hand-written
-// ws echo client. They run in a fresh worker thread of the bench process, as Barrage's load runs
-// in a fresh worker thread of its own: both start from a cold JIT and share the process with
+// Worker-thread entry for the bench's references: bare autocannon, a bare hand-written ws echo
+// client, a bare event-stream reader and a bare http2 client loop. They run in a fresh worker
+// thread of the bench process, as Barrage's load runs in a fresh worker thread of its own: both start from a cold JIT and share the process with
 // an idle main thread, so the comparison measures what Barrage adds, not where code ran before.
 import { parentPort } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import http from 'node:http';
+import http2 from 'node:http2';
 import WebSocket from 'ws';
 
 export type ReferenceJob =
   | { kind: 'autocannon'; url: string; connections: number; durationSec: number }
   | { kind: 'wsloop'; url: string; connections: number; inFlight: number; durationSec: number }
-  | { kind: 'sseread'; url: string; connections: number; durationSec: number };
+  | { kind: 'sseread'; url: string; connections: number; durationSec: number }
+  | { kind: 'h2loop'; url: string; sessions: number; streams: number; durationSec: number };
 
 export interface ReferenceOutcome {
   /** Requests completed (autocannon) or echoes received (ws loop). */
@@ -25,7 +27,7 @@ const port = parentPort;
 if (!port) throw new Error('bench/referenceWorker.ts runs in a worker thread');
 
 port.once('message', (job: ReferenceJob) => {
-  const run = job.kind === 'autocannon' ? bareAutocannon(job) : job.kind === 'wsloop' ? wsLoop(job) : sseRead(job);
+  const run = job.kind === 'autocannon' ? bareAutocannon(job) : job.kind === 'wsloop' ? wsLoop(job) : job.kind === 'h2loop' ? h2Loop(job) : sseRead(job);
   run.then(
     (outcome) => port.postMessage({ type: 'done', outcome } satisfies FromReference),
     (err: unknown) => port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) } satisfies FromReference),
@@ -150,4 +152,45 @@ async function sseRead(job: Extract<ReferenceJob, { kind: 'sseread' }>): Promise
   const durationSec = (performance.now() - started) / 1000;
   for (const req of requests) req.destroy();
   return { completed: events, durationSec, errors };
+}
+
+/**
+ * The cheapest HTTP/2 client: N sessions (node:http2, h2c) each keeping M streams of the same
+ * fixed GET in flight; every response's end starts the next stream. No clock reads, no
+ * histograms, no timeouts, nothing recorded but a count — what any HTTP/2 client must do at
+ * least, so the ratio shows what Barrage's HTTP/2 driver adds. Streams start once the server's
+ * SETTINGS arrived, as Barrage's do. Counted: responses completed until the end.
+ */
+async function h2Loop(job: Extract<ReferenceJob, { kind: 'h2loop' }>): Promise<ReferenceOutcome> {
+  const started = performance.now();
+  const url = new URL(job.url);
+  const headers = { ':method': 'GET', ':path': `${url.pathname}${url.search}` };
+  let completed = 0;
+  let errors = 0;
+  let running = true;
+  const sessions: http2.ClientHttp2Session[] = [];
+  for (let i = 0; i < job.sessions; i++) {
+    const session = http2.connect(url.origin, { settings: { enablePush: false } });
+    session.on('error', () => errors++);
+    const next = () => {
+      if (!running || session.closed || session.destroyed) return;
+      const req = session.request(headers, { endStream: true });
+      req.on('data', () => {});
+      req.on('error', () => errors++);
+      req.on('end', () => {
+        if (!running) return;
+        completed++;
+        next();
+      });
+    };
+    session.once('remoteSettings', () => {
+      for (let k = 0; k < job.streams; k++) next();
+    });
+    sessions.push(session);
+  }
+  await new Promise((resolve) => setTimeout(resolve, job.durationSec * 1000));
+  running = false;
+  const durationSec = (performance.now() - started) / 1000;
+  for (const session of sessions) session.destroy();
+  return { completed, durationSec, errors };
 }

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only http|ws|sse|flow|scale|store|ab[,…]] [-- --ab-tries N] [-- --json FILE]`
+// `npm run bench [-- --quick] [-- --only http|h2|ws|sse|flow|scale|store|ab[,…]] [-- --ab-tries N] [-- --json FILE]`
 // (ab, the A/B detection row of issue #18, runs only when asked for: about 80 s per try and pair.)
 //
 // Barrage against its references, side by side, on loopback: a measurement, not a test. It
@@ -8,6 +8,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { abBench } from './abBench.ts';
 import { describeMachine, machineBusyPercent, pinGenerator, settingsFor, type SectionResult } from './common.ts';
 import { httpBench } from './httpBench.ts';
+import { h2Bench } from './h2Bench.ts';
 import { log, renderTable, verdictOf, type Row } from './report.ts';
 import { scaleBench } from './scaleBench.ts';
 import { killAllTargets } from './targetProcess.ts';
@@ -17,7 +18,7 @@ import { flowBench } from './flowBench.ts';
 import { startupBench } from './startupBench.ts';
 import { reuseBench } from './reuseBench.ts';
 
-const SECTIONS = ['http', 'ws', 'sse', 'flow', 'startup', 'reuse', 'scale', 'store', 'ab'] as const;
+const SECTIONS = ['http', 'h2', 'ws', 'sse', 'flow', 'startup', 'reuse', 'scale', 'store', 'ab'] as const;
 type Section = (typeof SECTIONS)[number];
 /** Sections left out unless named with --only: they take minutes. */
 const ON_REQUEST: ReadonlySet<Section> = new Set(['ab']);
@@ -199,6 +200,7 @@ async function main(): Promise<void> {
     ws: () => wsBench(settings),
     sse: () => sseBench(settings),
     flow: () => flowBench(settings),
+    h2: () => h2Bench(settings),
     startup: () => startupBench(settings),
     reuse: () => reuseBench(settings),
     scale: () => scaleBench(settings),
