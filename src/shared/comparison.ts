@@ -6,6 +6,7 @@ import type { StoredRun } from './history.ts';
 import type { LatencyFigure, RunResult, RunStatus } from './runResult.ts';
 import type { Protocol } from './scenario.ts';
 import type { StageSelection } from './stageCompare.ts';
+import type { StepsComparison } from './stepCompare.ts';
 import {
   compareGroups,
   compareRuns,
@@ -185,6 +186,11 @@ export interface RunsComparison {
   outcome: ComparisonOutcome;
   /** Present when one stage of each run was compared (`barrage compare --stage N`): the runs were cut down to it. */
   stage?: StageSelection;
+  /**
+   * Flow runs: steps of the same name compared like whole runs (stepCompare.ts), and the steps
+   * only some runs have. A step that got worse makes the outcome worse.
+   */
+  steps?: StepsComparison;
 }
 
 /** The first run is the baseline; every other run is compared with it. */

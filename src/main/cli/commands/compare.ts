@@ -17,6 +17,7 @@ import { HISTORY_OPTIONS } from '../subcommands.ts';
 import { UsageError } from '../usageError.ts';
 import { withHistory } from '../history.ts';
 import { parseStageNumber, stageProblem, stageRun, stageSelection } from '../../../shared/stageCompare.ts';
+import { compareSteps, withSteps } from '../../../shared/stepCompare.ts';
 
 export const COMPARE_HELP = `Usage: barrage compare BASELINE RUN [RUN...] [options]
        barrage compare --group GROUP [options]
@@ -91,8 +92,11 @@ export async function main(args: string[]): Promise<number> {
         }
         compared = compared.map((r) => stageRun(r, stage));
       }
-      const comparison = compareStoredRuns(compared, options);
+      let comparison = compareStoredRuns(compared, options);
       if (stage !== undefined) comparison.stage = stageSelection(runs as StoredRun[], stage);
+      // Flows: each step of the same name compared like a whole run (docs/FLOWS.md).
+      const steps = stage === undefined ? compareSteps(compared, options) : null;
+      if (steps) comparison = withSteps(comparison, steps);
       process.stdout.write(values.json ? `${JSON.stringify(comparison, null, 2)}\n` : runsComparisonText(comparison));
       const written = writeReports('compare', reports, { junit: () => runsComparisonJunitXml(comparison), markdown: () => runsComparisonMarkdown(comparison) });
       if (comparison.outcome === 'worse') return EXIT.worse;

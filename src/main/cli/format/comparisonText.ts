@@ -92,12 +92,30 @@ export function runsComparisonText(c: RunsComparison): string {
     out.push(`Run ${pair.candidateId} against run ${pair.baselineId} (${methodLine(c, 'from a block bootstrap over steady seconds')}):`);
     out.push(verdictLines(pair.verdicts).trimEnd());
   }
+  if (c.steps) {
+    out.push('');
+    out.push('Steps of the same name, each compared like a whole run on its own seconds:');
+    for (const { step, comparison } of c.steps.steps) {
+      for (const pair of comparison.pairs) {
+        out.push(`Step "${step}", run ${pair.candidateId} against run ${pair.baselineId}:`);
+        out.push(verdictLines(pair.verdicts).trimEnd());
+      }
+    }
+    for (const { step, runs } of c.steps.notInAll) out.push(`Step "${step}" is only in run${runs.length === 1 ? '' : 's'} ${runs.join(', ')}: not compared.`);
+  }
   out.push('');
+  const worseSteps = (c.steps?.steps ?? []).filter((s) => s.comparison.worse);
+  if (worseSteps.length > 0) {
+    out.push(
+      `Steps worse: ${worseSteps.map((s) => `"${s.step}" (${s.comparison.pairs.filter((p) => p.worse.length > 0).map((p) => `run ${p.candidateId}: ${namesOf(p.verdicts, p.worse)}`).join('; ')})`).join(', ')}.`,
+    );
+  }
   const worse = c.pairs.filter((p) => p.worse.length > 0);
   const unjudged = c.pairs.filter((p) => p.inconclusive.length > 0);
   const notJudged = `${unjudged.map((p) => `run ${p.candidateId}: ${inconclusiveSummary(p.verdicts)}`).join('; ')}`;
   if (c.outcome === 'worse') {
-    out.push(`Result: worse — ${worse.map((p) => `run ${p.candidateId}: ${namesOf(p.verdicts, p.worse)}`).join('; ')}.`);
+    const parts = [...worse.map((p) => `run ${p.candidateId}: ${namesOf(p.verdicts, p.worse)}`), ...worseSteps.map((s) => `step "${s.step}"`)];
+    out.push(`Result: worse — ${parts.join('; ')}.`);
     if (unjudged.length > 0) out.push(`Not judged (inconclusive): ${notJudged}.`);
   } else if (c.outcome === 'inconclusive') {
     out.push(`Result: inconclusive — could not judge ${notJudged}. No judged figure got worse.`);

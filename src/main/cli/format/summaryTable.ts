@@ -5,11 +5,12 @@ import { saturationAdvice } from '../../../shared/result/generatorHealth.ts';
 import { formatBytes, formatCount, formatUs } from '../../../shared/units.ts';
 import { latencyFigureReason, noLatencyReason } from '../../../shared/comparison.ts';
 import { stageTable } from './stageTable.ts';
+import { stepTable } from './stepTable.ts';
 
 /** `targetUrl` fits the saturation advice to runs stored before the summary carried it. */
 export function summaryTable(s: RunSummary, title?: string, targetUrl?: string): string {
   // Polling and event streams count events delivered (summary.poll, summary.sse).
-  const unit = s.poll || s.sse ? 'events' : s.protocol === 'http' ? 'requests' : 'messages';
+  const unit = s.poll || s.sse ? 'events' : s.protocol === 'ws' ? 'messages' : s.protocol === 'flow' ? 'step completions' : 'requests';
   const rows: Array<[string, string]> = [];
   const l = s.latencyUs;
   rows.push(['Status', s.failure ? `${statusWord(s.status)}: ${s.failure}` : statusWord(s.status)]);
@@ -83,5 +84,6 @@ export function summaryTable(s: RunSummary, title?: string, targetUrl?: string):
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
   const stages = s.stages && s.stages.length > 0 ? `\nStages (the plan against what was achieved)\n${stageTable(s.stages)}` : '';
-  return (title ? `${title}\n${'─'.repeat(Math.min(80, title.length))}\n` : '') + lines.join('\n') + '\n' + stages;
+  const steps = s.flow ? `\nSteps (${s.flow.steps.length}; each step's latency: docs/FLOWS.md)\n${stepTable(s.flow)}` : '';
+  return (title ? `${title}\n${'─'.repeat(Math.min(80, title.length))}\n` : '') + lines.join('\n') + '\n' + stages + steps;
 }
