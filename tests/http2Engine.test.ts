@@ -179,6 +179,22 @@ describe('HTTP/2 driver', () => {
     expect(s.schedule!.missed).toBeGreaterThan(30);
   }, 15_000);
 
+  it('follows stages that ramp connections: sessions open as the plan rises and close, answered, as it falls', async () => {
+    const server = await h2Server({ serviceMs: 5 });
+    const { result } = await runToEnd(
+      { protocol: 'http', url: server.url, http2: true, streams: 2, stages: [{ durationSec: 0.6, target: 3 }, { durationSec: 0.6, target: 3 }, { durationSec: 0.4, target: 0 }], warmupSec: 0, workers: 1 },
+      { inline: true },
+    );
+    const s = result.summary;
+    expect(s.status).toBe('completed');
+    expect(s.connections.opened).toBe(3);
+    expect(server.sessions()).toBe(3);
+    // Ramping down closes a session once its streams are answered: nothing is cut off.
+    expect(s.errors.total).toBe(0);
+    expect(server.peakStreams()).toBe(2);
+    expect(s.throughput.total).toBeGreaterThan(50);
+  }, 15_000);
+
   it('speaks h2 over TLS, negotiated by ALPN', async () => {
     const server = await h2Server({ serviceMs: 2, tls: true });
     const { result } = await runToEnd({ protocol: 'http', url: server.url, http2: true, insecure: true, streams: 4, connections: 1, amount: 200, workers: 1 }, { inline: true });
