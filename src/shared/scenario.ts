@@ -495,7 +495,7 @@ function checkStages(s: StagedFields, ctx: z.RefinementCtx): void {
 
 /** What HTTP/2 cannot be combined with: HTTP/1.1's own ways of concurrency and its connection headers. */
 function checkHttp2(
-  s: { http2?: boolean; streams?: number; pipelining: number; newConnectionPerRequest: boolean; poll?: unknown; headers: Record<string, string> },
+  s: { http2?: boolean; streams?: number; pipelining: number; newConnectionPerRequest: boolean; poll?: unknown; sse?: unknown; headers: Record<string, string> },
   ctx: z.RefinementCtx,
 ): void {
   if (s.http2 !== true) {
@@ -505,6 +505,8 @@ function checkHttp2(
   if (s.pipelining > 1) ctx.addIssue({ code: 'custom', path: ['pipelining'], message: 'does not apply with http2 (set streams: requests in flight per connection)' });
   if (s.newConnectionPerRequest) ctx.addIssue({ code: 'custom', path: ['newConnectionPerRequest'], message: 'cannot be combined with http2' });
   if (s.poll !== undefined) ctx.addIssue({ code: 'custom', path: ['poll'], message: 'cannot be combined with http2' });
+  // The SSE driver reads its streams over HTTP/1.1 (one connection per stream, as browsers' EventSource over h1).
+  if (s.sse !== undefined) ctx.addIssue({ code: 'custom', path: ['sse'], message: 'cannot be combined with http2' });
   for (const name of Object.keys(s.headers)) {
     if ((HTTP2_FORBIDDEN_HEADERS as readonly string[]).includes(name.toLowerCase())) {
       ctx.addIssue({ code: 'custom', path: ['headers', name], message: 'is a connection-specific header, which HTTP/2 forbids' });

@@ -39,6 +39,7 @@ describe('scenario validation', () => {
     ['timeout below a second', { protocol: 'http', url: 'http://a/', timeoutSec: 0.1 }, /^timeoutSec: must be at least 1 second$/],
     ['sse with a body', { protocol: 'http', url: 'http://a/', sse: {}, body: 'x' }, /^body: cannot be combined with sse$/],
     ['sse with POST', { protocol: 'http', url: 'http://a/', sse: {}, method: 'POST' }, /^method: must be GET with sse$/],
+    ['sse with http2', { protocol: 'http', url: 'http://a/', sse: {}, http2: true }, /^sse: cannot be combined with http2$/],
     ['sse with poll', { protocol: 'http', url: 'http://a/', sse: {}, poll: { long: true } }, /^sse: cannot be combined with poll/],
     ['negative sse retry', { protocol: 'http', url: 'http://a/', sse: { retryMs: -1 } }, /^sse\.retryMs: cannot be negative$/],
     ['unknown sse field', { protocol: 'http', url: 'http://a/', sse: { retry: 5 } }, /^sse/],

@@ -440,7 +440,7 @@ function detailsSection(run: StoredRun): string {
   rows.push(['Started', utcTime(s.startedAt)]);
   rows.push(['Ended', s.status === 'running' ? 'still running' : utcTime(s.endedAt)]);
   rows.push(['Duration', formatDuration(s.durationSec)]);
-  rows.push(['Completed', `${formatCount(s.throughput.total)} ${s.protocol === 'ws' ? 'messages' : 'requests'} (${formatCount(s.throughput.perSec, 1)}/s over the whole run)`]);
+  rows.push(['Completed', `${formatCount(s.throughput.total)} ${s.poll || s.sse ? 'events' : s.protocol === 'ws' ? 'messages' : 'requests'} (${formatCount(s.throughput.perSec, 1)}/s over the whole run)`]);
   rows.push(['Latency means', s.latencyMeaning]);
   const kinds = Object.entries(s.errors.byKind).filter(([, n]) => (n ?? 0) > 0);
   rows.push(['Errors', s.errors.total === 0 ? 'none' : `${formatCount(s.errors.total)}${kinds.length ? ` — ${kinds.map(([k, n]) => `${k} ${formatCount(n)}`).join(', ')}` : ''}`]);
@@ -457,6 +457,11 @@ function detailsSection(run: StoredRun): string {
     if (w.pingUs) rows.push(['Ping p50 / p99', `${formatUs(w.pingUs.p50)} / ${formatUs(w.pingUs.p99)}`]);
     const closes = Object.entries(w.unexpectedCloses);
     if (closes.length) rows.push(['Closed by the server', closes.map(([k, n]) => `${k}: ${formatCount(n)}`).join(', ')]);
+  }
+  if (s.sse) {
+    const v = s.sse;
+    rows.push(['Server-Sent Events', `${formatCount(v.events)} events on ${formatCount(v.streamsOpened)} streams; ${formatCount(v.drops)} dropped, ${formatCount(v.reconnects)} reconnects (${formatCount(v.resumedWithLastEventId)} with Last-Event-ID)${v.serverRetryMs !== null ? `; server retry ${formatCount(v.serverRetryMs)} ms` : ''}`]);
+    if (v.firstEventUs) rows.push(['First event p50 / p99', `${formatUs(v.firstEventUs.p50)} / ${formatUs(v.firstEventUs.p99)}`]);
   }
   const g = s.generator;
   rows.push(['Generator', `${g.workers} worker${g.workers === 1 ? '' : 's'}, CPU ${g.cpuPercent}% average / ${g.maxCpuPercent}% max per worker, event-loop lag up to ${g.maxLoopLagMs} ms${g.saturated ? ` — SATURATED: ${g.reasons.join('; ')}` : ''}`]);

@@ -13,6 +13,22 @@ export function describeLoad(s: Scenario): string[] {
       : `until ${formatCount(s.amount)} ${loadUnits(s).amount} have completed`;
   if (s.protocol === 'http') {
     const target = `${s.method} ${s.url}`;
+    if (s.sse !== undefined) {
+      lines.push(`Server-Sent Events: ${formatCount(s.connections)} connections each hold one event stream open (${formatCount(s.sse.connectRate)} new streams/s at most), ${length}.`);
+      lines.push(`Latency is each event’s delivery lag, from a "ts" (epoch ms) in its data; a stream that ends reconnects after ${formatCount(s.sse.retryMs)} ms (or the server’s retry:) with Last-Event-ID.`);
+      lines.push(`Target: ${s.url}.`);
+      return lines;
+    }
+    if (s.poll !== undefined) {
+      lines.push(
+        s.poll.long
+          ? `Long polling: ${formatCount(s.connections)} clients each ask again as soon as an answer arrives; the server holds a poll until an event exists, ${length}.`
+          : `Polling: ${formatCount(s.connections)} clients each ask for new events every ${formatCount(s.poll.intervalMs ?? 0)} ms, ${length}.`,
+      );
+      lines.push('Latency is each event’s delivery lag, from its "ts" (epoch ms) to the answer that brought it.');
+      lines.push(`Target: ${s.url}.`);
+      return lines;
+    }
     if (s.rate !== undefined) {
       lines.push(`Open model: ${formatCount(s.rate)} requests/s arrive on schedule over ${formatCount(s.connections)} connections, ${length}.`);
       lines.push('Latency counts from each request’s scheduled time, so a slow server cannot hide queueing (no coordinated omission).');

@@ -52,6 +52,15 @@ export interface ScenarioForm {
   streams: string;
   /** Comma-separated status codes; blank means 200–399. */
   expectedStatus: string;
+  /**
+   * What an HTTP scenario measures: requests answered, or updates the server sends — a
+   * Server-Sent Events stream (`sse`), polling a cursor endpoint (`poll`), or long polling it.
+   */
+  updates: 'requests' | 'sse' | 'poll' | 'long-poll';
+  /** Polling: ms between polls. */
+  pollIntervalMs: string;
+  /** SSE: reconnection delay until the server sets one with `retry:` (ms). */
+  sseRetryMs: string;
   // WebSocket
   mode: WsMode;
   message: string;
@@ -109,6 +118,9 @@ export function defaultForm(protocol: 'http' | 'ws' = 'http'): ScenarioForm {
     httpVersion: '1.1',
     streams: String(DEFAULT_HTTP2_STREAMS),
     expectedStatus: '',
+    updates: 'requests',
+    pollIntervalMs: '1000',
+    sseRetryMs: '3000',
     mode: 'echo',
     message: DEFAULT_WS_MESSAGE,
     connectRate: '1000',
@@ -123,7 +135,7 @@ export function defaultForm(protocol: 'http' | 'ws' = 'http'): ScenarioForm {
 /** Config keys the form edits; anything else is carried in `extra`. */
 const EDITED = new Set([
   'protocol', 'name', 'url', 'headers', 'durationSec', 'amount', 'timeoutSec', 'workers', 'warmupSec', 'insecure', 'thresholds',
-  'connections', 'rate', 'method', 'body', 'bodyType', 'pipelining', 'newConnectionPerRequest', 'http2', 'streams', 'expectedStatus',
+  'connections', 'rate', 'method', 'body', 'bodyType', 'pipelining', 'newConnectionPerRequest', 'http2', 'streams', 'expectedStatus', 'sse', 'poll',
   'mode', 'message', 'connectRate', 'inFlight', 'pingIntervalSec', 'subprotocols', 'perMessageDeflate',
   'stages', 'stageTarget',
 ]);
@@ -158,6 +170,12 @@ export function formFromScenario(name: string, c: HttpScenario | WsScenario): Sc
     f.httpVersion = c.http2 === true ? '2' : '1.1';
     if (c.streams !== undefined) f.streams = str(c.streams);
     f.expectedStatus = c.expectedStatus.join(', ');
+    f.updates = c.sse !== undefined ? 'sse' : c.poll?.long ? 'long-poll' : c.poll !== undefined ? 'poll' : 'requests';
+    if (c.poll?.intervalMs !== undefined) f.pollIntervalMs = str(c.poll.intervalMs);
+    if (c.sse !== undefined) {
+      f.sseRetryMs = str(c.sse.retryMs);
+      f.connectRate = str(c.sse.connectRate);
+    }
   } else {
     f.mode = c.mode;
     f.message = c.message;
@@ -216,7 +234,7 @@ function formProblems(f: ScenarioForm): FieldErrors {
   if (bad.length) errors.thresholds = bad.map(({ i, r }) => `Line ${i + 1}: ${r.ok ? '' : r.error}`).join('\n');
   if (f.lengthMode === 'duration' && !f.durationSec.trim()) errors.durationSec = 'Is required (or choose a number of requests / messages)';
   if (f.lengthMode === 'amount' && !f.amount.trim()) errors.amount = 'Is required (or choose a duration)';
-  if (f.protocol === 'http' && f.loadModel === 'open' && f.lengthMode !== 'stages' && !f.rate.trim()) errors.rate = 'Is required in the open model';
+  if (f.protocol === 'http' && f.updates === 'requests' && f.loadModel === 'open' && f.lengthMode !== 'stages' && !f.rate.trim()) errors.rate = 'Is required in the open model';
   return errors;
 }
 
@@ -254,6 +272,20 @@ export function formToInput(f: ScenarioForm): Record<string, unknown> {
 
   if (f.protocol === 'http') {
     const h2 = f.httpVersion === '2';
+    // An update mode (SSE, polling, long polling) is a GET of its own pace: the request/response
+    // fields the schema refuses with it are left out rather than reported against hidden fields.
+    if (f.updates !== 'requests') {
+      return {
+        ...common,
+        method: f.method,
+        // Polling and SSE run over HTTP/1.1 (the schema refuses them with http2, naming the field).
+        http2: h2 ? true : undefined,
+        expectedStatus: [],
+        ...(f.updates === 'sse'
+          ? { sse: { retryMs: num(f.sseRetryMs), connectRate: num(f.connectRate) } }
+          : { poll: f.updates === 'long-poll' ? { long: true } : { intervalMs: num(f.pollIntervalMs) } }),
+      };
+    }
     return {
       ...common,
       method: f.method,
@@ -295,6 +327,11 @@ export function issuesToFieldErrors(issues: z.ZodError["issues"], f: ScenarioFor
     if (head === 'headers' && sub !== undefined) {
       const row = f.headers.find((r) => r.name.trim() === sub);
       key = row ? `headers.${row.id}` : 'form';
+    } else if (head === 'sse') {
+      // A field of the stream, or the mode itself ("cannot be combined with http2"): the Measures choice.
+      key = sub === 'connectRate' ? 'connectRate' : sub === 'retryMs' ? 'sseRetryMs' : 'updates';
+    } else if (head === 'poll') {
+      key = sub === 'intervalMs' ? 'pollIntervalMs' : 'updates';
     } else if (head && head in f) {
       key = head as keyof ScenarioForm;
     }
@@ -371,8 +408,12 @@ export function serverErrorToFieldErrors(message: string, f: ScenarioForm): Fiel
 export function visibleFields(f: ScenarioForm): Set<keyof ScenarioForm> {
   const common: Array<keyof ScenarioForm> = ['name', 'url', 'headers', 'timeoutSec', 'workers', 'warmupSec', 'insecure', 'thresholds', 'connections'];
   common.push(f.lengthMode === 'duration' ? 'durationSec' : 'amount');
-  if (f.protocol === 'http') {
-    common.push('method', 'body', 'bodyType', 'expectedStatus', 'httpVersion');
+  if (f.protocol === 'http' && f.updates !== 'requests') {
+    common.push('method', 'httpVersion', 'updates');
+    if (f.updates === 'sse') common.push('sseRetryMs', 'connectRate');
+    if (f.updates === 'poll') common.push('pollIntervalMs');
+  } else if (f.protocol === 'http') {
+    common.push('method', 'body', 'bodyType', 'expectedStatus', 'httpVersion', 'updates');
     if (f.httpVersion === '2') common.push('streams');
     else common.push('newConnectionPerRequest');
     if (f.loadModel === 'open') common.push('rate');
@@ -390,8 +431,14 @@ export function visibleFields(f: ScenarioForm): Set<keyof ScenarioForm> {
  * The demo target's address as a scenario saves it: symbolic (demo-target.invalid), resolved to
  * the session's demo target when a run starts, so the scenario survives a restart.
  */
-export function demoUrl(protocol: 'http' | 'ws', mode: WsMode = 'echo'): string {
-  if (protocol === 'http') return symbolicDemoUrl('http', '/');
+export function demoUrl(protocol: 'http' | 'ws', mode: WsMode = 'echo', updates: ScenarioForm['updates'] = 'requests'): string {
+  if (protocol === 'http') {
+    // The demo target's event feed, served each way (an event every 50 ms on average).
+    if (updates === 'sse') return symbolicDemoUrl('http', '/sse/events?rate=20');
+    if (updates === 'long-poll') return symbolicDemoUrl('http', '/events/long-poll?rate=20');
+    if (updates === 'poll') return symbolicDemoUrl('http', '/events?rate=20');
+    return symbolicDemoUrl('http', '/');
+  }
   return symbolicDemoUrl('ws', mode === 'push' ? '/ws/push?rate=100' : '/ws/echo');
 }
 
