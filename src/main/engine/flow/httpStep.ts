@@ -54,6 +54,9 @@ export function compileHttpStep(step: HttpStep, env: FlowEnv): CompiledStep {
   const extractions = step.extract.map(compileExtraction);
   const checks = step.checks.map(compileCheck);
   const hasStatusCheck = step.checks.some((c) => c.type === 'status');
+  const fixedTarget = url.constant ? new URL(url.source, env.baseUrl) : undefined;
+  // Without extractions or checks (and outside Try once) the body is read and counted, not kept.
+  const keepBody = env.tracing || extractions.length > 0 || checks.length > 0;
   const timeoutMs = scenario.timeoutSec * 1000;
   const maxBytes = scenario.maxResponseBytes;
   const address = env.address;
@@ -82,9 +85,13 @@ export function compileHttpStep(step: HttpStep, env: FlowEnv): CompiledStep {
     let payload: string | undefined;
     try {
       vu.nextSeq();
-      target = new URL(url.render(vu), env.baseUrl);
-      headers = { ...fixedHeaders };
-      for (const [k, t] of headerTemplates) headers[k] = t.render(vu);
+      // Constant parts are built once (the hot path of a flow without variables).
+      target = fixedTarget ?? new URL(url.render(vu), env.baseUrl);
+      if (headerTemplates.length === 0) headers = fixedHeaders;
+      else {
+        headers = { ...fixedHeaders };
+        for (const [k, t] of headerTemplates) headers[k] = t.render(vu);
+      }
       payload = body?.render(vu);
     } catch (err) {
       if (err instanceof MissingVariableError) {
@@ -135,9 +142,9 @@ export function compileHttpStep(step: HttpStep, env: FlowEnv): CompiledStep {
                 req.destroy(new StepFault('too-large', `the response is larger than ${maxBytes} bytes`));
                 return;
               }
-              chunks.push(chunk);
+              if (keepBody) chunks.push(chunk);
             });
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), endMs: clock.now() }));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: keepBody ? Buffer.concat(chunks).toString('utf8') : '', endMs: clock.now() }));
             res.on('aborted', () => reject(new StepFault('incomplete', 'the response was cut off before its end')));
             res.on('error', reject);
           },
