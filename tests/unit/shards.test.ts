@@ -4,13 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { shardScenario } from '../../src/main/engine/workerShares.ts';
 import { parseShardFlag, parseStartAt } from '../../src/main/cli/shardFlags.ts';
 import { mergeShards, MergeError, type ShardInput } from '../../src/main/store/shardMerge.ts';
-import { collectEnvironment } from '../../src/main/store/environment.ts';
 import type { RunRecord } from '../../src/shared/history.ts';
-import type { RunSample } from '../../src/shared/runResult.ts';
-import { createHistogram, decodeHistogram, encodeHistogram, recordUs, summarizeHistogram } from '../../src/shared/result/histogramCodec.ts';
-import { redactConfig } from '../../src/shared/redact.ts';
-import type { Scenario } from '../../src/shared/scenario.ts';
+import { createHistogram, decodeHistogram } from '../../src/shared/result/histogramCodec.ts';
 import { scenarioOf } from '../support/runScenario.ts';
+import { shardRun, WHOLE } from '../support/shardRecords.ts';
 import { maxConnections } from '../../src/shared/scenarioLoad.ts';
 
 describe('shardScenario', () => {
@@ -73,68 +70,6 @@ describe('--shard and --start-at', () => {
 });
 
 // ---- merging --------------------------------------------------------------------------------
-
-const WHOLE = scenarioOf({ protocol: 'http', url: 'http://127.0.0.1:9/', connections: 8, durationSec: 3, warmupSec: 1 });
-const START = '2026-11-30T10:00:00.000Z';
-
-/** A shard's result with known latencies: second t of shard k records `values(k, t)`. */
-function shardRun(index: number, count: number, opts: { startedAt?: string; scenario?: Scenario; saturated?: boolean; errors?: number } = {}): RunRecord {
-  const scenario = opts.scenario ?? WHOLE;
-  const whole = createHistogram();
-  const samples: RunSample[] = [];
-  for (let t = 0; t < 3; t++) {
-    const h = createHistogram();
-    const values = Array.from({ length: 50 + index * 10 + t }, (_, i) => 100 * index + 7 * i + 1000 * t);
-    for (const v of values) {
-      recordUs(h, v);
-      recordUs(whole, v);
-    }
-    const s = summarizeHistogram(h);
-    samples.push({
-      t,
-      throughput: values.length,
-      latencyUs: { p50: s.p50, p99: s.p99, max: s.max, mean: s.mean },
-      errors: t === 1 ? (opts.errors ?? 0) : 0,
-      openConnections: 2,
-      bytesSent: 100 * values.length,
-      bytesReceived: 200 * values.length,
-      cpuPercent: opts.saturated ? 99 : 20 + index,
-      loopLagMs: 3,
-      warmup: t < 1,
-      histogram: encodeHistogram(h),
-    });
-  }
-  const total = samples.reduce((a, s) => a + s.throughput, 0);
-  const startedAt = opts.startedAt ?? START;
-  return {
-    config: shardScenario(scenario, { index, count }),
-    summary: {
-      protocol: 'http',
-      status: 'completed',
-      startedAt,
-      endedAt: new Date(Date.parse(startedAt) + 3000).toISOString(),
-      durationSec: 3,
-      latencyMeaning: 'x',
-      throughput: { total, perSec: total / 3, steadyPerSec: null },
-      latencyUs: summarizeHistogram(whole),
-      bytes: { sent: 100 * total, received: 200 * total },
-      errors: { total: opts.errors ?? 0, byKind: opts.errors ? { reset: opts.errors } : {} },
-      statusCodes: { '200': total },
-      connections: { opened: 2, failed: 0, peak: 2, connectUs: { ...summarizeHistogram(whole), count: 2, min: 100, max: 400, mean: 250, stdev: 150 } },
-      ws: null,
-      generator: { workers: 1, cpuPercent: 20, maxCpuPercent: 25, maxLoopLagMs: 3, saturated: !!opts.saturated, reasons: opts.saturated ? ['a load worker used ≥95% of a CPU core in 2 of 2 seconds'] : [] },
-      notes: [`Shard ${index}/${count} started 0 ms after --start-at ${START} (on this machine's clock)`],
-    },
-    samples,
-    histogram: encodeHistogram(whole),
-    scenarioId: null,
-    scenarioName: null,
-    groupId: null,
-    tags: [],
-    notes: '',
-    environment: { ...collectEnvironment(scenario, 1), shard: { index, count, startAt: START, scenario: redactConfig(scenario) } },
-  };
-}
 
 const inputs = (runs: RunRecord[]): ShardInput[] => runs.map((run, i) => ({ source: `shard${i + 1}.json`, run }));
 

@@ -23,6 +23,8 @@ Commands
   report ID...            a self-contained HTML report of a run or a comparison
   scenarios ...           list, show, save and delete saved scenarios
   serve [--port N]        the app's interface in a browser (loopback, token-protected)
+  k8s SCENARIO --shards N Kubernetes manifests of a run split over N pods; k8s collect JOB
+                          merges their results (docs/DISTRIBUTED.md)
 
 Options
   -h, --help              help (also: barrage <command> --help)
@@ -49,6 +51,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   report: () => import('./commands/report.ts'),
   scenarios: () => import('./commands/scenarios.ts'),
   serve: () => import('./commands/serve.ts'),
+  k8s: () => import('./commands/k8s.ts'),
 };
 
 export async function cli(argv: string[]): Promise<number> {
