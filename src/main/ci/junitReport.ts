@@ -45,9 +45,22 @@ export function runJunitXml(summary: RunSummary, run: RunIdentity): string {
     completed.failure(`run ${statusWord(summary.status)}${why ? `: ${why}` : ''}`, 'run');
   }
   for (const t of summary.thresholds ?? []) {
-    const c = suite.testCase().className(`${className}.thresholds`).name(t.expression);
+    // A step's threshold is filed under its step, so a reporter groups it with that step's checks.
+    const c = suite.testCase().className(t.step !== undefined ? `${className}.steps.${slug(t.step)}.thresholds` : `${className}.thresholds`).name(t.expression);
     if (!t.passed) c.failure(t.message, 'threshold');
     else c.standardOutput(t.message);
+  }
+  // A flow: one case per check of each step, failed when the check failed at least once (with
+  // how often); a check that never ran is skipped, neither passed nor failed.
+  for (const step of summary.flow?.steps ?? []) {
+    for (const check of step.checks) {
+      const c = suite.testCase().className(`${className}.steps.${slug(step.name)}.checks`).name(`${step.name}: ${check.name}`);
+      const total = check.passed + check.failed;
+      const counts = `${check.failed.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} failed`;
+      if (total === 0) c.skipped();
+      else if (check.failed > 0) c.failure(`check "${check.name}" of step "${step.name}": ${counts} (${((check.passed / total) * 100).toFixed(2)}% passed)`, 'check');
+      else c.standardOutput(`check "${check.name}" of step "${step.name}": all ${total.toLocaleString('en-US')} passed`);
+    }
   }
   return report.build();
 }
@@ -59,6 +72,11 @@ export function runsComparisonJunitXml(comparison: RunsComparison): string {
     const suite = report.testSuite().name(`barrage compare: run ${pair.candidateId} against run ${pair.baselineId}`);
     suite.property('baselineRunId', String(pair.baselineId)).property('candidateRunId', String(pair.candidateId));
     addVerdicts(suite, `barrage.compare.run${pair.candidateId}`, pair.verdicts);
+    // Flows: each common step's figures, under the step.
+    for (const { step, comparison: stepComparison } of comparison.steps?.steps ?? []) {
+      const stepPair = stepComparison.pairs.find((p) => p.candidateId === pair.candidateId);
+      if (stepPair) addVerdicts(suite, `barrage.compare.run${pair.candidateId}.steps.${slug(step)}`, stepPair.verdicts);
+    }
   }
   return report.build();
 }
