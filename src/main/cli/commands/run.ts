@@ -440,11 +440,13 @@ export function buildScenario(values: Values, positionals: string[], stored?: Sc
   const url = shorthand?.url ?? (base.url as string | undefined);
   if (!url) throw new UsageError('no URL given (barrage run <url>, or --scenario FILE); see barrage run --help');
   const schemeProtocol = protocolOfUrl(url);
-  if (schemeProtocol !== undefined && base.protocol !== undefined && base.protocol !== schemeProtocol) {
+  // A flow's URL is its base URL, http(s) or ws(s): its protocol is "flow" whatever the scheme.
+  const isFlow = base.protocol === 'flow';
+  if (!isFlow && schemeProtocol !== undefined && base.protocol !== undefined && base.protocol !== schemeProtocol) {
     // Never run a "ws" scenario as HTTP (or the reverse) because of its URL: one of them is wrong.
     throw new UsageError(`--scenario: protocol "${String(base.protocol)}" does not match the URL ${redactUrl(url)} (a ${schemeProtocol} URL); fix one of them`);
   }
-  const protocol = schemeProtocol ?? (base.protocol as string | undefined) ?? 'http';
+  const protocol = isFlow ? 'flow' : (schemeProtocol ?? (base.protocol as string | undefined) ?? 'http');
   const input: Record<string, unknown> = { ...base, protocol, url };
   const set = (field: string, value: unknown) => {
     if (value !== undefined) input[field] = value;
