@@ -84,6 +84,7 @@ describe('flow engine', () => {
         { type: 'http', name: 'list', url: '/items', headers: { Authorization: 'Bearer {{token}}' }, checks: [{ type: 'status', status: '200' }, { type: 'jsonPath', path: '$.owner', op: 'equals', value: 't-{{user}}' }] },
         { type: 'http', name: 'echo', url: '/echo?vu={{vu}}&user={{user}}' },
       ],
+      teardown: [{ type: 'http', name: 'bye', url: '/text?bye={{vu}}&token={{token}}' }],
     } as never);
     expect(elapsedMs).toBeLessThan(1500 + 8000);
     expect(result.summary.status).toBe('completed');
@@ -108,10 +109,18 @@ describe('flow engine', () => {
     expect(list.latencies).toBe(list.count);
     expect(echo.count).toBeGreaterThanOrEqual(list.count - 6);
     // The run-level throughput pools every step's completions.
-    expect(result.summary.throughput.total).toBe(lg.count + list.count + echo.count);
-    // One keep-alive connection per user, its bytes counted at the socket.
-    expect(result.summary.connections.opened).toBe(6);
-    expect(result.summary.connections.connectUs?.count).toBe(6);
+    expect(result.summary.throughput.total).toBe(lg.count + list.count + echo.count + 6);
+    // The teardown ran once per user at the end, with what its setup extracted.
+    const byes = target.log.filter((l) => l.path.startsWith('/text?bye='));
+    expect(byes.map((l) => l.path).sort()).toEqual(rows.map((r, i) => `/text?bye=${i + 1}&token=t-${r.user}`).sort());
+    expect(stepTotals(result, 'bye').count).toBe(6);
+    expect(Math.min(...byes.map((l) => l.at))).toBeGreaterThanOrEqual(Math.max(...target.log.filter((l) => l.path.startsWith('/echo')).map((l) => l.at)) - 5);
+    // One keep-alive connection per user, its bytes counted at the socket (the teardown reopens
+    // a user's connection when the end cut its request in flight).
+    const opened = result.summary.connections.opened;
+    expect(opened).toBeGreaterThanOrEqual(6);
+    expect(opened).toBeLessThanOrEqual(12);
+    expect(result.summary.connections.connectUs?.count).toBe(opened);
     expect(result.summary.bytes.sent).toBeGreaterThan(50 * result.summary.throughput.total);
     expect(result.summary.bytes.received).toBeGreaterThan(100 * result.summary.throughput.total);
     expect(Math.max(...result.samples.map((s) => s.openConnections))).toBe(6);
