@@ -127,6 +127,7 @@ describe('inline runs (one worker on the controller’s thread)', () => {
       await import('@/src/main/engine/http/httpLoad.ts');
       await import('@/src/main/engine/poll/pollLoad.ts');
       await import('@/src/main/engine/ws/wsSwarm.ts');
+      await import('@/src/main/engine/flow/flowLoad.ts');
       ${extra}
       console.log(seen.some((u) => u.includes('/node_modules/zod/')));`;
     expect(node(script(''))).toBe('false');
