@@ -4,6 +4,7 @@
 // re-executes itself with the Node 22 that the project installs as a dev dependency (`node`).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
@@ -26,5 +27,7 @@ if (modern) {
   // Ctrl-C reaches the child from the terminal; the launcher waits for its summary and exit.
   process.on('SIGINT', () => {});
   process.on('SIGTERM', () => child.kill('SIGTERM'));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + 1 : 1)));
+  // A child ended by a signal exits as a shell reports it: 128 + the signal's number (130 for
+  // SIGINT, 143 for SIGTERM), so scripts can tell an interrupted run from a failed one.
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (constants.signals[signal] ?? 1) : 1)));
 }

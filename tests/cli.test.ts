@@ -1,10 +1,11 @@
 // The headless CLI, run as a real process: help, one-line input errors, JSON output, Ctrl-C.
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoTarget, type DemoTarget } from '../src/main/target/demoTarget.ts';
-import { runCli, startCli } from './support/cliProcess.ts';
+import { BIN, runCli, startCli } from './support/cliProcess.ts';
 
 let target: DemoTarget;
 const dir = mkdtempSync(join(tmpdir(), 'barrage-cli-'));
@@ -120,6 +121,21 @@ describe('barrage CLI', () => {
     expect(r.code).toBe(130);
     expect(r.stdout).toMatch(/Status\s+stopped/);
     expect(r.stdout).toMatch(/Throughput/);
+  });
+
+  it('the launcher exits as a shell reports a signal: 128 + its number (137 for a killed Node 22 child)', async () => {
+    // The system Node of our machines (20) is older than 22.18, so bin/barrage.js started with
+    // it re-executes itself with the pinned Node 22: kill that child and the launcher must say
+    // how it ended. (The tests themselves run on the pinned Node, which needs no launcher.)
+    const systemNode = '/usr/bin/node';
+    expect(execFileSync(systemNode, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim()).toMatch(/^(1\d|20|21|22\.(\d|1[0-7]))\./);
+    const child = spawn(systemNode, [BIN, 'target', '--port', '0'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('HTTP') && resolve()));
+    const pids = execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim().split('\n').map(Number);
+    expect(pids).toHaveLength(1);
+    process.kill(pids[0], 'SIGKILL');
+    expect(await done).toBe(137);
   });
 
   it('starts the demo target and prints its URLs', async () => {
