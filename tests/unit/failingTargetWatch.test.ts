@@ -17,7 +17,7 @@ function second(t: number, throughput: number, totals: Partial<Record<ErrorKind,
 
 describe('FailingTargetWatch', () => {
   it('stops after 3 seconds of refused connections and nothing else, naming the kind and the count', () => {
-    const w = new FailingTargetWatch();
+    const w = new FailingTargetWatch(undefined, 'barrage run --keep-going runs to the end anyway.');
     expect(w.add(second(0, 0, { refused: 380 }))).toBeNull();
     expect(w.add(second(1, 0, { refused: 760 }))).toBeNull();
     const v = w.add(second(2, 0, { refused: 1140 }))!;
@@ -26,6 +26,12 @@ describe('FailingTargetWatch', () => {
       'stopped after 3 s: nothing succeeded and every attempt failed the same way — refused (connection refused), 1,140 times in 3 s. ' +
         'Is the target running at this address? (barrage run --keep-going runs to the end anyway.)',
     );
+  });
+
+  it('names no CLI flag where the caller has none to offer (the app)', () => {
+    const w = new FailingTargetWatch();
+    for (let t = 0; t < 2; t++) w.add(second(t, 0, { refused: 10 * (t + 1) }));
+    expect(w.add(second(2, 0, { refused: 30 }))!.message).toMatch(/Is the target running at this address\?$/);
   });
 
   it('a success resets it: a target that answers some requests is measured to the end', () => {

@@ -383,8 +383,13 @@ async function unreachableRun(
     }
     const due = startedAt + (t + 1) * 1000;
     await new Promise<void>((resolve) => {
-      wake = resolve;
-      setTimeout(resolve, Math.max(0, Math.min(due, startedAt + durationSec * 1000) - epochMs()));
+      // A stop wakes the loop at once; the second's timer goes with it, so a stopped run leaves
+      // nothing armed that would keep the process (or a test) waiting out the second.
+      const timer = setTimeout(resolve, Math.max(0, Math.min(due, startedAt + durationSec * 1000) - epochMs()));
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
     });
   }
   acc.flush();

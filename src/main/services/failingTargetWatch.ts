@@ -43,8 +43,12 @@ export class FailingTargetWatch {
   private streakErrors = 0;
   private readonly seconds: number;
 
-  constructor(seconds = FAILING_SECONDS) {
+  /** How the caller's user runs to the end anyway (the CLI's flag), appended to the message; none in the app. */
+  private readonly optOut: string | undefined;
+
+  constructor(seconds = FAILING_SECONDS, optOut?: string) {
     this.seconds = seconds;
+    this.optOut = optOut;
   }
 
   /** Returns a verdict once the run has failed the same way for `seconds` seconds in a row. */
@@ -84,8 +88,8 @@ export class FailingTargetWatch {
       atSec,
       message:
         `stopped after ${atSec} s: nothing succeeded and every attempt failed the same way — ${what}, ` +
-        `${formatCount(this.streakErrors)} times in ${this.seconds} s. Is the target running at this address? ` +
-        `(barrage run --keep-going runs to the end anyway.)`,
+        `${formatCount(this.streakErrors)} times in ${this.seconds} s. Is the target running at this address?` +
+        (this.optOut ? ` (${this.optOut})` : ''),
     };
   }
 }

@@ -40,6 +40,8 @@ export interface RunMeta {
    * stopped after a few seconds and ends as failed; see failingTargetWatch.ts).
    */
   keepGoing?: boolean;
+  /** How to opt out, in the caller's words, added to the message of a run stopped that way (the CLI: its flag). */
+  keepGoingHint?: string;
   /** The caller's own sinks (the CLI's printer and --out streams), after the service's. */
   sinks?: readonly RunSink[];
   /**
@@ -181,7 +183,7 @@ export class RunService extends EventEmitter<RunServiceEvents> {
     const live = meta.abortOnFail && thresholds.length > 0 ? new LiveThresholdSink(thresholds, () => handle?.stop()) : null;
     // "Nothing works": stops a run in which every attempt fails the same way (after a breach,
     // the breach is the reason).
-    const failingWatch = meta.keepGoing ? null : new FailingTargetWatch();
+    const failingWatch = meta.keepGoing ? null : new FailingTargetWatch(undefined, meta.keepGoingHint);
     let failed: FailingVerdict | undefined;
     const failing: RunSink | null = failingWatch && {
       second: (_id, p) => {

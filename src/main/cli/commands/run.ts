@@ -321,7 +321,7 @@ export async function main(args: string[]): Promise<number> {
     }
     // A scenario saved in the app may name the demo target symbolically: run one in this process.
     const runs = new RunService(store, { demoTarget: demo.demoTarget, inline }, cliMeasurementLock(store, 'run'));
-    const meta = { tags, notes: values.note, abortOnFail, keepGoing: !!values['keep-going'], storeSecrets: !!values['store-secrets'], startAt, shard };
+    const meta = { tags, notes: values.note, abortOnFail, keepGoing: !!values['keep-going'], keepGoingHint: 'barrage run --keep-going runs to the end anyway.', storeSecrets: !!values['store-secrets'], startAt, shard };
     const stdout = streams.jsonl === '-' || values.full ? 'taken' : values.json ? 'json' : 'table';
     const { runId, result, thresholdBreach, startLateMs } = await execute(runs, scenario, { stdout, quiet: !!values.quiet, outputs }, meta);
     if (streams.result !== undefined || values.full) {
