@@ -53,7 +53,9 @@ describe('no duplicates, no dead exports', () => {
     expect(unused).toEqual([]);
   });
 
-  it.each(['EVENT_NAMES', 'protocolLabel', 'formatRate'])('%s is not exported', (name) => {
+  // protocolLabel is back, used (src/shared/protocolLabel.ts names HTTP/2 runs); the rule above
+  // keeps any export honest, so only the two that were dead stay named here.
+  it.each(['EVENT_NAMES', 'formatRate'])('%s is not exported', (name) => {
     const exporting = all.filter((f) => new RegExp(`export (const|function|let) ${name}\\b`).test(readFileSync(path.join(root, f), 'utf8')));
     expect(exporting).toEqual([]);
   });

@@ -1,5 +1,6 @@
 // The browser transport of `barrage serve`: the contract's requests and events over one
 // WebSocket to the same main-process services the Electron preload reaches over IPC.
+import { ReconnectBackoff } from './reconnectBackoff.ts';
 import type { ApiErrorPayload, ChannelName, EventName, MeasuringNow, Transport } from '../../../shared/contract.ts';
 
 export class ApiCallError extends Error {
@@ -18,6 +19,7 @@ type Pushed = { event: EventName; payload: unknown };
 
 export function wsTransport(url = defaultUrl()): Transport {
   let socket: WebSocket | undefined;
+  const backoff = new ReconnectBackoff();
   let opening: Promise<WebSocket> | undefined;
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -29,6 +31,7 @@ export function wsTransport(url = defaultUrl()): Transport {
       const ws = new WebSocket(url);
       ws.onopen = () => {
         socket = ws;
+        backoff.reset();
         opening = undefined;
         resolve(ws);
       };
@@ -41,7 +44,7 @@ export function wsTransport(url = defaultUrl()): Transport {
         for (const p of pending.values()) p.reject(new Error('the connection to the Barrage server closed'));
         pending.clear();
         // Events resume when the next request reopens the socket; reconnect soon if anyone listens.
-        if ([...listeners.values()].some((s) => s.size > 0)) setTimeout(() => void open().catch(() => {}), 1000);
+        if ([...listeners.values()].some((s) => s.size > 0)) setTimeout(() => void open().catch(() => {}), backoff.next());
       };
       ws.onmessage = (e) => {
         let msg: Reply | Pushed;
