@@ -17,6 +17,7 @@ import { protocolLabel } from '../../shared/protocolLabel.ts';
 import { figureById, runFigure, signedPercent, describeP, type FigureComparison, type FigureId } from '../../shared/stats/index.ts';
 import { formatBytes, formatCount, formatDuration, formatUs } from '../../shared/units.ts';
 import { STAGE_COLUMNS, stageRowsText } from '../../shared/stageRows.ts';
+import { STEP_COLUMNS, checksLine, failedChecks, iterationLine, stepLabel, stepRowsText } from '../../shared/flowStepRows.ts';
 import { summaryPercentiles } from '../../shared/stageCompare.ts';
 import { planLine, profileDurationSec, stageMarks, type Stage } from '../../shared/loadProfile.ts';
 import { concurrencyOf, loadUnits, stageTargetOf } from '../../shared/scenario.ts';
@@ -71,6 +72,7 @@ export function runReportHtml(stored: StoredRun, options: ReportOptions = {}): s
 
   if (s.thresholds && s.thresholds.length > 0) body.push(thresholdsSection(run));
   if (s.stages && s.stages.length > 0) body.push(stagesSection(run));
+  if (s.flow) body.push(stepsSection(run));
 
   const warmup = warmupBand(run.samples);
   const stages = run.config.stages?.length ? run.config.stages : null;
@@ -122,6 +124,15 @@ export function runReportHtml(stored: StoredRun, options: ReportOptions = {}): s
           xDomain,
         }),
         `Connections open in each second${planNote('number of connections')}.`,
+      ),
+    );
+  }
+  if (s.flow && s.flow.steps.length > 0) {
+    body.push(
+      chartSection(
+        'Latency of each step over time',
+        stepLatencyOverTime(run, marks, xDomain),
+        'Each second\'s p99 of each step, from the step\'s own per-second histogram. What each step\'s latency measures is in the table of steps above (docs/FLOWS.md).',
       ),
     );
   }
@@ -330,6 +341,51 @@ function stagesSection(run: StoredRun): string {
     .join('');
   const head = STAGE_COLUMNS.map((c) => `<th>${e(c)}</th>`).join('');
   return `<section class="stages"><h2>Stages: the plan against what was achieved</h2><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
+/** A flow's per-step table (the terminal's columns), what each step's latency measures, the iterations and checks. */
+function stepsSection(run: StoredRun): string {
+  const flow = run.summary.flow!;
+  const rows = stepRowsText(flow)
+    .map((r, i) => {
+      const step = flow.steps[i];
+      const cells = [r.step, r.count, r.perSec, r.p50, r.p99, r.p999, r.errors, r.checks].map((c) => `<td>${e(c)}</td>`).join('');
+      return `<tr${r.failing ? ' class="bad"' : ''}>${cells}<td class="n">${e(step.latencyMeaning)}</td></tr>`;
+    })
+    .join('');
+  const head = [...STEP_COLUMNS, 'Latency measures'].map((c) => `<th>${e(c)}</th>`).join('');
+  const lines = [`Iterations: ${iterationLine(flow)}.`];
+  const checks = checksLine(flow);
+  if (checks) lines.push(`Checks: ${checks}.`);
+  for (const f of failedChecks(flow)) lines.push(`Failed: ${f}.`);
+  if (flow.data) lines.push(`Data: ${flow.data.rows.toLocaleString('en-US')} rows (${flow.data.assign}), sha256 ${flow.data.sha256}.`);
+  return `<section class="steps"><h2>Steps</h2><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>${lines.map((l) => `<p class="note">${e(l)}</p>`).join('')}</section>`;
+}
+
+/** Each step's p99 per second, one line per step, from the steps' per-second histograms. */
+function stepLatencyOverTime(run: StoredRun, marks: Array<{ x: number; label: string }>, xDomain: [number, number]): string {
+  const flow = run.summary.flow!;
+  const seconds = plannedSeconds(run);
+  const series: Series[] = flow.steps.map((step, i) => ({
+    label: `${stepLabel(step)} p99`,
+    color: PALETTE[i % PALETTE.length],
+    points: seconds.map((p) => {
+      const sec = p.steps?.find((x) => x.step === step.name);
+      return { x: sampleX(p), y: sec?.histogram && sec.count > 0 ? decodeHistogram(sec.histogram).getValueAtPercentile(99) : null };
+    }),
+  }));
+  const ys = series.flatMap((x) => x.points.map((p) => p.y)).filter((y): y is number => y !== null && y > 0);
+  return lineChart({
+    title: `Latency of each step per second of run ${run.id}`,
+    series,
+    xLabel: 'seconds since the start',
+    yLabel: 'p99 latency',
+    formatY: formatUs,
+    yLog: ys.length > 0 && Math.max(...ys) / Math.min(...ys) > 30,
+    bands: warmupBand(run.samples),
+    marks,
+    xDomain,
+  });
 }
 
 function thresholdsSection(run: StoredRun): string {
