@@ -1,5 +1,6 @@
 // `barrage run <url> [options]` and `barrage run --scenario FILE`: one run on the engine,
 // progress on stderr, the summary on stdout.
+import { DataFileError, withDataRows } from '../../flowData/dataFile.ts';
 import { DEFAULT_WORKERS_TEXT } from '../../../shared/workersDefault.ts';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -548,12 +549,21 @@ export function readScenarioFile(path: string): Record<string, unknown> {
   } catch (err) {
     throw new UsageError(`--scenario: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+  let scenario: Record<string, unknown>;
   try {
     const value = JSON.parse(text) as unknown;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
-    return value as Record<string, unknown>;
+    scenario = value as Record<string, unknown>;
   } catch (err) {
     throw new UsageError(`--scenario: ${path} is not a JSON scenario (${(err as Error).message})`);
+  }
+  // A flow's data.file is read now, relative to the scenario file, so the scenario validated
+  // and stored holds the rows (src/main/flowData/dataFile.ts).
+  try {
+    return withDataRows(scenario, path);
+  } catch (err) {
+    if (err instanceof DataFileError) throw new UsageError(`--scenario: data.file: ${err.message}`);
+    throw err;
   }
 }
 
