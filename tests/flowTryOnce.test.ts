@@ -87,10 +87,10 @@ describe('Try once', () => {
       ['status 2xx', true],
       ['$.items[0].id exists', true],
       ['$.owner equals {{token}}', true],
-      ['$.items[1].name matches ^[ab]$', true],
-      ['body contains "name":"a"', true],
-      ['header content-type', true],
-      ['latency < 5000 ms', true],
+      ['$.items[1].name matches /^[ab]$/', true],
+      ['body contains ""name":"a""', true],
+      ['header content-type present', true],
+      ['latency ≤ 5 s', true],
     ]);
     expect(listT.extractions.map((e) => (e.ok ? e.value : e.reason))).toEqual(['2', 'b']);
     expect(listT.thinkMs).toBeGreaterThanOrEqual(100);

@@ -4,6 +4,7 @@
 // the engine's runFlowOnce (src/main/engine/flow/tryOnce.ts); nothing of it is stored.
 import type { Check, FlowStepType } from './flowSteps.ts';
 import type { ErrorKind } from './runResult.ts';
+import { formatUs } from './units.ts';
 
 /** Bodies and messages in a trace are cut to this many bytes (UTF-8), so a huge answer cannot flood the UI. */
 export const TRACE_BODY_LIMIT = 64 * 1024;
@@ -96,19 +97,24 @@ export interface FlowTrace {
   totalUs: number;
 }
 
-/** A check as people read it, in traces, summaries and reports: "status 2xx", "$.token exists". */
+/**
+ * A check as people read it — in traces, summaries, reports, JUnit: "status 2xx", "$.token
+ * exists", "latency ≤ 200 ms". The one naming (result/flowFigures.ts's checkName is this).
+ */
 export function checkLabel(check: Check): string {
   switch (check.type) {
     case 'status':
       return `status ${check.status.replace(/\s+/g, '')}`;
     case 'jsonPath':
-      return check.op === 'exists' ? `${check.path} exists` : `${check.path} ${check.op} ${check.value ?? ''}`.trimEnd();
+      if (check.op === 'exists') return `${check.path} exists`;
+      if (check.op === 'equals') return `${check.path} equals ${check.value ?? ''}`;
+      return `${check.path} matches /${check.value ?? ''}/`;
     case 'bodyContains':
-      return `body contains ${check.text}`;
+      return `body contains "${check.text}"`;
     case 'header':
-      return `header ${check.header}`;
+      return `header ${check.header.toLowerCase()} present`;
     case 'latency':
-      return `latency < ${check.maxMs} ms`;
+      return `latency ≤ ${formatUs(check.maxMs * 1000)}`;
   }
 }
 

@@ -76,13 +76,14 @@ describe('flow trace', () => {
     expect(cut).toEqual({ text: 'éé', bytes: 6, truncated: true });
   });
 
-  it('labels checks as people read them', () => {
+  it('labels checks as people read them (the same names as the run’s figures)', () => {
     expect(checkLabel({ type: 'status', status: '200, 201' })).toBe('status 200,201');
     expect(checkLabel({ type: 'jsonPath', path: '$.token', op: 'exists' })).toBe('$.token exists');
     expect(checkLabel({ type: 'jsonPath', path: '$.n', op: 'equals', value: '3' })).toBe('$.n equals 3');
-    expect(checkLabel({ type: 'bodyContains', text: 'ok' })).toBe('body contains ok');
-    expect(checkLabel({ type: 'header', header: 'etag' })).toBe('header etag');
-    expect(checkLabel({ type: 'latency', maxMs: 200 })).toBe('latency < 200 ms');
+    expect(checkLabel({ type: 'jsonPath', path: '$.s', op: 'matches', value: '^ok' })).toBe('$.s matches /^ok/');
+    expect(checkLabel({ type: 'bodyContains', text: 'ok' })).toBe('body contains "ok"');
+    expect(checkLabel({ type: 'header', header: 'ETag' })).toBe('header etag present');
+    expect(checkLabel({ type: 'latency', maxMs: 200 })).toBe('latency ≤ 200 ms');
   });
 });
 

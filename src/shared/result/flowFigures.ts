@@ -9,28 +9,14 @@ import type { Check, FlowStep } from '../flowSteps.ts';
 import type { ErrorKind, FlowFigures, IterationCounts, RunSample, StepFigures } from '../runResult.ts';
 import { isOpenModel, type FlowScenario } from '../scenario.ts';
 import { formatUs } from '../units.ts';
+import { checkLabel } from '../flowTrace.ts';
 import { createHistogram, decodeForMerge, encodeHistogram, summarizeHistogram, type Histogram } from './histogramCodec.ts';
 
 type Phase = StepFigures['phase'];
 const PHASES: Phase[] = ['setup', 'steps', 'teardown'];
 
-/** A check as people read it: "status 2xx", "$.token exists", "latency ≤ 200 ms". */
-export function checkName(check: Check): string {
-  switch (check.type) {
-    case 'status':
-      return `status ${check.status.replace(/\s+/g, '')}`;
-    case 'jsonPath':
-      if (check.op === 'exists') return `${check.path} exists`;
-      if (check.op === 'equals') return `${check.path} equals ${check.value ?? ''}`;
-      return `${check.path} matches /${check.value ?? ''}/`;
-    case 'bodyContains':
-      return `body contains "${check.text}"`;
-    case 'header':
-      return `header ${check.header.toLowerCase()} present`;
-    case 'latency':
-      return `latency ≤ ${formatUs(check.maxMs * 1000)}`;
-  }
-}
+/** A check as people read it: "status 2xx", "$.token exists", "latency ≤ 200 ms" (one naming, shared with Try once's trace). */
+export const checkName = checkLabel;
 
 /**
  * What a step's latency measures, in words (docs/FLOWS.md, "What each step's latency includes").
