@@ -1,5 +1,6 @@
-// `npm run bench [-- --quick] [-- --only http|h2|ws|sse|flow|scale|store|ab[,…]] [-- --ab-tries N] [-- --json FILE]`
-// (ab, the A/B detection row of issue #18, runs only when asked for: about 80 s per try and pair.)
+// `npm run bench [-- --quick] [-- --only http|h2|ws|sse|flow|scale|scale50k|store|ab[,…]] [-- --ab-tries N] [-- --json FILE]`
+// (ab, the A/B detection row of issue #18, and scale50k, 50,000 WebSocket connections held (issue #14), run
+// only when asked for: about 80 s per try and pair; about a minute and ~1.5 GB of memory.)
 //
 // Barrage against its references, side by side, on loopback: a measurement, not a test. It
 // prints a table (figure, Barrage, reference, ratio, goal, pass/FAIL) and exits 0 whatever the
@@ -11,6 +12,7 @@ import { httpBench } from './httpBench.ts';
 import { h2Bench } from './h2Bench.ts';
 import { log, renderTable, verdictOf, type Row } from './report.ts';
 import { scaleBench } from './scaleBench.ts';
+import { scale50kBench } from './scale50kBench.ts';
 import { killAllTargets } from './targetProcess.ts';
 import { wsBench } from './wsBench.ts';
 import { sseBench } from './sseBench.ts';
@@ -18,10 +20,10 @@ import { flowBench } from './flowBench.ts';
 import { startupBench } from './startupBench.ts';
 import { reuseBench } from './reuseBench.ts';
 
-const SECTIONS = ['http', 'h2', 'ws', 'sse', 'flow', 'startup', 'reuse', 'scale', 'store', 'ab'] as const;
+const SECTIONS = ['http', 'h2', 'ws', 'sse', 'flow', 'startup', 'reuse', 'scale', 'scale50k', 'store', 'ab'] as const;
 type Section = (typeof SECTIONS)[number];
 /** Sections left out unless named with --only: they take minutes. */
-const ON_REQUEST: ReadonlySet<Section> = new Set(['ab']);
+const ON_REQUEST: ReadonlySet<Section> = new Set(['ab', 'scale50k']);
 /** The whole bench is bounded: past this, what was measured is printed and the rest abandoned. */
 const WATCHDOG_SEC = 600;
 
@@ -204,6 +206,7 @@ async function main(): Promise<void> {
     startup: () => startupBench(settings),
     reuse: () => reuseBench(settings),
     scale: () => scaleBench(settings),
+    scale50k: () => scale50kBench(),
   };
   for (const section of SECTIONS) {
     if (!args.only.has(section)) continue;

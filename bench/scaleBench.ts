@@ -94,7 +94,7 @@ export async function scaleBench(settings: BenchSettings): Promise<SectionResult
   return { rows, raw };
 }
 
-function runScaleChild(job: ScaleJob): Promise<ScaleOutcome> {
+export function runScaleChild(job: ScaleJob): Promise<ScaleOutcome> {
   const child = fork(new URL('./scaleChild.ts', import.meta.url), [], {
     execPath: process.execPath,
     execArgv: ['--expose-gc', '--disable-warning=ExperimentalWarning'],

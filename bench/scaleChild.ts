@@ -1,7 +1,7 @@
 // The scale run, in a process of its own (forked by scaleBench.ts), so that the generator's
 // memory is measured without the bench's own: one Barrage run holding N WebSocket connections
 // open (push mode, a trickle of server messages), RSS sampled throughout.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { startRun } from '../src/main/engine/runController.ts';
 import type { RunSummary } from '../src/shared/runResult.ts';
 import { parseScenario } from '../src/shared/scenario.ts';
@@ -11,6 +11,10 @@ export interface ScaleJob {
   connections: number;
   connectRate: number;
   durationSec: number;
+  /** Local addresses to spread the connections over (beyond one address's ~28,000 ports). */
+  sourceAddresses?: string[];
+  /** Count the RSS of this process's children too (a run in load processes, beyond the fd limit). */
+  withChildren?: boolean;
 }
 
 export interface ScaleOutcome {
@@ -51,6 +55,22 @@ function vmHwm(): number {
   }
 }
 
+/** RSS of this process's direct children (the run's load processes), from /proc. */
+function childrenRss(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      if (Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]) !== process.pid) continue;
+      total += Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0) * 1024;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
 async function main(job: ScaleJob): Promise<ScaleOutcome> {
   const parsed = parseScenario({
     protocol: 'ws',
@@ -60,6 +80,7 @@ async function main(job: ScaleJob): Promise<ScaleOutcome> {
     connectRate: job.connectRate,
     durationSec: job.durationSec,
     workers: 1,
+    ...(job.sourceAddresses ? { sourceAddresses: job.sourceAddresses } : {}),
     // The swarm's own pings stay on (their default period): part of holding connections open.
   });
   if (!parsed.ok) throw new Error(`bench scenario: ${parsed.error}`);
@@ -73,25 +94,27 @@ async function main(job: ScaleJob): Promise<ScaleOutcome> {
   let cpu0: NodeJS.CpuUsage | undefined;
   const openBySecond: number[] = [];
   let rssHoldingMax = NaN;
+  const rssNow = () => process.memoryUsage.rss() + (job.withChildren ? childrenRss() : 0);
   const sampler = setInterval(() => {
-    const rss = process.memoryUsage.rss();
+    const rss = rssNow();
     if (rss > rssPeak) rssPeak = rss;
     // Holding: all connections open, before the planned end (when closing begins).
     if (allOpenAt !== null && Date.now() < startedAt + job.durationSec * 1000 && !(rss <= rssHoldingMax)) rssHoldingMax = rss;
-  }, 50);
+    // Children are read from /proc (a scan of every pid): 4 times a second is enough for them.
+  }, job.withChildren ? 250 : 50);
   try {
     const handle = startRun(parsed.value, {
       workers: 1,
       onStart: (info) => {
         startedAt = info.startedAt;
-        rssBaseline = process.memoryUsage.rss();
+        rssBaseline = rssNow();
         rssPeak = rssBaseline;
         cpu0 = process.cpuUsage();
       },
       onProgress: (p) => {
         const open = p.sample.openConnections;
         openBySecond[p.sample.t] = open;
-        const rss = process.memoryUsage.rss();
+        const rss = rssNow();
         if (open > peakOpenSeen) {
           peakOpenSeen = open;
           rssAtPeakOpen = rss;
