@@ -1,7 +1,7 @@
 // End to end in Chromium: a Server-Sent Events scenario built in the builder ("Measures: Server-
 // Sent Events", the demo target's event stream), saved, and run against the demo target's
 // /sse/events; the run view shows the SSE figures (events, streams, reconnects, first event) and
-// counts events per second, and History lists the run.
+// counts events per second, and History lists the run with an SSE badge.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +79,8 @@ describe('an SSE scenario from the builder', () => {
     const row = page.getByRole('table', { name: 'Runs' }).locator('tbody tr').first();
     await row.waitFor();
     await expect(row.textContent()).resolves.toMatch(/SSE feed/);
+    // Labelled as what it measured, not as plain HTTP.
+    await expect(row.locator('.badge.http').textContent()).resolves.toBe('SSE');
     expect(problems).toEqual([]);
   });
 });

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultForm, formFromScenario, formToInput, validateForm, visibleFields } from '../../src/renderer/src/scenarioForm/scenarioForm.ts';
 import { describeLoad } from '../../src/renderer/src/scenarioForm/describeLoad.ts';
 import type { HttpScenario } from '../../src/shared/scenario.ts';
+import { protocolBadgeText, protocolLabel } from '../../src/shared/protocolLabel.ts';
+import { updateModeOf } from '../../src/shared/updateMode.ts';
 
 const sseForm = () => ({ ...defaultForm('http'), name: 'sse', url: 'http://127.0.0.1:9/sse', updates: 'sse' as const, sseRetryMs: '250', connectRate: '50' });
 
@@ -38,5 +40,19 @@ describe('builder update modes', () => {
     expect(validateForm({ ...sseForm(), updates: 'poll', pollIntervalMs: '0' }).errors).toEqual({ pollIntervalMs: 'Must be at least 1' });
     expect(validateForm({ ...sseForm(), method: 'POST' }).errors).toEqual({ method: 'Must be GET with sse' });
     expect(validateForm({ ...sseForm(), httpVersion: '2' }).errors).toEqual({ updates: 'Cannot be combined with http2' });
+  });
+});
+
+describe('labels of update-mode runs (badges in History, Compare, Run, Scenarios; the HTML report)', () => {
+  it('name SSE, polling and long polling instead of plain HTTP', () => {
+    const of = (f: ReturnType<typeof sseForm>) => {
+      const c = validateForm(f).scenario!;
+      return { protocol: c.protocol, update: updateModeOf(c) };
+    };
+    expect(protocolLabel(of(sseForm()))).toBe('SSE');
+    expect(protocolBadgeText(of(sseForm()))).toBe('SSE');
+    expect(protocolLabel(of({ ...sseForm(), updates: 'poll', pollIntervalMs: '100' } as ReturnType<typeof sseForm>))).toBe('HTTP polling');
+    expect(protocolBadgeText(of({ ...sseForm(), updates: 'long-poll' } as ReturnType<typeof sseForm>))).toBe('LONG POLL');
+    expect(protocolLabel(of({ ...sseForm(), updates: 'requests' } as ReturnType<typeof sseForm>))).toBe('HTTP');
   });
 });

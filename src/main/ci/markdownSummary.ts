@@ -26,7 +26,7 @@ export function runMarkdown(summary: RunSummary, run: RunIdentity): string {
   const out: string[] = [];
   out.push(`### Barrage run${run.runId !== null ? ` ${run.runId}` : ''}: ${cell(run.name ?? run.url)}`);
   out.push('');
-  out.push(`${verdict} — ${cell(run.url)}, ${formatDuration(s.durationSec)}, ${protocolLabel({ protocol: s.protocol, http2: s.http2 !== undefined })}`);
+  out.push(`${verdict} — ${cell(run.url)}, ${formatDuration(s.durationSec)}, ${protocolLabel({ protocol: s.protocol, http2: s.http2 !== undefined, update: s.sse ? 'sse' : s.poll ? 'poll' : null })}`);
   out.push('');
   const l = s.latencyUs;
   const rows: string[][] = [

@@ -307,7 +307,7 @@ function footer(o: ReportOptions): string {
 
 function badges(run: StoredRun): string {
   const s = run.summary;
-  const out: string[] = [`<span class="badge ${s.status === 'completed' ? 'ok' : 'bad'}">${e(statusWord(s.status))}</span>`, `<span class="badge">${e(protocolLabel({ protocol: s.protocol, http2: s.http2 !== undefined }))}</span>`];
+  const out: string[] = [`<span class="badge ${s.status === 'completed' ? 'ok' : 'bad'}">${e(statusWord(s.status))}</span>`, `<span class="badge">${e(protocolLabel({ protocol: s.protocol, http2: s.http2 !== undefined, update: s.sse ? 'sse' : s.poll ? 'poll' : null }))}</span>`];
   if (s.thresholds && s.thresholds.length > 0) {
     const failed = s.thresholds.filter((t) => !t.passed).length;
     out.push(`<span class="badge ${failed ? 'bad' : 'ok'}">${failed ? `${failed} of ${s.thresholds.length} thresholds failed` : `all ${s.thresholds.length} thresholds passed`}</span>`);
