@@ -4,6 +4,7 @@
 // than the process-global one. Values change once per merged second, when the run's sample does.
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Registry, type OpenMetricsContentType } from 'prom-client';
+import { decodeHistogram } from '../../shared/result/histogramCodec.ts';
 import { ERROR_KINDS, type RunProgress, type RunSummary } from '../../shared/runResult.ts';
 import type { Scenario } from '../../shared/scenario.ts';
 import type { RunOutput } from '../ci/runOutput.ts';
@@ -41,6 +42,12 @@ export class PrometheusEndpoint implements RunOutput {
       cpu: gauge('barrage_generator_cpu_percent', 'The busiest load worker\'s CPU in the last merged second, percent of one core'),
       lag: gauge('barrage_generator_loop_lag_seconds', 'The largest event-loop delay of a load worker in the last merged second'),
       warmup: gauge('barrage_warmup', '1 while the last merged second is part of the warm-up'),
+      // Flows: the same figures per step, labelled with the step's name (docs/FLOWS.md).
+      stepCompleted: counter('barrage_step_completed', 'Flow steps: completions so far (HTTP responses, WebSocket answers matched or pushes received, connects)', ['step']),
+      stepCompletedPerSecond: gauge('barrage_step_completed_per_second', 'Flow steps: completions in the last merged second', ['step']),
+      stepLatency: gauge('barrage_step_latency_seconds', 'Flow steps: latency of the last merged second\'s completions of the step: quantile 0.5, 0.99, and 1 (the maximum)', ['step', 'quantile']),
+      stepErrors: counter('barrage_step_errors', 'Flow steps: errors so far, by kind (check, extraction, variable, expect-timeout, status, ...)', ['step', 'kind']),
+      stepChecks: counter('barrage_step_checks', 'Flow steps: checks so far, by result (passed, failed)', ['step', 'result']),
     };
   }
 
@@ -127,6 +134,24 @@ export class PrometheusEndpoint implements RunOutput {
     m.cpu.set(labels, f.generatorCpuPercent);
     m.lag.set(labels, f.generatorLoopLagSeconds);
     m.warmup.set(labels, f.warmup ? 1 : 0);
+    for (const step of p.sample.steps ?? []) {
+      const sl = { ...labels, step: step.step };
+      m.stepCompleted.inc(sl, step.count);
+      m.stepCompletedPerSecond.set(sl, step.count);
+      if (step.histogram && step.count > 0) {
+        const h = decodeHistogram(step.histogram);
+        m.stepLatency.set({ ...sl, quantile: '0.5' }, h.getValueAtPercentile(50) / 1e6);
+        m.stepLatency.set({ ...sl, quantile: '0.99' }, h.getValueAtPercentile(99) / 1e6);
+        m.stepLatency.set({ ...sl, quantile: '1' }, h.maxValue / 1e6);
+      }
+      const kinds = Object.entries(step.errorsByKind ?? {});
+      for (const [kind, n] of kinds) m.stepErrors.inc({ ...sl, kind }, n ?? 0);
+      // Errors whose kind the second did not say are counted as "other", so the sum stays right.
+      const unkinded = step.errors - kinds.reduce((a, [, n]) => a + (n ?? 0), 0);
+      if (unkinded > 0) m.stepErrors.inc({ ...sl, kind: 'other' }, unkinded);
+      m.stepChecks.inc({ ...sl, result: 'passed' }, step.checks.passed);
+      m.stepChecks.inc({ ...sl, result: 'failed' }, step.checks.failed);
+    }
   }
 
   finished(runId: number | null, summary: RunSummary): void {
