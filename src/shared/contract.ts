@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { strictObject } from './strictObject.ts';
 import { RUN_SORTS, RUN_STATUSES, type RunListItem, type StoredRun, type StoredScenario } from './history.ts';
 import type { RunProgress, RunSummary } from './runResult.ts';
-import { LIMITS, scenarioSchema, type Scenario } from './scenario.ts';
+import { LIMITS, flowScenarioSchema, scenarioSchema, type Scenario } from './scenario.ts';
+import type { FlowTrace } from './flowTrace.ts';
 import { AB_DEFAULT_ROUNDS, AB_MAX_ROUNDS, AB_MIN_ROUNDS, AB_MIN_ROUNDS_WHY, type AbStatus } from './ab.ts';
 import { compareOptionsSchema, type FigureComparison } from './stats/index.ts';
 import { showdownInputSchema, type ShowdownStatus } from './showdown.ts';
@@ -260,6 +261,15 @@ export const channels = {
   'capacity.stop': returns<boolean>()(jobId),
   /** The capacity searches of this session, newest first (their runs stay in the history for good). */
   'capacity.list': returns<CapacityStatus[]>()(none),
+
+  /**
+   * Try once (issue #12): one virtual user's setup, one iteration and its teardown against the
+   * target, returning each step's request as sent, response, extractions and checks. Nothing is
+   * stored. It holds the measurement lock while it runs (at most a minute): refused while a run
+   * measures — its times would be the run's queueing, and its requests would land in the run's
+   * figures — and a run is refused until it has ended.
+   */
+  'flows.tryOnce': returns<FlowTrace>()(strictObject({ config: flowScenarioSchema })),
 } as const;
 
 export type ChannelName = keyof typeof channels;

@@ -59,7 +59,7 @@ describe('the flow builder', () => {
     await field('Step name').fill('login');
     await field('Method').selectOption('POST');
     await field('URL or path').fill('/login');
-    await field('Body').fill('{"user":"alice","password":"secret"}');
+    await field('Body').fill('{"user":"user{{vu}}","password":"pw-user{{vu}}"}');
     await page.getByRole('button', { name: '+ Extraction' }).click();
     await field('Extraction 1 JSON path').fill('$.token');
     await field('Extraction 1 variable').fill('token');
@@ -84,7 +84,7 @@ describe('the flow builder', () => {
     await field('Step name').fill('add to cart');
     await field('Method').selectOption('POST');
     await field('URL or path').fill('/cart');
-    await field('Body').fill('{"item":1}');
+    await field('Body').fill('{"itemId":1}');
     expect(await stepNames('Iteration')).toEqual(['list items', 'add to cart']);
     await shot('60-flow-builder-built');
   });
@@ -128,6 +128,29 @@ describe('the flow builder', () => {
     await stepRow('login').click();
     expect(await field('Extraction 1 variable').inputValue()).toBe('token');
     await shot('62-flow-builder-reopened');
+  });
+
+  test('Try once runs setup and one iteration, showing each request, response, extraction and check', async () => {
+    await page.getByRole('button', { name: 'Try once' }).click();
+    const result = page.getByRole('region', { name: 'Try once result' });
+    await result.waitFor();
+    expect(await result.getByTestId('try-verdict').textContent()).toMatch(/Every step ran/);
+    const login = result.locator('li[data-step="login"]');
+    // The request as sent: {{vu}} filled in (virtual user 1).
+    expect(await login.getByLabel('Request sent by login').textContent()).toContain('"user": "user1"');
+    expect(await login.getByLabel('Response to login').textContent()).toMatch(/"token"/);
+    expect(await login.getByTestId('try-extraction').textContent()).toMatch(/^\{\{token\}\} = \S+/);
+    expect(await login.getByTestId('try-check').textContent()).toBe('✓ status 2xx');
+    // The token went into the next step's header (redacted as a credential in the trace).
+    const items = result.locator('li[data-step="list items"]');
+    expect(await items.getByLabel('Request sent by list items').textContent()).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/items/);
+    expect(await items.getByTestId('try-check').textContent()).toBe('✓ status 2xx');
+    expect(await result.locator('li[data-step="add to cart"]').getByLabel('Response to add to cart').textContent()).toMatch(/"cartId"/);
+    await shot('63-flow-try-once');
+    // Nothing was stored: the history has no run.
+    await nav('History').click();
+    await page.getByRole('heading', { name: 'History', level: 1 }).waitFor();
+    await page.getByText('No runs yet.', { exact: false }).waitFor();
   });
 
   test('no script errors or CSP violations happened', () => {

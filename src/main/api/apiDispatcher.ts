@@ -1,6 +1,7 @@
 // The single gate every request from a renderer passes, whatever the transport (Electron IPC
 // or the WebSocket of `barrage serve`): the channel must exist, the input must match the
 // channel's schema, and errors come back as one readable message, never a stack trace.
+import { flowsHandlers } from './flowsHandlers.ts';
 import { channels, type ApiErrorPayload, type ChannelName } from '../../shared/contract.ts';
 import { formatIssues } from '../../shared/scenario.ts';
 import { MeasurementBusyError } from '../services/measurementLock.ts';
@@ -18,7 +19,7 @@ import { showdownHandlers } from './showdownHandlers.ts';
 export type Dispatch = (channel: string, input: unknown) => Promise<{ ok: true; value: unknown } | { ok: false; error: ApiErrorPayload }>;
 
 export function createHandlers(ctx: ApiContext): AllHandlers {
-  return { ...appHandlers(ctx), ...scenariosHandlers(ctx), ...runsHandlers(ctx), ...statsHandlers(ctx), ...abHandlers(ctx), ...showdownHandlers(ctx), ...capacityHandlers(ctx) };
+  return { ...appHandlers(ctx), ...scenariosHandlers(ctx), ...runsHandlers(ctx), ...statsHandlers(ctx), ...abHandlers(ctx), ...showdownHandlers(ctx), ...capacityHandlers(ctx), ...flowsHandlers(ctx) };
 }
 
 export function isChannel(name: string): name is ChannelName {
