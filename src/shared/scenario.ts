@@ -273,6 +273,13 @@ export const wsScenarioSchema = strictObject({
         message: 'must contain {{seq}} in echo and rate modes, so each echo can be matched to its message',
       });
     }
+    // The engine keeps one pool of random characters as large as the largest {{random:N}}; a
+    // typo such as {{random:999999999}} is refused here rather than quietly cut to the limit.
+    for (const m of s.message.matchAll(/\{\{random:(\d+)\}\}/g)) {
+      if (Number(m[1]) > LIMITS.bodyBytes) {
+        ctx.addIssue({ code: 'custom', path: ['message'], message: `{{random:${m[1]}}} asks for more than 10 MiB (10,485,760 characters) of random text` });
+      }
+    }
     if (/\}\}\{\{seq\}\}/.test(s.message)) {
       ctx.addIssue({
         code: 'custom',

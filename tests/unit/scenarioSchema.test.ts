@@ -35,6 +35,7 @@ describe('scenario validation', () => {
     ['echo without {{seq}}', { protocol: 'ws', url: 'ws://a/', message: 'hello' }, /^message: must contain \{\{seq\}\}/],
     ['{{seq}} right after another placeholder', { protocol: 'ws', url: 'ws://a/', message: '{{conn}}{{seq}}' }, /^message: \{\{seq\}\} must start the message or follow literal text/],
     ['rate mode without rate', { protocol: 'ws', url: 'ws://a/', mode: 'rate' }, /^rate: is required in rate mode/],
+    ['{{random:N}} over 10 MiB', { protocol: 'ws', url: 'ws://a/', message: '{"seq":{{seq}},"d":"{{random:999999999}}"}' }, /^message: \{\{random:999999999\}\} asks for more than 10 MiB/],
     ['unknown protocol', { protocol: 'grpc', url: 'http://a/' }, /protocol must be "http", "ws" or "flow"/],
     ['timeout below a second', { protocol: 'http', url: 'http://a/', timeoutSec: 0.1 }, /^timeoutSec: must be at least 1 second$/],
     ['sse with a body', { protocol: 'http', url: 'http://a/', sse: {}, body: 'x' }, /^body: cannot be combined with sse$/],
