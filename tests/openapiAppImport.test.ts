@@ -20,6 +20,8 @@ const V2 = readFileSync(join(FIXTURES, 'petstore-v2.json'), 'utf8');
 let dir: string;
 let services: AppServices;
 let server: http.Server;
+/** MiB the endless document had written when the import closed the connection. */
+let endlessSentMiB = Infinity;
 let base = '';
 
 type Reply = { ok: true; value: any } | { ok: false; error: { message: string; invalidInput: boolean } };
@@ -38,6 +40,18 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === '/openapi.yaml') res.end(V3.replace('http://127.0.0.1:{port}/v1', '/api'));
     else if (req.url === '/redirect') res.writeHead(302, { location: 'http://192.0.2.1/x.yaml' }).end();
+    else if (req.url === '/endless.yaml') {
+      // A document that never ends (chunked, no length): the import must stop reading at 20 MiB.
+      const chunk = Buffer.alloc(1024 * 1024, 'x');
+      let sent = 0;
+      const more = () => {
+        while (sent < 200 && res.write(chunk)) sent++;
+        if (sent < 200) res.once('drain', more);
+        else res.end();
+      };
+      res.on('close', () => (endlessSentMiB = sent));
+      more();
+    }
     else res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -121,6 +135,10 @@ describe('OpenAPI import in the app (scenarios.openapiPreview / openapiImport)',
     expect(await failure('scenarios.openapiImport', { source: { fileName: 'p.yaml', text: V3 }, operations: [] })).toBe('operations: choose at least one operation');
     expect(await failure('scenarios.openapiPreview', { source: { fileName: 'big.yaml', text: 'x'.repeat(OPENAPI_MAX_TEXT_CHARS + 1) } })).toBe('source.text: the file is larger than 8 MiB');
     expect(await failure('scenarios.openapiPreview', { source: { fileName: 'p.yaml' } })).toBe('source: give either a file (fileName and text) or a URL');
+    expect(await failure('scenarios.openapiPreview', { source: { url: `${base}/endless.yaml` } })).toBe(`${base}/endless.yaml: is larger than 20 MiB`);
+    // Cut off near the limit, not read whole (200 MiB) and measured afterwards.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(endlessSentMiB).toBeLessThan(60);
   });
 
   it('never reads local files for the app: a $ref to a file or a sibling of the upload fails', async () => {

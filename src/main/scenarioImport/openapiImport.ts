@@ -133,9 +133,34 @@ async function readLoopback(file: { url: string }): Promise<string> {
   if (!isLoopbackTarget(file.url)) throw new OpenApiImportError(`refers to ${file.url}, which is not on loopback`);
   const res = await fetch(file.url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'error' });
   if (!res.ok) throw new OpenApiImportError(`${file.url} answered HTTP ${res.status}`);
-  const text = await res.text();
-  if (text.length > MAX_DOCUMENT_BYTES) throw new OpenApiImportError(`${file.url} is larger than 20 MiB`);
-  return text;
+  return readCapped(res, file.url);
+}
+
+/**
+ * The body as text, refused as soon as it passes the size limit: a server that streams a huge
+ * (or endless) document is cut off there instead of being read whole into memory first.
+ */
+async function readCapped(res: Response, url: string): Promise<string> {
+  const tooLarge = () => new OpenApiImportError(`${url} is larger than 20 MiB`);
+  if (Number(res.headers.get('content-length') ?? 0) > MAX_DOCUMENT_BYTES) {
+    await res.body?.cancel();
+    throw tooLarge();
+  }
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_DOCUMENT_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** swagger-parser's messages can span many lines (one per schema error): the first says what is wrong. */
