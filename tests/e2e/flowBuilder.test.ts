@@ -153,6 +153,27 @@ describe('the flow builder', () => {
     await page.getByText('No runs yet.', { exact: false }).waitFor();
   });
 
+  test('run open-model for 2 s with a per-step threshold: the Steps table live and on the run page', async () => {
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Shop flow', level: 1 }).waitFor();
+    await page.getByText('Open (iterations/s)', { exact: true }).click();
+    await field('Rate (iterations/s)').fill('20');
+    await field('Duration (s)').fill('2');
+    await field('Warm-up (s)').fill('0');
+    await field('Thresholds (one per line)').fill('p99{step:login} < 5s');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const table = page.getByRole('table', { name: 'Per-step figures' });
+    await table.waitFor();
+    await page.getByRole('region', { name: 'Run summary' }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(3);
+    const cells = async (step: string) => (await table.locator(`tr[data-step="${step}"] td`).allTextContents()).map((t) => t.trim());
+    const items = await cells('list items');
+    expect(items.slice(0, 2)).toEqual(['list items', 'iteration']);
+    expect(Number(items[2].replace(/,/g, ''))).toBeGreaterThan(10);
+    expect((await cells('login'))[1]).toBe('setup');
+    await shot('64-flow-run-steps');
+  }, 60_000);
+
   test('no script errors or CSP violations happened', () => {
     expect(problems).toEqual([]);
   });
