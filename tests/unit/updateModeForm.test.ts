@@ -2,13 +2,13 @@
 // long polling) round-trips through the form, leaves out the request/response fields the schema
 // refuses with it, and puts the schema's messages on the fields the form shows.
 import { describe, expect, it } from 'vitest';
-import { defaultForm, formFromScenario, formToInput, validateForm, visibleFields } from '../../src/renderer/src/scenarioForm/scenarioForm.ts';
+import { defaultForm, formFromScenario, formToInput, validateForm, visibleFields, type ScenarioForm } from '../../src/renderer/src/scenarioForm/scenarioForm.ts';
 import { describeLoad } from '../../src/renderer/src/scenarioForm/describeLoad.ts';
 import type { HttpScenario } from '../../src/shared/scenario.ts';
 import { protocolBadgeText, protocolLabel } from '../../src/shared/protocolLabel.ts';
 import { updateModeOf } from '../../src/shared/updateMode.ts';
 
-const sseForm = () => ({ ...defaultForm('http'), name: 'sse', url: 'http://127.0.0.1:9/sse', updates: 'sse' as const, sseRetryMs: '250', connectRate: '50' });
+const sseForm = (): ScenarioForm => ({ ...defaultForm('http'), name: 'sse', url: 'http://127.0.0.1:9/sse', updates: 'sse', sseRetryMs: '250', connectRate: '50' });
 
 describe('builder update modes', () => {
   it('an SSE form becomes an SSE scenario (no body, rate or pipelining even when the form still holds them) and comes back the same', () => {
@@ -45,14 +45,14 @@ describe('builder update modes', () => {
 
 describe('labels of update-mode runs (badges in History, Compare, Run, Scenarios; the HTML report)', () => {
   it('name SSE, polling and long polling instead of plain HTTP', () => {
-    const of = (f: ReturnType<typeof sseForm>) => {
+    const of = (f: ScenarioForm) => {
       const c = validateForm(f).scenario!;
       return { protocol: c.protocol, update: updateModeOf(c) };
     };
     expect(protocolLabel(of(sseForm()))).toBe('SSE');
     expect(protocolBadgeText(of(sseForm()))).toBe('SSE');
-    expect(protocolLabel(of({ ...sseForm(), updates: 'poll', pollIntervalMs: '100' } as ReturnType<typeof sseForm>))).toBe('HTTP polling');
-    expect(protocolBadgeText(of({ ...sseForm(), updates: 'long-poll' } as ReturnType<typeof sseForm>))).toBe('LONG POLL');
-    expect(protocolLabel(of({ ...sseForm(), updates: 'requests' } as ReturnType<typeof sseForm>))).toBe('HTTP');
+    expect(protocolLabel(of({ ...sseForm(), updates: 'poll', pollIntervalMs: '100' }))).toBe('HTTP polling');
+    expect(protocolBadgeText(of({ ...sseForm(), updates: 'long-poll' }))).toBe('LONG POLL');
+    expect(protocolLabel(of({ ...sseForm(), updates: 'requests' }))).toBe('HTTP');
   });
 });
