@@ -16,6 +16,8 @@
 export { startRun, failedResult, prewarmWorkers, engineWorkerPool, GRACE_MS, type RunHandle, type RunOptions } from './runController.ts';
 export { closeWorkerPools, type WorkerPool } from './workerPool.ts';
 export type { LoadProcess, ProcessSpawner } from './processWorker.ts';
+// Node options a child needs to run Barrage's sources with the start-up cache (the demo target's cluster too).
+export { workerExecArgv } from './worker/workerArgv.ts';
 export { checkCapacity, checkRunnable, PreflightError, type HostLookup } from './preflight.ts';
 export { workerCount, isLoopbackTarget, shardScenario, type ShardSpec } from './workerShares.ts';
 import type { FlowTrace } from '../../shared/flowTrace.ts';

@@ -10,7 +10,7 @@
 // /ws/push, GET /), not for known-capacity endpoints, whose capacity would be N times theirs.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { workerExecArgv } from '../engine/worker/workerArgv.ts';
+import { workerExecArgv } from '../engine/index.ts';
 import { startDemoTarget, type DemoTarget, type DemoTargetOptions } from './demoTarget.ts';
 
 /** How long a child may take to listen before the cluster gives up. */
