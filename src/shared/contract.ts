@@ -178,6 +178,20 @@ export const channels = {
   ),
   'runs.compare': returns<RunDetail[]>()(idList),
   /**
+   * Merges the result files of a sharded run (`barrage run --shard K/N --out FILE`, dropped on or
+   * picked in the History view; the renderer reads them) into one stored run, as `barrage runs
+   * merge` does. Refused with a message naming the files or shards when they do not belong together.
+   */
+  'runs.mergeShards': returns<{ id: number; duplicate: boolean; shards: number }>()(
+    strictObject({
+      files: z
+        .array(strictObject({ name: z.string().min(1).max(500), text: z.string().max(256 * 1024 * 1024, { error: 'is larger than 256 MiB' }) }), { error: 'must be a list of files' })
+        .min(1, { error: 'give at least one shard result file' })
+        .max(1000, { error: 'at most 1,000 files' }),
+      name: name.optional(),
+    }),
+  ),
+  /**
    * Verdicts per figure (throughput, p50, p99): two runs (`ids`: baseline, candidate) by block
    * bootstrap over their steady seconds, or two groups of runs (`groupA` baseline, `groupB`) on
    * two levels, rounds paired (stats/compareGroups.ts). `options` as in src/shared/stats/options.ts.

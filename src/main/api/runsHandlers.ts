@@ -2,7 +2,8 @@
 import type { RunDetail } from '../../shared/contract.ts';
 import { decodeHistogram, percentileCurve } from '../../shared/result/histogramCodec.ts';
 import { PreflightError } from '../engine/index.ts';
-import { exportRunsCsv, exportRunsJson } from '../store/runExchange.ts';
+import { exportRunsCsv, exportRunsJson, ImportError, mergeShardFiles } from '../store/runExchange.ts';
+import { MergeError } from '../store/shardMerge.ts';
 import type { StoredRun } from '../../shared/history.ts';
 import { ApiError, type ApiContext } from './apiContext.ts';
 import type { HandlersFor } from './handlerTypes.ts';
@@ -69,6 +70,16 @@ export function runsHandlers(ctx: ApiContext): Omit<HandlersFor<'runs'>, 'runs.s
         : { fileName: `${stem}.csv`, mimeType: 'text/csv', content: exportRunsCsv(runs) };
     },
     'runs.compare': (ids) => ids.map((id) => detail(must(id))),
+    'runs.mergeShards': ({ files, name }) => {
+      try {
+        const outcome = mergeShardFiles(ctx.store, files, { name });
+        if (!outcome.duplicate) ctx.runs.notifyChanged('imported');
+        return outcome;
+      } catch (err) {
+        if (err instanceof ImportError || err instanceof MergeError) throw new ApiError(err.message);
+        throw err;
+      }
+    },
   };
 }
 
