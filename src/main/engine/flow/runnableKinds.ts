@@ -3,4 +3,4 @@
 // load the executors. Add a kind here when its executor lands.
 import type { FlowStepType } from '../../../shared/flowSteps.ts';
 
-export const RUNNABLE_STEP_KINDS: ReadonlySet<FlowStepType> = new Set<FlowStepType>(['http']);
+export const RUNNABLE_STEP_KINDS: ReadonlySet<FlowStepType> = new Set<FlowStepType>(['http', 'ws-connect', 'ws-send', 'ws-await', 'ws-close']);

@@ -3,20 +3,14 @@
 import type { FlowStep } from '../../../shared/flowSteps.ts';
 import { compileHttpStep } from './httpStep.ts';
 import type { CompiledStep, FlowEnv, StepCompiler, StepCompilers } from './stepExecutor.ts';
-
-/** A kind whose executor is not built yet: refused when the flow is compiled, before any load. */
-function notYet<S extends FlowStep>(kind: string): StepCompiler<S> {
-  return (step) => {
-    throw new Error(`${step.name}: ${kind} steps cannot run yet (issue #12 is in progress)`);
-  };
-}
+import { compileWsAwaitStep, compileWsCloseStep, compileWsConnectStep, compileWsSendStep } from './wsSteps.ts';
 
 export const stepCompilers: StepCompilers = {
   http: compileHttpStep,
-  'ws-connect': notYet('ws-connect'),
-  'ws-send': notYet('ws-send'),
-  'ws-await': notYet('ws-await'),
-  'ws-close': notYet('ws-close'),
+  'ws-connect': compileWsConnectStep,
+  'ws-send': compileWsSendStep,
+  'ws-await': compileWsAwaitStep,
+  'ws-close': compileWsCloseStep,
 };
 
 /** Compiles one step with its kind's executor. */
