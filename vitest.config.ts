@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
-// Two projects, run one after the other (sequence.groupOrder):
+// Three projects, run one after the other (sequence.groupOrder):
 //
 // - "unit" — tests/unit/ (and MEASURE_NOTHING below): pure logic (statistics, schemas,
 //   thresholds, the engine's schedulers on a fake clock, the renderer's models, the store on
@@ -10,11 +10,13 @@ import { defineConfig } from 'vitest/config';
 //   (isolate: false): importing the same modules again for every file cost about 40% of their
 //   CPU time (71 s → 42 s on a busy 2-core machine). So a unit test must not leave global state behind (no vi.mock, no module-level
 //   changes); a test that mocks a module belongs in the load project, which isolates each file.
-// - "load" — everything else in tests/: runs against loopback targets, the CLI as a process,
-//   the browser end to end. These measure time: files running in parallel on a small machine
-//   would measure each other, so they run one at a time, and only after the unit tests are done.
+// - "e2e" — tests/e2e/: the UI in Chromium against `barrage serve`, after the unit tests, two
+//   files at a time (each with its own server and history; they check what views show, not time).
+// - "load" — everything else in tests/: runs against loopback targets, the CLI as a process.
+//   These measure time: files running in parallel on a small machine would measure each other,
+//   so they run one at a time, last, with nothing else running.
 //
-// A new test file outside tests/unit/ is a load test until someone decides it is pure.
+// A new test file outside tests/unit/ and tests/e2e/ is a load test until someone decides it is pure.
 //
 // A few files start the CLI as a process but measure no time (they read a stored history, or
 // wait for a lock): they run with the unit tests, in parallel, instead of queueing with the load.
@@ -42,11 +44,24 @@ export default defineConfig({
       {
         test: {
           ...shared,
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          // Each file starts its own `barrage serve` (port 0, its own history) and Chromium, and
+          // its assertions are about what the views show, not about time: two files at a time
+          // overlap one file's waiting (page loads, a short run) with the other's work.
+          maxWorkers: 2,
+          fileParallelism: true,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          ...shared,
           name: 'load',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/unit/**', ...MEASURE_NOTHING],
+          exclude: ['tests/unit/**', 'tests/e2e/**', ...MEASURE_NOTHING],
           fileParallelism: false,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],
