@@ -213,7 +213,10 @@ export interface StageFigures {
    * too (as the run's errors.byKind.status); absent when there were none.
    */
   statusErrors?: number;
-  /** Achieved: mean and peak connections open over its seconds, completions per second. */
+  /**
+   * Achieved: mean and peak connections open over its seconds, and completions per second — for
+   * a flow, iterations started per second (what its rate stages plan).
+   */
   achieved: { meanConnections: number; peakConnections: number; perSec: number };
   /** Whether the generator reached the stage's planned peak; `note` says why not. */
   reached: boolean;

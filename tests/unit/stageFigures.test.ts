@@ -52,6 +52,20 @@ describe('stage reached or not', () => {
     expect(f[1].note).toBe('92 scheduled sends were still waiting at its end: 2 connections could not carry the planned 50/s (completed 19.3/s; raise connections)');
   });
 
+  it('a flow: its rate stages plan iterations, so iterations started are what is achieved, not step completions', () => {
+    // 10 iterations/s planned; each iteration makes 3 step completions. Only 6 iterations/s
+    // started: 30 step completions a second must not read as the plan met (or exceeded).
+    const stages = [
+      { durationSec: 0, target: 10 },
+      { durationSec: 3, target: 10 },
+    ];
+    const it = (t: number, started: number) => second(t, { throughput: started * 3, iterations: { started, completed: started, abandoned: 0 } });
+    const f = figures(stages, 'rate', [it(0, 6), it(1, 6), it(2, 6)])[1];
+    expect(f.throughput.perSec).toBe(18);
+    expect(f.achieved.perSec).toBe(6);
+    expect(f.note).toBe('started 6 iterations/s of the planned 10/s');
+  });
+
   it('counts the stage’s unexpected statuses apart (they are completions too), and says nothing of none', () => {
     const stages = [
       { durationSec: 1, target: 10 },

@@ -29,6 +29,10 @@ export function stageFigures(
     const meanConnections = n > 0 ? round1(mine.reduce((a, s) => a + s.openConnections, 0) / n) : 0;
     const peakConnections = mine.reduce((a, s) => Math.max(a, s.openConnections), 0);
     const perSec = n > 0 ? round1(total / n) : 0;
+    // What the plan is compared with: completions per second, or for a flow iterations started
+    // per second (a flow's rate plans iterations; each makes several step completions).
+    const flow = mine.some((s) => s.iterations !== undefined);
+    const achievedPerSec = flow && n > 0 ? round1(mine.reduce((a, s) => a + (s.iterations?.started ?? 0), 0) / n) : perSec;
     const h = latency.get(span.index);
     const figures: StageFigures = {
       index: span.index,
@@ -42,7 +46,7 @@ export function stageFigures(
       latencyUs: h && h.totalCount > 0 ? summarizeHistogram(h) : null,
       errors,
       ...(statusErrors > 0 ? { statusErrors } : {}),
-      achieved: { meanConnections, peakConnections, perSec },
+      achieved: { meanConnections, peakConnections, perSec: achievedPerSec },
       reached: true,
     };
     if (n === 0) return figures;
@@ -69,15 +73,17 @@ export function stageFigures(
     if (saturated) reasons.push(`the generator was saturated: it may not have sent at the planned ${round1(planned)}/s`);
     if (lagging) {
       reasons.push(
-        `${behind} scheduled sends were still waiting at its end: ${round1(meanConnections)} connections could not carry the planned ${round1(planned)}/s (completed ${perSec}/s; raise connections)`,
+        flow
+          ? `${behind} scheduled iterations were still waiting at its end: ${round1(meanConnections)} virtual users' connections could not carry the planned ${round1(planned)}/s (started ${achievedPerSec}/s; raise virtual users)`
+          : `${behind} scheduled sends were still waiting at its end: ${round1(meanConnections)} connections could not carry the planned ${round1(planned)}/s (completed ${perSec}/s; raise connections)`,
       );
     }
     if (reasons.length > 0) {
       figures.reached = false;
       figures.note = reasons.join('; ');
-    } else if (span.from === span.to && perSec < planned * REACHED_SHARE) {
+    } else if (span.from === span.to && achievedPerSec < planned * REACHED_SHARE) {
       // On a hold the plan's rate is known exactly; on a ramp the completions lag by the latency.
-      figures.note = `completed ${perSec}/s of the planned ${round1(planned)}/s`;
+      figures.note = flow ? `started ${achievedPerSec} iterations/s of the planned ${round1(planned)}/s` : `completed ${perSec}/s of the planned ${round1(planned)}/s`;
     }
     return figures;
   });

@@ -44,11 +44,20 @@ export function runSeriesData(allSamples: RunSample[], profile: RunProfile | nul
   return {
     // The plan is drawn against what it asks for: an arrival rate against the completions per
     // second, a number of connections against the connections open.
-    throughput: profile?.target === 'rate' ? withPlan(t, throughput, profile.stages) : [t, throughput],
+    throughput: profile?.target === 'rate' ? withPlan(t, plannedRateAchieved(samples, throughput), profile.stages) : [t, throughput],
     latency: [t, lat('p50'), lat('p99'), lat('max')],
     errors: [t, samples.map((s) => s.errors)],
     connections: profile?.target === 'connections' ? withPlan(t, connections, profile.stages) : [t, connections],
   };
+}
+
+/**
+ * What a rate plan is compared with: completions per second, or for a flow (its seconds carry
+ * iteration counts) iterations started per second — a flow's rate plans iterations, and each
+ * iteration makes several step completions.
+ */
+function plannedRateAchieved(samples: readonly RunSample[], throughput: number[]): number[] {
+  return samples.some((s) => s.iterations !== undefined) ? samples.map((s) => s.iterations?.started ?? 0) : throughput;
 }
 
 /**
@@ -86,12 +95,14 @@ export function runChartSpecs(protocol: Protocol, warmupSec: number, xMax: numbe
   const count = (suffix: string) => (v: number) => `${formatCount(v)} ${suffix}`;
   const marks = profile ? stageMarks(profile.stages) : undefined;
   const planned = (target: RunProfile['target']) => profile?.target === target;
+  // A flow's rate plan is in iterations: the chart shows iterations started against it.
+  const iterations = protocol === 'flow' && planned('rate');
   return {
     throughput: {
       x: 'seconds',
-      yLabel: `Throughput (${unit})`,
+      yLabel: iterations ? 'Iterations started (it/s)' : `Throughput (${unit})`,
       series: [
-        { label: 'Throughput', format: count(unit), ...(planned('rate') ? { spanGaps: true } : {}) },
+        { label: iterations ? 'Iterations started' : 'Throughput', format: count(iterations ? 'it/s' : unit), ...(planned('rate') ? { spanGaps: true } : {}) },
         ...(planned('rate') ? [{ label: 'Planned rate', format: (v: number) => `${formatCount(v, 1)}/s`, ...PLANNED_STYLE }] : []),
       ],
       warmupSec,
