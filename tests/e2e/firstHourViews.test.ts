@@ -106,19 +106,33 @@ describe('first hour in the app: Compare, Showdown, keyboard', () => {
     const table = page.getByRole('table', { name: 'Showdown table' });
     await table.waitFor({ timeout: 60_000 });
 
-    // Experiment 1's table: its three modes only; nothing of experiment 2, no "not measured".
-    expect((await table.getByRole('columnheader').allTextContents()).map((t) => t.trim().split(/\s+run #/)[0])).toEqual(['Factor', 'REST (new connection)', 'REST (keep-alive)', 'WebSocket']);
+    // Experiment 1's table: its four modes only (the demo target serves HTTP/2 too); nothing of
+    // experiment 2, no "not measured".
+    expect((await table.getByRole('columnheader').allTextContents()).map((t) => t.trim().split(/\s+run #/)[0])).toEqual([
+      'Factor',
+      'REST (new connection)',
+      'REST (keep-alive)',
+      'HTTP/2 (multiplexed)',
+      'WebSocket',
+    ]);
     expect(await table.getByRole('rowheader', { name: /update|delivery|poll/i }).count()).toBe(0);
     expect(await table.getByRole('cell', { name: 'not measured', exact: true }).count()).toBe(0);
 
-    // Experiment 2's own table: REST polling and WebSocket push, every cell a figure or a word.
+    // Experiment 2's own table: polling, long polling, SSE and WebSocket push, every cell a figure or a word.
     const updates = page.getByRole('table', { name: 'Updates table' });
-    expect((await updates.getByRole('columnheader').allTextContents()).map((t) => t.trim().split(/\s+run #/)[0])).toEqual(['Factor', 'REST polling (every 100 ms)', 'WebSocket push']);
+    expect((await updates.getByRole('columnheader').allTextContents()).map((t) => t.trim().split(/\s+run #/)[0])).toEqual([
+      'Factor',
+      'REST polling (every 100 ms)',
+      'Long polling',
+      'Server-Sent Events',
+      'WebSocket push',
+    ]);
     const lag = (await updates.getByRole('row', { name: /^Delivery lag p50/ }).getByRole('cell').allTextContents()).map((t) => t.trim());
-    expect(lag).toHaveLength(2);
+    expect(lag).toHaveLength(4);
     for (const cell of lag) expect(cell).toMatch(/^\d[\d.,]* (µs|ms|s)( \(best\))?$/);
     expect(await updates.getByRole('cell', { name: 'not measured', exact: true }).count()).toBe(0);
-    expect(await updates.getByRole('cell', { name: /^none \(no polls\)/ }).count()).toBe(1);
+    // SSE and push deliver without polling.
+    expect(await updates.getByRole('cell', { name: /^none \(no polls\)/ }).count()).toBe(2);
 
     // The latency chart: a linear axis (bar heights in the ratio of their values), ratios in words.
     const chart = page.getByRole('figure', { name: 'Round-trip latency' });
@@ -137,7 +151,7 @@ describe('first hour in the app: Compare, Showdown, keyboard', () => {
     if (second.height > 20) expect(tallest.height / second.height).toBeCloseTo(tallest.us / second.us, 1);
     const ratios = await chart.getByRole('list', { name: 'Ratios' }).getByRole('listitem').allTextContents();
     expect(ratios.length).toBe(3);
-    expect(ratios[0]).toMatch(/^p50: .+ \d[\d.]*× (REST \(new connection\)|REST \(keep-alive\)|WebSocket)/);
+    expect(ratios[0]).toMatch(/^p50: .+ \d[\d.]*× (REST \(new connection\)|REST \(keep-alive\)|HTTP\/2 \(multiplexed\)|WebSocket)/);
     const lagChart = page.getByRole('figure', { name: /^Update delivery lag/ });
     expect(await lagChart.getByRole('list', { name: 'Ratios' }).getByRole('listitem').count()).toBeGreaterThanOrEqual(1);
     await shot('51-showdown-two-tables');

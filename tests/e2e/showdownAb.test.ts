@@ -169,10 +169,10 @@ describe('Showdown, verdicts, A/B and reports in a browser', () => {
     expect(conclusion.length).toBeGreaterThan(0);
     expect(conclusion.join(' ')).toMatch(/WebSocket/);
 
-    // Every mode's run opens; "Compare these runs" names the three exchange runs.
+    // Every mode's run opens; "Compare these runs" names the four exchange runs.
     const compare = page.getByRole('link', { name: 'Compare these runs' });
-    expect(await compare.getAttribute('href')).toMatch(/^#\/compare\?ids=\d+,\d+,\d+$/);
-    expect(await table.getByRole('link', { name: /^run #\d+$/ }).count()).toBe(3);
+    expect(await compare.getAttribute('href')).toMatch(/^#\/compare\?ids=\d+,\d+,\d+,\d+$/);
+    expect(await table.getByRole('link', { name: /^run #\d+$/ }).count()).toBe(4);
     expect(await page.getByRole('table', { name: 'Showdowns of this session' }).getByRole('row').count()).toBe(3);
     await shot('22-showdown-result');
 
