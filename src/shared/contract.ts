@@ -9,6 +9,7 @@ import { RUN_SORTS, RUN_STATUSES, type RunListItem, type StoredRun, type StoredS
 import type { RunProgress, RunSummary } from './runResult.ts';
 import { LIMITS, flowScenarioSchema, scenarioSchema, type Scenario } from './scenario.ts';
 import type { FlowTrace } from './flowTrace.ts';
+import type { StepsComparison } from './stepCompare.ts';
 import { AB_DEFAULT_ROUNDS, AB_MAX_ROUNDS, AB_MIN_ROUNDS, AB_MIN_ROUNDS_WHY, type AbStatus } from './ab.ts';
 import { compareOptionsSchema, type FigureComparison } from './stats/index.ts';
 import { showdownInputSchema, type ShowdownStatus } from './showdown.ts';
@@ -48,6 +49,22 @@ export interface AppInfo {
 
 /** What measures now (the measurement lock's holder); `openable`: a job of this process the app can show. */
 export type MeasuringNow = MeasuringJob & { openable: boolean };
+
+/**
+ * A data file read by the builder (flows.parseData): the rows as the scenario keeps them
+ * (`data.rows`), their columns (the variables they give), count and SHA-256 (as `data.sha256`).
+ */
+export interface ParsedDataFile {
+  name: string;
+  format: 'csv' | 'json';
+  rows: Array<Record<string, string | number | boolean>>;
+  columns: string[];
+  rowCount: number;
+  sha256: string;
+}
+
+/** The largest data file text the builder sends (the rows then travel with the scenario in every save and run). */
+export const DATA_TEXT_MAX_CHARS = 8 * 1024 * 1024;
 
 export interface DemoTargetInfo {
   httpUrl: string;
@@ -196,6 +213,18 @@ export const channels = {
    * bootstrap over their steady seconds, or two groups of runs (`groupA` baseline, `groupB`) on
    * two levels, rounds paired (stats/compareGroups.ts). `options` as in src/shared/stats/options.ts.
    */
+  /**
+   * Flow runs (issue #12): steps of the same name compared, each run cut down to the step and
+   * judged by the whole run's verdict statistics — exactly what `barrage compare` prints per step
+   * (src/shared/stepCompare.ts compareSteps). Null unless every run is a flow. The first id is
+   * the reference.
+   */
+  'runs.compareSteps': returns<StepsComparison | null>()(
+    strictObject({
+      ids: z.array(id).min(2, { error: 'give at least two run ids: the reference, then the others' }).max(20, { error: 'at most 20 runs' }),
+      options: compareOptionsSchema.optional(),
+    }),
+  ),
   'runs.statistics': returns<FigureComparison[]>()(
     strictObject({
         ids: z.array(id).length(2, { error: 'give two run ids: the baseline, then the candidate' }).optional(),
@@ -284,6 +313,19 @@ export const channels = {
    * figures — and a run is refused until it has ended.
    */
   'flows.tryOnce': returns<FlowTrace>()(strictObject({ config: flowScenarioSchema })),
+  /**
+   * A data file's text (uploaded, dropped or pasted in the builder) parsed as the CLI reads
+   * `data.file` (src/main/flowData/dataFile.ts parseDataText: csv-parse, or JSON rows): the rows,
+   * columns, count and SHA-256, or an error naming the file and line. `format` defaults to the
+   * name's extension. Nothing is stored: the builder puts the rows into the scenario.
+   */
+  'flows.parseData': returns<ParsedDataFile>()(
+    strictObject({
+      name: z.string().trim().min(1, { error: 'is required (the file name, e.g. users.csv)' }).max(500, { error: 'is longer than 500 characters' }),
+      text: z.string().max(DATA_TEXT_MAX_CHARS, { error: `is larger than ${DATA_TEXT_MAX_CHARS / 1024 / 1024} MiB; give a larger file to barrage run --scenario as data.file` }),
+      format: z.enum(['csv', 'json'], { error: 'must be "csv" or "json"' }).optional(),
+    }),
+  ),
 } as const;
 
 export type ChannelName = keyof typeof channels;

@@ -9,7 +9,7 @@ import { ApiError, type ApiContext } from './apiContext.ts';
 import type { HandlersFor } from './handlerTypes.ts';
 
 /** The history's statistics and reports are in statsHandlers.ts. */
-export function runsHandlers(ctx: ApiContext): Omit<HandlersFor<'runs'>, 'runs.statistics' | 'runs.report'> {
+export function runsHandlers(ctx: ApiContext): Omit<HandlersFor<'runs'>, 'runs.statistics' | 'runs.report' | 'runs.compareSteps'> {
   const must = (id: number): StoredRun => {
     const run = ctx.store.getRun(id);
     if (!run) throw new ApiError(`run ${id} does not exist`);
