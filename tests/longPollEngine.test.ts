@@ -24,6 +24,8 @@ describe('long-poll driver', () => {
     expect(s.status).toBe('completed');
     expect(s.latencyMeaning).toBe(LONG_POLL_LATENCY_MEANING);
     expect(result.config).toMatchObject({ poll: { long: true } });
+    // The summary says so too: History, which lists summaries, badges it LONG POLL, not POLL.
+    expect(p.long).toBe(true);
     // 2 clients × 1.5 s × 20 events/s ≈ 60 deliveries (a busy machine may lose a few).
     expect(p.delivered).toBeGreaterThanOrEqual(48);
     expect(p.delivered).toBeLessThanOrEqual(64);

@@ -15,6 +15,7 @@ import {
   type FigureComparison,
 } from './stats/index.ts';
 import { formatCount, formatUs } from './units.ts';
+import { throughputUnitOf, type UpdateModeFields } from './updateMode.ts';
 
 export type KeyFigureId = 'throughput' | 'p50' | 'p99' | 'p999' | 'errors' | 'connections';
 
@@ -82,30 +83,34 @@ function unavailableReason(def: KeyFigureDefinition, run: RunResult): string | n
   return def.id === 'p50' || def.id === 'p99' || def.id === 'p999' ? latencyFigureReason(run.summary, def.id) : noLatencyReason(run.summary);
 }
 
-/** "req/s" or "msg/s" for a run's throughput. */
-export function rateUnit(protocol: Protocol): string {
-  return protocol === 'ws' ? 'msg/s' : 'req/s';
+/**
+ * "req/s", "msg/s", "events/s" (SSE and polling) or "steps/s" (flows) for a run's throughput.
+ * Pass the configuration where there is one: its protocol alone cannot tell an SSE run's events
+ * from an HTTP run's requests.
+ */
+export function rateUnit(of: Protocol | UpdateModeFields): string {
+  return throughputUnitOf(typeof of === 'string' ? { protocol: of } : of);
 }
 
-/** A key figure with its unit: "12,345 req/s", "812 µs", "3". */
-export function formatKeyFigure(def: KeyFigureDefinition, value: number | null, protocol: Protocol): string {
+/** A key figure with its unit: "12,345 req/s", "812 µs", "3". `unit` is the run's rate unit (rateUnit). */
+export function formatKeyFigure(def: KeyFigureDefinition, value: number | null, unit: string): string {
   if (value === null) return '–';
   if (def.kind === 'us') return formatUs(value);
-  if (def.kind === 'rate') return `${formatCount(value, value < 100 ? 1 : 0)} ${rateUnit(protocol)}`;
+  if (def.kind === 'rate') return `${formatCount(value, value < 100 ? 1 : 0)} ${unit}`;
   return formatCount(value);
 }
 
 /** A run's key figure as a table cell: the value, or "– (nothing completed)" when it has none and why is known. */
-export function formatKeyValue(def: KeyFigureDefinition, figure: Pick<KeyFigureValue, 'value' | 'unavailable'>, protocol: Protocol): string {
+export function formatKeyValue(def: KeyFigureDefinition, figure: Pick<KeyFigureValue, 'value' | 'unavailable'>, unit: string): string {
   if (figure.value === null && figure.unavailable) return `– (${figure.unavailable})`;
-  return formatKeyFigure(def, figure.value, protocol);
+  return formatKeyFigure(def, figure.value, unit);
 }
 
 /** The difference in the figure's unit, signed: "+2,400 req/s", "-163 µs", "+2". */
-export function formatKeyDifference(def: KeyFigureDefinition, difference: number | null, protocol: Protocol): string {
+export function formatKeyDifference(def: KeyFigureDefinition, difference: number | null, unit: string): string {
   if (difference === null) return '–';
   const sign = difference > 0 ? '+' : difference < 0 ? '-' : '±';
-  return `${sign}${formatKeyFigure(def, Math.abs(difference), protocol)}`;
+  return `${sign}${formatKeyFigure(def, Math.abs(difference), unit)}`;
 }
 
 export interface KeyFigureValue {
@@ -125,6 +130,8 @@ export interface ComparedRun {
   role: 'baseline' | 'candidate';
   scenarioName: string | null;
   protocol: Protocol;
+  /** The throughput's unit: "req/s", "msg/s", "events/s" or "steps/s". */
+  rateUnit: string;
   url: string;
   status: RunStatus;
   startedAt: string;
@@ -228,6 +235,7 @@ export function comparedRun(run: StoredRun, baseline: RunResult | null): Compare
     role: baseline ? 'candidate' : 'baseline',
     scenarioName: run.scenarioName ?? run.config.name ?? null,
     protocol: run.summary.protocol,
+    rateUnit: rateUnit(run.config),
     url: run.config.url,
     status: run.summary.status,
     startedAt: run.summary.startedAt,

@@ -338,6 +338,8 @@ export interface PollFigures {
   gaps: number;
   /** Events without a "ts" creation time: delivered, but no lag measured. */
   untimed: number;
+  /** Long polling (the server held each poll until an event existed); absent in runs stored before it was recorded. */
+  long?: boolean;
 }
 
 /** One step of a flow in one second, merged over the workers. */

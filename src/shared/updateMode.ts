@@ -18,14 +18,15 @@ export function updateModeOf(c: UpdateModeFields | null | undefined): UpdateMode
   return null;
 }
 
-/** What a run's throughput counts: "requests", "messages" or "events". */
-export function completionNoun(c: UpdateModeFields): 'requests' | 'messages' | 'events' {
+/** What a run's throughput counts: "requests", "messages", "events" or a flow's "steps" (step completions). */
+export function completionNoun(c: UpdateModeFields): 'requests' | 'messages' | 'events' | 'steps' {
   if (updateModeOf(c) !== null) return 'events';
-  return c.protocol === 'ws' ? 'messages' : 'requests';
+  return c.protocol === 'ws' ? 'messages' : c.protocol === 'flow' ? 'steps' : 'requests';
 }
 
-/** The short throughput unit: "req/s", "msg/s" or "events/s". */
+const UNITS = { requests: 'req/s', messages: 'msg/s', events: 'events/s', steps: 'steps/s' } as const;
+
+/** The short throughput unit: "req/s", "msg/s", "events/s" or "steps/s". */
 export function throughputUnitOf(c: UpdateModeFields): string {
-  const noun = completionNoun(c);
-  return noun === 'requests' ? 'req/s' : noun === 'messages' ? 'msg/s' : 'events/s';
+  return UNITS[completionNoun(c)];
 }

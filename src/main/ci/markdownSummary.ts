@@ -2,7 +2,7 @@
 // key figures, the thresholds and the verdicts as GitHub-flavoured tables, no links (a summary is
 // read where the run's files are not reachable). Tables are laid out by markdown-table.
 import { markdownTable } from 'markdown-table';
-import { KEY_FIGURES, comparisonOutcome, formatKeyDifference, formatKeyValue, inconclusiveSummary, type GroupsComparison, type RunsComparison } from '../../shared/comparison.ts';
+import { KEY_FIGURES, rateUnit, comparisonOutcome, formatKeyDifference, formatKeyValue, inconclusiveSummary, type GroupsComparison, type RunsComparison } from '../../shared/comparison.ts';
 import type { RunSummary } from '../../shared/runResult.ts';
 import { statusWord } from '../../shared/runStatusWord.ts';
 import { protocolLabel } from '../../shared/protocolLabel.ts';
@@ -13,7 +13,7 @@ import type { RunIdentity } from './junitReport.ts';
 
 export function runMarkdown(summary: RunSummary, run: RunIdentity): string {
   const s = summary;
-  const unit = s.poll || s.sse ? 'events/s' : s.protocol === 'ws' ? 'msg/s' : 'req/s';
+  const unit = s.poll || s.sse ? 'events/s' : rateUnit(s.protocol);
   const failed = (s.thresholds ?? []).filter((t) => !t.passed);
   const verdict =
     s.status !== 'completed'
@@ -73,8 +73,8 @@ export function runsComparisonMarkdown(c: RunsComparison): string {
     const row = [def.name];
     c.runs.forEach((r, i) => {
       const f = r.figures.find((x) => x.id === def.id)!;
-      row.push(formatKeyValue(def, f, r.protocol));
-      if (i > 0) row.push(f.difference === null ? '–' : `${formatKeyDifference(def, f.difference, r.protocol)}${f.change === null ? '' : ` (${signedPercent(f.change)})`}`);
+      row.push(formatKeyValue(def, f, r.rateUnit));
+      if (i > 0) row.push(f.difference === null ? '–' : `${formatKeyDifference(def, f.difference, r.rateUnit)}${f.change === null ? '' : ` (${signedPercent(f.change)})`}`);
     });
     return row;
   });

@@ -321,7 +321,8 @@ async function runOnWorkers(
   if (sse) notes.push(...sseNotes(sse));
   if (status === 'aborted') notes.push('stopped before its planned end');
   const summary = buildSummary({ scenario, status, startedAt, endedAt, workers: count, acc, failure, notes, dataSha256: flowDataSha256(scenario) });
-  if (pollFigures) summary.poll = pollFigures;
+  // Recorded so lists that carry only the summary (History) can tell long polling from polling.
+  if (pollFigures) summary.poll = { ...pollFigures, long: scenario.protocol === 'http' && scenario.poll?.long === true };
   if (http2Figures) summary.http2 = http2Figures;
   if (sse) summary.sse = sse;
   return {

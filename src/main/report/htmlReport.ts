@@ -50,14 +50,14 @@ const SIDE_COLORS = { A: PALETTE[0], B: PALETTE[1] } as const;
 export function runReportHtml(stored: StoredRun, options: ReportOptions = {}): string {
   const run = withoutSecrets(stored);
   const s = run.summary;
-  const unit = rateUnit(s.protocol);
+  const unit = rateUnit(run.config);
   const title = run.scenarioName ?? run.config.name ?? `Run ${run.id}`;
   const body: string[] = [];
   body.push(header('Run report', `${title}`, `Run ${run.id} · ${targetLine(run)}`, options));
   body.push(badges(run));
 
   const cards: Array<[string, string, string]> = [
-    ['Throughput', formatKeyFigure(KEY_FIGURES[0], KEY_FIGURES[0].value(run), s.protocol), s.throughput.steadyPerSec !== null ? 'after the warm-up' : 'whole run'],
+    ['Throughput', formatKeyFigure(KEY_FIGURES[0], KEY_FIGURES[0].value(run), unit), s.throughput.steadyPerSec !== null ? 'after the warm-up' : 'whole run'],
     // The shared rule: nothing completed means no latency figure, shown as "–" and why.
     ['p50 latency', latencyCard(s, 'p50'), latencyFigureReason(s, 'p50') ?? 'half the requests were faster'],
     ['p99 latency', latencyCard(s, 'p99'), latencyFigureReason(s, 'p99') ?? '1 in 100 was slower'],
@@ -192,12 +192,12 @@ export function comparisonReportHtml(stored: readonly StoredRun[], c: RunsCompar
             const f = cr.figures.find((x) => x.id === d.id)!;
             return { label: `run ${cr.id}`, value: f.value, color: colors.get(cr.id)!, note: f.unavailable ?? (f.change === null ? undefined : signedPercent(f.change)) };
           }),
-          formatValue: (v) => formatKeyFigure(d, v, c.runs[0].protocol),
+          formatValue: (v) => formatKeyFigure(d, v, c.runs[0].rateUnit),
         }),
       )
       .join('')}</div></section>`,
   );
-  const unit = rateUnit(runs[0].summary.protocol);
+  const unit = rateUnit(runs[0].config);
   body.push(
     chartSection(
       'Throughput over time',
@@ -263,7 +263,7 @@ export function groupReportHtml(storedA: readonly StoredRun[], storedB: readonly
       ],
       formatValue: format,
     });
-  const unit = rateUnit(all[0]?.summary.protocol ?? 'http');
+  const unit = rateUnit(all[0]?.config ?? 'http');
   body.push(
     `<section><h2>Every run</h2><div class="grid2">${strip('throughput', (v) => `${formatCount(v)} ${unit}`)}${strip('p50', formatUs)}${strip('p99', formatUs)}</div>` +
       `<p class="note">One dot per run (its per-second estimator over its steady seconds); the bar is each side's median.</p></section>`,
@@ -539,7 +539,7 @@ function runsTable(runs: readonly StoredRun[], role: (r: StoredRun) => string, c
     .map((r) => {
       const swatch = `<span class="swatch" style="background:${colors.get(r.id) ?? '#999'}"></span>`;
       const tail = withFigures
-        ? `<td class="num">${e(formatKeyFigure(KEY_FIGURES[0], KEY_FIGURES[0].value(r), r.summary.protocol))}</td><td class="num">${e(formatUs(r.summary.latencyUs.count ? r.summary.latencyUs.p50 : null))}</td><td class="num">${e(formatUs(r.summary.latencyUs.count ? r.summary.latencyUs.p99 : null))}</td>`
+        ? `<td class="num">${e(formatKeyFigure(KEY_FIGURES[0], KEY_FIGURES[0].value(r), rateUnit(r.config)))}</td><td class="num">${e(formatUs(r.summary.latencyUs.count ? r.summary.latencyUs.p50 : null))}</td><td class="num">${e(formatUs(r.summary.latencyUs.count ? r.summary.latencyUs.p99 : null))}</td>`
         : `<td class="url">${e(targetLine(r))}</td>`;
       return `<tr><td>${swatch}</td><td>${r.id}</td><td>${e(role(r))}</td><td>${e(r.scenarioName ?? '–')}</td><td>${e(utcTime(r.summary.startedAt))}</td><td>${e(statusWord(r.summary.status))}</td><td class="num">${e(formatDuration(r.summary.durationSec))}</td>${tail}</tr>`;
     })
@@ -555,10 +555,10 @@ function keyFiguresTable(c: RunsComparison): string {
     const cells = c.runs
       .map((r, i) => {
         const f = r.figures.find((x) => x.id === d.id)!;
-        const value = `<td class="num">${e(formatKeyValue(d, f, r.protocol))}</td>`;
+        const value = `<td class="num">${e(formatKeyValue(d, f, r.rateUnit))}</td>`;
         if (i === 0) return value;
         const cls = f.change === null || d.higherIsBetter === null || Math.abs(f.change) < 0.0005 ? '' : (f.change > 0) === d.higherIsBetter ? 'up' : 'down';
-        const change = f.difference === null ? '–' : `${formatKeyDifference(d, f.difference, r.protocol)}${f.change === null ? '' : ` (${signedPercent(f.change)})`}`;
+        const change = f.difference === null ? '–' : `${formatKeyDifference(d, f.difference, r.rateUnit)}${f.change === null ? '' : ` (${signedPercent(f.change)})`}`;
         return `${value}<td class="num change ${cls}">${e(change)}</td>`;
       })
       .join('');

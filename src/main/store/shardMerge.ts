@@ -137,6 +137,7 @@ export function mergeShards(inputs: readonly ShardInput[], options: MergeOptions
       payloadBytes: polls.reduce((a, p) => a + p.payloadBytes, 0),
       gaps: polls.reduce((a, p) => a + p.gaps, 0),
       untimed: polls.reduce((a, p) => a + p.untimed, 0),
+      long: polls.some((p) => p.long === true),
     };
   }
   if (whole.thresholds.length > 0) summary.thresholds = evaluateThresholds(whole.thresholds, summary);

@@ -6,11 +6,15 @@ import { loadUnits, plannedDurationSec } from '../../shared/scenario.ts';
 import { STATUS_WORDS } from '../../shared/runStatusWord.ts';
 import { formatStartTime } from '../../shared/startTime.ts';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatUs } from '../../shared/units.ts';
+import { throughputUnitOf, type UpdateModeFields } from '../../shared/updateMode.ts';
 
 export { formatBytes, formatCount, formatDuration, formatPercent, formatUs };
 
-/** What one unit of throughput is: a request (HTTP) or a message (WebSocket). */
-export const throughputUnit = (p: Protocol): string => (p === 'ws' ? 'msg/s' : 'req/s');
+/**
+ * What one unit of throughput is: a request (HTTP), a message (WebSocket), an event (SSE and
+ * polling: pass the configuration, not only its protocol) or a flow's step completion.
+ */
+export const throughputUnit = (c: Protocol | UpdateModeFields): string => throughputUnitOf(typeof c === 'string' ? { protocol: c } : c);
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

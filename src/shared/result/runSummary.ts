@@ -142,7 +142,10 @@ function healthNotes(scenario: Scenario, summary: RunSummary): string[] {
   }
   if (summary.unfinished && summary.unfinished.count > 0) {
     const { count, oldestAgeMs } = summary.unfinished;
-    notes.push(`${count} ${scenario.protocol === 'http' ? what : 'handshake'}${count === 1 ? ' was' : 's were'} still waiting when the run ended (the oldest for ${(oldestAgeMs / 1000).toFixed(1)} s)`);
+    // A flow's unfinished are its steps (HTTP requests, WebSocket exchanges or connects); a
+    // WebSocket run's are handshakes (its messages in flight are counted by the drain).
+    const waiting = scenario.protocol === 'http' ? what : scenario.protocol === 'flow' ? 'step' : 'handshake';
+    notes.push(`${count} ${waiting}${count === 1 ? ' was' : 's were'} still waiting when the run ended (the oldest for ${(oldestAgeMs / 1000).toFixed(1)} s)`);
   }
   const planned = plannedDurationSec(scenario);
   const short = connectionsShortNote(scenario, summary, planned);

@@ -10,6 +10,7 @@
 import { isSteadySecond, type RunResult, type RunSample } from '../runResult.ts';
 import { mean, medianInPlace } from './descriptive.ts';
 import type { Statistic } from './blockBootstrap.ts';
+import { throughputUnitOf } from '../updateMode.ts';
 
 export type FigureId = 'throughput' | 'p50' | 'p99';
 
@@ -109,12 +110,11 @@ export function runFigure(run: RunResult, figure: FigureDefinition, minSeconds: 
   return Number.isFinite(value) ? value : null;
 }
 
-/** "req/s" for HTTP, "msg/s" for WebSocket; "µs" for latencies (the result model's unit). */
+/** The runs' throughput unit ("req/s", "msg/s", "events/s", "steps/s") when they share one; "µs" for latencies (the result model's unit). */
 export function figureUnit(figure: FigureDefinition, runs: readonly RunResult[]): string {
   if (figure.noise === 'latency') return 'µs';
-  const protocols = new Set(runs.map((r) => r.summary.protocol));
-  if (protocols.size === 1) return protocols.has('ws') ? 'msg/s' : 'req/s';
-  return '/s';
+  const units = new Set(runs.map((r) => throughputUnitOf(r.config)));
+  return units.size === 1 ? [...units][0] : '/s';
 }
 
 // Seconds without completions have no latency: they are left out of the latency series.

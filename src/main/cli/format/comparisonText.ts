@@ -36,7 +36,7 @@ export function keyFiguresTable(runs: readonly ComparedRun[]): string {
     const cell = (id: string) => run.figures.find((f) => f.id === id)!;
     columns.push({
       header: i === 0 ? `RUN ${run.id} (BASELINE)` : `RUN ${run.id}`,
-      value: (d) => formatKeyValue(d, cell(d.id), run.protocol),
+      value: (d) => formatKeyValue(d, cell(d.id), run.rateUnit),
       align: 'right',
     });
     if (i > 0) {
@@ -46,7 +46,7 @@ export function keyFiguresTable(runs: readonly ComparedRun[]): string {
           const f = cell(d.id);
           if (f.difference === null) return '–';
           const pct = f.change === null ? '' : ` (${signedPercent(f.change)})`;
-          return `${formatKeyDifference(d, f.difference, run.protocol)}${pct}`;
+          return `${formatKeyDifference(d, f.difference, run.rateUnit)}${pct}`;
         },
         align: 'right',
       });

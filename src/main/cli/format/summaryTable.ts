@@ -33,7 +33,8 @@ export function summaryTable(s: RunSummary, title?: string, targetUrl?: string):
     const sc = s.schedule;
     rows.push([
       'Schedule (open model)',
-      `${formatCount(sc.sent)} of ${formatCount(sc.due)} scheduled ${unit} went out; ` +
+      // A flow's schedule plans iterations (each arrival starts one), not step completions.
+      `${formatCount(sc.sent)} of ${formatCount(sc.due)} scheduled ${s.protocol === 'flow' ? 'iterations' : unit} went out; ` +
         (sc.missed === 0 ? 'none missed' : `${formatCount(sc.missed)} (${sc.missedPercent}%) MISSED`),
     ]);
   }
