@@ -31,6 +31,24 @@ describe('flow steps on the live outputs', () => {
     expect(text).toContain(`barrage_step_latency_seconds{${labels},step="add to cart",quantile="0.5"} 0.002`);
   });
 
+  it('moves the per-step gauges to the new stage: the last stage\'s series leave, its counters stay', async () => {
+    const run = syntheticFlowRun({ seconds: 3 });
+    // Second 0 is stage 1, seconds 1–2 stage 2.
+    const config = { ...run.config, stages: [{ durationSec: 1, target: 5 }, { durationSec: 2, target: 5 }] };
+    const endpoint = await PrometheusEndpoint.start(0);
+    endpoints.push(endpoint);
+    endpoint.begin(config);
+    for (const sample of run.samples.slice(0, 2)) endpoint.second(5, { sample, elapsedSec: sample.t + 1, plannedSec: 3, totals: { throughput: 0, errors: 0 } });
+    const text = await endpoint.registry.metrics();
+    const stage = (n: number) => `run="5",scenario="shop flow",protocol="flow",stage="${n}"`;
+    expect(text).toContain(`barrage_step_completed_per_second{${stage(2)},step="list items"} 11`);
+    expect(text).not.toContain(`barrage_step_completed_per_second{${stage(1)}`);
+    expect(text).not.toContain(`barrage_step_latency_seconds{${stage(1)}`);
+    expect(text).toContain(`barrage_step_latency_seconds{${stage(2)},step="add to cart",quantile="0.5"}`);
+    // Counters keep each stage's total.
+    expect(text).toContain(`barrage_step_completed_total{${stage(1)},step="list items"} 10`);
+  });
+
   it('writes a step line per step after each second of the jsonl stream, without histograms', () => {
     const run = syntheticFlowRun({ seconds: 2 });
     const file = path.join(tempDir(), 'run.jsonl');

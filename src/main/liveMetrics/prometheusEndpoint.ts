@@ -19,6 +19,8 @@ export class PrometheusEndpoint implements RunOutput {
   private scenario: Scenario | null = null;
   /** The labels the gauges were last set with: a new stage replaces their series (see second). */
   private gaugeLabels: RunLabels | null = null;
+  /** A flow's step names seen in this run: their gauges move with the stage too. */
+  private readonly steps = new Set<string>();
   private readonly m;
 
   private constructor(server: Server) {
@@ -88,6 +90,7 @@ export class PrometheusEndpoint implements RunOutput {
   begin(scenario: Scenario): void {
     this.scenario = scenario;
     this.gaugeLabels = null;
+    this.steps.clear();
     this.registry.resetMetrics();
   }
 
@@ -105,6 +108,10 @@ export class PrometheusEndpoint implements RunOutput {
     const m = this.m;
     for (const gauge of [m.running, m.second, m.completedPerSecond, m.latencyMean, m.errorsPerSecond, m.open, m.cpu, m.lag, m.warmup]) gauge.remove(previous);
     for (const quantile of ['0.5', '0.99', '1']) m.latency.remove({ ...previous, quantile });
+    for (const step of this.steps) {
+      m.stepCompletedPerSecond.remove({ ...previous, step });
+      for (const quantile of ['0.5', '0.99', '1']) m.stepLatency.remove({ ...previous, step, quantile });
+    }
   }
 
   second(runId: number | null, p: RunProgress): void {
@@ -136,6 +143,7 @@ export class PrometheusEndpoint implements RunOutput {
     m.warmup.set(labels, f.warmup ? 1 : 0);
     for (const step of p.sample.steps ?? []) {
       const sl = { ...labels, step: step.step };
+      this.steps.add(step.step);
       m.stepCompleted.inc(sl, step.count);
       m.stepCompletedPerSecond.set(sl, step.count);
       if (step.histogram && step.count > 0) {
