@@ -156,6 +156,18 @@ describe('steady window and CPU per exchange', () => {
     const late = steadyWindow(runResult([sample(0, 10, 50, true), sample(1, 0, 5, false), sample(2, 900, 60, false)], 2.5, 1));
     expect(late).toMatchObject({ steady: true, completed: 900 });
   });
+
+  it('a WebSocket run whose one planned second was its held connect ramp: CPU over that second, not the drain', () => {
+    // 1 s echo run without warm-up: the held ramp made second 0 warm-up; the drain (10 answers
+    // still in flight at the planned end) is a sample of its own past the end.
+    const drain = { ...sample(1, 10, 8, false), drain: true };
+    const w = steadyWindow(runResult([sample(0, 548, 16.5, true), drain], 1, 1));
+    expect(w).toMatchObject({ steady: false, completed: 548, seconds: 1 });
+    expect(w.generatorCpuUs).toBeCloseTo(165_000, 6);
+    // With steady seconds, the drain stays out of the CPU window but in the server meter's count.
+    const long = steadyWindow(runResult([sample(0, 500, 50, true), sample(1, 1000, 80, false), sample(2, 1000, 80, false), { ...sample(3, 20, 9, false), drain: true }], 3, 1));
+    expect(long).toMatchObject({ steady: true, completed: 1000, completedToEnd: 2020, seconds: 1 });
+  });
 });
 
 describe('input', () => {

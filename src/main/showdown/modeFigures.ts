@@ -1,7 +1,7 @@
 // Turns one run's result (plus the probes and the server's CPU meter) into the showdown's
 // figures for its mode. Bytes and connections are whole-run socket counts; throughput and CPU
 // are taken over the steady seconds (the run's first second is its warm-up).
-import type { RunResult } from '../../shared/runResult.ts';
+import { isPlannedSecond, isSteadySecond, type RunResult } from '../../shared/runResult.ts';
 import {
   EXCHANGE_MODE_LABELS,
   UPDATE_MODE_LABELS,
@@ -39,12 +39,17 @@ export function steadyWindow(result: RunResult): SteadyWindow {
   const workers = Math.max(1, result.summary.generator.workers);
   const duration = result.summary.durationSec;
   // A fast mode can finish every exchange inside its warm-up second, leaving steady seconds
-  // that completed nothing (the wind-down): that is "no steady second", not "no figure".
-  const afterWarmup = result.samples.filter((s) => !s.warmup);
-  const steadySamples = afterWarmup.some((s) => s.throughput > 0) ? afterWarmup : [];
-  const toEnd = steadySamples.length > 0 ? steadySamples : result.samples;
-  const trimmed = toEnd.length >= 2 ? toEnd.slice(0, -1) : toEnd;
-  const samples = trimmed.some((s) => s.throughput > 0) ? trimmed : toEnd;
+  // that completed nothing (the wind-down): that is "no steady second", not "no figure". A
+  // WebSocket run's end-of-run drain is no steady second either: it is a fraction of a second
+  // past the planned end (a 1 s echo run whose only planned second was its held connect ramp
+  // had nothing else after its warm-up, and read 0 µs of CPU per exchange over it).
+  const steadySamples = result.samples.filter(isSteadySecond);
+  const hasSteady = steadySamples.some((s) => s.throughput > 0);
+  const window = hasSteady ? steadySamples : result.samples.filter(isPlannedSecond);
+  // The server's meter runs from the end of the warm-up to after the run, drain included.
+  const toEnd = hasSteady ? result.samples.filter((s) => !s.warmup) : result.samples;
+  const trimmed = window.length >= 2 ? window.slice(0, -1) : window;
+  const samples = trimmed.some((s) => s.throughput > 0) ? trimmed : window;
   let seconds = 0;
   let completed = 0;
   let cpuUs = 0;
@@ -61,7 +66,7 @@ export function steadyWindow(result: RunResult): SteadyWindow {
     generatorCpuUs: cpuUs,
     completedToEnd: toEnd.reduce((a, s) => a + s.throughput, 0),
     cpuExact: workers === 1,
-    steady: steadySamples.length > 0,
+    steady: hasSteady,
   };
 }
 
