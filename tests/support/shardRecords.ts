@@ -9,6 +9,25 @@ import { redactConfig } from '../../src/shared/redact.ts';
 import type { Scenario } from '../../src/shared/scenario.ts';
 import { scenarioOf } from './runScenario.ts';
 
+/** A flow of two steps (one check on login, two on items) split over the shards by virtual users. */
+export const FLOW_WHOLE = scenarioOf({
+  protocol: 'flow',
+  url: 'http://127.0.0.1:9/',
+  virtualUsers: 8,
+  durationSec: 3,
+  warmupSec: 1,
+  steps: [
+    { type: 'http', name: 'login', method: 'POST', url: '/login', checks: [{ type: 'status', status: '200' }] },
+    { type: 'http', name: 'items', url: '/items', checks: [{ type: 'status', status: '200' }, { type: 'jsonPath', path: '$.items', op: 'exists' }] },
+  ],
+});
+
+/** Flow shards: second t of shard k, step s records `stepValues(k, t, s)` (µs); items fails one check a second on even shards. */
+export function stepValues(index: number, t: number, step: 'login' | 'items'): number[] {
+  const n = step === 'login' ? 5 + index + t : 8 + 2 * index + t;
+  return Array.from({ length: n }, (_, i) => (step === 'login' ? 2000 : 500) + 37 * i * index + 900 * t);
+}
+
 export const WHOLE = scenarioOf({ protocol: 'http', url: 'http://127.0.0.1:9/', connections: 8, durationSec: 3, warmupSec: 1 });
 export const START = '2026-11-30T10:00:00.000Z';
 
@@ -38,13 +57,36 @@ export function shardRun(index: number, count: number, opts: { startedAt?: strin
       warmup: t < 1,
       histogram: encodeHistogram(h),
     });
+    if (scenario.protocol === 'flow') {
+      const last = samples[samples.length - 1];
+      last.steps = (['login', 'items'] as const).map((step) => {
+        const sh = createHistogram();
+        const vs = stepValues(index, t, step);
+        for (const v of vs) recordUs(sh, v);
+        const failed = step === 'items' && index % 2 === 0 ? 1 : 0;
+        return {
+          step,
+          count: vs.length,
+          errors: t === 2 ? index : 0,
+          ...(t === 2 ? { errorsByKind: { status: index } } : {}),
+          checks: { passed: (step === 'login' ? 1 : 2) * vs.length - failed, failed },
+          checkCounts: step === 'login' ? [{ passed: vs.length, failed: 0 }] : [{ passed: vs.length, failed: 0 }, { passed: vs.length - failed, failed }],
+          statusCodes: { '200': vs.length },
+          histogram: encodeHistogram(sh),
+        };
+      });
+      last.iterations = { started: 5 + index + t, completed: 5 + index + t - 1, abandoned: 1 };
+      const ih = createHistogram();
+      recordUs(ih, 10_000 * index + t);
+      last.iterationHistogram = encodeHistogram(ih);
+    }
   }
   const total = samples.reduce((a, s) => a + s.throughput, 0);
   const startedAt = opts.startedAt ?? START;
   return {
     config: shardScenario(scenario, { index, count }),
     summary: {
-      protocol: 'http',
+      protocol: scenario.protocol,
       status: 'completed',
       startedAt,
       endedAt: new Date(Date.parse(startedAt) + 3000).toISOString(),

@@ -7,7 +7,7 @@ import { mergeShards, MergeError, type ShardInput } from '../../src/main/store/s
 import type { RunRecord } from '../../src/shared/history.ts';
 import { createHistogram, decodeHistogram } from '../../src/shared/result/histogramCodec.ts';
 import { scenarioOf } from '../support/runScenario.ts';
-import { shardRun, WHOLE } from '../support/shardRecords.ts';
+import { FLOW_WHOLE, shardRun, stepValues, WHOLE } from '../support/shardRecords.ts';
 import { maxConnections } from '../../src/shared/scenarioLoad.ts';
 
 describe('shardScenario', () => {
@@ -100,6 +100,43 @@ describe('mergeShards', () => {
     expect(merged.summary.generator.workers).toBe(4);
     expect(merged.summary.generator.saturated).toBe(false);
     expect(merged.summary.connections.connectUs).toMatchObject({ count: 8, min: 100, max: 400, mean: 250 });
+  });
+
+  it('merges a flow\'s seconds step by step: counts, errors by kind, checks summed, histograms added exactly; summary.flow from them', () => {
+    const runs = [1, 2, 3].map((k) => shardRun(k, 3, { scenario: FLOW_WHOLE }));
+    const merged = mergeShards(inputs(runs));
+    expect(merged.config).toEqual(FLOW_WHOLE);
+    for (const t of [0, 1, 2]) {
+      const second = merged.samples[t];
+      expect(second.steps!.map((s) => s.step)).toEqual(['login', 'items']);
+      const items = second.steps!.find((s) => s.step === 'items')!;
+      expect(items.count).toBe([1, 2, 3].reduce((a, k) => a + stepValues(k, t, 'items').length, 0));
+      // Shard 2 failed the second check of "items" once a second.
+      expect(items.checkCounts).toEqual([{ passed: items.count, failed: 0 }, { passed: items.count - 1, failed: 1 }]);
+      const h = createHistogram();
+      for (const k of [1, 2, 3]) for (const v of stepValues(k, t, 'items')) h.recordValue(v);
+      const got = decodeHistogram(items.histogram!);
+      expect(got.totalCount).toBe(h.totalCount);
+      for (const p of [0, 50, 99, 100]) expect(got.getValueAtPercentile(p)).toBe(h.getValueAtPercentile(p));
+      expect(second.iterations).toEqual({ started: 21 + 3 * t, completed: 18 + 3 * t, abandoned: 3 });
+      expect(decodeHistogram(second.iterationHistogram!).totalCount).toBe(3);
+    }
+    expect(merged.samples[2].steps![0].errorsByKind).toEqual({ status: 6 });
+    // summary.flow is the merged seconds': per step the sum of every shard's, its latency from all their values.
+    const flow = merged.summary.flow!;
+    for (const name of ['login', 'items'] as const) {
+      const step = flow.steps.find((s) => s.name === name)!;
+      const all = createHistogram();
+      for (const k of [1, 2, 3]) for (const t of [0, 1, 2]) for (const v of stepValues(k, t, name)) all.recordValue(v);
+      expect(step.count).toBe(all.totalCount);
+      expect(step.latencyUs!.p99).toBe(all.getValueAtPercentile(99));
+      expect(decodeHistogram(step.histogram!).getValueAtPercentile(50)).toBe(all.getValueAtPercentile(50));
+      expect(step.errors).toEqual({ total: 6, byKind: { status: 6 } });
+    }
+    expect(flow.steps[1].checks.map((c) => c.failed)).toEqual([0, 3]);
+    expect(flow.iterations).toMatchObject({ started: 72, completed: 63, abandoned: 9 });
+    expect(flow.iterations.durationUs!.count).toBe(9);
+    expect(flow.checks.failed).toBe(3);
   });
 
   it('flags the whole run when one shard was saturated, keeping every shard\'s verdict', () => {

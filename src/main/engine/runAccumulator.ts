@@ -4,7 +4,7 @@
 import type { ErrorKind, RunSample, UnfinishedFigures } from '../../shared/runResult.ts';
 import { createHistogram, decodeForMerge, encodeHistogram, histogramMean, mergeInto, type Histogram } from '../../shared/result/histogramCodec.ts';
 import type { WorkerSample } from './worker/workerProtocol.ts';
-import { mergeHistograms, mergeIterations, mergeStepSeconds } from './metrics/flowSeconds.ts';
+import { mergeHistograms, mergeIterations, mergeStepSeconds } from '../../shared/result/stepSeconds.ts';
 
 interface PendingSecond {
   /** Each with its latency histogram decoded once (null: none in that second). */

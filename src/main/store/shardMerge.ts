@@ -8,7 +8,9 @@ import { stageOfSecond } from '../../shared/loadProfile.ts';
 import { evaluateThresholds } from '../../shared/thresholds.ts';
 import { buildSummary, type RunTotals } from '../../shared/result/runSummary.ts';
 import { createHistogram, encodeHistogram, histogramMean, mergeInto, type Histogram } from '../../shared/result/histogramCodec.ts';
+import { mergeHistograms, mergeIterations, mergeStepSeconds } from '../../shared/result/stepSeconds.ts';
 import { diffConfigs } from '../../shared/configDiff.ts';
+import { flowDataSha256 } from '../flowRowsHash.ts';
 import { collectEnvironment } from './environment.ts';
 
 /** Shards whose loads began further apart than this do not line up second by second. */
@@ -119,6 +121,9 @@ export function mergeShards(inputs: readonly ShardInput[], options: MergeOptions
     acc: totals,
     failure: failures.length > 0 ? failures.join('; ') : undefined,
     notes,
+    // A flow's summary.flow is recomputed from the merged seconds' steps; its data hash is the
+    // whole scenario's rows (each shard used a slice of them).
+    dataSha256: flowDataSha256(whole),
   });
   summary.notes.push(...shardNotes(shards, summary.notes));
   const connectUs = mergeLatencySummaries(summaries.map((s) => s.connections.connectUs ?? null));
@@ -291,6 +296,17 @@ function mergeSecond(t: number, parts: readonly RunSample[]): RunSample {
   };
   if (h.totalCount > 0 && withoutHistogram === 0) sample.histogram = encodeHistogram(h);
   if (parts.some((s) => s.behind !== undefined)) sample.behind = add((s) => s.behind ?? 0);
+  if (parts.some((s) => s.errorsByKind !== undefined)) sample.errorsByKind = sumRecords(parts.map((s) => s.errorsByKind ?? {})) as Partial<Record<ErrorKind, number>>;
+  // A flow's seconds: each step's counts, errors by kind, status codes and checks summed and its
+  // histogram added (exact), iterations summed and their durations' histograms added — as the
+  // engine merges its workers' seconds, so summary.flow follows from them alone.
+  const steps = mergeStepSeconds(parts.map((s) => s.steps));
+  if (steps) sample.steps = steps;
+  else if (parts.some((s) => s.steps !== undefined)) sample.steps = [];
+  const iterations = mergeIterations(parts.map((s) => s.iterations));
+  if (iterations) sample.iterations = iterations;
+  const iterationHistogram = mergeHistograms(parts.map((s) => s.iterationHistogram));
+  if (iterationHistogram) sample.iterationHistogram = iterationHistogram;
   return sample;
 }
 
