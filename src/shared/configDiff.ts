@@ -85,6 +85,7 @@ const FIELDS: FieldSpec[] = [
   },
   { key: 'inFlight', label: 'in flight per connection', kind: 'load', value: (s) => (s.protocol === 'ws' ? num(s.inFlight) : undefined) },
   { key: 'connectRate', label: 'connect rate', kind: 'load', value: (s) => (s.protocol === 'ws' ? num(s.connectRate) : undefined) },
+  { key: 'maxConnecting', label: 'handshakes in flight at most', kind: 'load', value: (s) => (s.protocol === 'ws' ? num(s.maxConnecting) : undefined) },
   { key: 'body', label: 'body', kind: 'request', value: (s) => (s.protocol === 'http' ? bodyText(s.body) : undefined) },
   { key: 'bodyType', label: 'body type', kind: 'request', value: (s) => (s.protocol === 'http' && s.body ? s.bodyType : undefined) },
   { key: 'message', label: 'message', kind: 'request', value: (s) => (s.protocol === 'ws' && s.mode !== 'push' ? bodyText(s.message) : undefined) },

@@ -249,6 +249,12 @@ export const wsScenarioSchema = strictObject({
     connections: positiveInt(LIMITS.connections, 'open sockets').default(10),
     /** New connections per second while the swarm ramps up. */
     connectRate: positiveNumber(LIMITS.connectRate, 'connections per second').default(1000),
+    /**
+     * Handshakes in flight at most over the run (split over the load workers): a ramp faster
+     * than the target accepts waits in the generator's queue instead of overflowing the target's
+     * listen backlog, whose dropped SYNs would wait 1 s, 3 s, 7 s… for their retransmission.
+     */
+    maxConnecting: positiveInt(LIMITS.connectRate, 'handshakes').default(1000),
     subprotocols: z.array(z.string().min(1)).default([]),
     perMessageDeflate: z.boolean().default(false),
     mode: z.enum(WS_MODES, { error: `must be one of ${WS_MODES.join(', ')}` }).default('echo'),

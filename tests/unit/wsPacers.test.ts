@@ -70,6 +70,23 @@ function drive(pacer: ConnectPacer<number>, clock: FakeClock, untilMs: number, o
 }
 
 describe('connect pacer', () => {
+  it('hands out no more than the room it is given (handshakes the swarm may still start), and says to wait for one to finish', () => {
+    const pacer = new ConnectPacer<number>(10_000);
+    for (let i = 0; i < 50; i++) pacer.add(i, START);
+    const taken: number[] = [];
+    // No room at the start; a second later 10,000 tokens are saved up, but room for 3 only.
+    expect(pacer.take(START, (i) => taken.push(i), 0)).toBe(Infinity);
+    expect(pacer.take(START + 1000, (i) => taken.push(i), 3)).toBe(Infinity);
+    expect(taken).toEqual([0, 1, 2]);
+    // No room: nothing, and no timer (the swarm calls again when a handshake ends).
+    expect(pacer.take(START + 1001, (i) => taken.push(i), 0)).toBe(Infinity);
+    expect(taken).toHaveLength(3);
+    expect(pacer.size).toBe(47);
+    // Room again: the rest, in order, without the room limit's batch being lost.
+    pacer.take(START + 1002, (i) => taken.push(i), 100);
+    expect(taken).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
   it('ramps 100 connections/s: one attempt every 10 ms, exactly', () => {
     const clock = new FakeClock(START);
     const pacer = new ConnectPacer<number>(100);

@@ -95,7 +95,10 @@ export function shardScenario(scenario: Scenario, shard: ShardSpec): Scenario {
     out.amount = splitEvenly(scenario.amount, count, i);
     if (out.amount < 1) throw new Error(`shard ${index}/${count} would send nothing: the scenario's amount is ${scenario.amount}; use at most ${scenario.amount} shards`);
   }
-  if (out.protocol === 'ws' && scenario.protocol === 'ws') out.connectRate = scenario.connectRate / count;
+  if (out.protocol === 'ws' && scenario.protocol === 'ws') {
+    out.connectRate = scenario.connectRate / count;
+    out.maxConnecting = Math.max(1, Math.ceil(scenario.maxConnecting / count));
+  }
   if (out.protocol === 'flow' && scenario.protocol === 'flow' && scenario.data?.rows !== undefined && scenario.data.rows.length >= count) {
     const rows = scenario.data.rows;
     const from = Array.from({ length: i }, (_, j) => splitEvenly(rows.length, count, j)).reduce((a, b) => a + b, 0);

@@ -35,6 +35,14 @@ const MAX_PUSH_RATE = 10_000;
 const MAX_CAPACITY_RPS = 100_000;
 const MAX_CPU_US = 1_000_000;
 
+/**
+ * Listen backlog: connections the kernel completes while the event loop is busy. Node's default
+ * (511) overflows when a generator ramps at thousands per second (the 50,000-connection row):
+ * SYNs beyond it are dropped and wait for their retransmission (1 s, 3 s, 7 s…). The kernel
+ * caps it at net.core.somaxconn (docs/DISTRIBUTED.md, "One machine").
+ */
+export const LISTEN_BACKLOG = 4096;
+
 export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<DemoTarget> {
   const host = options.host ?? '127.0.0.1';
   const feeds = new EventFeeds();
@@ -76,7 +84,7 @@ export async function startDemoTarget(options: DemoTargetOptions = {}): Promise<
 
   await new Promise<void>((resolve, reject) => {
     listener.once('error', reject);
-    listener.listen({ port: options.port ?? 0, host, ...(options.reusePort ? { reusePort: true } : {}) }, () => resolve());
+    listener.listen({ port: options.port ?? 0, host, backlog: LISTEN_BACKLOG, ...(options.reusePort ? { reusePort: true } : {}) }, () => resolve());
   });
   const { port } = listener.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;

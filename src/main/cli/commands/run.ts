@@ -103,6 +103,8 @@ WebSocket
       --message TEXT      message template; placeholders {{seq}} {{ts}} {{random:N}} {{conn}}
       --in-flight N       echo mode: messages awaiting their echo per connection (default 1)
       --connect-rate N    new connections per second while ramping up (default 1000)
+      --max-connecting N  handshakes in flight at most (default 1000): a ramp faster than the
+                          target accepts waits here instead of overflowing its listen backlog
       --subprotocol P     WebSocket subprotocol (repeatable)
       --ping-interval S   seconds between pings per connection, 0 for none (default 5)
       --deflate           negotiate permessage-deflate (off by default)
@@ -195,6 +197,7 @@ const options = {
   message: { type: 'string' },
   'in-flight': { type: 'string' },
   'connect-rate': { type: 'string' },
+  'max-connecting': { type: 'string' },
   sse: { type: 'boolean' },
   retry: { type: 'string' },
   'poll-interval': { type: 'string' },
@@ -246,6 +249,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   message: '--message',
   inFlight: '--in-flight',
   connectRate: '--connect-rate',
+  maxConnecting: '--max-connecting',
   pingIntervalSec: '--ping-interval',
   maxResponseBytes: '--max-response-bytes',
   sse: '--sse',
@@ -497,7 +501,7 @@ export function buildScenario(values: Values, positionals: string[], stored?: Sc
     setUpdateMode(input, values, base);
     // WebSocket-only flags on an HTTP URL are refused, not ignored: `--mode push` on http://
     // would otherwise start a plain HTTP run the user did not ask for.
-    for (const flag of ['mode', 'message', 'in-flight', ...(input.sse === undefined ? (['connect-rate'] as const) : []), 'subprotocol', 'ping-interval', 'deflate', 'close-on-ping-timeout'] as const) {
+    for (const flag of ['mode', 'message', 'in-flight', ...(input.sse === undefined ? (['connect-rate'] as const) : []), 'max-connecting', 'subprotocol', 'ping-interval', 'deflate', 'close-on-ping-timeout'] as const) {
       const v = values[flag];
       if (v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0)) throw new UsageError(`--${flag} applies to WebSocket URLs (ws:// or wss://) only, not ${redactUrl(url)}`);
     }
@@ -506,6 +510,7 @@ export function buildScenario(values: Values, positionals: string[], stored?: Sc
     set('message', values.message);
     set('inFlight', integerOption(values['in-flight'], '--in-flight'));
     set('connectRate', numberOption(values['connect-rate'], '--connect-rate'));
+    set('maxConnecting', integerOption(values['max-connecting'], '--max-connecting'));
     set('subprotocols', values.subprotocol);
     set('pingIntervalSec', numberOption(values['ping-interval'], '--ping-interval'));
     if (values.deflate) input.perMessageDeflate = true;

@@ -48,21 +48,28 @@ export class ConnectPacer<T> {
     this.head = 0;
   }
 
-  /** Hands out every attempt due now that the rate allows; returns when to call again (Infinity: queue empty). */
-  take(nowMs: number, connect: (item: T) => void): number {
+  /**
+   * Hands out every attempt due now that the rate allows, and at most `room` of them (the
+   * handshakes the caller may still start); returns when to call again (Infinity: queue empty, or
+   * no room: the caller calls again when a handshake finishes).
+   */
+  take(nowMs: number, connect: (item: T) => void, room = Infinity): number {
     if (this.refilledAt === -Infinity) this.refilledAt = nowMs;
     this.tokens = Math.min(this.maxTokens, this.tokens + (nowMs - this.refilledAt) * this.perMs);
     this.refilledAt = nowMs;
+    if (room < 1) return Infinity;
     let batch = MAX_BATCH;
-    while (this.head < this.items.length && this.tokens >= 1 && this.notBefore[this.head] <= nowMs && batch > 0) {
+    let left = room;
+    while (this.head < this.items.length && this.tokens >= 1 && this.notBefore[this.head] <= nowMs && batch > 0 && left >= 1) {
       const item = this.items[this.head];
       this.head++;
       this.tokens -= 1;
       batch--;
+      left--;
       connect(item);
     }
     this.compact();
-    if (this.head >= this.items.length) return Infinity;
+    if (this.head >= this.items.length || left < 1) return Infinity;
     const due = this.notBefore[this.head];
     if (this.tokens >= 1) return batch === 0 ? nowMs : due;
     const tokenAt = nowMs + (1 - this.tokens) / this.perMs;

@@ -178,6 +178,10 @@ class WsSwarm implements LoadDriver {
   private readonly template: CompiledTemplate | null;
   private readonly schedule: RateSchedule | null;
   private readonly pacer: ConnectPacer<Conn>;
+  /** Handshakes this worker may have in flight at once (its share of `maxConnecting`). */
+  private readonly maxConnecting: number;
+  /** Handshakes in flight now (state CONNECTING). */
+  private connecting = 0;
   private readonly clientOptions: WebSocket.ClientOptions & { lookup: ReturnType<typeof fixedLookup> };
   /** With source addresses: the client options for each (a connection takes its label's, round robin). */
   private readonly optionsBySource: Array<WebSocket.ClientOptions & { lookup: ReturnType<typeof fixedLookup> }>;
@@ -241,6 +245,7 @@ class WsSwarm implements LoadDriver {
     this.connectionStages = scenario.stages !== undefined && stageTargetOf(scenario) === 'connections' ? scenario.stages : null;
     const workerConnectRate = scenario.connectRate / Math.max(1, job.workerCount);
     this.pacer = new ConnectPacer(workerConnectRate);
+    this.maxConnecting = Math.max(1, Math.ceil(scenario.maxConnecting / Math.max(1, job.workerCount)));
     this.holding = scenario.mode === 'echo' && this.connectionStages === null && job.connections > 1;
     if (this.holding) {
       this.firstAttemptsPending = job.connections;
@@ -294,6 +299,7 @@ class WsSwarm implements LoadDriver {
 
   opened(c: Conn): void {
     const now = epochMs();
+    this.handshakeEnded();
     c.state = OPEN;
     this.openCount++;
     this.stalledSince = 0;
@@ -342,6 +348,7 @@ class WsSwarm implements LoadDriver {
 
   closed(c: Conn, code: number): void {
     const wasOpen = c.state === OPEN;
+    if (c.state === CONNECTING) this.handshakeEnded();
     const byUs = c.closingByUs;
     c.ws = null;
     c.state = DOWN;
@@ -409,7 +416,16 @@ class WsSwarm implements LoadDriver {
 
   // ---- sending ----
 
+  /**
+   * A handshake finished (opened or failed): when the cap held the ramp back, the queue moves on
+   * now rather than at the next timer.
+   */
+  private handshakeEnded(): void {
+    if (this.connecting-- >= this.maxConnecting && this.phase === RUNNING && this.pacer.size > 0) this.arm(epochMs());
+  }
+
   private connect(c: Conn): void {
+    this.connecting++;
     c.state = CONNECTING;
     c.failKind = null;
     c.endKind = null;
@@ -562,7 +578,7 @@ class WsSwarm implements LoadDriver {
       if (this.holding && now >= this.lastSettledAt + HOLD_IDLE_MS) this.release(now);
       // The plan first, so the connections it queues can be opened in this same wake.
       let next = this.connectionStages ? this.followPlan(now) : Infinity;
-      next = Math.min(next, this.pacer.take(now, this.connectOne));
+      next = Math.min(next, this.pacer.take(now, this.connectOne, this.maxConnecting - this.connecting));
       if (this.schedule && this.sent < this.amount) {
         const behind = this.sendDue(now);
         next = Math.min(next, behind ? now : this.schedule.intendedAt(this.slot));
