@@ -202,6 +202,12 @@ describe('URLs and names', () => {
     expect(stepUrl('https://b.test/items', 'https://a.test')).toBe('https://b.test/items');
     expect(stepUrl('https://b.test/items', '')).toBe('https://b.test/items');
   });
+  test('asked to, a request on another host is sent to the base URL (path and query alone)', () => {
+    expect(stepUrl('https://staging.test/items?p=2', 'http://127.0.0.1:8080', true)).toBe('/items?p=2');
+    expect(stepUrl('https://staging.test/items', '', true)).toBe('https://staging.test/items');
+    const r = curlStep("curl 'https://staging.test/items'", { ...opts, rebase: true });
+    expect(r.ok && r.step.url).toBe('/items');
+  });
   test('names are method + path, unique, without the characters thresholds cannot quote', () => {
     expect(stepNameFor('GET', 'http://h/items?page=2', [])).toBe('GET /items');
     expect(stepNameFor('GET', 'http://h/items', ['GET /items', 'GET /items 2'])).toBe('GET /items 3');

@@ -9,7 +9,7 @@
 // every other input of Barrage is checked with.
 import { z } from 'zod';
 import { staticAssetReason } from './browserNoise.ts';
-import { isFlowMethod, toHttpStep, type HttpStepInput, type ImportedRequest } from './importedStep.ts';
+import { isFlowMethod, toHttpStep, type HttpStepInput, type ImportedRequest, type StepOptions } from './importedStep.ts';
 
 /** A HAR larger than this is refused before it is read (a browser session's HAR with bodies can be huge). */
 export const HAR_MAX_BYTES = 50 * 1024 * 1024;
@@ -170,11 +170,7 @@ function requestOf(e: HarEntry): { request: ImportedRequest; notes: string[] } {
   return { request: { method: e.request.method.toUpperCase(), url: e.request.url, headers: e.request.headers.map((h) => [h.name, h.value] as const), body }, notes };
 }
 
-export interface HarStepOptions {
-  baseUrl: string;
-  dropCookies: boolean;
-  takenNames: Iterable<string>;
-}
+export type HarStepOptions = Omit<StepOptions, 'status'>;
 
 export interface HarStepsResult {
   steps: HttpStepInput[];
@@ -197,7 +193,7 @@ export function harSteps(har: Har, indices: Iterable<number>, opts: HarStepOptio
     const row = rows[i];
     if (entry === undefined || row.problem) continue;
     const { request, notes: entryNotes } = requestOf(entry);
-    const { step, droppedHeaders } = toHttpStep(request, { baseUrl: opts.baseUrl, dropCookies: opts.dropCookies, takenNames: taken, status: entry.response.status });
+    const { step, droppedHeaders } = toHttpStep(request, { ...opts, takenNames: taken, status: entry.response.status });
     taken.push(step.name);
     steps.push(step);
     for (const d of droppedHeaders) if (!dropped.includes(d)) dropped.push(d);

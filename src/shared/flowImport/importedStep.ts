@@ -22,6 +22,8 @@ export interface StepOptions {
   baseUrl: string;
   /** Leave out the Cookie header. */
   dropCookies: boolean;
+  /** Send to the base URL whatever host was recorded (a recording of staging replayed on loopback): the path and query alone. */
+  rebase?: boolean;
   /** Names the flow already has (the new step's name differs from them). */
   takenNames: Iterable<string>;
   /** The status check: the recorded answer's class (`2xx`, `3xx`…), default `2xx`. */
@@ -49,12 +51,12 @@ export function originOf(url: string): string | undefined {
 /**
  * The URL a step gets: the path and query alone when the request is on the base URL's origin
  * (the engine resolves it with `new URL(path, base)`, so a path starting with `/` is exact
- * whatever path the base URL has), else the absolute URL.
+ * whatever path the base URL has) or when asked to send it to the base URL, else the absolute URL.
  */
-export function stepUrl(url: string, baseUrl: string): string {
+export function stepUrl(url: string, baseUrl: string, rebase = false): string {
   const base = originOf(baseUrl.trim());
   const u = new URL(url);
-  if (base !== undefined && u.origin === base) return `${u.pathname}${u.search}`;
+  if (base !== undefined && (rebase || u.origin === base)) return `${u.pathname}${u.search}`;
   return u.href;
 }
 
@@ -96,7 +98,7 @@ export function toHttpStep(req: ImportedRequest, opts: StepOptions): ImportedSte
     type: 'http',
     name: stepNameFor(method, req.url, opts.takenNames),
     method,
-    url: stepUrl(req.url, opts.baseUrl),
+    url: stepUrl(req.url, opts.baseUrl, opts.rebase),
     headers,
     ...(body !== undefined ? { body, bodyType: looksJson(headerValue(headers, 'content-type'), body) ? 'json' : 'text' } : {}),
     checks: [{ type: 'status', status: statusClass(opts.status) }],

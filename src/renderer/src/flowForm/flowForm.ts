@@ -14,6 +14,7 @@ import {
   type FlowStep,
   type FlowStepType,
 } from '../../../shared/flowSteps.ts';
+import type { HttpStepInput } from '../../../shared/flowImport/importedStep.ts';
 import { scenarioSchema, type FlowScenario, type Scenario } from '../../../shared/scenario.ts';
 import { tryParseThreshold } from '../../../shared/thresholds.ts';
 import { headerRow, stageRow, type HeaderRow, type StageRow } from '../scenarioForm/scenarioForm.ts';
@@ -548,6 +549,30 @@ export function stepFromScenario(step: FlowStep): StepForm {
     s.lagPath = step.lagPath ?? '';
   }
   return s;
+}
+
+/**
+ * The form of a step made by an import (a pasted curl, a HAR entry; src/shared/flowImport/),
+ * taken as it is: the schema's checks then show any problem at its field, as for a typed step.
+ */
+export function stepFormFromImport(step: HttpStepInput): StepForm {
+  const s = newStep('http');
+  s.name = step.name;
+  s.method = step.method ?? 'GET';
+  s.url = step.url;
+  s.headers = Object.entries(step.headers ?? {}).map(([k, v]) => headerRow(k, v));
+  s.body = step.body ?? '';
+  if (step.bodyType !== undefined) s.bodyType = step.bodyType;
+  s.checks = (step.checks ?? []).flatMap((c) => (c.type === 'status' ? [checkRow('status', c.status)] : []));
+  return s;
+}
+
+/** Adds imported steps at the end of a phase; a flow without a base URL takes the requests' origin as its own. */
+export function addImportedSteps(f: FlowForm, phase: Phase, steps: HttpStepInput[], origin?: string): StepForm[] {
+  const forms = steps.map(stepFormFromImport);
+  f[phase] = [...f[phase], ...forms];
+  if (!f.url.trim() && origin) f.url = origin;
+  return forms;
 }
 
 /** Config keys the builder edits; anything else is carried in `extra`. */
