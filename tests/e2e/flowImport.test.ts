@@ -138,12 +138,13 @@ describe('importing steps into a flow', () => {
 
   test('a HAR dropped on the steps opens the preview with it', async () => {
     const text = readFileSync(HAR, 'utf8');
-    await page.evaluate((har) => {
+    // The drop a user makes with a file from the desktop (the page's own DOM types, hence a string).
+    await page.evaluate(`(() => {
       const data = new DataTransfer();
-      data.items.add(new File([har], 'dropped.har', { type: 'application/json' }));
-      const target = document.querySelector('section[aria-labelledby="steps-title"]')!;
+      data.items.add(new File([${JSON.stringify(text)}], 'dropped.har', { type: 'application/json' }));
+      const target = document.querySelector('section[aria-labelledby="steps-title"]');
       target.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
-    }, text);
+    })()`);
     const dialog = page.getByRole('dialog', { name: 'Import HAR' });
     await dialog.getByRole('table', { name: 'Recorded requests' }).waitFor();
     expect(await dialog.textContent()).toContain('dropped.har · 11 requests');

@@ -331,3 +331,22 @@ describe('static assets by mime type and extension', () => {
     expect(cleanHeaders([['Authorization', 'Bearer x'], [':path', '/'], ['Sec-Fetch-Mode', 'cors']], { dropCookies: true }).headers).toEqual({ Authorization: 'Bearer x' });
   });
 });
+
+describe('imported steps in the builder', () => {
+  test('a pasted curl becomes a step of the chosen phase; a flow with no base URL takes the origin; the form validates', async () => {
+    const { addImportedSteps, defaultFlowForm, validateFlowForm } = await import('../../src/renderer/src/flowForm/flowForm.ts');
+    const f = defaultFlowForm();
+    f.name = 'imported';
+    const r = curlStep(CHROME_LOGIN, { baseUrl: 'https://shop.example.test', dropCookies: true, takenNames: [] });
+    if (!r.ok) throw new Error(r.error);
+    const [login] = addImportedSteps(f, 'setup', [r.step], r.origin);
+    expect(f.url).toBe('https://shop.example.test');
+    expect(f.setup).toHaveLength(1);
+    expect(login).toMatchObject({ name: 'POST /login', method: 'POST', url: '/login', bodyType: 'json' });
+    expect(login.checks.map((c) => c.status)).toEqual(['2xx']);
+    expect(login.headers.map((h) => h.name)).toEqual(['accept', 'accept-language', 'content-type', 'origin', 'referer', 'user-agent']);
+    const v = validateFlowForm(f);
+    expect(v.errors).toEqual({});
+    expect(v.scenario?.setup[0]).toMatchObject({ type: 'http', name: 'POST /login', url: '/login' });
+  });
+});
