@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { delimiter, join } from 'node:path';
-import type { Row } from './report.ts';
+import { median, type Row } from './report.ts';
 
 export interface BenchSettings {
   quick: boolean;
@@ -90,6 +90,27 @@ export async function pairedRounds<M extends Measured>(
     quietPairs: quietPairs.length,
     noisy: quietPairs.length < settings.rounds,
   };
+}
+
+/**
+ * A figure of paired rounds, as a row shows it: each side's median (for reading), and the
+ * Barrage / reference ratio of every pair, whose median is the row's ratio and verdict.
+ *
+ * Why not the ratio of the two medians (the rule until session 5): on a machine whose speed
+ * changes during the bench (others' load, frequency, the host), every figure of both sides moves
+ * together from one pair to the next, and the two medians can come from pairs run at different
+ * speeds — one rerun of the h2 row read 0.73 by the ratio of medians while its five pairs read
+ * 0.94, 0.90, 0.72, 1.04 and 1.02. The two runs of a pair are seconds apart, so their ratio
+ * cancels the drift between pairs; the median of those ratios also ignores one bad pair.
+ * `barrage` and `reference` must be in pair order (as PairedRounds gives them).
+ */
+export function pairedFigure(barrage: number[], reference: number[]): Pick<Row, 'barrage' | 'reference' | 'pairRatios'> {
+  const pairRatios: number[] = [];
+  for (let i = 0; i < Math.min(barrage.length, reference.length); i++) {
+    const ratio = barrage[i] / reference[i];
+    if (Number.isFinite(ratio)) pairRatios.push(ratio);
+  }
+  return { barrage: median(barrage), reference: median(reference), pairRatios };
 }
 
 export function roundsNote(r: PairedRounds<unknown>): string {

@@ -1,15 +1,15 @@
 // Flows (issue #12): the overhead of running requests as a flow. A flow of 3 HTTP steps (no
 // think time, no checks, keep-alive per virtual user) against a single-request Barrage run
 // (autocannon) on the same demo-target route, the same workers (1) and the same concurrency
-// (virtual users = connections), A B A B; medians. The figure is requests per generator CPU-s,
+// (virtual users = connections), A B A B; medians, the ratio the median of the pairs' ratios. The figure is requests per generator CPU-s,
 // the steadier figure on a shared machine (docs/PERFORMANCE.md); goal: the flow ≥ 0.85× the
 // single-request run.
 import { closeWorkerPools, startRun } from '../src/main/engine/index.ts';
 import type { RunResult } from '../src/shared/runResult.ts';
 import { parseScenario, type Scenario } from '../src/shared/scenario.ts';
-import { othersText, pairedRounds, processCpuSec, roundsNote, sleep, watchOthers, withTimeout, type BenchSettings, type Measured, type PairedRounds, type SectionResult } from './common.ts';
+import { othersText, pairedFigure, pairedRounds, processCpuSec, roundsNote, sleep, watchOthers, withTimeout, type BenchSettings, type Measured, type PairedRounds, type SectionResult } from './common.ts';
 import { SETTLE_MS } from './references.ts';
-import { log, median, type Row } from './report.ts';
+import { log, type Row } from './report.ts';
 import { startTargetProcess, type TargetProcess } from './targetProcess.ts';
 
 interface FlowMeasurement extends Measured {
@@ -63,8 +63,7 @@ export async function flowBench(settings: BenchSettings): Promise<SectionResult>
     {
       section: 'flow',
       figure: `requests per generator CPU-s: a flow of 3 HTTP steps vs a single-request run, ${users} users/connections`,
-      barrage: median(rounds.barrage.map((m) => m.perCpuSec)),
-      reference: median(rounds.reference.map((m) => m.perCpuSec)),
+      ...pairedFigure(rounds.barrage.map((m) => m.perCpuSec), rounds.reference.map((m) => m.perCpuSec)),
       goal: { kind: 'min', ratio: 0.85 },
       note: `${roundsNote(rounds)}; ${notes.join('; ')}`,
       noisy: rounds.noisy,
@@ -72,8 +71,7 @@ export async function flowBench(settings: BenchSettings): Promise<SectionResult>
     {
       section: 'flow',
       figure: 'requests/s: the same runs',
-      barrage: median(rounds.barrage.map((m) => m.perSec)),
-      reference: median(rounds.reference.map((m) => m.perSec)),
+      ...pairedFigure(rounds.barrage.map((m) => m.perSec), rounds.reference.map((m) => m.perSec)),
       goal: null,
       noisy: rounds.noisy,
     },

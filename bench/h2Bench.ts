@@ -3,13 +3,14 @@
 // sessions each keeping the same number of streams of the same fixed GET in flight, recording
 // nothing (referenceWorker.ts, a fresh worker thread, as Barrage's load runs). Both load the demo
 // target's /h2 over h2c (the target in a process of its own) with the same sessions × streams,
-// side by side in one run, A B A B; medians are reported.
+// side by side in one run, A B A B; each side's median is shown, and the ratio is the median of the
+// pairs' ratios (pairedFigure in common.ts).
 import { closeWorkerPools, startRun } from '../src/main/engine/index.ts';
 import type { RunResult } from '../src/shared/runResult.ts';
 import { parseScenario, type Scenario } from '../src/shared/scenario.ts';
-import { othersText, pairedRounds, processCpuSec, roundsNote, sleep, watchOthers, withTimeout, type BenchSettings, type Measured, type PairedRounds, type SectionResult } from './common.ts';
+import { othersText, pairedFigure, pairedRounds, processCpuSec, roundsNote, sleep, watchOthers, withTimeout, type BenchSettings, type Measured, type PairedRounds, type SectionResult } from './common.ts';
 import { runReference, SETTLE_MS } from './references.ts';
-import { log, median, type Row } from './report.ts';
+import { log, type Row } from './report.ts';
 import { startTargetProcess, type TargetProcess } from './targetProcess.ts';
 
 /** Sessions (connections) × streams per session: 50 requests in flight, as the HTTP/1.1 rows' 50 connections. */
@@ -54,8 +55,7 @@ export async function h2Bench(settings: BenchSettings): Promise<SectionResult> {
     {
       section: 'h2',
       figure: `h2c requests/s vs a bare http2 client loop, ${SESSIONS} sessions × ${STREAMS} streams`,
-      barrage: median(b.map((m) => m.perSec)),
-      reference: median(r.map((m) => m.perSec)),
+      ...pairedFigure(b.map((m) => m.perSec), r.map((m) => m.perSec)),
       goal: { kind: 'min', ratio: 0.9 },
       note: `${roundsNote(rounds)}; ${notes.join('; ')}`,
       noisy: rounds.noisy,
@@ -63,8 +63,7 @@ export async function h2Bench(settings: BenchSettings): Promise<SectionResult> {
     {
       section: 'h2',
       figure: 'generator CPU-s per 100k HTTP/2 requests (every one recorded)',
-      barrage: median(b.map((m) => m.cpuSecPer100k)),
-      reference: median(r.map((m) => m.cpuSecPer100k)),
+      ...pairedFigure(b.map((m) => m.cpuSecPer100k), r.map((m) => m.cpuSecPer100k)),
       goal: { kind: 'max', ratio: 1.1 },
       noisy: rounds.noisy,
     },

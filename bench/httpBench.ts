@@ -9,6 +9,7 @@ import { parseScenario, type Scenario } from '../src/shared/scenario.ts';
 import {
   onPath,
   othersText,
+  pairedFigure,
   pairedRounds,
   parseProcStat,
   processCpuSec,
@@ -66,8 +67,7 @@ export async function httpBench(settings: BenchSettings): Promise<SectionResult>
     rows.push({
       section: 'http',
       figure: `requests/s, 1 worker vs autocannon, ${settings.connections} conns`,
-      barrage: median(b.map((m) => m.perSec)),
-      reference: median(a.map((m) => m.perSec)),
+      ...pairedFigure(b.map((m) => m.perSec), a.map((m) => m.perSec)),
       goal: { kind: 'min', ratio: 0.95 },
       note: `${roundsNote(one)}; ${roundsText(raw.oneWorker)}`,
       noisy: one.noisy,
@@ -75,8 +75,7 @@ export async function httpBench(settings: BenchSettings): Promise<SectionResult>
     rows.push({
       section: 'http',
       figure: 'generator CPU-s per 100k requests',
-      barrage: median(b.map((m) => m.cpuSecPer100k)),
-      reference: median(a.map((m) => m.cpuSecPer100k)),
+      ...pairedFigure(b.map((m) => m.cpuSecPer100k), a.map((m) => m.cpuSecPer100k)),
       goal: { kind: 'max', ratio: 1.05 },
       note: raw.oneWorker.map((m) => `${m.tool}#${m.round} ${m.cpuSecPer100k.toFixed(2)}`).join(', '),
       noisy: one.noisy,
@@ -102,6 +101,7 @@ export async function httpBench(settings: BenchSettings): Promise<SectionResult>
         barrage: median(b.map((m) => m.perSec)),
         reference: median(measured.map((m) => m.perSec)),
         goal: null,
+        // The C tools run after the pairs, not paired with Barrage's rounds: a ratio of medians.
         note: roundsText(measured),
         noisy: one.noisy,
       });

@@ -19,11 +19,18 @@ export interface Row {
   note?: string;
   /** Measured while other processes took CPU: read with care (marked with * in the table). */
   noisy?: boolean;
+  /**
+   * Barrage / reference of each A B pair, when the row compares paired rounds: the row's ratio
+   * (and its verdict) is then the median of these, not barrage / reference (see pairedFigure in
+   * common.ts for why).
+   */
+  pairRatios?: number[];
 }
 
 export type Verdict = 'pass' | 'FAIL' | 'n/a' | 'info';
 
 export function ratioOf(row: Row): number | null {
+  if (row.pairRatios !== undefined) return median(row.pairRatios);
   if (row.barrage === null || row.reference === null || row.reference === 0) return null;
   return row.barrage / row.reference;
 }
@@ -73,9 +80,17 @@ export function renderTable(rows: Row[]): string {
   if (rows.some((r) => r.noisy)) {
     out.push('', '* noisy: other processes used CPU during these rounds (see "others … cores" in the notes); the figure says more about the machine than about Barrage.');
   }
-  const notes = rows.filter((r) => r.note).map((r) => `  • ${r.section} / ${r.figure}: ${r.note}`);
+  const notes = rows
+    .filter((r) => r.note || r.pairRatios?.length)
+    .map((r) => `  • ${r.section} / ${r.figure}: ${[pairsText(r), r.note].filter(Boolean).join('; ')}`);
   if (notes.length) out.push('', 'notes:', ...notes);
   return out.join('\n');
+}
+
+/** The per-pair ratios a row's ratio is the median of, in the order the pairs ran. */
+function pairsText(row: Row): string {
+  if (!row.pairRatios?.length) return '';
+  return `ratio = median of the pairs' ratios ${row.pairRatios.map((r) => r.toFixed(3)).join(', ')}`;
 }
 
 export function median(values: number[]): number | null {

@@ -4,8 +4,8 @@
 // boot and driver loading) nor in requests/s.
 import { closeWorkerPools, startRun } from '../src/main/engine/index.ts';
 import { parseScenario } from '../src/shared/scenario.ts';
-import { withTimeout, type BenchSettings, type SectionResult } from './common.ts';
-import { log, median, type Row } from './report.ts';
+import { pairedFigure, withTimeout, type BenchSettings, type SectionResult } from './common.ts';
+import { log, type Row } from './report.ts';
 import { startTargetProcess } from './targetProcess.ts';
 
 interface ReuseRun {
@@ -43,16 +43,14 @@ export async function reuseBench(settings: BenchSettings): Promise<SectionResult
     {
       section: 'reuse',
       figure: 'startRun → load starts (s): second run of a pair vs first',
-      barrage: median(second.map((r) => r.startSec)),
-      reference: median(first.map((r) => r.startSec)),
+      ...pairedFigure(second.map((r) => r.startSec), first.map((r) => r.startSec)),
       goal: { kind: 'max', ratio: 1 },
       note: runs.map((r) => `#${r.pair}${r.warm ? 'b' : 'a'} ${r.startSec.toFixed(3)} s, ${Math.round(r.perSec)}/s`).join('; '),
     },
     {
       section: 'reuse',
       figure: `requests/s (${durationSec} s runs): second run of a pair vs first`,
-      barrage: median(second.map((r) => r.perSec)),
-      reference: median(first.map((r) => r.perSec)),
+      ...pairedFigure(second.map((r) => r.perSec), first.map((r) => r.perSec)),
       // "Not slower", within this machine's run-to-run noise of a few percent.
       goal: { kind: 'min', ratio: 0.95 },
     },

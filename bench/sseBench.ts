@@ -3,14 +3,14 @@
 // cheapest reader: bare http.get streams that count events by their blank lines and record
 // nothing (referenceWorker.ts, a fresh worker thread). Both read the same demo-target feed
 // (/sse/events, the target in a process of its own) with the same connections, A B A B;
-// medians are reported. The feed's rate is the same for both, so events/s shows whether either
+// each side's median shown, the ratio the median of the pairs' ratios. The feed's rate is the same for both, so events/s shows whether either
 // falls behind; CPU per 100k events shows what the parsing and measuring cost.
 import { closeWorkerPools, startRun } from '../src/main/engine/index.ts';
 import type { RunResult } from '../src/shared/runResult.ts';
 import { parseScenario, type Scenario } from '../src/shared/scenario.ts';
-import { othersText, pairedRounds, processCpuSec, roundsNote, sleep, watchOthers, withTimeout, type BenchSettings, type Measured, type PairedRounds, type SectionResult } from './common.ts';
+import { othersText, pairedFigure, pairedRounds, processCpuSec, roundsNote, sleep, watchOthers, withTimeout, type BenchSettings, type Measured, type PairedRounds, type SectionResult } from './common.ts';
 import { runReference, SETTLE_MS } from './references.ts';
-import { log, median, type Row } from './report.ts';
+import { log, type Row } from './report.ts';
 import { startTargetProcess, type TargetProcess } from './targetProcess.ts';
 
 /** Events per second of the feed; every stream gets each one (× connections in all). */
@@ -56,8 +56,7 @@ export async function sseBench(settings: BenchSettings): Promise<SectionResult> 
     {
       section: 'sse',
       figure: `SSE events/s vs a bare event-stream reader, ${connections} streams × ${FEED_RATE}/s`,
-      barrage: median(b.map((m) => m.perSec)),
-      reference: median(r.map((m) => m.perSec)),
+      ...pairedFigure(b.map((m) => m.perSec), r.map((m) => m.perSec)),
       goal: { kind: 'min', ratio: 0.95 },
       note: `${roundsNote(rounds)}; ${notes.join('; ')}`,
       noisy: rounds.noisy,
@@ -65,8 +64,7 @@ export async function sseBench(settings: BenchSettings): Promise<SectionResult> 
     {
       section: 'sse',
       figure: 'generator CPU-s per 100k events (every one parsed, timed and recorded)',
-      barrage: median(b.map((m) => m.cpuSecPer100k)),
-      reference: median(r.map((m) => m.cpuSecPer100k)),
+      ...pairedFigure(b.map((m) => m.cpuSecPer100k), r.map((m) => m.cpuSecPer100k)),
       goal: null,
       noisy: rounds.noisy,
     },

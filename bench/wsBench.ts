@@ -3,12 +3,13 @@
 // with the same connections and in-flight count that sends a fixed small JSON message with a
 // sequence number on each echo (no templating, no clock, no matching, no recording; in a fresh
 // worker thread, as Barrage's load runs), both against the demo target's /ws/echo in a process
-// of its own. Rounds alternate A B A B; medians are reported.
+// of its own. Rounds alternate A B A B; each side's median is shown, the ratio is the median of the pairs' ratios.
 import { closeWorkerPools, startRun } from '../src/main/engine/index.ts';
 import type { RunResult } from '../src/shared/runResult.ts';
 import { parseScenario, type Scenario } from '../src/shared/scenario.ts';
 import {
   othersText,
+  pairedFigure,
   pairedRounds,
   processCpuSec,
   roundsNote,
@@ -20,7 +21,7 @@ import {
   type SectionResult,
 } from './common.ts';
 import { runReference, SETTLE_MS } from './references.ts';
-import { log, median, type Row } from './report.ts';
+import { log, type Row } from './report.ts';
 import { startTargetProcess, type TargetProcess } from './targetProcess.ts';
 
 const IN_FLIGHT = 1;
@@ -70,8 +71,7 @@ export async function wsBench(settings: BenchSettings): Promise<SectionResult> {
   rows.push({
     section: 'ws',
     figure: `echo messages/s vs bare ws client, ${settings.connections} conns, in-flight ${IN_FLIGHT}`,
-    barrage: median(b.map((m) => m.perSec)),
-    reference: median(r.map((m) => m.perSec)),
+    ...pairedFigure(b.map((m) => m.perSec), r.map((m) => m.perSec)),
     goal: { kind: 'min', ratio: 0.95 },
     note: `${roundsNote(rounds)}; ${notes.join('; ')}`,
     noisy: rounds.noisy,
@@ -79,8 +79,7 @@ export async function wsBench(settings: BenchSettings): Promise<SectionResult> {
   rows.push({
     section: 'ws',
     figure: 'generator CPU-s per 100k echoes (every one recorded and matched)',
-    barrage: median(b.map((m) => m.cpuSecPer100k)),
-    reference: median(r.map((m) => m.cpuSecPer100k)),
+    ...pairedFigure(b.map((m) => m.cpuSecPer100k), r.map((m) => m.cpuSecPer100k)),
     goal: { kind: 'max', ratio: 1.1 },
     noisy: rounds.noisy,
   });
