@@ -2,6 +2,7 @@
 // answers: a fixed service time, a stream limit the server announces, a server that sends GOAWAY
 // after N streams, one that resets streams with RST_STREAM, and an open-model run that the server
 // cannot keep up with (latency measured from each request's scheduled time).
+import diagnostics from 'node:diagnostics_channel';
 import http2 from 'node:http2';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -120,6 +121,33 @@ describe('HTTP/2 driver', () => {
     expect(s.throughput.total).toBeGreaterThan(80);
     expect(s.throughput.total).toBeLessThanOrEqual(205);
     expect(s.notes.join('\n')).toMatch(/10 streams per connection asked, the server allowed 2 \(SETTINGS_MAX_CONCURRENT_STREAMS\); at most 2 in flight/);
+  }, 15_000);
+
+  it('sends the next request on a stream as soon as the response has ended, not a loop turn later when Node closes the stream', async () => {
+    const server = await h2Server({ serviceMs: 0 });
+    // Node publishes every client stream's creation and its close (the 'close' event, which it
+    // emits from a setImmediate after the response's end): with one stream per connection, a
+    // second stream exists before the first one's close only when the slot is reused at the end.
+    let open = 0;
+    let most = 0;
+    const created = () => {
+      open++;
+      most = Math.max(most, open);
+    };
+    const closed = () => open--;
+    diagnostics.subscribe('http2.client.stream.created', created);
+    diagnostics.subscribe('http2.client.stream.close', closed);
+    try {
+      const { result } = await runToEnd({ protocol: 'http', url: server.url, http2: true, streams: 1, connections: 1, amount: 50, workers: 1 }, { inline: true });
+      const s = result.summary;
+      expect(s.errors.total).toBe(0);
+      expect(s.statusCodes).toEqual({ '200': 50 });
+      expect(s.http2!.peakStreams).toBe(1);
+    } finally {
+      diagnostics.unsubscribe('http2.client.stream.created', created);
+      diagnostics.unsubscribe('http2.client.stream.close', closed);
+    }
+    expect(most).toBe(2);
   }, 15_000);
 
   it('counts a GOAWAY by its code and the streams it refused as goaway errors, then reconnects and goes on', async () => {

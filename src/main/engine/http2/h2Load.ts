@@ -70,6 +70,10 @@ interface StreamState {
   settled: boolean;
 }
 
+/** Where a stream's request state is kept: on the stream itself, one property read per event instead of a WeakMap lookup. */
+const STATE = Symbol('barrage.h2.request');
+type TrackedStream = ClientHttp2Stream & { [STATE]?: StreamState };
+
 /** One HTTP/2 session (one TCP connection) and its streams in flight. */
 interface Connection {
   index: number;
@@ -101,6 +105,8 @@ export function createH2Load(job: WorkerJob, recorder: SecondRecorder): LoadDriv
   const expected = statusPredicate(scenario.expectedStatus);
   const requestHeaders = buildHeaders(scenario, target);
   const body = scenario.body !== undefined ? Buffer.from(scenario.body) : undefined;
+  // One options object for every request (Node copies it): a body-less request ends its stream with its HEADERS frame.
+  const requestOptions = Object.freeze(body === undefined ? { endStream: true } : {});
   const ledger = new SocketLedger();
   recorder.setByteCounter(() => ledger.totals());
   const figures: Http2Figures = {
@@ -142,7 +148,6 @@ export function createH2Load(job: WorkerJob, recorder: SecondRecorder): LoadDriv
   const slots = connectionStages ? 0 : pacer || job.amount === undefined ? job.connections : Math.min(job.connections, job.amount);
   const connections: Array<Connection | undefined> = [];
   const live = new Set<Connection>();
-  const states = new WeakMap<ClientHttp2Stream, StreamState>();
   let activeClients = connectionStages ? 0 : slots;
   let issued = 0;
   let settledCount = 0;
@@ -281,7 +286,7 @@ export function createH2Load(job: WorkerJob, recorder: SecondRecorder): LoadDriv
   function send(conn: Connection, origin: number): void {
     let stream: ClientHttp2Stream;
     try {
-      stream = conn.session.request(requestHeaders, body === undefined ? { endStream: true } : {});
+      stream = conn.session.request(requestHeaders, requestOptions);
     } catch (err) {
       // The session is closing (GOAWAY, error): nothing went out; the slot waits for another connection.
       conn.error ??= err;
@@ -292,7 +297,7 @@ export function createH2Load(job: WorkerJob, recorder: SecondRecorder): LoadDriv
     if (pacer) recorder.scheduledSent();
     const state: StreamState = { conn, origin, status: undefined, bodyBytes: 0, settled: false };
     conn.inFlight.set(stream, state);
-    states.set(stream, state);
+    (stream as TrackedStream)[STATE] = state;
     if (conn.inFlight.size > figures.peakStreams) figures.peakStreams = conn.inFlight.size;
     stream.on('response', onResponse);
     stream.on('data', onData);
@@ -302,8 +307,8 @@ export function createH2Load(job: WorkerJob, recorder: SecondRecorder): LoadDriv
     if (body !== undefined) stream.end(body);
   }
 
-  // One set of stream listeners for every request (each reads its stream's state), rather than
-  // new closures per request.
+  // One set of stream listeners for every request (each reads its stream's state from the
+  // stream itself), rather than new closures per request.
   function onResponse(this: ClientHttp2Stream, headers: IncomingHttpHeaders): void {
     const state = streamState(this);
     if (state) state.status = Number(headers[':status']);
@@ -329,13 +334,20 @@ export function createH2Load(job: WorkerJob, recorder: SecondRecorder): LoadDriv
     recorder.status(state.status);
     if (!expected(state.status)) recorder.error('status');
     settle();
+    // The response ended and the request had gone out whole: both sides of the stream are done,
+    // so the server no longer counts it against its concurrency limit. The next request goes out
+    // now, as any client's would, not an event-loop turn later at 'close' (which Node emits from a
+    // setImmediate after destroying the stream): waiting for it left every stream idle for a
+    // loop turn per request. A request whose body was still being written when the answer came
+    // keeps its slot until the stream closes.
+    if (this.writableFinished && state.conn.inFlight.delete(this) && !stopped) fill(state.conn);
   }
   function onClose(this: ClientHttp2Stream): void {
     const state = streamState(this);
     if (!state) return;
     const conn = state.conn;
-    conn.inFlight.delete(this);
-    if (stopped) return;
+    const wasInFlight = conn.inFlight.delete(this);
+    if (stopped || (!wasInFlight && state.settled)) return;
     if (!state.settled) {
       state.settled = true;
       recorder.error(streamErrorKind(this, state, conn));
@@ -344,7 +356,7 @@ export function createH2Load(job: WorkerJob, recorder: SecondRecorder): LoadDriv
     fill(conn);
   }
 
-  const streamState = (stream: ClientHttp2Stream) => states.get(stream);
+  const streamState = (stream: ClientHttp2Stream) => (stream as TrackedStream)[STATE];
 
   /** Why a stream ended without its whole response. */
   function streamErrorKind(stream: ClientHttp2Stream, state: StreamState, conn: Connection): 'goaway' | 'rst-stream' | 'incomplete' | 'reset' | ReturnType<typeof classifyError> {
