@@ -269,6 +269,54 @@ describe('wsSwarm against the demo target', () => {
     expect(totals.lost).toBe(0);
   });
 
+  // The swarm renders each message into one reused Buffer when ws copies it synchronously (no
+  // permessage-deflate), and into a Buffer of its own per message otherwise (zlib holds on to
+  // it). Known answer either way: the server sees every connection's ids 1, 2, 3… in order,
+  // each message whole (its own id, its own random window), however many are sent back to back.
+  it.each([false, true])('echo mode (permessage-deflate %s): every message reaches the server whole and in order', async (deflate) => {
+    const server = http.createServer();
+    const wss = new WebSocketServer({ server, perMessageDeflate: deflate });
+    const seen: number[][] = [];
+    const windows = new Set<string>();
+    let broken = 0;
+    wss.on('connection', (ws) => {
+      const ids: number[] = [];
+      seen.push(ids);
+      ws.on('message', (data: Buffer) => {
+        try {
+          const m = JSON.parse(data.toString('utf8')) as { seq: number; data: string };
+          ids.push(m.seq);
+          windows.add(m.data);
+          if (!/^[A-Za-z0-9]{32}$/.test(m.data)) broken++;
+        } catch {
+          broken++;
+        }
+        ws.send(data);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const c of wss.clients) c.terminate();
+          wss.close();
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+    const port = (server.address() as AddressInfo).port;
+    const job = jobOf({ url: `ws://127.0.0.1:${port}/`, connections: 3, inFlight: 4, amount: 1200, perMessageDeflate: deflate, pingIntervalSec: 0 });
+    const { totals } = await drive(job);
+    expect(totals.completed).toBe(1200);
+    expect(totals.lost + totals.duplicates + totals.unmatched + totals.outOfOrder).toBe(0);
+    expect(broken).toBe(0);
+    expect(seen).toHaveLength(3);
+    expect(seen.flat()).toHaveLength(1200);
+    for (const ids of seen) expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
+    // A fresh random window per message (4,096 possible windows).
+    expect(windows.size).toBeGreaterThan(900);
+  });
+
   it('stop() mid-run resolves promptly and closes everything', async () => {
     const target = await demo();
     const job = jobOf({ url: `${target.wsUrl}/ws/echo`, connections: 20, durationSec: 30 });

@@ -77,9 +77,61 @@ describe('compileTemplate: rendering straight to bytes (what the swarm sends)', 
     expect(seen.size).toBeGreaterThan(40);
   });
 
+  it('scratchRenderer: the bytes of the string rendering, in one reused Buffer while the layout stays', () => {
+    const templates = ['{"seq":{{seq}},"ts":{{ts}},"c":{{conn}}}', 'é→{{seq}} ünïcode {{conn}}/{{ts}}', '{{seq}}', '{{ts}}', 'plain', '{{seq}}-{{seq}}|{{conn}}'];
+    // Ids crossing powers of ten, connections of every width, clocks of 1 to 16 digits: the
+    // layout changes between calls in every way it can, and back.
+    const values: Array<[number, number, number]> = [];
+    for (const seq of [1, 9, 10, 11, 99, 100, 7, 123_456, 2 ** 31 - 1, 2 ** 31, 9_999_999_999, 10_000_000_000, 3]) {
+      for (const conn of [0, 5, 10, 99_999, 3]) {
+        for (const ts of [0, 0.0004, 999.9994, 1_764_468_000_000.123, 1_764_468_000_001.5, 999_999_999_999.999, 9_999_999_999_999.999, 12.25]) values.push([seq, conn, ts]);
+      }
+    }
+    for (const template of templates) {
+      const t = compileTemplate(template);
+      const next = t.scratchRenderer();
+      let previous: Buffer | null = null;
+      let previousLayout = '';
+      let reused = 0;
+      for (const [seq, conn, ts] of values) {
+        const bytes = next(seq, conn, ts);
+        expect(bytes.toString('utf8'), `${template} ${seq} ${conn} ${ts}`).toBe(t.render(seq, conn, ts));
+        // The same digit counts (the layout): the same Buffer, rewritten in place (no allocation).
+        const layout = `${String(seq).length} ${String(conn).length} ${Math.floor(Math.round(ts * 1000) / 1000).toString().length}`;
+        // (A clock beyond 2^53 µs is not formatted on the byte path: a Buffer of its own.)
+        const byteable = Math.round(ts * 1000) <= Number.MAX_SAFE_INTEGER;
+        if (previous !== null && layout === previousLayout && byteable) {
+          expect(bytes).toBe(previous);
+          reused++;
+        }
+        previous = byteable ? bytes : null;
+        previousLayout = layout;
+      }
+      expect(reused).toBeGreaterThan(values.length / 5);
+    }
+  });
+
+  it('scratchRenderer: a fresh random window per message in the reused Buffer, seq read back', () => {
+    const t = compileTemplate(DEFAULT_WS_MESSAGE);
+    const next = t.scratchRenderer();
+    const seen = new Set<string>();
+    for (let seq = 100; seq < 150; seq++) {
+      const bytes = next(seq, 3, 1_764_468_000_000.123);
+      const out = JSON.parse(bytes.toString('utf8'));
+      expect(out).toMatchObject({ seq, ts: 1_764_468_000_000.123 });
+      expect(out.data).toMatch(/^[A-Za-z0-9]{32}$/);
+      seen.add(out.data);
+      expect(t.readSeq(bytes)).toBe(seq);
+    }
+    expect(seen.size).toBeGreaterThan(40);
+    // Two renderers do not share their Buffer.
+    expect(t.scratchRenderer()(1, 0, 0)).not.toBe(t.scratchRenderer()(1, 0, 0));
+  });
+
   it('falls back to the string rendering for values the byte path does not format (negative, fractional)', () => {
     const t = compileTemplate('{{seq}}|{{conn}}|{{ts}}');
     expect(t.renderBytes(-5, 1.5, -2.25).toString()).toBe('-5|1.5|-2.250');
+    expect(t.scratchRenderer()(-5, 1.5, -2.25).toString()).toBe('-5|1.5|-2.250');
   });
 });
 

@@ -31,6 +31,7 @@ import type { WorkerJob } from '../worker/workerProtocol.ts';
 import { connectionTargetAt } from '../workerShares.ts';
 import { ConnectPacer } from './connectPacer.ts';
 import { fixedLookup } from './fixedLookup.ts';
+import { nonZeroMaskGenerator } from './nonZeroMask.ts';
 import { compileTemplate, type CompiledTemplate } from './payloadTemplate.ts';
 import { readPushTimestamp } from './pushTimestamp.ts';
 import { RateSchedule } from './rateSchedule.ts';
@@ -176,6 +177,8 @@ class WsSwarm implements LoadDriver {
   private readonly scenario: WsScenario;
   private readonly conns: Conn[] = [];
   private readonly template: CompiledTemplate | null;
+  /** Renders the next message's bytes (see the constructor for which renderer). */
+  private readonly renderMessage: ((seq: number, conn: number, tsMs: number) => Buffer) | null;
   private readonly schedule: RateSchedule | null;
   private readonly pacer: ConnectPacer<Conn>;
   /** Handshakes this worker may have in flight at once (its share of `maxConnecting`). */
@@ -234,6 +237,12 @@ class WsSwarm implements LoadDriver {
     const tracked = scenario.mode !== 'push';
     this.amount = tracked && job.amount !== undefined ? job.amount : Infinity;
     this.template = tracked ? compileTemplate(scenario.message) : null;
+    // Without permessage-deflate, ws frames a Buffer synchronously inside send(), copying it
+    // while it masks it (with a non-zero key, which nonZeroMaskGenerator guarantees): the message
+    // can then be rendered into one reused Buffer. With compression ws may hold on to the Buffer
+    // until zlib is done with it, so every message gets a Buffer of its own.
+    const reuse = !scenario.perMessageDeflate;
+    this.renderMessage = this.template === null ? null : reuse ? this.template.scratchRenderer() : this.template.renderBytes;
     this.schedule =
       scenario.mode !== 'rate' || job.connections <= 0
         ? null
@@ -263,6 +272,7 @@ class WsSwarm implements LoadDriver {
       headers: scenario.headers,
       lookup: fixedLookup(job.address),
     };
+    if (reuse) this.clientOptions.generateMask = nonZeroMaskGenerator();
     // One options object per source address, made once: `localAddress` is handed to the
     // socket's bind, spreading the connections over more ephemeral ports (see scalePlan.ts).
     this.optionsBySource = (scenario.sourceAddresses ?? []).map((localAddress) => ({ ...this.clientOptions, localAddress }));
@@ -467,7 +477,7 @@ class WsSwarm implements LoadDriver {
   /** `originMs`: where the round trip is measured from (rate mode: the scheduled time). */
   private send(c: Conn, ws: WebSocket, tracker: SequenceTracker, originMs: number, nowMs: number): void {
     const seq = tracker.next(originMs);
-    ws.send(this.template!.renderBytes(seq, c.label, nowMs), TEXT_FRAME);
+    ws.send(this.renderMessage!(seq, c.label, nowMs), TEXT_FRAME);
     this.recorder.wsSent();
     if (this.schedule) this.recorder.scheduledSent();
     this.sent++;
