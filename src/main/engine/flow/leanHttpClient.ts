@@ -104,6 +104,7 @@ export class LeanHttpConnection {
   private bodyBytes = 0;
   /** Signals already followed (the run's, then a teardown's): one listener each, not one per request. */
   private readonly watched = new WeakSet<AbortSignal>();
+  private lastSignal: AbortSignal | undefined;
   /** Settles when the socket last dropped has closed. */
   private closing: Promise<void> | undefined;
   /** Requests sent over this connection's sockets (tests check the reuse). */
@@ -120,7 +121,8 @@ export class LeanHttpConnection {
     if (this.pending) return Promise.reject(new StepFault('other', 'a request is already in flight on this connection'));
     const { signal } = request;
     if (signal.aborted) return Promise.reject(new StepFault('unfinished', 'the run stopped'));
-    if (!this.watched.has(signal)) {
+    if (signal !== this.lastSignal && !this.watched.has(signal)) {
+      this.lastSignal = signal;
       this.watched.add(signal);
       signal.addEventListener('abort', () => this.abort(), { once: true });
     }
@@ -132,10 +134,17 @@ export class LeanHttpConnection {
     // A socket this connection dropped is still closing: wait for its close before opening the
     // next, so a user never holds two (node:http's one-socket Agent waited in the same way).
     if (!socket && this.closing) return this.closing.then(() => this.send(request));
-    socket ??= this.connect(request.startMs);
+    if (!socket) {
+      try {
+        socket = this.connect(request.startMs);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    const open = socket;
     return new Promise<LeanResponse>((resolve, reject) => {
       this.pending = { request, resolve, reject };
-      this.pendingSocket = socket;
+      this.pendingSocket = open;
       this.received = false;
       this.status = 0;
       this.informational = false;
@@ -145,7 +154,7 @@ export class LeanHttpConnection {
       this.chunks = [];
       this.requests++;
       // Refreshes the socket's idle timer: the timeout counts from the request, as req.setTimeout's.
-      socket.write(request.bytes);
+      open.write(request.bytes);
     });
   }
 
