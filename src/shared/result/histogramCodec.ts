@@ -79,15 +79,39 @@ export function histogramMean(h: Histogram): number {
   return total / h.totalCount;
 }
 
+/**
+ * The standard deviation exactly as hdr-histogram-js's `stdDeviation` getter computes it (around
+ * `mean`, every bucket at its median-equivalent value), straight off the counts like
+ * histogramMean. The getter walks the library's iterator twice (once for its own mean): at the
+ * end of every run `summarizeHistogram` paid it for the latency, connect and ping histograms, on
+ * a thread where that code is rarely warm, which a CPU profile of a WebSocket run showed as the
+ * largest part of building the summary (docs/PERFORMANCE.md, session 5).
+ */
+export function histogramStdDeviation(h: Histogram, mean: number = histogramMean(h)): number {
+  if (h.totalCount === 0) return 0;
+  const c = h as unknown as HistogramCounts;
+  const last = Math.min(c.countsArrayIndex(h.maxValue), c.countsArrayLength - 1);
+  let total = 0;
+  for (let i = 0; i <= last; i++) {
+    const n = c.getCountAtIndex(i);
+    if (n !== 0) {
+      const deviation = c.medianEquivalentValue(c.valueFromIndex(i)) - mean;
+      total += deviation * deviation * n;
+    }
+  }
+  return Math.sqrt(total / h.totalCount);
+}
+
 export function summarizeHistogram(h: Histogram): LatencySummary {
   if (h.totalCount === 0) {
     return { count: 0, min: 0, mean: 0, stdev: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
   }
+  const mean = histogramMean(h);
   return {
     count: h.totalCount,
     min: h.minNonZeroValue,
-    mean: Math.round(h.mean),
-    stdev: Math.round(h.stdDeviation),
+    mean: Math.round(mean),
+    stdev: Math.round(histogramStdDeviation(h, mean)),
     p50: h.getValueAtPercentile(50),
     p90: h.getValueAtPercentile(90),
     p95: h.getValueAtPercentile(95),
