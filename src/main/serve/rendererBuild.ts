@@ -3,9 +3,12 @@
 // needed after `npm install`.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { projectRoot as findProjectRoot } from '../appVersion.ts';
 
-const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
+// The checkout's root: three folders above this source file, or above the CLI's bundle in
+// node_modules/.cache (bin/cliBundle.js), so it is looked up rather than counted.
+const projectRoot = findProjectRoot();
 export const rendererOutDir = join(projectRoot, 'out/renderer');
 
 function newestMtime(dir: string): number {
@@ -34,7 +37,10 @@ export async function ensureRendererBuilt(log: (line: string) => void = () => {}
   if (!stale()) return rendererOutDir;
   log('building the user interface (first start, or its sources changed)…');
   const { build } = await import('vite');
-  const { rendererConfig } = await import('../../../vite.renderer.config.ts');
+  // Imported by its path, not a literal specifier, so the CLI's bundle leaves it (and vite's
+  // plugins) to be loaded from the checkout when `barrage serve` needs a build.
+  const configUrl = pathToFileURL(join(projectRoot, 'vite.renderer.config.ts')).href;
+  const { rendererConfig } = (await import(configUrl)) as typeof import('../../../vite.renderer.config.ts');
   await build({ ...rendererConfig, configFile: false, logLevel: 'error' });
   return rendererOutDir;
 }
