@@ -44,6 +44,19 @@ declare module 'autocannon' {
     sampleInt?: number;
     setupClient?: (client: AutocannonClient) => void;
     excludeErrorStats?: boolean;
+    /** Histograms autocannon records into instead of its own; one with `__custom: true` is never encoded. */
+    histograms?: { latencies?: AutocannonLatencySink };
+    /** Return the raw result instead of aggregating it (lib/run.js aggregates on the main thread only). */
+    skipAggregateResult?: boolean;
+  }
+
+  /** What autocannon's run loop calls on its latency histogram (lib/run.js). */
+  export interface AutocannonLatencySink {
+    __custom: true;
+    recordValue(ms: number): void;
+    recordValueWithExpectedInterval(ms: number, expectedIntervalMs: number): void;
+    reset(): void;
+    destroy(): void;
   }
 
   export interface Instance extends EventEmitter {

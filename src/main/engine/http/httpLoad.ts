@@ -3,7 +3,7 @@
 // coordinated-omission correction). Connections, bytes and the open-model schedule are taken
 // over through autocannon's `setupClient` hook; see autocannon.d.ts for what is hooked.
 import { Socket } from 'node:net';
-import type { AutocannonClient, AutocannonOptions, Instance } from 'autocannon';
+import type { AutocannonClient, AutocannonLatencySink, AutocannonOptions, Instance } from 'autocannon';
 // autocannon's run loop itself, not its package entry: `autocannon(opts, cb)` is its options
 // check (defaults filled in, then what Barrage's scenario schema has already checked) followed
 // by this, but the entry module also loads the CLI's result printing, progress bar, worker
@@ -22,6 +22,20 @@ import type { LoadDriver } from '../worker/loadDriver.ts';
 import type { WorkerJob } from '../worker/workerProtocol.ts';
 import { connectionTargetAt } from '../workerShares.ts';
 import { OpenModelPacer } from './openModelPacer.ts';
+
+/**
+ * autocannon's own latency histogram, replaced by one that keeps nothing: autocannon records
+ * every 2xx response's time into a WebAssembly histogram of whole milliseconds that Barrage
+ * never reads (it records every latency itself, in µs), a second record per request. `__custom`
+ * tells autocannon not to encode it at the end (lib/histUtil.js `encodeHist`).
+ */
+const NO_LATENCIES: AutocannonLatencySink = Object.freeze({
+  __custom: true,
+  recordValue() {},
+  recordValueWithExpectedInterval() {},
+  reset() {},
+  destroy() {},
+});
 
 /** After a failed connection attempt, wait this long before the next one (no busy loop). */
 const RECONNECT_BACKOFF_MS = 50;
@@ -233,12 +247,16 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
       if (!slotted) waitingForSlot = false;
     };
 
-    client.on('response', (statusCode: number) => {
+    client.on('response', (statusCode: number, _bytes: number, responseTimeMs: number) => {
       headersPending = false;
       const origin = origins.shift();
-      const now = epochMs();
-      recorder.completed(origin === undefined ? 0 : (now - origin) * 1000);
-      if ((++responses & 255) === 0) recorder.catchUp(now);
+      // Closed model: autocannon's own time for the response (process.hrtime from the request's
+      // write to its parsed end, as fractional ms; the same instants Barrage would read, since
+      // the origin is taken just before the request is handed to autocannon), so no second clock
+      // read per request. Open model: from the intended send time (the pacer's slot).
+      if (pacer) recorder.completed(origin === undefined ? 0 : (epochMs() - origin) * 1000);
+      else recorder.completed(origin === undefined ? 0 : responseTimeMs * 1000);
+      if ((++responses & 255) === 0) recorder.catchUp(epochMs());
       recorder.status(statusCode);
       if (!expected(statusCode)) recorder.error('status');
       settle();
@@ -301,6 +319,10 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
           // autocannon checks for a stop only at each sample tick: keep it short so stop is prompt.
           sampleInt: 100,
           setupClient,
+          histograms: { latencies: NO_LATENCIES },
+          // Barrage never reads autocannon's result (on an inline run's main thread it would
+          // otherwise aggregate its histograms at the end).
+          skipAggregateResult: true,
         };
         if (job.endAt !== undefined) later(stop, Math.max(0, job.endAt - epochMs()));
         const followPlan = () => {
