@@ -16,11 +16,14 @@ import {
   serverErrorToFlowErrors,
   stepErrors,
   stepSummary,
+  stepThresholdText,
   uniqueStepName,
   validateFlowForm,
   variablesAt,
+  withThresholdLine,
   type FlowForm,
 } from '../../src/renderer/src/flowForm/flowForm.ts';
+import { parseThreshold } from '../../src/shared/thresholds.ts';
 import { headerRow } from '../../src/renderer/src/scenarioForm/scenarioForm.ts';
 import { parseScenario } from '../../src/shared/scenario.ts';
 
@@ -221,5 +224,19 @@ describe('variables offered', () => {
     g.steps[1].bodyType = 'text';
     expect(validateFlowForm(g).errors).toEqual({});
     expect(parseScenario(validateFlowForm(g).scenario).ok).toBe(true);
+  });
+});
+
+describe('step thresholds picked in the builder', () => {
+  test('writes what the threshold parser reads, quoting a step name with spaces', () => {
+    expect(stepThresholdText('p99', 'login', '<', '300')).toBe('p99{step:login} < 300ms');
+    expect(stepThresholdText('errors', 'add to cart', '<', ' 1 ')).toBe('errors{step:"add to cart"} < 1%');
+    expect(stepThresholdText('checks', 'list items', '>', '99')).toBe('checks{step:"list items"} > 99%');
+    expect(stepThresholdText('rps', 'login', '>=', '50')).toBe('rps{step:login} >= 50');
+    expect(parseThreshold(stepThresholdText('p99', 'login', '<', '300'))).toMatchObject({ metric: 'p99', step: 'login' });
+    expect(parseThreshold(stepThresholdText('errors', 'add to cart', '<', '1'))).toMatchObject({ metric: 'errors', step: 'add to cart' });
+    expect(withThresholdLine('', 'p99{step:login} < 300ms')).toBe('p99{step:login} < 300ms');
+    expect(withThresholdLine('p99 < 1s\n\n', 'p99{step:login} < 300ms')).toBe('p99 < 1s\np99{step:login} < 300ms');
+    expect(withThresholdLine('p99{step:login} < 300ms', 'p99{step:login} < 300ms')).toBe('p99{step:login} < 300ms');
   });
 });

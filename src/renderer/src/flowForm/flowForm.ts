@@ -770,3 +770,36 @@ export function stepSummary(s: StepForm): string {
   }
 }
 
+
+// ---- step thresholds -------------------------------------------------------------------------
+
+/** Figures a threshold can hold one step to, with the unit and the side a good value is on. */
+export const STEP_THRESHOLD_FIGURES = [
+  { metric: 'p99', label: 'p99 latency', unit: 'ms', op: '<', value: '300' },
+  { metric: 'p95', label: 'p95 latency', unit: 'ms', op: '<', value: '200' },
+  { metric: 'p50', label: 'p50 latency', unit: 'ms', op: '<', value: '100' },
+  { metric: 'p999', label: 'p99.9 latency', unit: 'ms', op: '<', value: '500' },
+  { metric: 'max', label: 'max latency', unit: 'ms', op: '<', value: '1000' },
+  { metric: 'errors', label: 'errors', unit: '%', op: '<', value: '1' },
+  { metric: 'checks', label: 'checks passed', unit: '%', op: '>', value: '99' },
+  { metric: 'rps', label: 'completions/s', unit: '', op: '>', value: '10' },
+] as const;
+export type StepThresholdMetric = (typeof STEP_THRESHOLD_FIGURES)[number]['metric'];
+
+/**
+ * One step's threshold as the parser reads it: `p99{step:login} < 300ms`; a name with spaces or
+ * other characters a bare name cannot hold is quoted (`errors{step:"add to cart"} < 1%`).
+ */
+export function stepThresholdText(metric: StepThresholdMetric, step: string, op: '<' | '<=' | '>' | '>=', value: string): string {
+  const figure = STEP_THRESHOLD_FIGURES.find((f) => f.metric === metric)!;
+  const name = step.trim();
+  const scope = /^[^\s{}":]+$/.test(name) ? name : `"${name}"`;
+  return `${metric}{step:${scope}} ${op} ${value.trim()}${figure.unit}`;
+}
+
+/** The thresholds text with one more line (no blank line in between, none doubled). */
+export function withThresholdLine(text: string, line: string): string {
+  const existing = lines(text);
+  if (existing.includes(line)) return text;
+  return [...existing, line].join('\n');
+}
