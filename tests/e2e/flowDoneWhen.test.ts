@@ -158,13 +158,13 @@ describe('a flow from building to comparing, in the app', () => {
     expect(await page.getByRole('region', { name: 'Run summary' }).count()).toBe(0);
     await page.getByRole('region', { name: 'Run summary' }).waitFor({ timeout: 20_000 });
     await steps.getByText('over the run', { exact: true }).waitFor();
+    await shot(screenshot);
     for (const step of ['login', 'list items', 'add to cart']) {
       const cells = (await table.locator(`tr[data-step="${step}"] td`).allTextContents()).map((t) => t.trim());
       expect(cells[1]).toBe('iteration');
       // 20 iterations/s for 3 s: about 60 of each step (fewer if the start was slow on a busy machine).
       expect(Number(cells[2].replace(/,/g, ''))).toBeGreaterThan(20);
     }
-    await shot(screenshot);
   }
 
   test('run open-model at 20 iterations/s for 3 s: per-step figures live and afterwards; the configuration names the data', async () => {
