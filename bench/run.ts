@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     console.log('');
     console.log(
       `Barrage bench — ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}` +
-        `${args.quick ? ', --quick' : ''}, ${settings.rounds} rounds A B A B (medians); ${pinText}` +
+        `${args.quick ? ', --quick' : ''}, ${settings.rounds} rounds A B A B (each side's median; ratio = median of the pairs' ratios); ${pinText}` +
         (busyBefore !== null ? `; machine ${busyBefore}% busy before start` : ''),
     );
     console.log(renderTable(rows));
