@@ -17,6 +17,7 @@ import type { MeasuringJob } from './measuring.ts';
 import type { CapacityStatus } from './capacity.ts';
 import { openapiImportSchema, openapiPreviewSchema, type OpenApiImport, type OpenApiImportResult } from './openapiImport.ts';
 import { settingsPatchSchema, type SettingsView } from './settings.ts';
+import { shardMergeInputSchema, type ShardSetPreview } from './shardFiles.ts';
 
 // ---- shapes handed to the renderer -------------------------------------------------------
 
@@ -199,15 +200,13 @@ export const channels = {
    * picked in the History view; the renderer reads them) into one stored run, as `barrage runs
    * merge` does. Refused with a message naming the files or shards when they do not belong together.
    */
-  'runs.mergeShards': returns<{ id: number; duplicate: boolean; shards: number }>()(
-    strictObject({
-      files: z
-        .array(strictObject({ name: z.string().min(1).max(500), text: z.string().max(256 * 1024 * 1024, { error: 'is larger than 256 MiB' }) }), { error: 'must be a list of files' })
-        .min(1, { error: 'give at least one shard result file' })
-        .max(1000, { error: 'at most 1,000 files' }),
-      name: name.optional(),
-    }),
-  ),
+  'runs.mergeShards': returns<{ id: number; duplicate: boolean; shards: number }>()(shardMergeInputSchema),
+  /**
+   * What the merge dialog lists before anything is stored: each file read (shard K/N, scenario,
+   * start, samples, or why it is not a shard result) and whether the set merges — the same
+   * checks as runs.mergeShards, so a refusal shows before the user presses Merge.
+   */
+  'runs.previewShards': returns<ShardSetPreview>()(shardMergeInputSchema),
   /**
    * Verdicts per figure (throughput, p50, p99): two runs (`ids`: baseline, candidate) by block
    * bootstrap over their steady seconds, or two groups of runs (`groupA` baseline, `groupB`) on

@@ -10,17 +10,18 @@ import type { Scenario } from '../../src/shared/scenario.ts';
 import { scenarioOf } from './runScenario.ts';
 
 /** A flow of two steps (one check on login, two on items) split over the shards by virtual users. */
-export const FLOW_WHOLE = scenarioOf({
-  protocol: 'flow',
+export const FLOW_INPUT = {
+  protocol: 'flow' as const,
   url: 'http://127.0.0.1:9/',
   virtualUsers: 8,
   durationSec: 3,
   warmupSec: 1,
   steps: [
-    { type: 'http', name: 'login', method: 'POST', url: '/login', checks: [{ type: 'status', status: '200' }] },
-    { type: 'http', name: 'items', url: '/items', checks: [{ type: 'status', status: '200' }, { type: 'jsonPath', path: '$.items', op: 'exists' }] },
+    { type: 'http' as const, name: 'login', method: 'POST' as const, url: '/login', checks: [{ type: 'status' as const, status: '200' }] },
+    { type: 'http' as const, name: 'items', url: '/items', checks: [{ type: 'status' as const, status: '200' }, { type: 'jsonPath' as const, path: '$.items', op: 'exists' as const }] },
   ],
-});
+};
+export const FLOW_WHOLE = scenarioOf(FLOW_INPUT);
 
 /** Flow shards: second t of shard k, step s records `stepValues(k, t, s)` (µs); items fails one check a second on even shards. */
 export function stepValues(index: number, t: number, step: 'login' | 'items'): number[] {
@@ -99,7 +100,7 @@ export function shardRun(index: number, count: number, opts: { startedAt?: strin
       statusCodes: { '200': total },
       connections: { opened: 2, failed: 0, peak: 2, connectUs: { ...summarizeHistogram(whole), count: 2, min: 100, max: 400, mean: 250, stdev: 150 } },
       ws: null,
-      generator: { workers: 1, cpuPercent: 20, maxCpuPercent: 25, maxLoopLagMs: 3, saturated: !!opts.saturated, reasons: opts.saturated ? ['a load worker used ≥95% of a CPU core in 2 of 2 seconds'] : [] },
+      generator: { workers: 1, cpuPercent: opts.saturated ? 99 : 20, maxCpuPercent: opts.saturated ? 99 : 25, maxLoopLagMs: 3, saturated: !!opts.saturated, reasons: opts.saturated ? ['a load worker used ≥95% of a CPU core in 2 of 2 seconds'] : [] },
       notes: [`Shard ${index}/${count} started 0 ms after --start-at ${START} (on this machine's clock)`],
     },
     samples,

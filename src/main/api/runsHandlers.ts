@@ -2,7 +2,7 @@
 import type { RunDetail } from '../../shared/contract.ts';
 import { decodeHistogram, percentileCurve } from '../../shared/result/histogramCodec.ts';
 import { PreflightError } from '../engine/index.ts';
-import { exportRunsCsv, exportRunsJson, ImportError, mergeShardFiles } from '../store/runExchange.ts';
+import { exportRunsCsv, exportRunsJson, ImportError, mergeShardFiles, previewShardFiles } from '../store/runExchange.ts';
 import { MergeError } from '../store/shardMerge.ts';
 import type { StoredRun } from '../../shared/history.ts';
 import { ApiError, type ApiContext } from './apiContext.ts';
@@ -80,6 +80,7 @@ export function runsHandlers(ctx: ApiContext): Omit<HandlersFor<'runs'>, 'runs.s
         throw err;
       }
     },
+    'runs.previewShards': ({ files }) => previewShardFiles(files),
   };
 }
 

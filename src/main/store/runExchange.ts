@@ -35,7 +35,8 @@ import { fromAutocannon, isAutocannonResult } from './autocannonImport.ts';
 import { fromArtillery, isArtilleryReport } from './artilleryImport.ts';
 import { fromK6, isK6SummaryExport, type ImportHints } from './k6Import.ts';
 import type { RunStore } from './runStore.ts';
-import { mergeShards, type MergeOptions, type ShardInput } from './shardMerge.ts';
+import { checkShardSet, mergeShards, MergeError, type MergeOptions, type ShardInput } from './shardMerge.ts';
+import type { ShardFilePreview, ShardSetPreview } from '../../shared/shardFiles.ts';
 import { histogramProblem, isObject, summaryProblem } from './storedRunCheck.ts';
 import { type RunEnvironment, type RunRecord, type StoredRun } from '../../shared/history.ts';
 
@@ -329,4 +330,47 @@ export function mergeShardFiles(store: RunStore, files: ReadonlyArray<{ name: st
   const local = merged.scenarioName ? store.getScenario(merged.scenarioName) : undefined;
   const scenarioId = local && local.name === merged.scenarioName ? local.id : null;
   return { id: store.insertRun({ ...merged, scenarioId }), duplicate: false, shards: inputs.length };
+}
+
+/**
+ * What the app's merge dialog lists: each file read (its shard, scenario, start and samples, or
+ * why it is not a shard result) and whether the set would merge, with the message mergeShardFiles
+ * would refuse it with. Stores nothing.
+ */
+export function previewShardFiles(files: ReadonlyArray<{ name: string; text: string }>): ShardSetPreview {
+  const inputs: ShardInput[] = [];
+  const rows: ShardFilePreview[] = files.map(({ name, text }) => {
+    const row: ShardFilePreview = { name, size: text.length, shard: null, scenarioName: null, protocol: null, startedAt: null, samples: 0, problem: null };
+    let runs: RunRecord[];
+    try {
+      runs = parseRunFile(text, name);
+    } catch (err) {
+      if (!(err instanceof ImportError)) throw err;
+      return { ...row, problem: err.message };
+    }
+    const first = runs[0];
+    if (first === undefined) return { ...row, problem: `${name} holds no run` };
+    const shard = first.environment.shard;
+    runs.forEach((run, i) => inputs.push({ source: runs.length === 1 ? name : `${name} (run ${i + 1})`, run }));
+    return {
+      ...row,
+      shard: shard ? { index: shard.index, count: shard.count } : null,
+      scenarioName: first.scenarioName ?? shard?.scenario.name ?? first.config.name ?? null,
+      protocol: first.config.protocol,
+      startedAt: first.summary.startedAt,
+      samples: runs.reduce((a, r) => a + r.samples.length, 0),
+      problem: shard ? null : `${name}: not a shard of a run (made without barrage run --shard K/N)`,
+    };
+  });
+  let problem = rows.find((r) => r.problem !== null)?.problem ?? null;
+  if (problem === null) {
+    try {
+      checkShardSet(inputs);
+    } catch (err) {
+      if (!(err instanceof MergeError)) throw err;
+      problem = err.message;
+    }
+  }
+  const named = rows.find((r) => r.scenarioName !== null);
+  return { files: rows, problem, name: named?.scenarioName ?? null };
 }

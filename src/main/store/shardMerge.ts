@@ -171,6 +171,14 @@ interface CheckedShard {
   shard: ShardInfo & { startLateMs: number | undefined };
 }
 
+/**
+ * The refusals of mergeShards without the merge: throws MergeError when the shards do not belong
+ * together (for the app's merge dialog, before anything is merged or stored).
+ */
+export function checkShardSet(inputs: readonly ShardInput[]): void {
+  checkShards(inputs);
+}
+
 function checkShards(inputs: readonly ShardInput[]): CheckedShard[] {
   if (inputs.length === 0) throw new MergeError('no shard results given');
   const shards: CheckedShard[] = inputs.map(({ source, run }) => {
