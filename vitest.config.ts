@@ -21,7 +21,7 @@ import { defineConfig } from 'vitest/config';
 //
 // A few files start the CLI as a process but measure no time (they read a stored history, or
 // wait for a lock): they run with the unit tests, in parallel, instead of queueing with the load.
-const MEASURE_NOTHING = ['tests/compareCli.test.ts', 'tests/groupRuns.test.ts', 'tests/cliHistory.test.ts'];
+const MEASURE_NOTHING = ['tests/compareCli.test.ts', 'tests/groupRuns.test.ts', 'tests/cliHistory.test.ts', 'tests/importCli.test.ts'];
 //
 // Others run short loads, but only to have something to store, redact, report or refuse: their
 // assertions are about what the CLI prints, stores and exits with (bounds such as "more than 100

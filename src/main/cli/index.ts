@@ -22,6 +22,7 @@ Commands
   ab A B [--rounds N]     two saved scenarios run interleaved A B A B …, compared as groups
   report ID...            a self-contained HTML report of a run or a comparison
   scenarios ...           list, show, save and delete saved scenarios
+  import curl|har FILE    a flow scenario (JSON) from a curl command or a HAR file
   serve [--port N]        the app's interface in a browser (loopback, token-protected)
   k8s SCENARIO --shards N Kubernetes manifests of a run split over N pods; k8s collect JOB
                           merges their results (docs/DISTRIBUTED.md)
@@ -52,6 +53,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   scenarios: () => import('./commands/scenarios.ts'),
   serve: () => import('./commands/serve.ts'),
   k8s: () => import('./commands/k8s.ts'),
+  import: () => import('./commands/import.ts'),
 };
 
 export async function cli(argv: string[]): Promise<number> {

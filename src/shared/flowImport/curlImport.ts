@@ -371,7 +371,7 @@ export function parseCurl(text: string): CurlResult {
 
   const finalMethod = method ?? (getMode ? (implicitMethod ?? 'GET') : (implicitMethod ?? 'GET'));
   if (!isFlowMethod(finalMethod)) return { ok: false, error: `-X ${finalMethod}: a step's method is one of ${FLOW_HTTP_METHODS.join(', ')}` };
-  if (insecure) notes.push('-k: certificates are not checked by curl here; the flow checks them unless "Accept invalid TLS certificates" (Advanced) is ticked.');
+  if (insecure) notes.push('-k: curl was told not to check certificates; a flow checks them unless its "insecure" setting (Accept invalid TLS certificates) is on.');
 
   return { ok: true, request: { method: finalMethod, url: url.href, headers, body }, insecure, ignored, unknown, notes };
 }
