@@ -33,9 +33,8 @@ if (modern) {
   try {
     process.exitCode = await cli(process.argv.slice(2));
   } catch (err) {
-    // A bug's stack names the bundle's files; source maps cost ≈ 0.2 CPU-s at every start, so
-    // they are not on by default.
-    if (bundled) process.stderr.write('barrage: unexpected error; NODE_OPTIONS=--enable-source-maps (or BARRAGE_NO_BUNDLE=1) shows its stack in the sources\n');
+    // A bug's stack names the bundle's files (source maps would cost ≈ 0.2 CPU-s at every start).
+    if (bundled) process.stderr.write('barrage: unexpected error; BARRAGE_NO_BUNDLE=1 shows its stack in the sources\n');
     throw err;
   }
 } else {

@@ -42,8 +42,11 @@ const STAMPS = ['package.json', 'node_modules/.package-lock.json', 'bin/cliBundl
 const LOCK_STALE_MS = 120_000;
 /** After a failed build (a syntax error being edited), wait this long before trying again. */
 const RETRY_AFTER_FAILURE_MS = 60_000;
-/** Build directories older than this, other than the current one, are removed. */
+/** Build directories older than this, other than the current one, are removed… */
 const KEEP_OLD_BUILDS_MS = 24 * 3600_000;
+/** …and beyond the newest few, those older than an hour (a day of edits would pile up). */
+const KEEP_NEWEST_BUILDS = 6;
+const KEEP_RECENT_BUILDS_MS = 3600_000;
 
 /** [path relative to `base`, modification time (ms), size]; a missing file's are -1. */
 export function stampOf(rel, base = root) {
@@ -160,8 +163,9 @@ export async function buildBundle() {
       format: 'esm',
       entryFileNames: '[name].js',
       chunkFileNames: 'chunk-[hash].js',
-      // Stack traces of an unexpected error still name the sources (node --enable-source-maps).
-      sourcemap: true,
+      // No source maps: they would more than double each build's size (≈ 4 → 11 MB), and
+      // Node would read them at every start only when asked to; BARRAGE_NO_BUNDLE=1 shows a
+      // bug's stack in the sources.
     },
   });
   // ES modules, said so: without a package.json of its own a .js file under node_modules is taken
@@ -184,16 +188,24 @@ export async function buildBundle() {
   return outDir;
 }
 
+/**
+ * Removes old build directories. A command still running from one (`barrage serve` for hours)
+ * loads its lazy chunks from there, hence the hour and the day rather than "all but current".
+ */
 function removeOldBuilds(keep) {
+  const builds = [];
   for (const name of readdirSync(cacheDir)) {
     if (!name.startsWith('b-') || name === keep) continue;
-    const path = join(cacheDir, name);
     try {
-      if (Date.now() - statSync(path).mtimeMs > KEEP_OLD_BUILDS_MS) rmSync(path, { recursive: true, force: true });
+      builds.push({ path: join(cacheDir, name), age: Date.now() - statSync(join(cacheDir, name)).mtimeMs });
     } catch {
       /* removed by another build meanwhile */
     }
   }
+  builds.sort((a, b) => a.age - b.age);
+  builds.forEach(({ path, age }, i) => {
+    if (age > KEEP_OLD_BUILDS_MS || (i >= KEEP_NEWEST_BUILDS && age > KEEP_RECENT_BUILDS_MS)) rmSync(path, { recursive: true, force: true });
+  });
 }
 
 /** Builds when stale, under the lock; waits (bounded) for a build another process is making. */
@@ -227,7 +239,7 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
   try {
     // A background build gives way to one under way; run by hand, it waits for it.
     const ok = await ensureBundle({ waitMs: process.env.BARRAGE_BUNDLE_QUIET ? 0 : 120_000 });
-    if (!process.env.BARRAGE_BUNDLE_QUIET) process.stderr.write(ok ? `CLI bundle fresh: ${dirname(freshBundle())}\n` : 'CLI bundle: another build did not finish\n');
+    if (!process.env.BARRAGE_BUNDLE_QUIET) process.stderr.write(ok ? `CLI bundle fresh: ${dirname(freshBundle())}\n` : 'CLI bundle: not fresh (a source changed during the build, or another build did not finish in time)\n');
     process.exitCode = ok ? 0 : 1;
   } catch (err) {
     if (!process.env.BARRAGE_BUNDLE_QUIET) process.stderr.write(`CLI bundle: build failed: ${err?.stack ?? err}\n`);
