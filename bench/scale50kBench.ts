@@ -174,14 +174,18 @@ export async function scale50kBench(): Promise<SectionResult> {
       section: 'scale50k',
       figure: 'generator RSS per 1,000 connections held (50k)',
       unit: 'MB',
-      barrage: deltaPerThousandMB,
+      // Only a run that held all 50,000 says what holding them costs: with fewer open, the
+      // processes' RSS at "the first second of the peak" was measured below their booted RSS
+      // (−6.8 and −10.8 MB per 1,000 at the end of session 5), which is no figure to pass a goal on.
+      barrage: allOpen && deltaPerThousandMB !== null && deltaPerThousandMB >= 0 ? deltaPerThousandMB : null,
       reference: null,
       goal: { kind: 'max', ratio: 8 },
       absolute: true,
       note:
         `all generator processes (the run's + ${s.generator.workers} load children): ${(outcome.rssBaselineBytes / MB).toFixed(0)} MB booted → ` +
         `${(holding / MB).toFixed(0)} MB ${allOpen ? 'at most while holding all' : `at the first second of the peak (NOT all open: ${peak})`}; ` +
-        `with Node and the boot counted: ${wholePerThousandMB?.toFixed(1) ?? '–'} MB per 1,000`,
+        `with Node and the boot counted: ${wholePerThousandMB?.toFixed(1) ?? '–'} MB per 1,000` +
+        (allOpen ? '' : `; not judged: measured only when all ${CONNECTIONS.toLocaleString('en-US')} are open (${deltaPerThousandMB?.toFixed(1) ?? '–'} MB per 1,000 above boot here)`),
     },
   ];
   return { rows, raw: { outcome, targetPids: target.pids, machine, settings, kernelCounters: dropped } };
