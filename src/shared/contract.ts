@@ -208,11 +208,6 @@ export const channels = {
    */
   'runs.previewShards': returns<ShardSetPreview>()(shardMergeInputSchema),
   /**
-   * Verdicts per figure (throughput, p50, p99): two runs (`ids`: baseline, candidate) by block
-   * bootstrap over their steady seconds, or two groups of runs (`groupA` baseline, `groupB`) on
-   * two levels, rounds paired (stats/compareGroups.ts). `options` as in src/shared/stats/options.ts.
-   */
-  /**
    * Flow runs (issue #12): steps of the same name compared, each run cut down to the step and
    * judged by the whole run's verdict statistics — exactly what `barrage compare` prints per step
    * (src/shared/stepCompare.ts compareSteps). Null unless every run is a flow. The first id is
@@ -224,6 +219,11 @@ export const channels = {
       options: compareOptionsSchema.optional(),
     }),
   ),
+  /**
+   * Verdicts per figure (throughput, p50, p99): two runs (`ids`: baseline, candidate) by block
+   * bootstrap over their steady seconds, or two groups of runs (`groupA` baseline, `groupB`) on
+   * two levels, rounds paired (stats/compareGroups.ts). `options` as in src/shared/stats/options.ts.
+   */
   'runs.statistics': returns<FigureComparison[]>()(
     strictObject({
         ids: z.array(id).length(2, { error: 'give two run ids: the baseline, then the candidate' }).optional(),
