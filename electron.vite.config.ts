@@ -17,6 +17,8 @@ export default defineConfig({
           engineProcess: resolve('src/main/engine/worker/processEntry.ts'),
           // The showdown's demo target runs in a thread of its own, so its CPU time is its own.
           showdownTarget: resolve('src/main/showdown/targetThread.ts'),
+          // The demo target's child processes (targetCluster.ts: one port over N processes).
+          targetProcess: resolve('src/main/target/targetProcessEntry.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },
