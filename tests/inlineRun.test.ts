@@ -55,7 +55,9 @@ describe('inline runs (one worker on the controller’s thread)', () => {
     const delayed = await runToEnd({ protocol: 'http', url: `${slow.url}/`, amount: 40, connections: 2, workers: 1 }, { inline: true });
     const l = delayed.result.summary.latencyUs;
     expect(l.p50).toBeGreaterThanOrEqual(20_000);
-    expect(l.min).toBeGreaterThanOrEqual(19_500);
+    // The server's 20 ms is a Node setTimeout, which may fire up to 1 ms early by the clock the
+    // engine measures with (libuv's loop time is cached whole milliseconds).
+    expect(l.min).toBeGreaterThanOrEqual(19_000);
 
     const ws = await runToEnd({ protocol: 'ws', url: `${demo.wsUrl}/ws/echo`, mode: 'echo', amount: 300, connections: 3, workers: 1 }, { inline: true });
     expect(ws.result.summary.status).toBe('completed');

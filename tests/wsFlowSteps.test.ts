@@ -95,8 +95,10 @@ describe('ws-send with expect', () => {
     expect(send.failed).toBe(false);
     expect(send.rec.latenciesUs).toHaveLength(40);
     expect(send.rec.checks.filter((c) => !c)).toEqual([]);
-    // Known answer: each answer leaves 20 + [0, 20) ms after its request.
-    for (const us of send.rec.latenciesUs) expect(us).toBeGreaterThanOrEqual(19_500);
+    // Known answer: each answer leaves 20 + [0, 20) ms after its request. The target's timer is a
+    // Node setTimeout, which may fire up to 1 ms early by the clock we measure with (libuv keeps its
+    // loop time in whole, cached milliseconds), so the floor is 19 ms (CI once saw 19,486 µs).
+    for (const us of send.rec.latenciesUs) expect(us).toBeGreaterThanOrEqual(19_000);
     const sorted = [...send.rec.latenciesUs].sort((a, b) => a - b);
     const median = sorted[20];
     expect(median).toBeGreaterThan(20_000);
