@@ -9,8 +9,10 @@
 //
 // Everything here is pure (the plan of the next rate, the verdict of a step from its result);
 // src/main/services/capacitySearch.ts runs the steps, and the CLI and the app show them.
-import type { RunResult, RunSample } from './runResult.ts';
-import type { Protocol } from './scenario.ts';
+import type { ErrorKind, RunResult, RunSample, RunSummary } from './runResult.ts';
+import type { FlowScenario, Protocol } from './scenario.ts';
+import { flowFigures } from './result/flowFigures.ts';
+import { createHistogram, mergeInto, summarizeHistogram } from './result/histogramCodec.ts';
 import { SATURATED_CPU_PERCENT } from './result/generatorHealth.ts';
 import { circularBlockResample } from './stats/blockBootstrap.ts';
 import { chooseBlockLength } from './stats/blockLength.ts';
@@ -176,11 +178,15 @@ export function judgeStep(rate: number, result: RunResult, slos: readonly string
   // period (RunSample.drain), outside the steady seconds: they do not inflate the last second.
   const achievedPerSec = seconds.length > 0 ? round1(mean(seconds.map((x) => x.throughput))) : 0;
   const summary = result.summary;
-  const attempts = summary.throughput.total + summary.errors.total - (summary.errors.byKind.status ?? 0);
-  const errorShare = attempts > 0 ? summary.errors.total / attempts : 0;
+  // Every SLO is judged on the steady seconds, as p50, p99 and rps always were: a target that
+  // fails while the step's rate ramps up (connections opening, caches filling) is not judged
+  // by its warm-up (docs/CAPACITY.md, "Verdict per step").
+  const steadySummary = summaryOfSeconds(result, seconds);
+  const attempts = steadySummary.throughput.total + steadySummary.errors.total - answeredErrors(steadySummary);
+  const errorShare = attempts > 0 ? steadySummary.errors.total / attempts : 0;
   const p50s = latencies(seconds, 'p50');
   const p99s = latencies(seconds, 'p99');
-  const verdicts = slos.map((e) => judgeSlo(parseThreshold(e), result, seconds));
+  const verdicts = slos.map((e) => judgeSlo(parseThreshold(e), steadySummary, seconds));
   const base = {
     rate,
     runId,
@@ -216,7 +222,50 @@ function generatorLimit(rate: number, seconds: readonly RunSample[], achieved: n
   return '';
 }
 
-function judgeSlo(t: Threshold, result: RunResult, seconds: readonly RunSample[]): SloVerdict {
+/** Errors that came with an answer (counted in throughput too): an unexpected status; a flow's failed checks and extractions. */
+function answeredErrors(summary: RunSummary): number {
+  const k = summary.errors.byKind;
+  return (k.status ?? 0) + (summary.protocol === 'flow' ? (k.check ?? 0) + (k.extraction ?? 0) : 0);
+}
+
+/**
+ * The step's summary restricted to `seconds` (its steady seconds): completions and errors by kind
+ * summed over them, latency from their merged histograms, a flow's per-step figures from their
+ * step seconds — what the whole-step SLOs (errors, p90, p95, p99.9, mean, max, a step's figures,
+ * checks) are judged on. A figure the seconds cannot give keeps the whole step's value: errors
+ * when a second with errors does not say their kinds (the answered ones could not be told
+ * apart), latency when a second with completions has no histogram. `dropped` (sends that never
+ * went out) is the whole step's: the backlog of the warm-up is still unsent in the steady
+ * seconds, and what never went out is only known at the end.
+ */
+export function summaryOfSeconds(result: RunResult, seconds: readonly RunSample[]): RunSummary {
+  const whole = result.summary;
+  const out: RunSummary = { ...whole, throughput: { ...whole.throughput, total: seconds.reduce((a, s) => a + s.throughput, 0) } };
+  if (seconds.every((s) => s.errors === 0 || s.errorsByKind !== undefined)) {
+    const byKind: Partial<Record<ErrorKind, number>> = {};
+    let total = 0;
+    for (const s of seconds) {
+      total += s.errors;
+      for (const [kind, n] of Object.entries(s.errorsByKind ?? {}) as Array<[ErrorKind, number | undefined]>) if (n) byKind[kind] = (byKind[kind] ?? 0) + n;
+    }
+    out.errors = { total, byKind };
+  } else {
+    // Kinds unknown: the whole step's errors and completions (its share) stand for the seconds'.
+    out.throughput = whole.throughput;
+  }
+  if (seconds.every((s) => s.throughput === 0 || s.histogram !== undefined)) {
+    const h = createHistogram();
+    for (const s of seconds) if (s.histogram) mergeInto(h, s.histogram);
+    out.latencyUs = summarizeHistogram(h);
+  }
+  if (whole.flow && result.config.protocol === 'flow') {
+    const flow = flowFigures({ scenario: result.config as FlowScenario, samples: seconds, durationSec: seconds.length });
+    out.flow = { ...flow, ...(whole.flow.data ? { data: whole.flow.data } : {}) };
+  }
+  return out;
+}
+
+function judgeSlo(t: Threshold, summary: RunSummary, seconds: readonly RunSample[]): SloVerdict {
   const interval = t.metric === 'p50' || t.metric === 'p99' || t.metric === 'rps' ? secondsInterval(t.metric, seconds) : null;
   if (interval) {
     const passed = satisfies(interval.estimate, t);
@@ -234,8 +283,9 @@ function judgeSlo(t: Threshold, result: RunResult, seconds: readonly RunSample[]
       message: `${t.metric} ${shown(interval.estimate)} (95% CI ${shown(interval.low)}–${shown(interval.high)}, limit ${t.operator} ${shown(t.limit)})${certain ? '' : ', close to the limit'}`,
     };
   }
-  // Whole-step figures (errors, p90, p95, p99.9, mean, max): the thresholds' own evaluation.
-  const [r] = evaluateThresholds([t], result.summary);
+  // The other figures (errors, p90, p95, p99.9, mean, max, a flow step's): the thresholds' own
+  // evaluation, on the steady seconds' summary.
+  const [r] = evaluateThresholds([t], summary);
   return { expression: t.expression, estimate: r.actual, low: null, high: null, passed: r.passed, certain: true, message: r.message.replace(/: (passed|failed)$/, '') };
 }
 

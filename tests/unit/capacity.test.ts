@@ -2,7 +2,8 @@
 // verdict from its seconds, and the answer — including never reporting a capacity that the
 // generator decided.
 import { describe, expect, it } from 'vitest';
-import { answer, checkSettings, judgeStep, planNext, type CapacitySettings, type CapacityStep } from '../../src/shared/capacity.ts';
+import { answer, checkSettings, judgeStep, planNext, summaryOfSeconds, type CapacitySettings, type CapacityStep } from '../../src/shared/capacity.ts';
+import { createHistogram, encodeHistogram, mergeInto, recordUs, summarizeHistogram } from '../../src/shared/result/histogramCodec.ts';
 import type { RunResult, RunSample } from '../../src/shared/runResult.ts';
 
 const settings: CapacitySettings = { slos: ['p99 < 100ms'], startRate: 100, maxRate: 100_000, stepSec: 5, precision: 0.05, growth: 2, budgetSec: 600 };
@@ -142,5 +143,139 @@ describe('a step’s verdict', () => {
     run.samples[5] = { ...run.samples[5], drain: undefined };
     const unmarked = judgeStep(400, { ...run, summary: { ...run.summary, protocol: 'ws' } }, ['p99 < 100ms'], null);
     expect(unmarked.achievedPerSec).toBe(383.8);
+  });
+});
+
+describe('a step’s verdict leaves its warm-up out of every SLO', () => {
+  // A target that fails only while warming up: its first N ms of each step answer 503 (the first
+  // second, the step's warm-up), then it serves every request within 10 ms.
+  function warmingTarget(opts: { warmupErrors: number; steadyErrors?: number; warmupSlowUs?: number }): RunResult {
+    const samples: RunSample[] = [0, 1, 2, 3, 4].map((t) => {
+      const warm = t === 0;
+      const h = createHistogram();
+      for (let i = 0; i < 200; i++) recordUs(h, warm && opts.warmupSlowUs !== undefined ? opts.warmupSlowUs : 5_000 + i * 25);
+      const statusErrors = warm ? opts.warmupErrors : (opts.steadyErrors ?? 0);
+      return {
+        t,
+        throughput: 200,
+        latencyUs: { p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), max: h.maxValue, mean: 7_500 },
+        errors: statusErrors,
+        errorsByKind: statusErrors > 0 ? { status: statusErrors } : {},
+        openConnections: 10,
+        bytesSent: 0,
+        bytesReceived: 0,
+        cpuPercent: 20,
+        loopLagMs: 1,
+        warmup: warm,
+        histogram: encodeHistogram(h),
+      };
+    });
+    const all = createHistogram();
+    for (const s of samples) mergeInto(all, s.histogram!);
+    const errors = samples.reduce((a, s) => a + s.errors, 0);
+    return {
+      config: {} as RunResult['config'],
+      histogram: '',
+      samples,
+      summary: {
+        protocol: 'http',
+        status: 'completed',
+        durationSec: 5,
+        throughput: { total: 1000, perSec: 200, steadyPerSec: 200 },
+        errors: { total: errors, byKind: errors > 0 ? { status: errors } : {} },
+        latencyUs: summarizeHistogram(all),
+      } as RunResult['summary'],
+    };
+  }
+
+  it('errors only during the warm-up do not fail errors < 1%', () => {
+    // 100 of the warm-up second's 200 answers were 503: 10% of the whole step, 0% of its steady seconds.
+    const run = warmingTarget({ warmupErrors: 100 });
+    const v = judgeStep(200, run, ['errors < 1%', 'p99 < 100ms'], null);
+    expect(v.outcome).toBe('passed');
+    expect(v.errorShare).toBe(0);
+    expect(v.slos[0].estimate).toBe(0);
+    expect(v.slos[0].passed).toBe(true);
+    // A count too: errors <= 10 counts the steady seconds' errors.
+    expect(judgeStep(200, run, ['errors <= 10'], null).outcome).toBe('passed');
+  });
+
+  it('errors in the steady seconds still fail it, with the steady share', () => {
+    // 4 of 200 a second after the warm-up: 2% of the steady seconds' answers.
+    const v = judgeStep(200, warmingTarget({ warmupErrors: 100, steadyErrors: 4 }), ['errors < 1%'], null);
+    expect(v.outcome).toBe('failed');
+    expect(v.errorShare).toBeCloseTo(16 / 800, 9);
+    expect(v.slos[0].estimate).toBeCloseTo(0.02, 9);
+    expect(v.reason).toMatch(/^errors 2%/);
+  });
+
+  it('whole-step latency figures (max, p99.9, mean) come from the steady seconds’ merged histograms', () => {
+    // The warm-up second answered in 2 s (connections opening); the steady seconds in 5–10 ms.
+    const run = warmingTarget({ warmupErrors: 0, warmupSlowUs: 2_000_000 });
+    expect(run.summary.latencyUs.max).toBeGreaterThan(1_900_000);
+    const v = judgeStep(200, run, ['max < 50ms', 'p999 < 50ms', 'mean < 50ms'], null);
+    expect(v.outcome).toBe('passed');
+    expect(v.slos[0].estimate!).toBeLessThan(11_000);
+    expect(v.slos[0].estimate!).toBeGreaterThanOrEqual(9_900);
+  });
+
+  it('keeps the whole step’s errors when its seconds do not say their kinds', () => {
+    // A steady second with errors but no kinds: how many of them came with an answer (a status,
+    // counted in throughput too) is unknown, so the whole step's figures stand.
+    const run = warmingTarget({ warmupErrors: 100, steadyErrors: 1 });
+    for (const s of run.samples) delete s.errorsByKind;
+    const steady = summaryOfSeconds(run, run.samples.slice(1));
+    expect(steady.errors.total).toBe(104);
+    expect(steady.throughput.total).toBe(1000);
+    expect(judgeStep(200, run, ['errors < 1%'], null).outcome).toBe('failed');
+    // With no error in the steady seconds there is nothing to tell apart.
+    const clean = warmingTarget({ warmupErrors: 100 });
+    for (const s of clean.samples) delete s.errorsByKind;
+    expect(summaryOfSeconds(clean, clean.samples.slice(1)).errors.total).toBe(0);
+  });
+});
+
+describe('a flow step’s SLOs leave the warm-up out too', () => {
+  it('errors{step:login} counts the steady seconds of the step', () => {
+    const login = { type: 'http', name: 'login', method: 'POST', url: '/login', headers: {}, checks: [], extract: [], onFailure: 'abandon' };
+    const config = { protocol: 'flow', url: 'http://127.0.0.1:1/', setup: [], steps: [login], teardown: [], rate: 100 } as unknown as RunResult['config'];
+    const samples: RunSample[] = [0, 1, 2, 3].map((t) => {
+      const h = createHistogram();
+      for (let i = 0; i < 100; i++) recordUs(h, 2_000);
+      const errors = t === 0 ? 40 : 0;
+      return {
+        t,
+        throughput: 100,
+        latencyUs: { p50: 2_000, p99: 2_000, max: 2_000, mean: 2_000 },
+        errors,
+        errorsByKind: errors > 0 ? { refused: errors } : {},
+        openConnections: 10,
+        bytesSent: 0,
+        bytesReceived: 0,
+        cpuPercent: 20,
+        loopLagMs: 1,
+        warmup: t === 0,
+        histogram: encodeHistogram(h),
+        steps: [{ step: 'login', count: 100, errors, ...(errors > 0 ? { errorsByKind: { refused: errors } } : {}), checks: { passed: 0, failed: 0 }, histogram: encodeHistogram(h) }],
+      };
+    });
+    const run: RunResult = {
+      config,
+      histogram: '',
+      samples,
+      summary: {
+        protocol: 'flow',
+        status: 'completed',
+        durationSec: 4,
+        throughput: { total: 400, perSec: 100, steadyPerSec: 100 },
+        errors: { total: 40, byKind: { refused: 40 } },
+        latencyUs: { count: 400, min: 2000, mean: 2000, stdev: 0, p50: 2000, p90: 2000, p95: 2000, p99: 2000, p999: 2000, max: 2000 },
+        // The whole step: 40 errors of 440 attempts.
+        flow: { steps: [{ name: 'login', errors: { total: 40, byKind: { refused: 40 } }, count: 400 }], checks: { passed: 0, failed: 0, share: null } },
+      } as unknown as RunResult['summary'],
+    };
+    const v = judgeStep(100, run, ['errors{step:login} < 1%', 'rps{step:login} > 90'], null);
+    expect(v.slos.map((s) => s.estimate)).toEqual([0, 100]);
+    expect(v.outcome).toBe('passed');
   });
 });
