@@ -29,10 +29,15 @@ describe('long-poll driver', () => {
     // 2 clients × 1.5 s × 20 events/s ≈ 60 deliveries (a busy machine may lose a few).
     expect(p.delivered).toBeGreaterThanOrEqual(48);
     expect(p.delivered).toBeLessThanOrEqual(64);
-    // Each answer carries the one new event; the last poll of each client is held at the end.
+    // Each answer carries the new event(s); the last poll of each client is held at the end.
     expect(p.emptyRequests).toBe(0);
     expect(p.requests).toBeLessThanOrEqual(p.delivered + 2 + 2);
-    expect(p.requests).toBeGreaterThanOrEqual(p.delivered);
+    // One poll per event: the driver asks again on each answer. Not exactly one, though: a client
+    // that comes back more than the 50 ms between events late (a busy 2-core machine: load 15+
+    // once gave 57 polls for 58 events) finds two events waiting and gets both in one answer.
+    // At least 3 polls in 4 events still tells this driver from one that polls on an interval
+    // (any interval of 100 ms or more would carry 2+ events per answer: at most half as many polls).
+    expect(p.requests).toBeGreaterThanOrEqual(Math.ceil(0.75 * p.delivered));
     expect(s.latencyUs.p50 / 1000).toBeLessThan(25);
     expect(s.errors.total).toBe(0);
     expect(s.unfinished?.count ?? 0).toBe(0);
