@@ -53,8 +53,10 @@ describe('barrage capacity', () => {
   });
 
   it('exits 1 when the generator is the limit below --expect-rate', { timeout: 150_000 }, async () => {
+    // 64,000/s from one load worker: beyond any machine this runs on, so the first 2 s step is
+    // generator-limited and ends the search (growing from 4,000/s took 13 s of the serial queue).
     const r = await runCli(
-      ['capacity', `${target.httpUrl}/`, '--slo', 'p99<2s', '--start-rate', '4000', '--step-sec', '3', '--expect-rate', '100000000', '-w', '1', '-q'],
+      ['capacity', `${target.httpUrl}/`, '--slo', 'p99<2s', '--start-rate', '64000', '--step-sec', '2', '--expect-rate', '100000000', '-w', '1', '-q'],
       env,
       140_000,
     );

@@ -106,10 +106,13 @@ describe('barrage capacity --metrics-port', () => {
   it('exposes each step in turn as its own run, and each scrape agrees with that run\'s stored seconds', async () => {
     const port = await freePort();
     const db = join(dir, 'capacity.db');
-    // Steps of 3 s from 60/s, doubling up to 120/s, against a queue served at 100/s: a few short
-    // steps, each a real run with stored seconds.
+    // Steps of 3 s from 60/s, doubling up to 120/s, against a queue served at 100/s: two short
+    // steps, each a real run with stored seconds. --precision 100 (%) ends the search once it has
+    // one rate that passed and one that failed within a factor of 2 — after these two steps,
+    // instead of narrowing 60–120/s down to 5% in four more (19 s of the serial queue → about 9 s);
+    // and if 120/s passed, the maximum rate ends it after two steps all the same.
     const cli = startCli(
-      ['capacity', `${target.httpUrl}/capacity?rps=100`, '--slo', 'p50<100ms', '--start-rate', '60', '--max-rate', '120', '--growth', '2', '--step-sec', '3', '-w', '1', '-q', '--db', db, '--metrics-port', String(port)],
+      ['capacity', `${target.httpUrl}/capacity?rps=100`, '--slo', 'p50<100ms', '--start-rate', '60', '--max-rate', '120', '--growth', '2', '--precision', '100', '--step-sec', '3', '-w', '1', '-q', '--db', db, '--metrics-port', String(port)],
     );
     const scrapes: Series[][] = [];
     let exited = false;
