@@ -35,8 +35,9 @@ class ShortcutKeys {
 
   onKeydown = (e: KeyboardEvent): void => {
     if (e.defaultPrevented || e.isComposing || e.repeat) return;
-    // The open dialog owns the keyboard (Esc, Tab inside it).
-    if (this.helpOpen) return;
+    // An open dialog owns the keyboard (Esc, Tab inside it): no shortcut acts on the view behind
+    // it (Alt+3 would leave the view, and with it the dialog's work).
+    if (this.helpOpen || document.querySelector('dialog:modal') !== null) return;
     const match = matchShortcut(e, this.pending, isTyping(document.activeElement));
     clearTimeout(this.timer);
     this.pending = null;
