@@ -93,7 +93,8 @@ describe('poll driver', () => {
       const port = (plain.address() as AddressInfo).port;
       const { result } = await runToEnd({ protocol: 'http', url: `http://feed:pa55word@127.0.0.1:${port}/`, connections: 1, poll: { intervalMs: 100 }, durationSec: 1 });
       expect(result.summary.status).toBe('failed');
-      // The failure is stored with the run (and `runs redact` only rewrites configurations).
+      // The failure is stored with the run (runs stored before this redaction are rewritten by
+      // `runs redact`, tests/unit/redactStoredTexts.test.ts).
       expect(result.summary.failure).toBe(`load worker 1 failed: http://feed:***@127.0.0.1:${port}/ did not answer {"cursor":N,…} (is it a poll endpoint?)`);
     } finally {
       plain.close();

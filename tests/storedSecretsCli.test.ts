@@ -133,7 +133,7 @@ describe('stored run configurations and secrets', () => {
     expect(bytes()).not.toContain('Bearer kept');
     const all = await runCli(['runs', 'redact', '--all', '--db', db]);
     expect(all.code, all.stderr).toBe(0);
-    expect(all.stdout).toBe('No stored configuration held a secret.\n');
+    expect(all.stdout).toBe('No stored run held a secret.\n');
   });
 });
 

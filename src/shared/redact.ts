@@ -57,3 +57,18 @@ export function urlHasPassword(raw: string): boolean {
     return false;
   }
 }
+
+// The credentials of a URL inside free text ("http://feed:pa55@host/ did not answer …"): scheme,
+// then the userinfo up to the first @ before any /, ? or # or white space.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]+)@/gi;
+
+/**
+ * `text` with the credentials of every URL in it redacted as redactUrl does: `user:***@` when
+ * a password is given, `***@` for a user alone (a token passed as the user).
+ */
+export function redactUrlsInText(text: string): string {
+  return text.replace(URL_USERINFO, (_all, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    return colon >= 0 ? `${scheme}${userinfo.slice(0, colon)}:${REDACTED}@` : `${scheme}${REDACTED}@`;
+  });
+}

@@ -6,7 +6,8 @@
 // needs the secrets back: `redactedFields` names what is missing, `fillSecrets` puts the user's
 // answers in. The engine refuses a configuration that still holds the placeholder (preflight.ts),
 // so `Authorization: ***` never goes out. Saved scenarios keep their secrets (docs/SECURITY.md).
-import { isSecretHeader, redactConfig, REDACTED } from './redact.ts';
+import type { RunEnvironment } from './history.ts';
+import { isSecretHeader, redactConfig, redactUrlsInText, REDACTED } from './redact.ts';
 
 /**
  * A secret a stored configuration lacks: the URL's password, the URL's user when it has no
@@ -87,4 +88,73 @@ function withUser(raw: string, user: string): string {
   const url = new URL(raw);
   url.username = encodeURIComponent(user);
   return url.toString();
+}
+
+/**
+ * Known secret values shorter than this are not searched for in free text: a 3-character
+ * password would match inside ordinary words and mangle every message. A URL's credentials are
+ * redacted in text by their place (`user:…@`) whatever their length.
+ */
+const MIN_SECRET_IN_TEXT = 4;
+
+/**
+ * The secret values `config` holds (not placeholders): the URL's password as written and
+ * decoded, its user when given alone, each credential header's value and, for a value with a
+ * scheme word ("Bearer t0ken", "Basic …"), the credential after it — a message may quote either.
+ */
+export function secretValuesOf(config: WithSecrets): string[] {
+  const out = new Set<string>();
+  const add = (v: string) => {
+    if (v !== REDACTED && v.length >= MIN_SECRET_IN_TEXT) out.add(v);
+  };
+  const url = urlCredentials(config.url);
+  if (url) {
+    const value = url.password !== '' ? url.password : url.username;
+    if (value !== '') {
+      add(value);
+      try {
+        add(decodeURIComponent(value));
+      } catch {
+        // Not valid percent-encoding: the text as written is the only form.
+      }
+    }
+  }
+  for (const [name, value] of Object.entries(config.headers ?? {})) {
+    if (!isSecretHeader(name)) continue;
+    add(value);
+    const scheme = /^[A-Za-z][A-Za-z0-9-]*\s+(\S.*)$/.exec(value);
+    if (scheme) add(scheme[1]);
+  }
+  // Longest first, so a whole header value goes before the token inside it.
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with each of `secrets` and every URL's credentials replaced by the placeholder. */
+export function redactSecretsInText(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return redactUrlsInText(out);
+}
+
+/** Every string inside `value` (objects and arrays, at any depth) passed through redactSecretsInText. */
+export function redactSecretsDeep<T>(value: T, secrets: readonly string[]): T {
+  if (typeof value === 'string') return redactSecretsInText(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => redactSecretsDeep(v, secrets)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redactSecretsDeep(v, secrets)])) as T;
+  }
+  return value;
+}
+
+/** A shard's copy of the whole scenario without its secrets, at any depth of a merged run. */
+export function redactEnvironment(env: RunEnvironment): RunEnvironment {
+  const out: RunEnvironment = { ...env };
+  if (env.shard) out.shard = { ...env.shard, scenario: redactConfig(env.shard.scenario) };
+  if (env.shards) out.shards = env.shards.map(redactEnvironment);
+  return out;
+}
+
+/** The shards' copies of the scenario an environment holds (its own and its merged shards'). */
+export function shardScenarios(env: RunEnvironment): WithSecrets[] {
+  return [...(env.shard ? [env.shard.scenario] : []), ...(env.shards ?? []).flatMap(shardScenarios)];
 }

@@ -30,6 +30,7 @@
 import pkg from '../../../package.json' with { type: 'json' };
 import type { RunSample } from '../../shared/runResult.ts';
 import { redactConfig } from '../../shared/redact.ts';
+import { redactEnvironment } from '../../shared/storedSecrets.ts';
 import { parseScenario } from '../../shared/scenario.ts';
 import { fromAutocannon, isAutocannonResult } from './autocannonImport.ts';
 import { fromArtillery, isArtilleryReport } from './artilleryImport.ts';
@@ -65,18 +66,11 @@ export function exportRunsJson(runs: readonly RunToExport[]): string {
     version: RUN_EXPORT_VERSION,
     exportedAt: new Date().toISOString(),
     exportedBy: `Barrage ${pkg.version}`,
-    // Passwords in URLs and credential headers never leave in a file (docs/SECURITY.md).
+    // Passwords in URLs and credential headers never leave in a file (docs/SECURITY.md); a
+    // shard's copy of the whole scenario leaves without them too, at any depth of a merged run.
     runs: runs.map(({ scenarioId: _local, ...run }) => ({ ...run, config: redactConfig(run.config), environment: redactEnvironment(run.environment) })),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
-}
-
-/** A shard's copy of the whole scenario leaves without secrets too, at any depth of a merged run. */
-function redactEnvironment(env: RunEnvironment): RunEnvironment {
-  const out: RunEnvironment = { ...env };
-  if (env.shard) out.shard = { ...env.shard, scenario: redactConfig(env.shard.scenario) };
-  if (env.shards) out.shards = env.shards.map(redactEnvironment);
-  return out;
 }
 
 export const CSV_COLUMNS = [

@@ -2,7 +2,7 @@
 // engine's result; listed, loaded, annotated and deleted afterwards.
 import type { RunResult, RunSample, RunStatus, RunSummary } from '../../shared/runResult.ts';
 import type { Scenario } from '../../shared/scenario.ts';
-import { configToStore } from '../../shared/storedSecrets.ts';
+import { configToStore, redactEnvironment, redactSecretsDeep, redactSecretsInText, secretValuesOf, shardScenarios } from '../../shared/storedSecrets.ts';
 import { DELETE_STEPS_SQL, INSERT_STEP_SQL, SAMPLE_COLUMNS, STEP_COLUMNS, UPSERT_SAMPLE_SQL, rowToSample, sampleToRow, stepOfRow, stepRowsOf, type SampleRow, type StepRow } from './sampleRows.ts';
 import { LIST_COLUMNS, SORTS, listItem, whereClause, type RunRow } from './runListQuery.ts';
 import { summarizeSamples } from './samplesSummary.ts';
@@ -229,27 +229,58 @@ export class RunRepository {
   }
 
   /**
-   * Replaces the secrets in stored configurations (URL password, credential header values) by
-   * the placeholder, as runs store them without --store-secrets (storedSecrets.ts): the runs
-   * `ids`, or every run. Returns the ids of the runs that held a secret. Old bytes are not left
-   * behind: free pages and the free space in pages can still hold earlier versions of a row, so
-   * the file is rebuilt (VACUUM) and the WAL checkpointed and emptied.
+   * Replaces the secrets of stored runs by the placeholder, as runs store them without
+   * --store-secrets (storedSecrets.ts): the runs `ids`, or every run. In the configuration, the
+   * URL password (or lone user) and credential header values; a shard's copy of the whole
+   * scenario in the environment the same way; and in the run's texts — its summary (the failure
+   * reason, notes, any message), its notes, its scenario name and the configuration's name —
+   * each secret value the configuration held and any URL's credentials. Runs stored before the
+   * redaction rules kept such texts (a poll run's failure quoted its URL with the password; a
+   * capacity step was named after its URL). Returns the ids of the runs that held a secret. Old
+   * bytes are not left behind: free pages and the free space in pages can still hold earlier
+   * versions of a row, so the file is rebuilt (VACUUM) and the WAL checkpointed and emptied.
    */
   redactSecrets(ids?: readonly number[]): number[] {
     const changed: number[] = [];
+    const columns = 'id, config, summary, notes, scenario_name, environment';
     this.ctx.write(() => {
       const rows = (ids === undefined
-        ? this.ctx.stmt('SELECT id, config FROM runs ORDER BY id').all()
-        : ids.map((id) => this.ctx.stmt('SELECT id, config FROM runs WHERE id = ?').get(id)).filter((r) => r !== undefined)) as Array<{ id: number; config: string }>;
-      const update = this.ctx.stmt('UPDATE runs SET config = ?, url = ? WHERE id = ?');
+        ? this.ctx.stmt(`SELECT ${columns} FROM runs ORDER BY id`).all()
+        : ids.map((id) => this.ctx.stmt(`SELECT ${columns} FROM runs WHERE id = ?`).get(id)).filter((r) => r !== undefined)) as Array<{
+        id: number;
+        config: string;
+        summary: string | null;
+        notes: string;
+        scenario_name: string | null;
+        environment: string;
+      }>;
+      const update = this.ctx.stmt('UPDATE runs SET config = ?, url = ?, summary = ?, notes = ?, scenario_name = ?, environment = ? WHERE id = ?');
       for (const row of rows) {
         const config = parseJsonOrUndefined(row.config);
         // A damaged configuration is left to `runs delete` (readers already refuse it by name).
         if (!isObject(config) || typeof config.url !== 'string') continue;
-        const redacted = configToStore(config as unknown as Scenario, false);
+        const scenario = config as unknown as Scenario;
+        const environment = parseJsonOrUndefined(row.environment);
+        const secrets = [...new Set([...secretValuesOf(scenario), ...(isObject(environment) ? shardScenarios(environment as unknown as RunEnvironment).flatMap(secretValuesOf) : [])])].sort(
+          (a, b) => b.length - a.length,
+        );
+        const redacted = configToStore(scenario, false);
+        if (typeof redacted.name === 'string') redacted.name = redactSecretsInText(redacted.name, secrets);
         const text = JSON.stringify(redacted);
-        if (text === JSON.stringify(config)) continue;
-        update.run(text, redacted.url, row.id);
+        // A summary that does not parse is left as it is (readers refuse it by name).
+        const summary = row.summary === null ? null : parseJsonOrUndefined(row.summary);
+        const summaryText = summary === undefined ? row.summary : JSON.stringify(redactSecretsDeep(summary, secrets));
+        const notes = redactSecretsInText(row.notes, secrets);
+        const name = row.scenario_name === null ? null : redactSecretsInText(row.scenario_name, secrets);
+        const environmentText = isObject(environment) ? JSON.stringify(redactSecretsDeep(redactEnvironment(environment as unknown as RunEnvironment), secrets)) : row.environment;
+        const same =
+          text === JSON.stringify(config) &&
+          summaryText === (summary === undefined || summary === null ? row.summary : JSON.stringify(summary)) &&
+          notes === row.notes &&
+          name === row.scenario_name &&
+          environmentText === (isObject(environment) ? JSON.stringify(environment) : row.environment);
+        if (same) continue;
+        update.run(text, redacted.url, summaryText, notes, name, environmentText, row.id);
         changed.push(row.id);
       }
     });

@@ -40,7 +40,9 @@ Commands
   delete ID...            delete runs with their samples
   redact ID... | --all    replace the URL password and credential header values in stored
                           configurations by *** (as runs store them without --store-secrets;
-                          for runs stored before that rule or with it); cannot be undone
+                          for runs stored before that rule or with it), and those secrets
+                          and any URL's credentials in the run's texts (failure reason,
+                          notes, names); cannot be undone
   export ID...            write runs to a file or stdout
       --format F          json (everything, re-importable; default) or csv (per-second samples)
       --out FILE          file to write (default: stdout); never the history database itself
@@ -175,7 +177,7 @@ async function redactCommand(args: string[]): Promise<number> {
   return withHistory(values.db, (store) => {
     const missing = (ids ?? []).filter((id) => !store.getRun(id));
     const changed = store.redactSecrets(ids?.filter((id) => !missing.includes(id)));
-    process.stdout.write(changed.length > 0 ? `Redacted the secrets of ${changed.length === 1 ? 'run' : 'runs'} ${changed.join(', ')}.\n` : 'No stored configuration held a secret.\n');
+    process.stdout.write(changed.length > 0 ? `Redacted the secrets of ${changed.length === 1 ? 'run' : 'runs'} ${changed.join(', ')}.\n` : 'No stored run held a secret.\n');
     return missing.length > 0 ? notFound(store, missing) : EXIT.ok;
   });
 }
