@@ -12,6 +12,7 @@ import { createHistogram, mergeInto, summarizeHistogram } from '../src/shared/re
 import { SecondRecorder } from '../src/main/engine/metrics/secondRecorder.ts';
 import type { WorkerJob, WorkerSample } from '../src/main/engine/worker/workerProtocol.ts';
 import { createWsSwarm } from '../src/main/engine/ws/wsSwarm.ts';
+import { ephemeralPortRange, LocalPortPlan } from '../src/main/engine/ws/localPorts.ts';
 import { startDemoTarget } from '../src/main/target/demoTarget.ts';
 import { parseScenario, type ScenarioInput } from '../src/shared/scenario.ts';
 
@@ -444,6 +445,42 @@ describe('wsSwarm against failing servers', () => {
     // Known answer: connections 0, 2, 4 from the first address, 1, 3, 5 from the second.
     expect(peers.filter((p) => p === '127.0.0.2')).toHaveLength(3);
     expect(peers.filter((p) => p === '127.0.0.3')).toHaveLength(3);
+  });
+
+  it('source addresses: the engine binds each connection to its planned port; a taken port falls back to the kernel’s choice, uncounted', async () => {
+    const peers: string[] = [];
+    const server = await wsServer((ws, req) => {
+      peers.push(`${req.socket.remoteAddress}:${req.socket.remotePort}`);
+      ws.on('message', (data) => ws.send(data));
+    });
+    const job = jobOf({ url: server.url, connections: 6, amount: 60, sourceAddresses: ['127.0.0.2', '127.0.0.3'], pingIntervalSec: 0 });
+    // Somebody else listens on connection 0's planned (address, port): its bind gets EADDRINUSE.
+    // The plan's offset is the job's start; moved by a millisecond while that port is not free to take.
+    const blocker = http.createServer();
+    cleanups.push(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+    let planned: number[] = [];
+    for (let tries = 0; ; tries++) {
+      const plan = new LocalPortPlan(ephemeralPortRange(), 2, job.startAt);
+      planned = [0, 1, 2, 3, 4, 5].map((label) => plan.portOf(label));
+      const listened = await new Promise<boolean>((resolve) => {
+        blocker.once('error', () => resolve(false));
+        blocker.listen(planned[0], '127.0.0.2', () => resolve(true));
+      });
+      if (listened) break;
+      if (tries > 20) throw new Error('no free port to block');
+      job.startAt += 1;
+    }
+    const { totals } = await drive(job);
+    expect(totals.errors).toEqual({});
+    expect(totals.failed).toBe(0);
+    expect(totals.opened).toBe(6);
+    expect(totals.completed).toBe(60);
+    // Known answer: labels 1–5 on their planned ports (address label mod 2, port index ⌊label / 2⌋);
+    // label 0 from 127.0.0.2 on a port the kernel chose instead of the blocked one.
+    const sources = ['127.0.0.2', '127.0.0.3'];
+    for (let label = 1; label < 6; label++) expect(peers).toContain(`${sources[label % 2]}:${planned[label]}`);
+    expect(peers).not.toContain(`127.0.0.2:${planned[0]}`);
+    expect(peers.filter((p) => p.startsWith('127.0.0.2:'))).toHaveLength(3);
   });
 
   it('wss: a self-signed certificate is a tls error unless insecure; SNI carries the host name', async () => {

@@ -12,6 +12,7 @@ import { RUNNABLE_STEP_KINDS } from './flow/runnableKinds.ts';
 import { redactedFields, secretFieldLabel } from '../../shared/storedSecrets.ts';
 import { REDACTED } from '../../shared/redact.ts';
 import { classifyError } from './errorKinds.ts';
+import { ephemeralPortRange } from './ws/localPorts.ts';
 import { FD_RESERVE, planScale, scaleRequestOf, type MachineLimits, type ScalePlan } from './scalePlan.ts';
 
 /** Resolves a host name to one address; injectable so tests never query real DNS. */
@@ -39,15 +40,10 @@ export function fileDescriptorLimit(): number | undefined {
   }
 }
 
-/** Ephemeral ports per source address (Linux's ip_local_port_range; its default elsewhere). */
+/** Ephemeral ports per source address. */
 export function ephemeralPortCount(): number {
-  try {
-    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    if (Number.isFinite(lo) && Number.isFinite(hi) && hi >= lo) return hi - lo + 1;
-  } catch {
-    // not Linux
-  }
-  return 60999 - 32768 + 1;
+  const { low, high } = ephemeralPortRange();
+  return high - low + 1;
 }
 
 /** This machine's limits for a run's plan (scalePlan.ts). */

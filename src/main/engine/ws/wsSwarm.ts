@@ -31,6 +31,7 @@ import type { WorkerJob } from '../worker/workerProtocol.ts';
 import { connectionTargetAt } from '../workerShares.ts';
 import { ConnectPacer } from './connectPacer.ts';
 import { fixedLookup } from './fixedLookup.ts';
+import { ephemeralPortRange, LocalPortPlan } from './localPorts.ts';
 import { nonZeroMaskGenerator } from './nonZeroMask.ts';
 import { compileTemplate, type CompiledTemplate } from './payloadTemplate.ts';
 import { readPushTimestamp } from './pushTimestamp.ts';
@@ -102,6 +103,13 @@ class Conn {
    */
   endKind: 'too-large' | 'ping-timeout' | null = null;
   startedAt = 0;
+  /**
+   * With source addresses: the local port it binds (localPorts.ts); 0 lets the kernel choose
+   * (no source addresses, or its planned port turned out to be taken).
+   */
+  localPort = 0;
+  /** Its attempt failed only because its planned local port was taken: retried at once with the kernel's choice, not counted. */
+  portTaken = false;
   /** Rate mode: this connection's next turn to send (see RateSchedule). */
   nextTurn = 0;
   pingSentAt = 0;
@@ -140,6 +148,10 @@ function onError(this: WebSocket, err: Error): void {
   // After 'open' an error is always followed by 'close', which is where it is counted.
   if (c.ws === this && c.state === CONNECTING && c.failKind === null) {
     c.failKind = c.upgraded ? 'handshake' : classifyError(err);
+    // bind() refuses a port held by a listener or a socket without SO_REUSEADDR; connect()
+    // refuses one whose 4-tuple is in use (another run from this address to this target).
+    const code = (err as { code?: string }).code;
+    if (c.localPort > 0 && !c.upgraded && (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL')) c.portTaken = true;
   }
 }
 function onUpgrade(this: WebSocket, res: IncomingMessage): void {
@@ -262,6 +274,14 @@ class WsSwarm implements LoadDriver {
     }
     for (let i = 0; i < job.connections; i++) {
       this.conns.push(new Conn(this, i, i * job.workerCount + job.workerIndex, tracked));
+    }
+    // With source addresses the engine picks each connection's local port (see localPorts.ts
+    // for why: the kernel's own choice at bind time slows to hundreds per second past ~7,000
+    // connections per address). The offset is the run's start, the same in every worker.
+    const sourceCount = scenario.sourceAddresses?.length ?? 0;
+    if (sourceCount > 0) {
+      const ports = new LocalPortPlan(ephemeralPortRange(), sourceCount, job.startAt);
+      for (const c of this.conns) c.localPort = ports.portOf(c.label);
     }
     this.clientOptions = {
       perMessageDeflate: scenario.perMessageDeflate,
@@ -391,6 +411,13 @@ class WsSwarm implements LoadDriver {
       // The peer (or the network) ended a live connection.
       this.recorder.wsClosed(code);
       this.recorder.error('closed');
+    } else if (c.portTaken && this.phase === RUNNING) {
+      // Not the target's fault nor the network's: our planned port was taken. The kernel picks
+      // one for this connection from now on, at once, outside the pacer's rate (its token was spent).
+      c.portTaken = false;
+      c.localPort = 0;
+      this.connect(c);
+      return;
     } else {
       this.recorder.connectionFailed();
       this.recorder.error(c.failKind ?? 'other');
@@ -443,7 +470,8 @@ class WsSwarm implements LoadDriver {
     c.startedAt = epochMs();
     // Throws only on a malformed URL or subprotocol list, which no retry can fix: end the run.
     const sources = this.optionsBySource;
-    const options = sources.length === 0 ? this.clientOptions : sources[c.label % sources.length];
+    const options =
+      sources.length === 0 ? this.clientOptions : c.localPort > 0 ? { ...sources[c.label % sources.length], localPort: c.localPort } : sources[c.label % sources.length];
     const ws = new SwarmSocket(this.scenario.url, this.scenario.subprotocols, options);
     ws.conn = c;
     c.ws = ws;

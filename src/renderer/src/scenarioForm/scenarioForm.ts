@@ -65,6 +65,8 @@ export interface ScenarioForm {
   mode: WsMode;
   message: string;
   connectRate: string;
+  /** WebSocket: handshakes kept in flight at most (the scenario's `maxConnecting`). */
+  maxConnecting: string;
   inFlight: string;
   pingIntervalSec: string;
   /** Comma-separated. */
@@ -124,6 +126,7 @@ export function defaultForm(protocol: 'http' | 'ws' = 'http'): ScenarioForm {
     mode: 'echo',
     message: DEFAULT_WS_MESSAGE,
     connectRate: '1000',
+    maxConnecting: '1000',
     inFlight: '1',
     pingIntervalSec: '5',
     subprotocols: '',
@@ -136,7 +139,7 @@ export function defaultForm(protocol: 'http' | 'ws' = 'http'): ScenarioForm {
 const EDITED = new Set([
   'protocol', 'name', 'url', 'headers', 'durationSec', 'amount', 'timeoutSec', 'workers', 'warmupSec', 'insecure', 'thresholds',
   'connections', 'rate', 'method', 'body', 'bodyType', 'pipelining', 'newConnectionPerRequest', 'http2', 'streams', 'expectedStatus', 'sse', 'poll',
-  'mode', 'message', 'connectRate', 'inFlight', 'pingIntervalSec', 'subprotocols', 'perMessageDeflate',
+  'mode', 'message', 'connectRate', 'maxConnecting', 'inFlight', 'pingIntervalSec', 'subprotocols', 'perMessageDeflate',
   'stages', 'stageTarget',
 ]);
 
@@ -180,6 +183,7 @@ export function formFromScenario(name: string, c: HttpScenario | WsScenario): Sc
     f.mode = c.mode;
     f.message = c.message;
     f.connectRate = str(c.connectRate);
+    f.maxConnecting = str(c.maxConnecting);
     f.inFlight = str(c.inFlight);
     f.pingIntervalSec = str(c.pingIntervalSec);
     f.subprotocols = c.subprotocols.join(', ');
@@ -307,6 +311,7 @@ export function formToInput(f: ScenarioForm): Record<string, unknown> {
     mode: f.mode,
     message: f.message,
     connectRate: num(f.connectRate),
+    maxConnecting: num(f.maxConnecting),
     inFlight: num(f.inFlight),
     rate: f.mode === 'rate' && !staged ? num(f.rate) : undefined,
     pingIntervalSec: num(f.pingIntervalSec),
@@ -419,7 +424,7 @@ export function visibleFields(f: ScenarioForm): Set<keyof ScenarioForm> {
     if (f.loadModel === 'open') common.push('rate');
     else if (f.httpVersion !== '2') common.push('pipelining');
   } else {
-    common.push('mode', 'message', 'connectRate', 'pingIntervalSec', 'subprotocols', 'perMessageDeflate');
+    common.push('mode', 'message', 'connectRate', 'maxConnecting', 'pingIntervalSec', 'subprotocols', 'perMessageDeflate');
     if (f.mode === 'echo') common.push('inFlight');
     if (f.mode === 'rate') common.push('rate');
   }
