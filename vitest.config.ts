@@ -36,6 +36,40 @@ const END_TO_END_CLI = [
   'tests/k8sCollect.test.ts',
   'tests/toolImports.test.ts',
 ];
+//
+// And files that ran with the load tests but check only what is printed, stored, exported or
+// served, never how long anything took: imports and refusals (OpenAPI, bad flags, damaged or
+// foreign history files), reports rendered offline, figures exposed (OTLP, the app's /metrics)
+// compared with the run's own stored seconds, a run killed mid-stride and recovered, stored runs
+// with known differences compared. Their bounds are counts or consistency, which hold on any
+// machine; deadTarget's are floors (the ages of requests that never get an answer, missed pongs)
+// that a busy machine can only raise. Each has its own history, temp files and port 0. In the
+// serial queue they cost about 110 s plus a second or so each of start-up; two at a time beside
+// the e2e files, about half of that.
+const OUTPUT_NOT_TIME = [
+  'tests/openapiImport.test.ts',
+  'tests/openapiAppImport.test.ts',
+  'tests/otlpPush.test.ts',
+  'tests/appMetrics.test.ts',
+  'tests/credentials.test.ts',
+  'tests/historySafety.test.ts',
+  'tests/nothingCompletedSummary.test.ts',
+  'tests/firstHourWords.test.ts',
+  'tests/compareStageCli.test.ts',
+  'tests/storeExchange.test.ts',
+  'tests/compareConfigDiff.test.ts',
+  'tests/cliPapercuts.test.ts',
+  'tests/cliPipes.test.ts',
+  'tests/uiServer.test.ts',
+  'tests/statsApi.test.ts',
+  'tests/shardMergeApi.test.ts',
+  'tests/k6Unreported.test.ts',
+  'tests/storeRecovery.test.ts',
+  'tests/htmlReport.test.ts',
+  'tests/deadTarget.test.ts',
+  'tests/ciReportsCli.test.ts',
+  'tests/flowResultCli.test.ts',
+];
 const shared = {
   environment: 'node',
   testTimeout: 60_000,
@@ -60,7 +94,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'e2e',
-          include: ['tests/e2e/**/*.test.ts', ...END_TO_END_CLI],
+          include: ['tests/e2e/**/*.test.ts', ...END_TO_END_CLI, ...OUTPUT_NOT_TIME],
           // Each file starts its own `barrage serve` (port 0, its own history) and Chromium, and
           // its assertions are about what the views show, not about time: two files at a time
           // overlap one file's waiting (page loads, a short run) with the other's work.
@@ -74,7 +108,7 @@ export default defineConfig({
           ...shared,
           name: 'load',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/unit/**', 'tests/e2e/**', ...MEASURE_NOTHING, ...END_TO_END_CLI],
+          exclude: ['tests/unit/**', 'tests/e2e/**', ...MEASURE_NOTHING, ...END_TO_END_CLI, ...OUTPUT_NOT_TIME],
           fileParallelism: false,
           sequence: { groupOrder: 2 },
         },
