@@ -28,6 +28,22 @@ export const FLOW_HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD
 export { BUILTIN_VARIABLES, VARIABLE_NAME, scanTemplate, type BuiltinVariable, type TemplateProblem, type TemplateReference } from './flowTemplate.ts';
 import { BUILTIN_VARIABLES, VARIABLE_NAME, scanTemplate } from './flowTemplate.ts';
 
+// Every schema of a flow is built on its first use. A `barrage run` of HTTP or WebSocket loads
+// this module (scenario.ts needs it for the flow protocol) but never parses a step, and building
+// these ≈ 40 zod schemas at load was ≈ 8% of its start-up to the first request (docs/PERFORMANCE.md,
+// "Start-up"). Parsing is unchanged: a lazy schema runs the one it built, messages and paths included.
+
+/** Names of the flow schemas built so far (diagnostics; tests/unit/lazySchemas.test.ts). */
+export const builtFlowSchemas = new Set<string>();
+
+/** `build()`'s schema, built when something first parses with it (or asks for its shape). */
+function builtOnFirstUse<T extends z.ZodType>(name: string, build: () => T): z.ZodLazy<T> {
+  return z.lazy(() => {
+    builtFlowSchemas.add(name);
+    return build();
+  });
+}
+
 const stepName = z
   .string({ error: 'is required (a name for the step, e.g. "login")' })
   .trim()
@@ -69,90 +85,100 @@ const think = {
 export const ON_FAILURE = ['abandon', 'continue'] as const;
 const onFailure = z.enum(ON_FAILURE, { error: 'must be "abandon" (skip the rest of the iteration) or "continue"' }).default('abandon');
 
-export const extractionSchema = z.discriminatedUnion(
-  'from',
-  [
-    strictObject({ from: z.literal('json'), var: variableName, path: jsonPath }),
-    strictObject({ from: z.literal('header'), var: variableName, header: z.string().trim().min(1, { error: 'is required (a header name)' }) }),
-    strictObject({
-      from: z.literal('regex'),
-      var: variableName,
-      pattern: regexSource,
-      /** Capture group whose text is taken; 0 is the whole match. */
-      group: z.number().int().min(0).max(99).default(1),
-    }),
-  ],
-  { error: 'from must be "json", "header" or "regex"' },
+export const extractionSchema = builtOnFirstUse('extractionSchema', () =>
+  z.discriminatedUnion(
+    'from',
+    [
+      strictObject({ from: z.literal('json'), var: variableName, path: jsonPath }),
+      strictObject({ from: z.literal('header'), var: variableName, header: z.string().trim().min(1, { error: 'is required (a header name)' }) }),
+      strictObject({
+        from: z.literal('regex'),
+        var: variableName,
+        pattern: regexSource,
+        /** Capture group whose text is taken; 0 is the whole match. */
+        group: z.number().int().min(0).max(99).default(1),
+      }),
+    ],
+    { error: 'from must be "json", "header" or "regex"' },
+  ),
 );
 export type Extraction = z.output<typeof extractionSchema>;
 
 /** `200`, `2xx`, or a list such as `200,201,204` (classes allowed in the list). */
 export const STATUS_RULE = /^\s*([1-5](\d\d|xx))\s*(,\s*([1-5](\d\d|xx))\s*)*$/i;
 
-export const checkSchema = z.discriminatedUnion(
-  'type',
-  [
-    strictObject({
-      type: z.literal('status'),
-      status: z.string({ error: 'is required, e.g. "200", "2xx" or "200,201"' }).regex(STATUS_RULE, { error: 'must be a status (200), a class (2xx) or a list (200,201,204)' }),
-    }),
-    strictObject({
-      type: z.literal('jsonPath'),
-      path: jsonPath,
-      op: z.enum(['exists', 'equals', 'matches'], { error: 'must be "exists", "equals" or "matches"' }).default('exists'),
-      /** For equals: the value as text (compared with the found value's JSON text or string); for matches: a regular expression. */
-      value: z.string().optional(),
-    }),
-    strictObject({ type: z.literal('bodyContains'), text: z.string().min(1, { error: 'cannot be empty' }) }),
-    strictObject({ type: z.literal('header'), header: z.string().trim().min(1, { error: 'is required (a header name)' }) }),
-    strictObject({ type: z.literal('latency'), maxMs: z.number({ error: 'must be a number of milliseconds' }).gt(0, { error: 'must be greater than 0' }).max(600_000) }),
-  ],
-  { error: 'type must be "status", "jsonPath", "bodyContains", "header" or "latency"' },
+export const checkSchema = builtOnFirstUse('checkSchema', () =>
+  z.discriminatedUnion(
+    'type',
+    [
+      strictObject({
+        type: z.literal('status'),
+        status: z.string({ error: 'is required, e.g. "200", "2xx" or "200,201"' }).regex(STATUS_RULE, { error: 'must be a status (200), a class (2xx) or a list (200,201,204)' }),
+      }),
+      strictObject({
+        type: z.literal('jsonPath'),
+        path: jsonPath,
+        op: z.enum(['exists', 'equals', 'matches'], { error: 'must be "exists", "equals" or "matches"' }).default('exists'),
+        /** For equals: the value as text (compared with the found value's JSON text or string); for matches: a regular expression. */
+        value: z.string().optional(),
+      }),
+      strictObject({ type: z.literal('bodyContains'), text: z.string().min(1, { error: 'cannot be empty' }) }),
+      strictObject({ type: z.literal('header'), header: z.string().trim().min(1, { error: 'is required (a header name)' }) }),
+      strictObject({ type: z.literal('latency'), maxMs: z.number({ error: 'must be a number of milliseconds' }).gt(0, { error: 'must be greater than 0' }).max(600_000) }),
+    ],
+    { error: 'type must be "status", "jsonPath", "bodyContains", "header" or "latency"' },
+  ),
 );
 export type Check = z.output<typeof checkSchema>;
 
 const extract = z.array(extractionSchema).max(FLOW_LIMITS.extractions, { error: `at most ${FLOW_LIMITS.extractions} extractions` }).default([]);
 const checks = z.array(checkSchema).max(FLOW_LIMITS.checks, { error: `at most ${FLOW_LIMITS.checks} checks` }).default([]);
 
-export const httpStepSchema = strictObject({
-  type: z.literal('http'),
-  name: stepName,
-  method: z.enum(FLOW_HTTP_METHODS, { error: `must be one of ${FLOW_HTTP_METHODS.join(', ')}` }).default('GET'),
-  /** An absolute http(s) URL, or a path resolved against the scenario's base URL (`url`). */
-  url: z.string({ error: 'is required (a path such as /items, or a full URL)' }).trim().min(1, { error: 'is required (a path such as /items, or a full URL)' }),
-  headers: headersSchema,
-  body: z.string().max(FLOW_LIMITS.bodyBytes, { error: 'is larger than 10 MiB' }).optional(),
-  bodyType: z.enum(['text', 'json'], { error: 'must be "text" or "json"' }).default('text'),
-  extract,
-  checks,
-  ...think,
-  onFailure,
-});
+export const httpStepSchema = builtOnFirstUse('httpStepSchema', () =>
+  strictObject({
+    type: z.literal('http'),
+    name: stepName,
+    method: z.enum(FLOW_HTTP_METHODS, { error: `must be one of ${FLOW_HTTP_METHODS.join(', ')}` }).default('GET'),
+    /** An absolute http(s) URL, or a path resolved against the scenario's base URL (`url`). */
+    url: z.string({ error: 'is required (a path such as /items, or a full URL)' }).trim().min(1, { error: 'is required (a path such as /items, or a full URL)' }),
+    headers: headersSchema,
+    body: z.string().max(FLOW_LIMITS.bodyBytes, { error: 'is larger than 10 MiB' }).optional(),
+    bodyType: z.enum(['text', 'json'], { error: 'must be "text" or "json"' }).default('text'),
+    extract,
+    checks,
+    ...think,
+    onFailure,
+  }),
+  );
 
-/** Opens the virtual user's WebSocket; later ws-send / ws-await steps use it until ws-close. */
-export const wsConnectStepSchema = strictObject({
-  type: z.literal('ws-connect'),
-  name: stepName,
-  /** ws(s) URL, or a path resolved against the base URL with its scheme turned into ws(s). */
-  url: z.string({ error: 'is required (a path such as /ws/rpc, or a ws:// URL)' }).trim().min(1, { error: 'is required (a path such as /ws/rpc, or a ws:// URL)' }),
-  headers: headersSchema,
-  subprotocols: z.array(z.string().min(1)).default([]),
-  checks: z.array(checkSchema).max(FLOW_LIMITS.checks).default([]),
-  ...think,
-  onFailure,
-});
+  /** Opens the virtual user's WebSocket; later ws-send / ws-await steps use it until ws-close. */
+export const wsConnectStepSchema = builtOnFirstUse('wsConnectStepSchema', () =>
+  strictObject({
+    type: z.literal('ws-connect'),
+    name: stepName,
+    /** ws(s) URL, or a path resolved against the base URL with its scheme turned into ws(s). */
+    url: z.string({ error: 'is required (a path such as /ws/rpc, or a ws:// URL)' }).trim().min(1, { error: 'is required (a path such as /ws/rpc, or a ws:// URL)' }),
+    headers: headersSchema,
+    subprotocols: z.array(z.string().min(1)).default([]),
+    checks: z.array(checkSchema).max(FLOW_LIMITS.checks).default([]),
+    ...think,
+    onFailure,
+  }),
+  );
 
-/**
- * How an answer is matched to the message that asked for it: the answer's JSON value at `path`
- * equals the sent message's value at `sentPath` (default: the same path) — JSON-RPC's `id` — or
- * the answer matches a regular expression (which may use variables).
- */
-export const matchSchema = z.union(
-  [
-    strictObject({ path: jsonPath, sentPath: jsonPath.optional() }),
-    strictObject({ regex: z.string().min(1, { error: 'cannot be empty' }) }),
-  ],
-  { error: 'must be {"path": "$.id"} (the answer\'s id equals the sent one) or {"regex": "…"}' },
+  /**
+   * How an answer is matched to the message that asked for it: the answer's JSON value at `path`
+   * equals the sent message's value at `sentPath` (default: the same path) — JSON-RPC's `id` — or
+   * the answer matches a regular expression (which may use variables).
+   */
+export const matchSchema = builtOnFirstUse('matchSchema', () =>
+  z.union(
+    [
+      strictObject({ path: jsonPath, sentPath: jsonPath.optional() }),
+      strictObject({ regex: z.string().min(1, { error: 'cannot be empty' }) }),
+    ],
+    { error: 'must be {"path": "$.id"} (the answer\'s id equals the sent one) or {"regex": "…"}' },
+  ),
 );
 export type Match = z.output<typeof matchSchema>;
 
@@ -161,83 +187,93 @@ export type Match = z.output<typeof matchSchema>;
  * when `expect` is given. With `expect`, each message and its answer is an exchange timed from
  * the send (its own µs histogram under the step's name); answers may come in any order.
  */
-export const wsSendStepSchema = strictObject({
-  type: z.literal('ws-send'),
-  name: stepName,
-  message: z.string({ error: 'is required (the message template)' }).max(FLOW_LIMITS.bodyBytes, { error: 'is larger than 10 MiB' }),
-  expect: strictObject({
-    match: matchSchema,
+export const wsSendStepSchema = builtOnFirstUse('wsSendStepSchema', () =>
+  strictObject({
+    type: z.literal('ws-send'),
+    name: stepName,
+    message: z.string({ error: 'is required (the message template)' }).max(FLOW_LIMITS.bodyBytes, { error: 'is larger than 10 MiB' }),
+    expect: strictObject({
+      match: matchSchema,
+      timeoutMs: z.number({ error: 'must be a number of milliseconds' }).gt(0, { error: 'must be greater than 0' }).max(FLOW_LIMITS.expectTimeoutMs).default(10_000),
+    }).optional(),
+    count: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(FLOW_LIMITS.messagesPerSend).default(1),
+    inFlight: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(FLOW_LIMITS.inFlight).default(1),
+    /** From the (last) answer; needs `expect`. */
+    extract,
+    /** On each answer; needs `expect`. Status and header checks do not apply. */
+    checks,
+    ...think,
+    onFailure,
+  }),
+  );
+
+  /** Waits for `count` pushed messages (optionally only those that match); lag from a timestamp field when given. */
+export const wsAwaitStepSchema = builtOnFirstUse('wsAwaitStepSchema', () =>
+  strictObject({
+    type: z.literal('ws-await'),
+    name: stepName,
+    count: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(FLOW_LIMITS.messagesPerSend).default(1),
+    match: matchSchema.optional(),
     timeoutMs: z.number({ error: 'must be a number of milliseconds' }).gt(0, { error: 'must be greater than 0' }).max(FLOW_LIMITS.expectTimeoutMs).default(10_000),
-  }).optional(),
-  count: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(FLOW_LIMITS.messagesPerSend).default(1),
-  inFlight: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(FLOW_LIMITS.inFlight).default(1),
-  /** From the (last) answer; needs `expect`. */
-  extract,
-  /** On each answer; needs `expect`. Status and header checks do not apply. */
-  checks,
-  ...think,
-  onFailure,
-});
+    /** JSON path of an epoch-ms timestamp in each message: its delivery lag is what the step records. */
+    lagPath: jsonPath.optional(),
+    extract,
+    checks,
+    ...think,
+    onFailure,
+  }),
+  );
 
-/** Waits for `count` pushed messages (optionally only those that match); lag from a timestamp field when given. */
-export const wsAwaitStepSchema = strictObject({
-  type: z.literal('ws-await'),
-  name: stepName,
-  count: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(FLOW_LIMITS.messagesPerSend).default(1),
-  match: matchSchema.optional(),
-  timeoutMs: z.number({ error: 'must be a number of milliseconds' }).gt(0, { error: 'must be greater than 0' }).max(FLOW_LIMITS.expectTimeoutMs).default(10_000),
-  /** JSON path of an epoch-ms timestamp in each message: its delivery lag is what the step records. */
-  lagPath: jsonPath.optional(),
-  extract,
-  checks,
-  ...think,
-  onFailure,
-});
+export const wsCloseStepSchema = builtOnFirstUse('wsCloseStepSchema', () =>
+  strictObject({
+    type: z.literal('ws-close'),
+    name: stepName,
+    ...think,
+  }),
+  );
 
-export const wsCloseStepSchema = strictObject({
-  type: z.literal('ws-close'),
-  name: stepName,
-  ...think,
-});
+export const flowStepSchema = builtOnFirstUse('flowStepSchema', () =>
+  z.discriminatedUnion('type', [httpStepSchema, wsConnectStepSchema, wsSendStepSchema, wsAwaitStepSchema, wsCloseStepSchema], {
+    error: 'type must be "http", "ws-connect", "ws-send", "ws-await" or "ws-close"',
+  }),
+  );
+  export type FlowStep = z.output<typeof flowStepSchema>;
+  export type FlowStepInput = z.input<typeof flowStepSchema>;
+  export type HttpStep = z.output<typeof httpStepSchema>;
+  export type WsConnectStep = z.output<typeof wsConnectStepSchema>;
+  export type WsSendStep = z.output<typeof wsSendStepSchema>;
+  export type WsAwaitStep = z.output<typeof wsAwaitStepSchema>;
+  export type WsCloseStep = z.output<typeof wsCloseStepSchema>;
+  export type FlowStepType = FlowStep['type'];
 
-export const flowStepSchema = z.discriminatedUnion('type', [httpStepSchema, wsConnectStepSchema, wsSendStepSchema, wsAwaitStepSchema, wsCloseStepSchema], {
-  error: 'type must be "http", "ws-connect", "ws-send", "ws-await" or "ws-close"',
-});
-export type FlowStep = z.output<typeof flowStepSchema>;
-export type FlowStepInput = z.input<typeof flowStepSchema>;
-export type HttpStep = z.output<typeof httpStepSchema>;
-export type WsConnectStep = z.output<typeof wsConnectStepSchema>;
-export type WsSendStep = z.output<typeof wsSendStepSchema>;
-export type WsAwaitStep = z.output<typeof wsAwaitStepSchema>;
-export type WsCloseStep = z.output<typeof wsCloseStepSchema>;
-export type FlowStepType = FlowStep['type'];
+  /** How data rows are handed out: one per virtual user, the next one per iteration, or a random one per iteration. */
+  export const DATA_ASSIGN = ['per-vu', 'sequential', 'random'] as const;
+  export type DataAssign = (typeof DATA_ASSIGN)[number];
 
-/** How data rows are handed out: one per virtual user, the next one per iteration, or a random one per iteration. */
-export const DATA_ASSIGN = ['per-vu', 'sequential', 'random'] as const;
-export type DataAssign = (typeof DATA_ASSIGN)[number];
+  const dataValue = z.union([z.string(), z.number(), z.boolean()], { error: 'must be text, a number or true/false' });
 
-const dataValue = z.union([z.string(), z.number(), z.boolean()], { error: 'must be text, a number or true/false' });
-
-/**
- * A data file's rows, bound to variables by column name. The CLI reads `file` (CSV or JSON)
- * into `rows` before the scenario is validated (src/main/flowData/); the stored scenario keeps
- * the rows themselves, so a run stays reproducible after the file changes.
- */
-export const flowDataSchema = strictObject(
-  {
-    /** Where the rows came from (a path, as given); informational once `rows` are present. */
-    file: z.string().min(1).optional(),
-    format: z.enum(['csv', 'json'], { error: 'must be "csv" or "json"' }).optional(),
-    assign: z.enum(DATA_ASSIGN, { error: `must be one of ${DATA_ASSIGN.join(', ')}` }).default('per-vu'),
-    rows: z
-      .array(z.record(z.string(), dataValue, { error: 'must be an object of column: value' }), { error: 'must be a list of rows' })
-      .min(1, { error: 'needs at least one row' })
-      .max(FLOW_LIMITS.dataRows, { error: `at most ${FLOW_LIMITS.dataRows.toLocaleString('en-US')} rows` })
-      .optional(),
-    /** SHA-256 (hex) of the rows' canonical JSON: shown with the row count, to tell data files apart. */
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'must be 64 hex digits' }).optional(),
-  },
-  'must be an object such as {"file": "users.csv", "assign": "per-vu"}',
+  /**
+   * A data file's rows, bound to variables by column name. The CLI reads `file` (CSV or JSON)
+   * into `rows` before the scenario is validated (src/main/flowData/); the stored scenario keeps
+   * the rows themselves, so a run stays reproducible after the file changes.
+   */
+export const flowDataSchema = builtOnFirstUse('flowDataSchema', () =>
+  strictObject(
+    {
+      /** Where the rows came from (a path, as given); informational once `rows` are present. */
+      file: z.string().min(1).optional(),
+      format: z.enum(['csv', 'json'], { error: 'must be "csv" or "json"' }).optional(),
+      assign: z.enum(DATA_ASSIGN, { error: `must be one of ${DATA_ASSIGN.join(', ')}` }).default('per-vu'),
+      rows: z
+        .array(z.record(z.string(), dataValue, { error: 'must be an object of column: value' }), { error: 'must be a list of rows' })
+        .min(1, { error: 'needs at least one row' })
+        .max(FLOW_LIMITS.dataRows, { error: `at most ${FLOW_LIMITS.dataRows.toLocaleString('en-US')} rows` })
+        .optional(),
+      /** SHA-256 (hex) of the rows' canonical JSON: shown with the row count, to tell data files apart. */
+      sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'must be 64 hex digits' }).optional(),
+    },
+    'must be an object such as {"file": "users.csv", "assign": "per-vu"}',
+  ),
 );
 export type FlowData = z.output<typeof flowDataSchema>;
 
