@@ -35,6 +35,47 @@ const ENTRIES = {
   targetProcess: 'src/main/target/targetProcessEntry.ts',
 };
 
+/**
+ * Edits of dependency files in the bundle, each for start-up work that a Barrage run does not
+ * need. An edit whose text is not found (the dependency changed) is skipped: the bundle then does
+ * what the installed package does, and tests/cliBundle.test.ts fails on the lost saving.
+ */
+export const DEPENDENCY_TRIMS = [
+  {
+    // autocannon compiles hdr-histogram-js's WebAssembly module when its histUtil.js loads
+    // (inflating it with pako first: ≈ 15–20 ms of a run's start-up), for the three histograms
+    // it builds when its caller gives none. Barrage gives all three (httpLoad.ts, NO_HISTOGRAM):
+    // the module is compiled only when a histogram is missing, as before.
+    file: 'node_modules/autocannon/lib/histUtil.js',
+    find: 'hdr.initWebAssemblySync()\n\nconst getHistograms = ({',
+    replace:
+      'const getHistograms = (given = {}) => {\n' +
+      '  if (!given.latencies || !given.requests || !given.throughput) hdr.initWebAssemblySync()\n' +
+      '  return defaultHistograms(given)\n' +
+      '}\n\nconst defaultHistograms = ({',
+  },
+  {
+    // autocannon loads semver (47 modules) to ask whether Node is at least 11.7 for its worker
+    // mode; Barrage requires Node 22 (package.json "engines"), and never uses that mode.
+    file: 'node_modules/autocannon/lib/util.js',
+    find: "const semver = require('semver')\nconst hasWorkerSupport = semver.gte(process.versions.node, '11.7.0')",
+    replace: "const hasWorkerSupport = true // Node >= 22 (Barrage's engines): semver not loaded",
+  },
+];
+
+/** The rolldown plugin that applies DEPENDENCY_TRIMS. */
+function trimDependencies() {
+  const byFile = new Map(DEPENDENCY_TRIMS.map((t) => [join(root, t.file), t]));
+  return {
+    name: 'barrage-trim-dependencies',
+    transform(code, id) {
+      const trim = byFile.get(id);
+      if (!trim || !code.includes(trim.find)) return null;
+      return { code: code.replace(trim.find, trim.replace), map: null };
+    },
+  };
+}
+
 /** Files that change what a build produces besides the bundled sources themselves. */
 const STAMPS = ['package.json', 'node_modules/.package-lock.json', 'bin/cliBundle.js'];
 
@@ -156,6 +197,7 @@ export async function buildBundle() {
     external: [/^better-sqlite3(\/|$)/, /^electron(\/|$)/, /^vite(\/|$)/],
     // hdr-histogram-js reaches zlib through `eval('require("zlib")')`, which works bundled too.
     checks: { eval: false },
+    plugins: [trimDependencies()],
     logLevel: process.env.BARRAGE_BUNDLE_QUIET ? 'silent' : 'warn',
     write: true,
     output: {

@@ -1,9 +1,10 @@
 // The CLI as users run it: from its bundle (bin/cliBundle.js), with everything a run does not
 // need loaded lazily. A run is still stored, a report and a comparison still load their code,
 // and the start-up to the first request stays well below running the sources.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript (it runs before any TypeScript can be loaded), no types
 import { ensureBundle } from '../bin/cliBundle.js';
@@ -56,6 +57,35 @@ describe('the bundled CLI', () => {
     const summary = JSON.parse(run.stdout) as { status: string; throughput: { total: number } };
     expect(summary.status).toBe('completed');
     expect(summary.throughput.total).toBeGreaterThan(0);
+  });
+
+  it('compiles no WebAssembly and loads no semver on the way to an HTTP run (autocannon trimmed in the bundle)', async () => {
+    // A preload counts WebAssembly compilations and lists every file the process loads.
+    const preload = join(dir, 'probe.mjs');
+    writeFileSync(
+      preload,
+      `import module from 'node:module';
+      import { writeFileSync } from 'node:fs';
+      let wasm = 0;
+      const loaded = [];
+      WebAssembly.Module = new Proxy(WebAssembly.Module, { construct(t, a, n) { wasm++; return Reflect.construct(t, a, n); } });
+      for (const k of ['compile', 'instantiate']) { const f = WebAssembly[k]; WebAssembly[k] = (...a) => { wasm++; return f(...a); }; }
+      module.registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context); } });
+      process.on('exit', () => writeFileSync(process.env.PROBE_OUT, JSON.stringify({ wasm, loaded })));`,
+    );
+    const probe = async (env: NodeJS.ProcessEnv) => {
+      const out = join(dir, `probe-${Date.now()}.json`);
+      const run = await runCli(['run', target.httpUrl, '-c', '1', '-d', '0.5', '-q', '--no-save'], { ...debug, ...env, NODE_OPTIONS: `--import=${preload}`, PROBE_OUT: out });
+      expect(run.code, run.stderr).toBe(0);
+      const seen = JSON.parse(readFileSync(out, 'utf8')) as { wasm: number; loaded: string[] };
+      // semver's files (the sources), or its code in a chunk of the bundle (rolldown marks each module).
+      const chunks = seen.loaded.filter((u) => u.includes('/.cache/barrage/cli/')).map((u) => readFileSync(fileURLToPath(u), 'utf8'));
+      const semver = seen.loaded.some((u) => u.includes('/node_modules/semver/')) || chunks.some((text) => /^\/\/ node_modules\/semver\//m.test(text));
+      return { wasm: seen.wasm, semver };
+    };
+    expect(await probe({})).toEqual({ wasm: 0, semver: false });
+    // The check can fail: autocannon as installed (the sources) compiles it and loads semver.
+    expect(await probe({ BARRAGE_NO_BUNDLE: '1' })).toEqual({ wasm: 1, semver: true });
   });
 
   it('reaches its first request on far less CPU than the sources do', async () => {

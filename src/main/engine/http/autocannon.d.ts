@@ -45,12 +45,12 @@ declare module 'autocannon' {
     setupClient?: (client: AutocannonClient) => void;
     excludeErrorStats?: boolean;
     /** Histograms autocannon records into instead of its own; one with `__custom: true` is never encoded. */
-    histograms?: { latencies?: AutocannonLatencySink };
+    histograms?: { latencies?: AutocannonLatencySink; requests?: AutocannonLatencySink; throughput?: AutocannonLatencySink };
     /** Return the raw result instead of aggregating it (lib/run.js aggregates on the main thread only). */
     skipAggregateResult?: boolean;
   }
 
-  /** What autocannon's run loop calls on its latency histogram (lib/run.js). */
+  /** What autocannon's run loop calls on its histograms (lib/run.js). */
   export interface AutocannonLatencySink {
     __custom: true;
     recordValue(ms: number): void;

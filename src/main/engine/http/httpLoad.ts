@@ -24,12 +24,15 @@ import { connectionTargetAt } from '../workerShares.ts';
 import { OpenModelPacer } from './openModelPacer.ts';
 
 /**
- * autocannon's own latency histogram, replaced by one that keeps nothing: autocannon records
- * every 2xx response's time into a WebAssembly histogram of whole milliseconds that Barrage
- * never reads (it records every latency itself, in µs), a second record per request. `__custom`
- * tells autocannon not to encode it at the end (lib/histUtil.js `encodeHist`).
+ * autocannon's own histograms, replaced by one that keeps nothing: autocannon records every 2xx
+ * response's time into a WebAssembly histogram of whole milliseconds that Barrage never reads (it
+ * records every latency itself, in µs), a second record per request; and each sample tick's
+ * request and byte counts into two more, for a result Barrage never reads either. `__custom`
+ * tells autocannon not to encode them at the end (lib/histUtil.js `encodeHist`). With all three
+ * given, autocannon builds no WebAssembly histogram, and the CLI's bundle skips compiling its
+ * WebAssembly module altogether (bin/cliBundle.js, `trimDependencies`).
  */
-const NO_LATENCIES: AutocannonLatencySink = Object.freeze({
+const NO_HISTOGRAM: AutocannonLatencySink = Object.freeze({
   __custom: true,
   recordValue() {},
   recordValueWithExpectedInterval() {},
@@ -319,7 +322,7 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
           // autocannon checks for a stop only at each sample tick: keep it short so stop is prompt.
           sampleInt: 100,
           setupClient,
-          histograms: { latencies: NO_LATENCIES },
+          histograms: { latencies: NO_HISTOGRAM, requests: NO_HISTOGRAM, throughput: NO_HISTOGRAM },
           // Barrage never reads autocannon's result (on an inline run's main thread it would
           // otherwise aggregate its histograms at the end).
           skipAggregateResult: true,
