@@ -84,8 +84,11 @@ describe('the bundled CLI', () => {
       return { wasm: seen.wasm, semver };
     };
     expect(await probe({})).toEqual({ wasm: 0, semver: false });
-    // The check can fail: autocannon as installed (the sources) compiles it and loads semver.
-    expect(await probe({ BARRAGE_NO_BUNDLE: '1' })).toEqual({ wasm: 1, semver: true });
+    // The check can fail: autocannon as installed (the sources) compiles it and loads semver
+    // (and Node's type stripper, WebAssembly too, may add one when a source changed).
+    const sources = await probe({ BARRAGE_NO_BUNDLE: '1' });
+    expect(sources.wasm).toBeGreaterThanOrEqual(1);
+    expect(sources.semver).toBe(true);
   });
 
   it('reaches its first request on far less CPU than the sources do', async () => {
