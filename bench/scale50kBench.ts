@@ -56,6 +56,12 @@ const MB = 1024 * 1024;
 const CONNECTIONS = 50_000;
 const CONNECT_RATE = 5000;
 const HOLD_SEC = 10;
+/**
+ * The connect-rate goal: the run lasts long enough to open all 50,000 at this rate and hold them
+ * HOLD_SEC (a 20 s run, 50,000 / 5,000 + 10, could show 50,000 only above 2,500/s, so the peak
+ * row failed runs that met the rate goal).
+ */
+const GOAL_RATE = 2000;
 const PUSH_RATE = 0.2;
 const TARGET_PROCESSES = 4;
 const SOURCES = ['127.0.0.2', '127.0.0.3'];
@@ -93,7 +99,7 @@ export async function scale50kBench(): Promise<SectionResult> {
   }
   const target = await startClusterTarget(TARGET_PROCESSES);
   const url = `${target.wsUrl}/ws/push?rate=${PUSH_RATE}`;
-  log(`scale50k: target pids ${target.pids} at ${target.wsUrl}; ${CONNECTIONS} connections at ${CONNECT_RATE}/s from ${SOURCES.join(', ')}, held ~${HOLD_SEC} s`);
+  log(`scale50k: target pids ${target.pids} at ${target.wsUrl}; ${CONNECTIONS} connections at ${CONNECT_RATE}/s from ${SOURCES.join(', ')}, the run ${Math.ceil(CONNECTIONS / GOAL_RATE + HOLD_SEC)} s (all open at ${GOAL_RATE}/s, then held ${HOLD_SEC} s)`);
   let outcome;
   const counters0 = readListenCounters();
   let counters1: ReturnType<typeof readListenCounters> = null;
@@ -102,7 +108,7 @@ export async function scale50kBench(): Promise<SectionResult> {
       url,
       connections: CONNECTIONS,
       connectRate: CONNECT_RATE,
-      durationSec: Math.ceil(CONNECTIONS / CONNECT_RATE + HOLD_SEC),
+      durationSec: Math.ceil(CONNECTIONS / GOAL_RATE + HOLD_SEC),
       sourceAddresses: SOURCES,
       withChildren: true,
     });
@@ -162,7 +168,7 @@ export async function scale50kBench(): Promise<SectionResult> {
       unit: 'conn/s',
       barrage: connectRate,
       reference: null,
-      goal: { kind: 'min', ratio: 2000 },
+      goal: { kind: 'min', ratio: GOAL_RATE },
       absolute: true,
       note:
         (allOpenSec !== null
