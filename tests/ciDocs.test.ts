@@ -16,10 +16,9 @@ const root = join(import.meta.dirname, '..');
 const page = readFileSync(join(root, 'docs/CI.md'), 'utf8');
 const work = mkdtempSync(join(tmpdir(), 'barrage-ci-docs-'));
 const shims = join(work, '.shims');
-let port: number;
 
-/** The fenced block after `<!-- ci-test: NAME -->`, with the free port instead of 8080. */
-function block(name: string): string {
+/** The fenced block after `<!-- ci-test: NAME -->`, with a free port instead of 8080 (each job its own: they run at once). */
+function block(name: string, port: number): string {
   const m = new RegExp(`<!-- ci-test: ${name} -->\\n\`\`\`\\w*\\n([\\s\\S]*?)\\n\`\`\``).exec(page);
   if (!m) throw new Error(`docs/CI.md has no block marked ci-test: ${name}`);
   return m[1].replaceAll('8080', String(port));
@@ -83,8 +82,8 @@ interface StepOutcome {
 }
 
 /** GitHub Actions, as far as this job needs: job env, one shell per step, `!cancelled()`, the summary file. */
-async function runGithubJob(dir: string): Promise<{ steps: StepOutcome[]; failed: boolean; summary: string }> {
-  const workflow = parseYaml(block('github')) as { jobs: Record<string, { env?: Record<string, string>; steps: Array<Record<string, unknown>> }> };
+async function runGithubJob(dir: string, port: number): Promise<{ steps: StepOutcome[]; failed: boolean; summary: string }> {
+  const workflow = parseYaml(block('github', port)) as { jobs: Record<string, { env?: Record<string, string>; steps: Array<Record<string, unknown>> }> };
   const job = Object.values(workflow.jobs)[0];
   const summaryFile = join(dir, '.step-summary.md');
   writeFileSync(summaryFile, '');
@@ -132,8 +131,8 @@ function checkAction(uses: string, inputs: Record<string, string>, dir: string):
 }
 
 /** GitLab CI: the script in one shell, stopping at the first failing line; artifacts checked. */
-async function runGitlabJob(dir: string): Promise<{ code: number; output: string }> {
-  const config = parseYaml(block('gitlab')) as Record<string, { variables?: Record<string, string>; script: string[]; artifacts: { paths: string[]; reports: { junit: string } } }>;
+async function runGitlabJob(dir: string, port: number): Promise<{ code: number; output: string }> {
+  const config = parseYaml(block('gitlab', port)) as Record<string, { variables?: Record<string, string>; script: string[]; artifacts: { paths: string[]; reports: { junit: string } } }>;
   const job = Object.values(config)[0];
   let r;
   try {
@@ -182,7 +181,7 @@ function junitOf(dir: string, file: string) {
 }
 
 beforeAll(async () => {
-  port = await freePort();
+  const port = await freePort();
   mkdirSync(shims);
   // `npm ci`: dependencies are installed already; `npx barrage`: this checkout's command.
   writeFileSync(join(shims, 'npm'), '#!/bin/sh\n[ "$1" = ci ] && exit 0\necho "npm shim: only npm ci" >&2; exit 127\n');
@@ -193,10 +192,10 @@ beforeAll(async () => {
   // The baseline, recorded with the page's recipe.
   const recorded = join(work, 'recorded');
   mkdirSync(join(recorded, 'load'), { recursive: true });
-  writeFileSync(join(recorded, 'load/checkout.json'), block('scenario load/checkout.json'));
+  writeFileSync(join(recorded, 'load/checkout.json'), block('scenario load/checkout.json', port));
   let r;
   try {
-    r = await bash(block('baseline'), recorded, { BARRAGE_DB: join(recorded, 'history.db') });
+    r = await bash(block('baseline', port), recorded, { BARRAGE_DB: join(recorded, 'history.db') });
   } finally {
     endGroupOf(await listGroups(recorded));
   }
@@ -206,12 +205,20 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const slower = () => block('scenario load/checkout.json').replace('delay?ms=20', 'delay?ms=100');
+const scenario = (port: number) => block('scenario load/checkout.json', port);
+const slower = (port: number) => scenario(port).replace('delay?ms=20', 'delay?ms=100');
 
-describe('docs/CI.md', () => {
+// The three jobs run at once (55 s → about 33 s of the serial load queue on a quiet machine:
+// the GitLab pair, one after the other, is the longest). Each has its own checkout, history,
+// port and target; their loads are light (100 requests/s against a 20 or 100 ms delay, far
+// from either core's limit), so they do not measure each other: the known answers are a 5×
+// slower service that must fail the comparison, and the same service that must pass it at the
+// page's 20% latency noise — measured against a baseline recorded alone, before them.
+describe.concurrent('docs/CI.md', () => {
   it('the GitHub Actions job passes as recorded and leaves every report', async () => {
-    const dir = checkout('github-pass', block('scenario load/checkout.json'));
-    const job = await runGithubJob(dir);
+    const port = await freePort();
+    const dir = checkout('github-pass', scenario(port));
+    const job = await runGithubJob(dir, port);
     expect(job.failed, JSON.stringify(job.steps, null, 1)).toBe(false);
     expect(job.steps.map((s) => s.code)).toEqual(['checked', 'checked', 0, 0, 0, 0, 0, 'checked', 'checked']);
     expect(junitOf(dir, 'thresholds.xml').totals).toEqual({ tests: 3, failures: 0, skipped: 0 });
@@ -223,8 +230,9 @@ describe('docs/CI.md', () => {
   }, 120_000);
 
   it('the GitHub Actions job fails with exit 3 on a regression against the baseline, reports still written', async () => {
-    const dir = checkout('github-regression', slower());
-    const job = await runGithubJob(dir);
+    const port = await freePort();
+    const dir = checkout('github-regression', slower(port));
+    const job = await runGithubJob(dir, port);
     expect(job.failed, JSON.stringify(job.steps, null, 1)).toBe(true);
     const byName = Object.fromEntries(job.steps.map((s) => [s.name, s]));
     expect(byName['Load test with thresholds'].code).toBe(0); // 100 ms is still within p99 < 1s
@@ -236,10 +244,12 @@ describe('docs/CI.md', () => {
   }, 120_000);
 
   it('the GitLab job passes as recorded and fails with exit 3 on a regression', async () => {
-    const pass = await runGitlabJob(checkout('gitlab-pass', block('scenario load/checkout.json')));
+    const passPort = await freePort();
+    const pass = await runGitlabJob(checkout('gitlab-pass', scenario(passPort)), passPort);
     expect(pass.code, pass.output).toBe(0);
-    const dir = checkout('gitlab-regression', slower());
-    const fail = await runGitlabJob(dir);
+    const port = await freePort();
+    const dir = checkout('gitlab-regression', slower(port));
+    const fail = await runGitlabJob(dir, port);
     expect(fail.code, fail.output).toBe(3);
     expect(junitOf(dir, 'regression.xml').cases.find((c) => c.name === 'p50 latency')?.failure).not.toBeNull();
     expect(existsSync(join(dir, 'reports/report.html'))).toBe(true);
