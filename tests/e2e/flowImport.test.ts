@@ -83,6 +83,10 @@ describe('importing steps into a flow', () => {
     await dialog.getByRole('button', { name: 'Add step' }).click();
     await dialog.waitFor({ state: 'detached' });
     expect(await stepNames('Setup')).toEqual(['POST /login']);
+    // Named after its request, the row says it once: not "POST /login POST /login".
+    const row = stepRow('POST /login');
+    expect((await row.innerText()).match(/POST \/login/g)).toHaveLength(1);
+    expect(await row.getAttribute('aria-label')).toBe('Step POST /login: HTTP request');
     // The step's editor is open with what was pasted: the $'…' body decoded, line breaks and all.
     expect(await field('URL or path').inputValue()).toBe('/login');
     expect(JSON.parse(await field('Body').inputValue())).toEqual({ user: 'user1', password: 'pw-user1' });

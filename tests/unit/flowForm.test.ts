@@ -15,6 +15,7 @@ import {
   removeStep,
   serverErrorToFlowErrors,
   stepErrors,
+  stepRowSummary,
   stepSummary,
   stepThresholdText,
   uniqueStepName,
@@ -205,6 +206,23 @@ describe('the step list', () => {
     send.count = '4';
     send.inFlight = '4';
     expect(stepSummary(send)).toBe('send 4 messages, await answers (4 in flight)');
+  });
+
+  test('a step row shows its summary beside the name only when the name does not already say it', () => {
+    const f = shop();
+    // A step named by hand: name and summary both show.
+    expect(f.setup[0].name).toBe('login');
+    expect(stepRowSummary(f.setup[0])).toBe('POST /login');
+    // An imported step is named after its request: "POST /login" once, not "POST /login POST /login".
+    const imported = { ...f.setup[0], name: 'POST /login' };
+    expect(stepSummary(imported)).toBe('POST /login');
+    expect(stepRowSummary(imported)).toBe('');
+    expect(stepRowSummary({ ...imported, name: ' POST /login ' })).toBe('');
+    // Sent somewhere else than its name says (an absolute URL kept): the summary tells where.
+    expect(stepRowSummary({ ...imported, url: 'https://shop.example.test/login' })).toBe('POST https://shop.example.test/login');
+    const close = newStep('ws-close');
+    expect(stepRowSummary(close)).toBe('close the WebSocket');
+    expect(stepRowSummary({ ...close, name: 'close the WebSocket' })).toBe('');
   });
 });
 

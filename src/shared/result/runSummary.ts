@@ -2,7 +2,8 @@
 // model: the engine builds a summary from its accumulator, and any other source of merged
 // seconds and totals (a recomputation from stored samples, a future sharded run) can too.
 import { updateModeOf } from '../updateMode.ts';
-import { isPlannedSecond, isSteadySecond, type ErrorKind, type RunSample, type RunStatus, type RunSummary, type ScheduleFigures, type UnfinishedFigures } from '../runResult.ts';
+import { formatUs } from '../units.ts';
+import { UNFINISHED_ERROR_AGE_MS, isPlannedSecond, isSteadySecond, type ErrorKind, type RunSample, type RunStatus, type RunSummary, type ScheduleFigures, type UnfinishedFigures } from '../runResult.ts';
 import { stageOfSecond } from '../loadProfile.ts';
 import { plannedDurationSec, stageTargetOf, type Scenario } from '../scenario.ts';
 import { heldConnectRampSec } from '../connectRamp.ts';
@@ -124,6 +125,19 @@ export function buildSummary(input: SummaryInput): RunSummary {
 }
 
 /**
+ * Whether what was still waiting when the load stopped says something about the target. A closed
+ * loop always has a request in flight per connection when the clock stops: younger than the
+ * answers it got, they are no news (every run said "10 requests were still waiting … (the oldest
+ * for 0.0 s)", the showdown once per mode). They matter when the oldest had waited longer than
+ * the slowest answer measured — the latency figures miss it (a stalled target; nothing completed)
+ * — or long enough to count as an `unfinished` error.
+ */
+export function unfinishedMatters(unfinished: UnfinishedFigures, maxLatencyUs: number): boolean {
+  if (unfinished.count === 0) return false;
+  return unfinished.oldestAgeMs >= UNFINISHED_ERROR_AGE_MS || unfinished.oldestAgeMs * 1000 > maxLatencyUs;
+}
+
+/**
  * What makes a run's figures mean less than they seem: nothing completed, requests still waiting
  * at the end, a timeout longer than the run (so a stalled target could never show a timeout).
  */
@@ -140,12 +154,12 @@ function healthNotes(scenario: Scenario, summary: RunSummary): string[] {
         : 'nothing completed: no message was answered or received',
     );
   }
-  if (summary.unfinished && summary.unfinished.count > 0) {
+  if (summary.unfinished && unfinishedMatters(summary.unfinished, summary.latencyUs.max)) {
     const { count, oldestAgeMs } = summary.unfinished;
     // A flow's unfinished are its steps (HTTP requests, WebSocket exchanges or connects); a
     // WebSocket run's are handshakes (its messages in flight are counted by the drain).
     const waiting = scenario.protocol === 'http' ? what : scenario.protocol === 'flow' ? 'step' : 'handshake';
-    notes.push(`${count} ${waiting}${count === 1 ? ' was' : 's were'} still waiting when the run ended (the oldest for ${(oldestAgeMs / 1000).toFixed(1)} s)`);
+    notes.push(`${count.toLocaleString('en-US')} ${waiting}${count === 1 ? ' was' : 's were'} still waiting when the run ended (the oldest for ${formatUs(oldestAgeMs * 1000)})`);
   }
   const planned = plannedDurationSec(scenario);
   const short = connectionsShortNote(scenario, summary, planned);

@@ -770,6 +770,16 @@ export function stepSummary(s: StepForm): string {
   }
 }
 
+/**
+ * The summary a step's row shows beside its name: none when the name already says it (an
+ * imported step is named after its request, "POST /login", which is also its summary), so the
+ * row does not read "POST /login POST /login".
+ */
+export function stepRowSummary(s: StepForm): string {
+  const summary = stepSummary(s);
+  return summary === s.name.trim() ? '' : summary;
+}
+
 
 // ---- step thresholds -------------------------------------------------------------------------
 
