@@ -3,55 +3,20 @@
 // setup and the iteration, a variable picked from the menu, a step duplicated, moved with the
 // keyboard and deleted, an error shown at the step field it names, saved and opened again.
 // Screenshots go to test-output/screenshots/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, openApp } from '../support/chromium.ts';
-import { startServe, type ServeProcess } from './support/serveProcess.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { appSessionFor, flowBuilderOf } from './support/flowApp.ts';
 
-const SHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 
 describe('the flow builder', () => {
-  let dir: string;
-  let serve: ServeProcess;
-  let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
+  const app = appSessionFor('flowbuilder', (s) => (page = s.page));
 
-  const shot = async (name: string) => {
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  };
-  const field = (label: string) => page.getByLabel(label, { exact: true });
-  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
-  const stepRow = (name: string) => page.getByRole('button', { name: new RegExp(`^Step ${name}:`) });
-  const stepNames = (phase: string) => page.getByRole('group', { name: phase, exact: true }).locator('.step-name').allTextContents();
+  const { shot, field, nav, stepRow, stepNames, newFlow } = flowBuilderOf(() => page);
 
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), 'barrage-e2e-flowbuilder-'));
-    serve = await startServe(join(dir, 'runs.db'));
-    browser = await launchChromium();
-    page = await openApp(browser, serve.url, problems);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   test('build login → list → add to cart by clicking, with a variable from the menu', async () => {
-    await nav('Scenarios').click();
-    await page.getByRole('button', { name: 'New scenario' }).click();
-    await page.getByRole('heading', { name: 'New scenario' }).waitFor();
-    await page.getByText('Flow (steps)', { exact: true }).click();
-    await page.getByRole('heading', { name: 'New flow', level: 1 }).waitFor();
-    await field('Name').fill('Shop flow');
-    await page.getByRole('button', { name: 'Use demo target' }).click();
+    await newFlow('Shop flow');
     expect(await field('Base URL').inputValue()).toBe('http://demo-target.invalid');
 
     // Setup: log in, taking the token from the answer.
@@ -175,6 +140,6 @@ describe('the flow builder', () => {
   }, 60_000);
 
   test('no script errors or CSP violations happened', () => {
-    expect(problems).toEqual([]);
+    expect(app().problems).toEqual([]);
   });
 });

@@ -7,56 +7,25 @@
 // sets p99{step:login} < 300ms with the step-threshold picker, runs again, and compares the two
 // runs step by step with the CLI's per-step verdict statistics. Own history, own port.
 // Screenshots go to test-output/screenshots/.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, openApp } from '../support/chromium.ts';
-import { startServe, type ServeProcess } from './support/serveProcess.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { appSessionFor, flowBuilderOf } from './support/flowApp.ts';
 
-const SHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 const USERS_CSV = fileURLToPath(new URL('../../examples/users.csv', import.meta.url));
 
 describe('a flow from building to comparing, in the app', () => {
-  let dir: string;
-  let serve: ServeProcess;
-  let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
+  const app = appSessionFor('flowdone', (s) => (page = s.page));
 
-  const shot = async (name: string) => {
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  };
-  const field = (label: string) => page.getByLabel(label, { exact: true });
-  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
-  const stepRow = (name: string) => page.getByRole('button', { name: new RegExp(`^Step ${name}:`) });
+  const { shot, field, nav, stepRow, newFlow } = flowBuilderOf(() => page);
   const picker = (what: string) => page.getByRole('combobox', { name: `Insert a variable into ${what}` });
   const dataPanel = () => page.getByRole('region', { name: 'Data file' });
 
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), 'barrage-e2e-flowdone-'));
-    serve = await startServe(join(dir, 'runs.db'));
-    browser = await launchChromium();
-    page = await openApp(browser, serve.url, problems);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   test('the data file: a dropped malformed file is refused naming the line, pasted rows load, then the users file from the picker', async () => {
-    await nav('Scenarios').click();
-    await page.getByRole('button', { name: 'New scenario' }).click();
-    await page.getByText('Flow (steps)', { exact: true }).click();
-    await page.getByRole('heading', { name: 'New flow', level: 1 }).waitFor();
-    await field('Name').fill('Shop flow');
-    await page.getByRole('button', { name: 'Use demo target' }).click();
+    await newFlow('Shop flow');
 
     // Dropped on the panel: a row short of a column, refused with the line it is on.
     // (A string: the tests are compiled without the DOM's types.)
@@ -242,7 +211,7 @@ describe('a flow from building to comparing, in the app', () => {
   }, 60_000);
 
   test('no script errors or CSP violations happened', () => {
-    expect(problems).toEqual([]);
+    expect(app().problems).toEqual([]);
   });
 });
 

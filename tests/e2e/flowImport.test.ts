@@ -4,16 +4,12 @@
 // assets hidden, they untick the page itself and send the rest to the demo target — puts the
 // login's token into the imported Authorization headers and tries the flow once against the
 // demo target. Errors show at the field. Screenshots go to test-output/screenshots/.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, openApp } from '../support/chromium.ts';
-import { startServe, type ServeProcess } from './support/serveProcess.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { appSessionFor, flowBuilderOf } from './support/flowApp.ts';
 
-const SHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 const HAR = fileURLToPath(new URL('../fixtures/flowImport/shop.har', import.meta.url));
 
 /** As Chrome's "Copy as cURL (bash)" writes a JSON login: one option per line, the pretty-printed body as $'…'. */
@@ -27,41 +23,14 @@ const LOGIN_CURL = String.raw`curl 'http://demo-target.invalid/login' \
   --compressed`;
 
 describe('importing steps into a flow', () => {
-  let dir: string;
-  let serve: ServeProcess;
-  let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
+  const app = appSessionFor('flowimport', (s) => (page = s.page));
 
-  const shot = async (name: string) => {
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  };
-  const field = (label: string) => page.getByLabel(label, { exact: true });
-  const stepRow = (name: string) => page.getByRole('button', { name: new RegExp(`^Step ${name}:`) });
-  const stepNames = (phase: string) => page.getByRole('group', { name: phase, exact: true }).locator('.step-name').allTextContents();
+  const { shot, field, stepRow, stepNames, newFlow } = flowBuilderOf(() => page);
 
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), 'barrage-e2e-flowimport-'));
-    serve = await startServe(join(dir, 'runs.db'));
-    browser = await launchChromium();
-    page = await openApp(browser, serve.url, problems);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   test('paste a devtools curl into setup: the preview says what is kept and left out; a bad command is explained at the field', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Scenarios', exact: true }).click();
-    await page.getByRole('button', { name: 'New scenario' }).click();
-    await page.getByText('Flow (steps)', { exact: true }).click();
-    await page.getByRole('heading', { name: 'New flow', level: 1 }).waitFor();
-    await field('Name').fill('Imported shop');
-    await page.getByRole('button', { name: 'Use demo target' }).click();
+    await newFlow('Imported shop');
     await page.getByRole('button', { name: 'Delete request' }).click();
 
     await page.getByRole('button', { name: 'Paste curl…' }).click();
@@ -154,6 +123,6 @@ describe('importing steps into a flow', () => {
     expect(await dialog.textContent()).toContain('dropped.har · 11 requests');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
-    expect(problems).toEqual([]);
+    expect(app().problems).toEqual([]);
   });
 });
