@@ -416,7 +416,8 @@ class WsSwarm implements LoadDriver {
       // one for this connection from now on, at once, outside the pacer's rate (its token was spent).
       c.portTaken = false;
       c.localPort = 0;
-      this.connect(c);
+      // Unless the profile ramped down meanwhile (then it stays closed, as a retired one does).
+      if (c.index < this.activeTarget) this.connect(c);
       return;
     } else {
       this.recorder.connectionFailed();
