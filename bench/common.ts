@@ -1,6 +1,6 @@
 // What the bench's sections share: settings, CPU clocks, the machine's description.
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { median, type Row } from './report.ts';
@@ -308,4 +308,75 @@ export function pinTarget(pid: number | undefined): void {
   } catch {
     /* the target then runs unpinned; the notes still give its CPU */
   }
+}
+
+/**
+ * A run's process CPU split by thread (seconds): the process's main thread, the run's load
+ * thread, and every other thread (V8's platform threads — background TurboFan compiles,
+ * concurrent marking, parallel scavenges, sweeping — and libuv's pool; a thread that ended
+ * during the window, such as a reference's terminated worker after its last reading, is counted
+ * here too). Read from /proc/self/task/<tid>/stat (kernel clock ticks, so ±10 ms per thread).
+ */
+export interface ThreadCpu {
+  main: number;
+  load: number;
+  other: number;
+}
+
+function threadCpuByTid(): Map<number, number> {
+  const out = new Map<number, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return out;
+  }
+  const tick = clockTicksPerSec();
+  for (const tid of tids) {
+    try {
+      const line = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = line.slice(line.lastIndexOf(')') + 2).trim().split(/\s+/);
+      // utime and stime are fields 14 and 15 (fields[0] is field 3).
+      out.set(Number(tid), (Number(fields[11]) + Number(fields[12])) / tick);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/**
+ * Watches the threads of one run. Create it before the run's load worker is created (a thread
+ * that appears after is the load thread's candidate), call `start()` when the measuring window
+ * opens, `mark()` just before the load worker is terminated (its /proc entry goes with it), and
+ * `split(totalSec)` when the window closes, with the process's CPU over the window. Null where
+ * /proc/self/task is not readable.
+ */
+export function watchThreads(): { start(): void; mark(): void; split(totalSec: number): ThreadCpu | null } {
+  const existing = new Set(threadCpuByTid().keys());
+  let before = new Map<number, number>();
+  let marked = new Map<number, number>();
+  return {
+    start() {
+      before = threadCpuByTid();
+    },
+    mark() {
+      marked = threadCpuByTid();
+    },
+    split(totalSec) {
+      const after = threadCpuByTid();
+      if (after.size === 0 || before.size === 0) return null;
+      for (const [tid, sec] of marked) if (!after.has(tid)) after.set(tid, sec);
+      const used = (tid: number) => (after.get(tid) ?? 0) - (before.get(tid) ?? 0);
+      // The load thread: of the threads that appeared since the watch began, the busiest.
+      let loadTid: number | undefined;
+      for (const tid of after.keys()) {
+        if (tid === process.pid || existing.has(tid)) continue;
+        if (loadTid === undefined || used(tid) > used(loadTid)) loadTid = tid;
+      }
+      const main = used(process.pid);
+      const load = loadTid === undefined ? 0 : used(loadTid);
+      return { main, load, other: Math.max(0, totalSec - main - load) };
+    },
+  };
 }

@@ -16,9 +16,11 @@ import {
   roundsNote,
   sleep,
   watchOthers,
+  watchThreads,
   withTimeout,
   type BenchSettings,
   type SectionResult,
+  type ThreadCpu,
 } from './common.ts';
 import { runReference, SETTLE_MS } from './references.ts';
 import { log, median, type Row } from './report.ts';
@@ -35,6 +37,8 @@ export interface HttpMeasurement {
   cpuSecPer100k: number;
   /** Barrage only: CPU including loading its worker threads. */
   cpuSecWithBoot?: number;
+  /** `cpuSec` by thread (Barrage and autocannon; null where /proc/self/task is not readable). */
+  threads?: ThreadCpu | null;
   /** Share of one core the target used during the run. */
   targetCpuPercent: number;
   /** Cores other processes on the machine used during the run (noise), when known. */
@@ -77,7 +81,7 @@ export async function httpBench(settings: BenchSettings): Promise<SectionResult>
       figure: 'generator CPU-s per 100k requests',
       ...pairedFigure(b.map((m) => m.cpuSecPer100k), a.map((m) => m.cpuSecPer100k)),
       goal: { kind: 'max', ratio: 1.05 },
-      note: raw.oneWorker.map((m) => `${m.tool}#${m.round} ${m.cpuSecPer100k.toFixed(2)}`).join(', '),
+      note: `${raw.oneWorker.map((m) => `${m.tool}#${m.round} ${m.cpuSecPer100k.toFixed(2)}`).join(', ')}; ${threadsNote(b, a)}`,
       noisy: one.noisy,
     });
 
@@ -120,6 +124,24 @@ export async function httpBench(settings: BenchSettings): Promise<SectionResult>
   return { rows, raw };
 }
 
+/**
+ * Where each side's CPU went, per 100k requests, by thread (medians of the rounds): the main
+ * thread (Barrage's run controller merging seconds and building the summary; idle for the
+ * reference), the load thread, and the rest (V8's background compiler and GC threads).
+ */
+function threadsNote(barrage: HttpMeasurement[], reference: HttpMeasurement[]): string {
+  const side = (ms: HttpMeasurement[]) => {
+    const per = (pick: (t: ThreadCpu) => number) =>
+      median(ms.flatMap((m) => (m.threads && m.requests > 0 ? [(pick(m.threads) / m.requests) * 1e5] : [])))?.toFixed(3) ?? '–';
+    return ms.some((m) => m.threads) ? `main ${per((t) => t.main)}, load thread ${per((t) => t.load)}, other threads ${per((t) => t.other)}` : 'not known';
+  };
+  return `by thread, CPU-s per 100k: Barrage ${side(barrage)}; autocannon ${side(reference)}`;
+}
+
+function threadsText(t: ThreadCpu | null | undefined): string {
+  return t ? `CPU-s main ${t.main.toFixed(2)}, load thread ${t.load.toFixed(2)}, other threads ${t.other.toFixed(2)}` : 'threads not known';
+}
+
 function roundsText(ms: HttpMeasurement[]): string {
   const parts = ms.map(
     (m) => `${m.tool}#${m.round} ${Math.round(m.perSec).toLocaleString('en-US')}/s (target ${Math.round(m.targetCpuPercent)}% CPU, ${othersText(m.othersCores)})`,
@@ -156,12 +178,14 @@ export async function barrageHttp(
   await closeWorkerPools();
   const others = watchOthers();
   const targetBefore = await targetCpu(target);
+  const threads = watchThreads();
   const bootCpu = process.cpuUsage();
   let loadCpu: NodeJS.CpuUsage | undefined;
   const handle = startRun(scenario, {
     workers,
     onStart: () => {
       loadCpu = process.cpuUsage();
+      threads.start();
     },
   });
   let result: RunResult;
@@ -186,6 +210,7 @@ export async function barrageHttp(
     cpuSec,
     cpuSecPer100k: s.throughput.total > 0 ? (cpuSec / s.throughput.total) * 1e5 : NaN,
     cpuSecWithBoot,
+    threads: threads.split(cpuSec),
     targetCpuPercent: (targetCpuSec / s.durationSec) * 100,
     othersCores: others(targetCpuSec),
     errors: s.errors.total,
@@ -194,7 +219,7 @@ export async function barrageHttp(
   if (s.generator.saturated) m.note = `${m.note ? `${m.note}; ` : ''}generator saturated: ${s.generator.reasons.join('; ')}`;
   log(
     `http: Barrage ${workers}w round ${round}: ${fmt(m.perSec)} req/s, ${m.cpuSecPer100k.toFixed(2)} CPU-s/100k ` +
-      `(worker CPU ${s.generator.cpuPercent}%), target ${Math.round(m.targetCpuPercent)}% CPU, ${othersText(m.othersCores)}, errors ${m.errors}${m.note ? ` — ${m.note}` : ''}`,
+      `(worker CPU ${s.generator.cpuPercent}%; ${threadsText(m.threads)}), target ${Math.round(m.targetCpuPercent)}% CPU, ${othersText(m.othersCores)}, errors ${m.errors}${m.note ? ` — ${m.note}` : ''}`,
   );
   return m;
 }
@@ -222,13 +247,14 @@ export async function bareAutocannon(
     perSec: r.completed / r.durationSec,
     cpuSec: r.cpuSec,
     cpuSecPer100k: r.completed > 0 ? (r.cpuSec / r.completed) * 1e5 : NaN,
+    threads: r.threads,
     targetCpuPercent: (targetCpuSec / r.durationSec) * 100,
     othersCores: others(targetCpuSec),
     errors: r.errors,
   };
   if (round > 0) {
     log(
-      `http: autocannon round ${round}: ${fmt(m.perSec)} req/s, ${m.cpuSecPer100k.toFixed(2)} CPU-s/100k, ` +
+      `http: autocannon round ${round}: ${fmt(m.perSec)} req/s, ${m.cpuSecPer100k.toFixed(2)} CPU-s/100k (${threadsText(m.threads)}), ` +
         `target ${Math.round(m.targetCpuPercent)}% CPU, ${othersText(m.othersCores)}, errors ${m.errors}`,
     );
   }

@@ -3,13 +3,14 @@
 // (plus a short settle), exactly as Barrage's runs are measured from their start (after their
 // workers loaded) until their result is in and their workers have exited.
 import { Worker } from 'node:worker_threads';
-import { processCpuSec, sleep } from './common.ts';
+import { processCpuSec, sleep, watchThreads, type ThreadCpu } from './common.ts';
 import type { FromReference, ReferenceJob, ReferenceOutcome } from './referenceWorker.ts';
 
 /** After a run, both sides get this long to wind down (worker exit included) before CPU is read. */
 export const SETTLE_MS = 250;
 
-export async function runReference(job: ReferenceJob): Promise<ReferenceOutcome & { cpuSec: number }> {
+export async function runReference(job: ReferenceJob): Promise<ReferenceOutcome & { cpuSec: number; threads: ThreadCpu | null }> {
+  const threads = watchThreads();
   const worker = new Worker(new URL('./referenceWorker.ts', import.meta.url));
   const limitMs = (job.durationSec + 20) * 1000;
   let cpu0: NodeJS.CpuUsage | undefined;
@@ -20,8 +21,10 @@ export async function runReference(job: ReferenceJob): Promise<ReferenceOutcome 
       worker.on('message', (message: FromReference) => {
         if (message.type === 'ready') {
           cpu0 = process.cpuUsage();
+          threads.start();
           worker.postMessage(job);
         } else if (message.type === 'done') {
+          threads.mark();
           clearTimeout(timer);
           resolve(message.outcome);
         } else {
@@ -43,5 +46,6 @@ export async function runReference(job: ReferenceJob): Promise<ReferenceOutcome 
   }
   // Barrage's runs are read the same way: their wind-down and worker exit are part of the cost.
   await sleep(SETTLE_MS);
-  return { ...outcome, cpuSec: processCpuSec(cpu0) };
+  const cpuSec = processCpuSec(cpu0);
+  return { ...outcome, cpuSec, threads: threads.split(cpuSec) };
 }
