@@ -26,7 +26,10 @@ describe('HTTP: nothing answered is not a clean run', () => {
     const s = result.summary;
     expect(s.throughput.total).toBe(0);
     expect(s.unfinished?.count).toBe(3);
+    // Sent at the start of the 2-s run and never answered: about 2 s old at its end (the closed
+    // model reads the ages off autocannon's queue of requests in flight, not a clock of its own).
     expect(s.unfinished!.oldestAgeMs).toBeGreaterThan(1500);
+    expect(s.unfinished!.oldestAgeMs).toBeLessThan(4000);
     expect(s.errors.byKind.unfinished).toBe(3);
     expect(s.errors.total).toBeGreaterThanOrEqual(3);
     expect(s.notes.join('\n')).toMatch(/nothing completed/);

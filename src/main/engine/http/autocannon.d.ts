@@ -19,7 +19,11 @@ declare module 'autocannon' {
   export interface AutocannonClient extends EventEmitter {
     conn: Socket;
     parser: AutocannonParser;
-    pipelinedRequests: { clear(): void };
+    /**
+     * The requests in flight on this connection, oldest first (lib/pipelinedRequestsQueue.js):
+     * each with the `process.hrtime()` of its insertion, read just before its write.
+     */
+    pipelinedRequests: { clear(): void; toArray(): ReadonlyArray<{ startTime: [number, number] }> };
     destroyed: boolean;
     /** Requests this connection may make (its share of `amount`), when bounded. */
     responseMax?: number;

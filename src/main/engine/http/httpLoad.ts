@@ -63,8 +63,9 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
   let finishRun: (() => void) | undefined;
   let responses = 0;
   const timers = new Set<NodeJS.Timeout>();
-  // Every connection's requests in flight, so the ones still waiting at the end can be counted.
-  const inFlight = new Set<number[]>();
+  // Every connection's requests in flight (their origins, by client), so the ones still waiting
+  // at the end can be counted, with their ages.
+  const inFlight = new Map<number[], AutocannonClient>();
   const maxBodyBytes = scenario.maxResponseBytes;
 
   const later = (fn: () => void, ms: number) => {
@@ -97,8 +98,11 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
 
   function setupClient(client: AutocannonClient): void {
     // Origins of this connection's requests in flight, oldest first (HTTP/1.1 answers in order).
+    // Open model: each one's intended send time (epoch ms). Closed model: 0 for each, and no clock
+    // read per request: its latency is autocannon's own response time, and an age at the end is
+    // read off autocannon's queue of the connection's requests (see stop()).
     const origins: number[] = [];
-    inFlight.add(origins);
+    inFlight.set(origins, client);
     let requestsOnConnection = 0;
     // The current response's headers arrived but not yet its end.
     let headersPending = false;
@@ -233,7 +237,7 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
       }
       if (!pacer) {
         requestsOnConnection++;
-        origins.push(epochMs());
+        origins.push(0);
         send();
         return;
       }
@@ -254,9 +258,8 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
       headersPending = false;
       const origin = origins.shift();
       // Closed model: autocannon's own time for the response (process.hrtime from the request's
-      // write to its parsed end, as fractional ms; the same instants Barrage would read, since
-      // the origin is taken just before the request is handed to autocannon), so no second clock
-      // read per request. Open model: from the intended send time (the pacer's slot).
+      // insertion, just before its write, to its parsed end, as fractional ms), so Barrage reads
+      // no clock per request of its own. Open model: from the intended send time (the pacer's slot).
       if (pacer) recorder.completed(origin === undefined ? 0 : (epochMs() - origin) * 1000);
       else recorder.completed(origin === undefined ? 0 : responseTimeMs * 1000);
       if ((++responses & 255) === 0) recorder.catchUp(epochMs());
@@ -286,7 +289,10 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
     // Requests still waiting now are neither answered nor failed: unfinished, with their ages.
     const now = epochMs();
     const ages: number[] = [];
-    for (const origins of inFlight) for (const origin of origins) ages.push(now - origin);
+    for (const [origins, client] of inFlight) {
+      if (pacer) for (const origin of origins) ages.push(now - origin);
+      else closedModelAges(client, origins.length, ages);
+    }
     recorder.unfinished(ages);
     for (const t of timers) clearTimeout(t);
     timers.clear();
@@ -364,6 +370,22 @@ export function createHttpLoad(job: WorkerJob, recorder: SecondRecorder): LoadDr
       }),
     stop,
   };
+}
+
+/**
+ * Closed model: the ages (ms) of a connection's `count` requests still waiting, from autocannon's
+ * own queue of its requests in flight (each stamped with `process.hrtime()` as it was inserted,
+ * just before its write; the queue and `origins` both drop the oldest on every response). The
+ * newest `count` entries: after a protocol error the queue keeps requests that are already
+ * counted as errors until the connection is replaced.
+ */
+function closedModelAges(client: AutocannonClient, count: number, into: number[]): void {
+  if (count === 0) return;
+  const pending = client.pipelinedRequests.toArray();
+  for (let i = Math.max(0, pending.length - count); i < pending.length; i++) {
+    const [sec, ns] = process.hrtime(pending[i].startTime);
+    into.push(sec * 1e3 + ns / 1e6);
+  }
 }
 
 function statusPredicate(expected: number[]): (code: number) => boolean {
