@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { epochMs } from '../src/main/clock.ts';
-import { createHistogram, mergeInto, summarizeHistogram } from '../src/shared/result/histogramCodec.ts';
+import { createHistogram, histogramFromRaw, mergeInto, summarizeHistogram } from '../src/shared/result/histogramCodec.ts';
 import { SecondRecorder } from '../src/main/engine/metrics/secondRecorder.ts';
 import type { WorkerJob, WorkerSample } from '../src/main/engine/worker/workerProtocol.ts';
 import { createWsSwarm } from '../src/main/engine/ws/wsSwarm.ts';
@@ -147,7 +147,9 @@ function totalsOf(samples: WorkerSample[]): Totals {
     t.failed += s.connectionsFailed;
     t.bytesSent += s.bytesSent;
     t.bytesReceived += s.bytesReceived;
-    mergeInto(latency, s.histogram);
+    // A worker's seconds carry their latencies as raw counts.
+    if (s.latency) latency.add(histogramFromRaw(s.latency));
+    else mergeInto(latency, s.histogram);
     mergeInto(connect, s.connectHistogram ?? '');
     if (s.ws) {
       t.sent += s.ws.sent;

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecondRecorder } from '../../src/main/engine/metrics/secondRecorder.ts';
 import type { WorkerSample } from '../../src/main/engine/worker/workerProtocol.ts';
-import { decodeHistogram } from '../../src/shared/result/histogramCodec.ts';
+import { decodeHistogram, histogramFromRaw } from '../../src/shared/result/histogramCodec.ts';
 import { FakeClock } from '../support/fakeClock.ts';
 
 const START = 1_764_470_000_123.25;
@@ -23,9 +23,10 @@ function setup(trackWs = false) {
   return { clock, samples, recorder };
 }
 
+// A worker's seconds carry their latencies as raw counts (the controller encodes them).
 const latencies = (s: WorkerSample) => {
-  if (!s.histogram) return { count: 0, max: 0 };
-  const h = decodeHistogram(s.histogram);
+  if (!s.latency) return { count: 0, max: 0 };
+  const h = histogramFromRaw(s.latency);
   return { count: h.totalCount, max: h.maxValue };
 };
 
@@ -54,6 +55,7 @@ describe('SecondRecorder on a fake clock', () => {
     // Nothing before the first boundary: a second with nothing in it is still a sample.
     clock.advanceTo(START + 3000);
     expect(samples[2]).toMatchObject({ t: 2, completed: 0, histogram: '' });
+    expect(samples[2].latency).toBeUndefined();
   });
 
   it('a late timer: the driver catches up before recording, so events land in their own second', () => {

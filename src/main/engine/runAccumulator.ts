@@ -2,7 +2,7 @@
 // Worker seconds are aligned to one start instant, so second t of every worker is merged into
 // second t of the run; the whole-run histograms are the sums of the per-second ones.
 import type { ErrorKind, RunSample, UnfinishedFigures } from '../../shared/runResult.ts';
-import { createHistogram, decodeForMerge, encodeHistogram, histogramMean, mergeInto, type Histogram } from '../../shared/result/histogramCodec.ts';
+import { createHistogram, decodeForMerge, encodeHistogram, histogramFromRaw, histogramMean, mergeInto, type Histogram } from '../../shared/result/histogramCodec.ts';
 import type { WorkerSample } from './worker/workerProtocol.ts';
 import { mergeHistograms, mergeIterations, mergeStepSeconds } from '../../shared/result/stepSeconds.ts';
 
@@ -55,9 +55,10 @@ export class RunAccumulator {
     // anything else a worker reports after the end (its final flush) belongs to the last second.
     const t =
       this.maxSeconds === undefined ? sample.t : sample.drain ? this.maxSeconds : Math.min(sample.t, Math.max(0, this.maxSeconds - 1));
-    // Decoded once for the run's total and the second's merge: with an inline worker this runs
-    // on the load's own thread each second (see inlineWorker.ts).
-    const latency = decodeForMerge(sample.histogram || undefined);
+    // Made a histogram once for the run's total and the second's merge (from the worker's raw
+    // counts, or decoded): with an inline worker this runs on the load's own thread each second
+    // (see inlineWorker.ts).
+    const latency = sample.latency ? histogramFromRaw(sample.latency) : decodeForMerge(sample.histogram || undefined);
     this.addTotals(sample, latency);
     let entry = this.pending.get(t);
     if (!entry) {
@@ -185,7 +186,8 @@ export class RunAccumulator {
     }
     // Kept so the run's steady seconds can later be merged exactly (the group comparison's p99);
     // a few hundred bytes a second.
-    // One worker's second is already encoded: its own text is the merged second's.
+    // Encoded here, once per second (a worker sends raw counts); one worker's second that came
+    // already encoded keeps its own text.
     if (h.totalCount > 0) sample.histogram = only && parts[0].sample.histogram ? parts[0].sample.histogram : encodeHistogram(h);
     // Flow runs: per-step seconds, iterations and their durations, merged over the workers.
     const steps = mergeStepSeconds(parts.map((p) => p.sample.steps));

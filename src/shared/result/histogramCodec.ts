@@ -51,6 +51,50 @@ export function decodeForMerge(encoded: string | undefined): Histogram | null {
   return encoded ? hdr.decodeFromCompressedBase64(encoded, 32, false) : null;
 }
 
+/**
+ * A histogram's counts as they cross from a load worker to the run controller once a second:
+ * the counts array from the bucket of the smallest value to that of the largest, as recorded,
+ * with no encoding and no compression (a typed array is copied as it is by postMessage and by a
+ * child process's advanced serialization). The controller turns it back into the same histogram
+ * (histogramFromRaw) and encodes each second once, for the stored sample — where before the
+ * worker encoded it and the controller decoded it again, in a fresh isolate's cold code.
+ */
+export interface RawHistogram {
+  /** Index in the counts array of `counts[0]`. */
+  from: number;
+  counts: Uint32Array;
+}
+
+/** The internals of hdr-histogram-js's Uint32 histogram (`bitBucketSize: 32`) that the raw form reads and writes. */
+interface CountsArrayHistogram {
+  _counts: Uint32Array;
+  countsArrayIndex(value: number): number;
+  establishInternalTackingValues(lengthToCover?: number): void;
+}
+
+/** The histogram's recorded counts, null when it holds none. */
+export function rawHistogram(h: Histogram): RawHistogram | null {
+  if (h.totalCount === 0) return null;
+  const c = h as unknown as CountsArrayHistogram;
+  // Index 0 holds the zeros, which the smallest non-zero value leaves out.
+  const from = c._counts[0] > 0 ? 0 : c.countsArrayIndex(h.minNonZeroValue);
+  const to = c.countsArrayIndex(h.maxValue);
+  return { from, counts: c._counts.slice(from, to + 1) };
+}
+
+/**
+ * The histogram whose counts these are: exactly what decoding its encoded form gives (the same
+ * counts, and the smallest and largest value and the total established from them, as the
+ * library's decoder does).
+ */
+export function histogramFromRaw(raw: RawHistogram): Histogram {
+  const h = createHistogram();
+  const c = h as unknown as CountsArrayHistogram;
+  c._counts.set(raw.counts, raw.from);
+  c.establishInternalTackingValues(raw.from + raw.counts.length);
+  return h;
+}
+
 /** The parts of hdr-histogram-js's JsHistogram (what `build` returns here) that histogramMean reads. */
 interface HistogramCounts {
   countsArrayLength: number;

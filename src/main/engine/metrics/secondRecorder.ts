@@ -4,7 +4,7 @@
 import { UNFINISHED_ERROR_AGE_MS, type ErrorKind, type UnfinishedFigures } from '../../../shared/runResult.ts';
 import type { WorkerSample, WsSampleFigures } from '../worker/workerProtocol.ts';
 import { GeneratorMonitor } from './generatorMonitor.ts';
-import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../../../shared/result/histogramCodec.ts';
+import { createHistogram, encodeHistogram, rawHistogram, recordUs, type Histogram } from '../../../shared/result/histogramCodec.ts';
 import { systemClock, type Clock } from '../../clock.ts';
 import type { StepRecorder } from '../flow/stepExecutor.ts';
 import { IterationCounter, StepCounters } from './flowSeconds.ts';
@@ -239,12 +239,17 @@ export class SecondRecorder {
       openConnections: Math.max(this.peakOpen, this.open),
       connectionsOpened: this.opened,
       connectionsFailed: this.failed,
-      histogram: this.latency.totalCount > 0 ? encodeHistogram(this.latency) : '',
+      // Raw counts, not encoded: the run controller encodes each second once for the stored
+      // sample, in its long-lived isolate, where the worker's fresh one would run the encoder cold
+      // (and compile it again every run) and the controller then decode it again.
+      histogram: '',
       connectHistogram: this.connect.totalCount > 0 ? encodeHistogram(this.connect) : '',
       cpuPercent,
       loopLagMs,
       loopBusyPercent,
     };
+    const latency = rawHistogram(this.latency);
+    if (latency) sample.latency = latency;
     if (this.draining) sample.drain = true;
     if (this.unfinishedFigures) {
       sample.unfinished = this.unfinishedFigures;

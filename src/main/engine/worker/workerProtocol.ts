@@ -2,6 +2,7 @@
 import type { ErrorKind, Http2Figures, IterationCounts, PollFigures, SseFigures, StepSecond, UnfinishedFigures } from '../../../shared/runResult.ts';
 import type { Stage } from '../../../shared/loadProfile.ts';
 import type { Protocol, Scenario } from '../../../shared/scenario.ts';
+import type { RawHistogram } from '../../../shared/result/histogramCodec.ts';
 
 /** One worker's share of a run. */
 export interface WorkerJob {
@@ -37,8 +38,16 @@ export interface WorkerSample {
   openConnections: number;
   connectionsOpened: number;
   connectionsFailed: number;
-  /** Latencies completed in this second (µs), compressed base64; '' when none. */
+  /**
+   * Latencies completed in this second (µs), compressed base64; '' when none, or when they come
+   * as `latency` instead.
+   */
   histogram: string;
+  /**
+   * The same latencies as raw counts (what a load worker's recorder sends: see RawHistogram in
+   * histogramCodec.ts); absent when none completed.
+   */
+  latency?: RawHistogram;
   /** Connect times (TCP, TLS, WebSocket upgrade) of connections opened in this second (µs); '' when none. */
   connectHistogram?: string;
   cpuPercent: number;
