@@ -87,17 +87,23 @@ describe('HTTP engine', () => {
     const { result, elapsedMs } = await runToEnd({
       protocol: 'http',
       url: `${target.url}/`,
-      durationSec: 10,
+      // 6 s, not 10 (4 s less of the serial queue): the stall, from 3 to 4 s, still has 2 s of
+      // calm after it, and its 100 requests are a sixth of the run instead of a tenth — the
+      // tail below is only clearer.
+      durationSec: 6,
       rate: 100,
       connections: 10,
       workers: 1,
     });
     const s = result.summary;
     expect(s.status).toBe('completed');
-    expect(elapsedMs).toBeLessThan(10_000 + 3000);
-    // 100 requests/s for 10 s, evenly spaced: about 1,000 in all.
-    expect(s.throughput.total).toBeGreaterThan(900);
-    expect(s.throughput.total).toBeLessThanOrEqual(1001);
+    // On time: 6 s plus worker start-up and the end's grace, which a loaded machine stretches
+    // (8.9 s at load 13 on a shared 2-core machine), not a wait for every stalled request.
+    expect(elapsedMs).toBeLessThan(6000 + 4000);
+    // 100 requests/s for 6 s, evenly spaced: about 600 in all.
+    expect(s.throughput.total).toBeGreaterThan(540);
+    expect(s.throughput.total).toBeLessThanOrEqual(601);
+    // The arrivals of the stall's first 0.7 s wait 300 ms to 1 s: 70 of 600 (12%) — past p95.
     expect(s.latencyUs.p95).toBeGreaterThanOrEqual(300_000);
     expect(s.latencyUs.max).toBeGreaterThanOrEqual(900_000);
     // Outside the stall the server answers at once.
