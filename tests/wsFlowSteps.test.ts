@@ -27,6 +27,14 @@ class Recorded implements StepRecorder {
   statuses: number[] = [];
   checks: boolean[] = [];
   unfinishedCount = 0;
+  outOfOrderCount = 0;
+  unmatchedCount = 0;
+  outOfOrder() {
+    this.outOfOrderCount++;
+  }
+  unmatched() {
+    this.unmatchedCount++;
+  }
   completed(us: number) {
     this.latenciesUs.push(us);
   }
@@ -109,6 +117,57 @@ describe('ws-send with expect', () => {
     expect([...receivedIds].sort((a, b) => a - b)).not.toEqual(receivedIds);
     expect(close.failed).toBe(false);
     expect(close.rec.latenciesUs).toHaveLength(1);
+  });
+
+  it('counts answers out of order as the echo mode does: the known order comes from the target’s own numbering', async () => {
+    // 24 exchanges (24 sent + 24 received fit in the trace's 50 messages), 4 in flight, each
+    // answered after 1 + [0, 20) ms: answers overtake one another.
+    const before = await targetOutOfOrder();
+    const [, send] = await runSteps(flow([connect('delayMs=1&jitterMs=20'), rpc({ count: 24 })]));
+    expect(send.rec.errors).toEqual([]);
+    expect(send.rec.latenciesUs).toHaveLength(24);
+    // Known answer: each answer carries the target's arrival number of its request (`seq`, the
+    // send order on this socket). An answer is out of order when an answer with a higher number
+    // came before it.
+    const seqs = send.trace.messages!.filter((m) => m.direction === 'received').map((m) => (JSON.parse(m.body.text) as { result: { seq: number } }).result.seq);
+    expect(seqs).toHaveLength(24);
+    let highest = 0;
+    let expected = 0;
+    for (const q of seqs) {
+      if (q < highest) expected++;
+      else highest = q;
+    }
+    expect(send.rec.outOfOrderCount).toBe(expected);
+    expect(send.rec.unmatchedCount).toBe(0);
+    // The target's own count (answers that overtook an earlier request) is another rule, but it
+    // sees the same reorderings: both are 0 only when every answer came in order.
+    const targetCount = (await targetOutOfOrder()) - before;
+    expect(send.rec.outOfOrderCount > 0).toBe(targetCount > 0);
+    expect(send.rec.outOfOrderCount).toBeGreaterThan(0);
+  });
+
+  it('counts messages that carry an id no send of the step waits for as unmatched (late answers to an earlier step)', async () => {
+    // The first step gives up its 4 requests after 20 ms; their answers leave the target 400 ms
+    // after they came — before the second step's own answers, which came later with the same
+    // delay — so all 4 reach the second step, which matches none of them.
+    const early = rpc({ name: 'gives up', count: 4, inFlight: 4, checks: [], expect: { match: { path: '$.id' }, timeoutMs: 20 } });
+    const later = rpc({ name: 'waits', count: 2, inFlight: 2, checks: [], expect: { match: { path: '$.id' }, timeoutMs: 5000 } });
+    const [, first, second] = await runSteps(flow([connect('delayMs=400'), early, later]));
+    expect(first.rec.errors).toEqual(['expect-timeout', 'expect-timeout', 'expect-timeout', 'expect-timeout']);
+    expect(first.rec.unmatchedCount).toBe(0);
+    expect(second.rec.errors).toEqual([]);
+    expect(second.rec.latenciesUs).toHaveLength(2);
+    expect(second.rec.unmatchedCount).toBe(4);
+    expect(second.rec.outOfOrderCount).toBe(0);
+  });
+
+  it('an answer after its request timed out is late: already an expect-timeout, not a duplicate or unmatched', async () => {
+    // One in flight, each given up after 30 ms, answered 200 ms after it came: the first answers
+    // arrive while the step is still sending its tenth.
+    const [, send] = await runSteps(flow([connect('delayMs=200'), rpc({ count: 10, inFlight: 1, checks: [], expect: { match: { path: '$.id' }, timeoutMs: 30 } })]));
+    expect(send.rec.errors).toEqual(Array.from({ length: 10 }, () => 'expect-timeout'));
+    expect(send.rec.unmatchedCount).toBe(0);
+    expect(send.rec.latenciesUs).toEqual([]);
   });
 
   it('an answer that does not come in time is an expect-timeout; the step fails', async () => {

@@ -5,6 +5,8 @@ import type { FlowFigures, StepFigures } from './runResult.ts';
 import { formatCount, formatUs } from './units.ts';
 
 export const STEP_COLUMNS = ['Step', 'Count', 'Req/s', 'p50', 'p99', 'p99.9', 'Errors', 'Checks'] as const;
+/** The column a flow with a ws-send step matching answers adds (hasWsAnswers). */
+export const WS_ANSWERS_COLUMN = 'Out of order / unmatched';
 
 export interface StepRowText {
   step: string;
@@ -15,6 +17,8 @@ export interface StepRowText {
   p999: string;
   errors: string;
   checks: string;
+  /** ws-send steps with expect: "37 / 2" (answers out of order / unmatched messages); "–" for other steps. */
+  wsAnswers: string;
   /** True when the step had errors or failed checks (shown as a problem). */
   failing: boolean;
 }
@@ -41,9 +45,15 @@ export function stepRowsText(flow: FlowFigures): StepRowText[] {
       p999: formatUs(s.latencyUs?.p999),
       errors: s.errors.total === 0 ? '0' : `${formatCount(s.errors.total)} (${kinds.join(', ')})`,
       checks: passed + failed === 0 ? (s.checks.length === 0 ? '–' : 'none ran') : failed === 0 ? `${formatCount(passed)} passed` : `${formatCount(failed)} of ${formatCount(passed + failed)} failed`,
+      wsAnswers: s.ws ? `${formatCount(s.ws.outOfOrder)} / ${formatCount(s.ws.unmatched)}` : '–',
       failing: s.errors.total > 0 || failed > 0,
     };
   });
+}
+
+/** Whether the flow has a ws-send step matching answers: its tables add the WS_ANSWERS_COLUMN. */
+export function hasWsAnswers(flow: FlowFigures): boolean {
+  return flow.steps.some((s) => s.ws !== undefined);
 }
 
 /** "Iterations 150 started, 148 completed, 2 abandoned; duration p50 4.0 ms, p99 9.1 ms". */

@@ -358,6 +358,14 @@ export interface StepSecond {
   checkCounts?: Array<{ passed: number; failed: number }>;
   /** HTTP steps: status codes of this second's responses, with counts. */
   statusCodes?: Record<string, number>;
+  /**
+   * ws-send steps with expect: answers that came after the answer to a request sent later in
+   * the same step (the echo mode's rule), and messages carrying the match key that matched no
+   * send of the step (answers for someone else, late answers to an earlier step). Absent when 0
+   * and in seconds stored before they were counted (schema 9).
+   */
+  outOfOrder?: number;
+  unmatched?: number;
   /** The second's latencies of this step (µs, V2 compressed base64); absent when none completed. */
   histogram?: string;
 }
@@ -386,6 +394,12 @@ export interface StepFigures {
   statusCodes: Record<string, number>;
   /** Each of the step's checks, in its order, named as people read it ("status 2xx"). */
   checks: Array<{ name: string; passed: number; failed: number }>;
+  /**
+   * ws-send steps with expect only: answers out of order and messages that matched no send
+   * (StepSecond.outOfOrder / unmatched, summed). `unmatched` is counted only when answers are
+   * matched by a JSON path: with a regex an unmatched message cannot be told from a push.
+   */
+  ws?: { outOfOrder: number; unmatched: number };
   /** The step's µs histogram over the run (V2 compressed base64), for exact comparisons. */
   histogram?: string;
 }

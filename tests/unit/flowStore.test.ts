@@ -90,3 +90,42 @@ describe('flow runs in the history', () => {
     expect(back.summary.flow).toBeUndefined();
   });
 });
+
+describe('a ws-send step’s answers out of order and unmatched (schema 9)', () => {
+  it('are stored per second, merged over workers and summed into the step’s figures', async () => {
+    const { flowFigures } = await import('../../src/shared/result/flowFigures.ts');
+    const { mergeStepSeconds } = await import('../../src/shared/result/stepSeconds.ts');
+    const { scenarioSchema } = await import('../../src/shared/scenario.ts');
+    const scenario = scenarioSchema.parse({
+      protocol: 'flow',
+      url: 'http://127.0.0.1:9/',
+      steps: [
+        { type: 'ws-connect', name: 'connect', url: '/ws/rpc' },
+        { type: 'ws-send', name: 'rpc', message: '{"id":{{seq}}}', expect: { match: { path: '$.id' }, timeoutMs: 1000 }, count: 4, inFlight: 4 },
+      ],
+    });
+    if (scenario.protocol !== 'flow') throw new Error('not a flow');
+    const base = syntheticRun();
+    // Two workers' second 1: 3 + 4 out of order, 1 unmatched in the second worker only.
+    const merged = mergeStepSeconds([
+      [{ step: 'rpc', count: 40, errors: 0, checks: { passed: 0, failed: 0 }, outOfOrder: 3 }],
+      [{ step: 'rpc', count: 40, errors: 0, checks: { passed: 0, failed: 0 }, outOfOrder: 4, unmatched: 1 }],
+    ])!;
+    expect(merged).toEqual([{ step: 'rpc', count: 80, errors: 0, checks: { passed: 0, failed: 0 }, outOfOrder: 7, unmatched: 1 }]);
+    const samples = [
+      { ...base.samples[0], t: 0, steps: [{ step: 'connect', count: 1, errors: 0, checks: { passed: 0, failed: 0 } }, { step: 'rpc', count: 40, errors: 0, checks: { passed: 0, failed: 0 }, outOfOrder: 2 }] },
+      { ...base.samples[0], t: 1, steps: merged },
+      // A second with only an unmatched message still has a row.
+      { ...base.samples[0], t: 2, steps: [{ step: 'rpc', count: 0, errors: 0, checks: { passed: 0, failed: 0 }, unmatched: 2 }] },
+    ];
+    const flow = flowFigures({ scenario, samples, durationSec: 3 });
+    expect(flow.steps.map((s) => s.ws)).toEqual([undefined, { outOfOrder: 9, unmatched: 3 }]);
+    const s = store();
+    const result = { ...base, config: scenario, samples, summary: { ...base.summary, protocol: 'flow' as const, flow } };
+    const id = s.createRun({ config: scenario, environment: collectEnvironment(scenario, 1) });
+    s.finishRun(id, result);
+    const back = s.getRun(id)!;
+    expect(back.samples.map((x) => x.steps)).toEqual(samples.map((x) => x.steps));
+    expect(back.summary.flow!.steps[1].ws).toEqual({ outOfOrder: 9, unmatched: 3 });
+  });
+});

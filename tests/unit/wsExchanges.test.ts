@@ -12,11 +12,25 @@ describe('PendingExchanges', () => {
     t.add('2', 'second', 110);
     t.add('3', 'third', 120);
     expect(t.size).toBe(3);
-    expect(t.answer('3')).toEqual({ kind: 'matched', entry: 'third', sentMs: 120 });
-    expect(t.answer('1')).toEqual({ kind: 'matched', entry: 'first', sentMs: 100 });
-    expect(t.answer('2')).toEqual({ kind: 'matched', entry: 'second', sentMs: 110 });
+    // The echo mode's rule: an answer is out of order when a later send's answer came first.
+    expect(t.answer('3')).toEqual({ kind: 'matched', entry: 'third', sentMs: 120, outOfOrder: false });
+    expect(t.answer('1')).toEqual({ kind: 'matched', entry: 'first', sentMs: 100, outOfOrder: true });
+    expect(t.answer('2')).toEqual({ kind: 'matched', entry: 'second', sentMs: 110, outOfOrder: true });
     expect(t.size).toBe(0);
-    expect({ matched: t.matched, duplicates: t.duplicates, unmatched: t.unmatched, timeouts: t.timeouts }).toEqual({ matched: 3, duplicates: 0, unmatched: 0, timeouts: 0 });
+    expect({ matched: t.matched, outOfOrder: t.outOfOrder, duplicates: t.duplicates, unmatched: t.unmatched, timeouts: t.timeouts }).toEqual({
+      matched: 3,
+      outOfOrder: 2,
+      duplicates: 0,
+      unmatched: 0,
+      timeouts: 0,
+    });
+    // In order: none.
+    const inOrder = new PendingExchanges<null>(1000);
+    for (const k of ['a', 'b', 'c']) inOrder.add(k, null, 0);
+    inOrder.answer('a');
+    inOrder.add('d', null, 0);
+    for (const k of ['b', 'c', 'd']) inOrder.answer(k);
+    expect(inOrder.outOfOrder).toBe(0);
   });
 
   it('counts a second answer to one id as a duplicate and an unknown id as unmatched', () => {
@@ -38,8 +52,10 @@ describe('PendingExchanges', () => {
     expect(t.expire(60).map((e) => e.key)).toEqual(['1', '2']);
     expect(t.timeouts).toBe(2);
     expect(t.nextDeadline()).toBe(80);
-    // An answer after its timeout is a duplicate of a settled request, not a match.
+    // An answer after its timeout is late (already counted as a timeout), not a match; a second one a duplicate.
+    expect(t.answer('1').kind).toBe('late');
     expect(t.answer('1').kind).toBe('duplicate');
+    expect([t.late, t.duplicates, t.unmatched]).toEqual([1, 1, 0]);
     expect(t.answer('3').kind).toBe('matched');
     expect(t.nextDeadline()).toBeUndefined();
   });

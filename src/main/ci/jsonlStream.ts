@@ -27,6 +27,9 @@ export interface JsonlStepLine {
   errorsByKind?: StepSecond['errorsByKind'];
   checks: StepSecond['checks'];
   statusCodes?: Record<string, number>;
+  /** ws-send steps with expect, when not 0: answers out of order, messages that matched no send. */
+  outOfOrder?: number;
+  unmatched?: number;
   latencyUs: { p50: number; p99: number; max: number; mean: number } | null;
 }
 
@@ -60,6 +63,8 @@ export class JsonlStream implements RunOutput {
         ...(step.errorsByKind ? { errorsByKind: step.errorsByKind } : {}),
         checks: step.checks,
         ...(step.statusCodes ? { statusCodes: step.statusCodes } : {}),
+        ...(step.outOfOrder ? { outOfOrder: step.outOfOrder } : {}),
+        ...(step.unmatched ? { unmatched: step.unmatched } : {}),
         latencyUs,
       });
     }

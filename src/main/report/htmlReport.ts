@@ -17,7 +17,7 @@ import { protocolLabel } from '../../shared/protocolLabel.ts';
 import { figureById, runFigure, signedPercent, describeP, type FigureComparison, type FigureId } from '../../shared/stats/index.ts';
 import { formatBytes, formatCount, formatDuration, formatUs } from '../../shared/units.ts';
 import { STAGE_COLUMNS, stageRowsText } from '../../shared/stageRows.ts';
-import { STEP_COLUMNS, checksLine, failedChecks, iterationLine, stepLabel, stepRowsText } from '../../shared/flowStepRows.ts';
+import { STEP_COLUMNS, WS_ANSWERS_COLUMN, checksLine, failedChecks, hasWsAnswers, iterationLine, stepLabel, stepRowsText } from '../../shared/flowStepRows.ts';
 import { summaryPercentiles } from '../../shared/stageCompare.ts';
 import { planLine, profileDurationSec, stageMarks, type Stage } from '../../shared/loadProfile.ts';
 import { concurrencyOf, loadUnits, stageTargetOf } from '../../shared/scenario.ts';
@@ -346,14 +346,15 @@ function stagesSection(run: StoredRun): string {
 /** A flow's per-step table (the terminal's columns), what each step's latency measures, the iterations and checks. */
 function stepsSection(run: StoredRun): string {
   const flow = run.summary.flow!;
+  const ws = hasWsAnswers(flow);
   const rows = stepRowsText(flow)
     .map((r, i) => {
       const step = flow.steps[i];
-      const cells = [r.step, r.count, r.perSec, r.p50, r.p99, r.p999, r.errors, r.checks].map((c) => `<td>${e(c)}</td>`).join('');
+      const cells = [r.step, r.count, r.perSec, r.p50, r.p99, r.p999, r.errors, r.checks, ...(ws ? [r.wsAnswers] : [])].map((c) => `<td>${e(c)}</td>`).join('');
       return `<tr${r.failing ? ' class="bad"' : ''}>${cells}<td class="n">${e(step.latencyMeaning)}</td></tr>`;
     })
     .join('');
-  const head = [...STEP_COLUMNS, 'Latency measures'].map((c) => `<th>${e(c)}</th>`).join('');
+  const head = [...STEP_COLUMNS, ...(ws ? [WS_ANSWERS_COLUMN] : []), 'Latency measures'].map((c) => `<th>${e(c)}</th>`).join('');
   const lines = [`Iterations: ${iterationLine(flow)}.`];
   const checks = checksLine(flow);
   if (checks) lines.push(`Checks: ${checks}.`);

@@ -183,9 +183,23 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE run_samples ADD COLUMN drain INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  // 8 is reserved for the history's shard merge (session 6); numbers are assigned up front so
+  // two engineers never take the same one. Versions only ever grow, so a gap is harmless.
+  {
+    version: 9,
+    description: 'flow ws-send steps: answers out of order and unmatched per second',
+    sql: `
+      -- A ws-send step with expect: answers that came after the answer to a later send of the
+      -- step, and messages carrying the match key that matched no send (docs/FLOWS.md). NULL
+      -- when none, in other steps and in seconds stored before this.
+      ALTER TABLE run_step_samples ADD COLUMN out_of_order INTEGER;
+      ALTER TABLE run_step_samples ADD COLUMN unmatched INTEGER;
+    `,
+  },
 ];
 
-export const SCHEMA_VERSION = MIGRATIONS.length;
+/** The newest schema: the highest version (numbers may skip one reserved for another change). */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;

@@ -4,7 +4,8 @@
 // Since schema 5 each second also keeps its latency histogram (a few hundred bytes, more for
 // a wide spread of latencies), which the group comparison's p99 merges and resamples.
 // Since schema 6 a flow's seconds also keep their iterations (columns of run_samples) and their
-// steps (rows of run_step_samples, see stepRowsOf / stepOfRow).
+// steps (rows of run_step_samples, see stepRowsOf / stepOfRow); since schema 9 a ws-send step's
+// answers out of order and unmatched messages.
 import type { ErrorKind, RunSample, StepSecond } from '../../shared/runResult.ts';
 
 export interface SampleRow {
@@ -111,15 +112,19 @@ export interface StepRow {
   check_counts: string | null;
   status_codes: string | null;
   histogram: Uint8Array | null;
+  /** Since schema 9; NULL when 0. */
+  out_of_order: number | null;
+  unmatched: number | null;
 }
 
-export const STEP_COLUMNS = 't, idx, step, count, errors, errors_by_kind, checks_passed, checks_failed, check_counts, status_codes, histogram';
+export const STEP_COLUMNS = 't, idx, step, count, errors, errors_by_kind, checks_passed, checks_failed, check_counts, status_codes, histogram, out_of_order, unmatched';
 
 /** A second's steps replace what was stored for that second (the newest figures of a second win). */
 export const DELETE_STEPS_SQL = 'DELETE FROM run_step_samples WHERE run_id = ? AND t = ?';
 export const INSERT_STEP_SQL = `
   INSERT INTO run_step_samples (run_id, ${STEP_COLUMNS})
-  VALUES (@run_id, @t, @idx, @step, @count, @errors, @errors_by_kind, @checks_passed, @checks_failed, @check_counts, @status_codes, @histogram)`;
+  VALUES (@run_id, @t, @idx, @step, @count, @errors, @errors_by_kind, @checks_passed, @checks_failed, @check_counts, @status_codes, @histogram,
+          @out_of_order, @unmatched)`;
 
 export function stepRowsOf(runId: number, s: RunSample): Array<StepRow & { run_id: number }> {
   return (s.steps ?? []).map((step, idx) => ({
@@ -136,6 +141,8 @@ export function stepRowsOf(runId: number, s: RunSample): Array<StepRow & { run_i
     check_counts: step.checkCounts === undefined ? null : JSON.stringify(step.checkCounts.map((c) => [c.passed, c.failed])),
     status_codes: nonEmptyJson(step.statusCodes),
     histogram: step.histogram ? Buffer.from(step.histogram, 'base64') : null,
+    out_of_order: step.outOfOrder || null,
+    unmatched: step.unmatched || null,
   }));
 }
 
@@ -145,6 +152,8 @@ export function stepOfRow(r: StepRow): StepSecond {
   if (r.check_counts !== null) step.checkCounts = (JSON.parse(r.check_counts) as Array<[number, number]>).map(([passed, failed]) => ({ passed, failed }));
   if (r.status_codes !== null) step.statusCodes = JSON.parse(r.status_codes) as Record<string, number>;
   if (r.histogram) step.histogram = Buffer.from(r.histogram).toString('base64');
+  if (r.out_of_order) step.outOfOrder = r.out_of_order;
+  if (r.unmatched) step.unmatched = r.unmatched;
   return step;
 }
 

@@ -61,6 +61,8 @@ interface StepTotals {
   perCheck: Array<{ passed: number; failed: number }>;
   /** Whether any second carried per-check counts (runs that did not keep them give totals only). */
   hadPerCheck: boolean;
+  outOfOrder: number;
+  unmatched: number;
   latency: Histogram;
 }
 
@@ -87,6 +89,8 @@ export function flowFigures(input: FlowFiguresInput): FlowFigures {
       failed: 0,
       perCheck: checksOf(step).map(() => ({ passed: 0, failed: 0 })),
       hadPerCheck: false,
+      outOfOrder: 0,
+      unmatched: 0,
       latency: createHistogram(),
     });
   }
@@ -106,6 +110,8 @@ export function flowFigures(input: FlowFiguresInput): FlowFigures {
       for (const [code, n] of Object.entries(sec.statusCodes ?? {})) t.statusCodes[code] = (t.statusCodes[code] ?? 0) + n;
       t.passed += sec.checks.passed;
       t.failed += sec.checks.failed;
+      t.outOfOrder += sec.outOfOrder ?? 0;
+      t.unmatched += sec.unmatched ?? 0;
       if (sec.checkCounts !== undefined) {
         t.hadPerCheck = true;
         sec.checkCounts.forEach((c, i) => {
@@ -152,6 +158,7 @@ export function flowFigures(input: FlowFiguresInput): FlowFigures {
       statusCodes: t.statusCodes,
       checks,
     };
+    if (step.type === 'ws-send' && step.expect !== undefined) figures.ws = { outOfOrder: t.outOfOrder, unmatched: t.unmatched };
     if (t.latency.totalCount > 0) figures.histogram = encodeHistogram(t.latency);
     return figures;
   });

@@ -28,6 +28,8 @@ export function mergeStepSeconds(parts: ReadonlyArray<readonly StepSecond[] | un
       if (s.statusCodes) addCounts((m.statusCodes = { ...m.statusCodes }), s.statusCodes);
       m.checks.passed += s.checks.passed;
       m.checks.failed += s.checks.failed;
+      if (s.outOfOrder) m.outOfOrder = (m.outOfOrder ?? 0) + s.outOfOrder;
+      if (s.unmatched) m.unmatched = (m.unmatched ?? 0) + s.unmatched;
       if (s.checkCounts) {
         const base = m.checkCounts ?? [];
         m.checkCounts = s.checkCounts.map((c, i) => ({ passed: c.passed + (base[i]?.passed ?? 0), failed: c.failed + (base[i]?.failed ?? 0) }));

@@ -1,6 +1,6 @@
 // The per-step table of a flow run, for the terminal (docs/FLOWS.md).
 import type { FlowFigures } from '../../../shared/runResult.ts';
-import { checksLine, failedChecks, iterationLine, stepRowsText, type StepRowText } from '../../../shared/flowStepRows.ts';
+import { checksLine, failedChecks, hasWsAnswers, iterationLine, stepRowsText, type StepRowText } from '../../../shared/flowStepRows.ts';
 import { formatTable, type Column } from './table.ts';
 
 export function stepTable(flow: FlowFigures): string {
@@ -15,6 +15,8 @@ export function stepTable(flow: FlowFigures): string {
     right('P99.9', 'p999'),
     left('ERRORS', 'errors'),
     left('CHECKS', 'checks'),
+    // ws-send steps matching answers: out of order / unmatched (docs/FLOWS.md).
+    ...(hasWsAnswers(flow) ? [right('OUT OF ORDER / UNMATCHED', 'wsAnswers')] : []),
   ]);
   const lines = [`Iterations  ${iterationLine(flow)}`];
   const checks = checksLine(flow);

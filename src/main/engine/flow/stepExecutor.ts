@@ -27,6 +27,10 @@ export interface StepRecorder {
   check(index: number, passed: boolean): void;
   /** Something still waiting when the run stopped, with its age (ms). */
   unfinished(ageMs: number): void;
+  /** ws-send with expect: a matched answer that came after the answer to a later send (wsExchanges.ts). */
+  outOfOrder(): void;
+  /** ws-send with expect: a message carrying the match key that matches no send of the step waiting or settled lately. */
+  unmatched(): void;
 }
 
 export interface StepContext {

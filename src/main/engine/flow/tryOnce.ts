@@ -17,7 +17,7 @@ import { VirtualUser } from './virtualUser.ts';
 /** Try once's own bound on the whole try (its steps' timeouts still apply within it). */
 export const TRY_ONCE_LIMIT_MS = 60_000;
 
-const discard: StepRecorder = { completed() {}, status() {}, error() {}, check() {}, unfinished() {} };
+const discard: StepRecorder = { completed() {}, status() {}, error() {}, check() {}, unfinished() {}, outOfOrder() {}, unmatched() {} };
 
 export interface TryOnceOptions {
   lookup?: HostLookup;

@@ -336,7 +336,13 @@ export function compileWsSendStep(step: WsSendStep, env: FlowEnv): CompiledStep 
         regexWaiting.splice(i, 1);
       }
       const verdict = table.answer(key);
-      if (verdict.kind === 'unmatched') return false; // not ours: a push, or an answer of an earlier step
+      if (verdict.kind === 'unmatched') {
+        // It carries the key but answers no send of this step: an answer for someone else, or a
+        // late one to an earlier step. Counted; left in the inbox for a ws-await that wants it.
+        record.unmatched();
+        return false;
+      }
+      if (verdict.kind === 'late') return true; // its request already counted as an expect-timeout
       if (verdict.kind === 'duplicate') {
         failed = true;
         record.error('protocol');
@@ -345,6 +351,7 @@ export function compileWsSendStep(step: WsSendStep, env: FlowEnv): CompiledStep 
       }
       const latencyUs = Math.max(0, Math.round((msg.atMs - verdict.sentMs) * 1000));
       record.completed(latencyUs);
+      if (verdict.outOfOrder) record.outOfOrder();
       traceMessage(trace, 'received', msg.text, latencyUs);
       lastAnswer = responseView(msg.text, latencyUs);
       // Checks apply to every answer; extractions to the last (below).

@@ -17,6 +17,9 @@ export class StepCounters {
   statusCodes: Record<string, number> = {};
   passed = 0;
   failed = 0;
+  /** ws-send with expect: answers out of order, and messages carrying the key that matched no send. */
+  outOfOrder = 0;
+  unmatched = 0;
   byCheck: Array<{ passed: number; failed: number }>;
 
   constructor(name: string, checks: number) {
@@ -52,9 +55,11 @@ export class StepCounters {
 
   /** The second's figures, or undefined when the step did nothing in it; resets the counters. */
   take(): StepSecond | undefined {
-    if (this.count === 0 && this.errors === 0 && this.passed === 0 && this.failed === 0) return undefined;
+    if (this.count === 0 && this.errors === 0 && this.passed === 0 && this.failed === 0 && this.unmatched === 0) return undefined;
     const out: StepSecond = { step: this.name, count: this.count, errors: this.errors, checks: { passed: this.passed, failed: this.failed } };
     if (this.errors > 0) out.errorsByKind = this.errorsByKind;
+    if (this.outOfOrder > 0) out.outOfOrder = this.outOfOrder;
+    if (this.unmatched > 0) out.unmatched = this.unmatched;
     if (this.checkCount > 0) out.checkCounts = this.byCheck;
     if (Object.keys(this.statusCodes).length > 0) out.statusCodes = this.statusCodes;
     if (this.latency.totalCount > 0) out.histogram = encodeHistogram(this.latency);
@@ -65,6 +70,8 @@ export class StepCounters {
     this.statusCodes = {};
     this.passed = 0;
     this.failed = 0;
+    this.outOfOrder = 0;
+    this.unmatched = 0;
     this.byCheck = emptyChecks(this.checkCount);
     return out;
   }

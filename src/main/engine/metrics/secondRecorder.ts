@@ -87,6 +87,8 @@ export class SecondRecorder {
       },
       check: (index, passed) => c.check(index, passed),
       unfinished: (ageMs) => this.unfinished([ageMs]),
+      outOfOrder: () => c.outOfOrder++,
+      unmatched: () => c.unmatched++,
     }));
   }
 

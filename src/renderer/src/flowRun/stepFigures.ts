@@ -1,5 +1,5 @@
 // A flow run's per-step figures for the app (issue #12): the table's rows — throughput, p50 /
-// p99 / p99.9, errors, checks — and each step's latency over time for the chart. A live run
+// p99 / p99.9, errors, checks, a ws-send step's answers out of order and unmatched — and each step's latency over time for the chart. A live run
 // folds its progress samples' `steps` in as they come (each second's histograms merged once,
 // exactly: an HdrHistogram merge loses nothing), so the table costs one decode per step and
 // second however long the run; a finished run reads its stored summary.flow, which
@@ -26,6 +26,8 @@ export interface StepRow {
   errorsByKind: Partial<Record<ErrorKind, number>>;
   checksPassed: number;
   checksFailed: number;
+  /** ws-send steps matching answers: answers out of order and unmatched messages; null for other steps. */
+  ws: { outOfOrder: number; unmatched: number } | null;
 }
 
 interface StepAcc {
@@ -34,6 +36,8 @@ interface StepAcc {
   byKind: Partial<Record<ErrorKind, number>>;
   passed: number;
   failed: number;
+  outOfOrder: number;
+  unmatched: number;
   latency: Histogram;
 }
 
@@ -42,12 +46,14 @@ export interface StepFold {
   seen: number;
   steps: Map<string, StepAcc>;
   /** Steps in the flow's order, with their phase and type. */
-  order: Array<{ name: string; phase: StepFigures['phase']; type: StepFigures['type'] }>;
+  order: Array<{ name: string; phase: StepFigures['phase']; type: StepFigures['type']; matchesAnswers: boolean }>;
 }
 
+const emptyAcc = (): StepAcc => ({ count: 0, errors: 0, byKind: {}, passed: 0, failed: 0, outOfOrder: 0, unmatched: 0, latency: createHistogram() });
+
 export function newStepFold(scenario: FlowScenario): StepFold {
-  const order = flowStepsInOrder(scenario).map(({ step, phase }) => ({ name: step.name, phase, type: step.type }));
-  const steps = new Map(order.map((o) => [o.name, { count: 0, errors: 0, byKind: {}, passed: 0, failed: 0, latency: createHistogram() } as StepAcc]));
+  const order = flowStepsInOrder(scenario).map(({ step, phase }) => ({ name: step.name, phase, type: step.type, matchesAnswers: step.type === 'ws-send' && step.expect !== undefined }));
+  const steps = new Map(order.map((o) => [o.name, emptyAcc()]));
   return { seen: 0, steps, order };
 }
 
@@ -55,7 +61,7 @@ export function newStepFold(scenario: FlowScenario): StepFold {
 export function foldSteps(fold: StepFold, samples: readonly RunSample[]): void {
   if (samples.length < fold.seen) {
     fold.seen = 0;
-    for (const acc of fold.steps.values()) Object.assign(acc, { count: 0, errors: 0, byKind: {}, passed: 0, failed: 0, latency: createHistogram() });
+    for (const acc of fold.steps.values()) Object.assign(acc, emptyAcc());
   }
   for (let i = fold.seen; i < samples.length; i++) {
     for (const sec of samples[i].steps ?? []) {
@@ -66,6 +72,8 @@ export function foldSteps(fold: StepFold, samples: readonly RunSample[]): void {
       for (const [kind, n] of Object.entries(sec.errorsByKind ?? {}) as Array<[ErrorKind, number | undefined]>) if (n) acc.byKind[kind] = (acc.byKind[kind] ?? 0) + n;
       acc.passed += sec.checks.passed;
       acc.failed += sec.checks.failed;
+      acc.outOfOrder += sec.outOfOrder ?? 0;
+      acc.unmatched += sec.unmatched ?? 0;
       const h = decodeForMerge(sec.histogram);
       if (h) acc.latency.add(h);
     }
@@ -76,7 +84,7 @@ export function foldSteps(fold: StepFold, samples: readonly RunSample[]): void {
 /** The table's rows of a live run: totals so far, throughput over the seconds so far. */
 export function liveStepRows(fold: StepFold): StepRow[] {
   const seconds = Math.max(1, fold.seen);
-  return fold.order.map(({ name, phase, type }) => {
+  return fold.order.map(({ name, phase, type, matchesAnswers }) => {
     const a = fold.steps.get(name)!;
     const latency = a.latency.totalCount > 0 ? summarizeHistogram(a.latency) : null;
     return {
@@ -92,6 +100,7 @@ export function liveStepRows(fold: StepFold): StepRow[] {
       errorsByKind: { ...a.byKind },
       checksPassed: a.passed,
       checksFailed: a.failed,
+      ws: matchesAnswers ? { outOfOrder: a.outOfOrder, unmatched: a.unmatched } : null,
     };
   });
 }
@@ -111,6 +120,7 @@ export function summaryStepRows(steps: readonly StepFigures[]): StepRow[] {
     errorsByKind: s.errors.byKind,
     checksPassed: s.checks.reduce((a, c) => a + c.passed, 0),
     checksFailed: s.checks.reduce((a, c) => a + c.failed, 0),
+    ws: s.ws ?? null,
   }));
 }
 
