@@ -79,6 +79,14 @@ const OUTPUT_NOT_TIME = [
   'tests/shardedFlow.test.ts',
   // Bodies and messages over the size limit: counted as too-large, whatever the speed.
   'tests/tooLarge.test.ts',
+  // Wiring and refusals: the Electron shell on a fake electron, serve's build options on a mocked
+  // Vite, live metrics fed made-up seconds, the showdown refusing a bad certificate, the demo
+  // target's processes sharing one port.
+  'tests/electronShell.test.ts',
+  'tests/serveBuildQuiet.test.ts',
+  'tests/liveMetricsStages.test.ts',
+  'tests/showdownTls.test.ts',
+  'tests/targetCluster.test.ts',
 ];
 //
 // Two known answers so far from any noise that a neighbouring file cannot move them: an A/B run
