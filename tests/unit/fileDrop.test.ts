@@ -5,7 +5,7 @@
 // child is not leaving, and a picked file can be picked again. Driven with plain objects shaped
 // like the DOM's events.
 import { describe, expect, test } from 'vitest';
-import { carriesFiles, fileDrop, pickedFiles, type FileDragEvent } from '../../src/renderer/src/fileDrop.ts';
+import { carriesFiles, fileDrop, pickedFiles, readFileText, type FileDragEvent } from '../../src/renderer/src/fileDrop.ts';
 
 interface Recorded extends FileDragEvent {
   prevented: boolean;
@@ -130,5 +130,28 @@ describe('a file input', () => {
     expect(input.value).toBe('');
     input.files = null;
     expect(pickedFiles({ currentTarget: input })).toEqual([]);
+  });
+});
+
+describe('reading a dropped or chosen file', () => {
+  test('its text, when it is not larger than the limit', async () => {
+    expect(await readFileText(new File(['user\nalice\n'], 'users.csv'), 11, 'too large')).toEqual({ text: 'user\nalice\n' });
+  });
+
+  test('larger than the limit: refused in one line naming the file, before it is read', async () => {
+    let read = false;
+    const huge = new File(['x'.repeat(12)], 'big.har');
+    huge.text = async () => {
+      read = true;
+      return '';
+    };
+    expect(await readFileText(huge, 11, 'larger than 11 B; save fewer requests')).toEqual({ error: 'big.har: larger than 11 B; save fewer requests' });
+    expect(read).toBe(false);
+  });
+
+  test('unreadable (gone, no permission): one line naming the file and why', async () => {
+    const gone = new File(['{}'], 'shard1.json');
+    gone.text = () => Promise.reject(new Error('the file was moved'));
+    expect(await readFileText(gone, 100, 'too large')).toEqual({ error: 'shard1.json: cannot be read (the file was moved)' });
   });
 });

@@ -6,7 +6,9 @@
 //   is not a file, so the zone neither lights up nor swallows it;
 // - an inner zone takes the files before an outer one (a dialog opened over a drop zone);
 // - moving the pointer onto a child of the zone is not leaving it (no flicker of the highlight);
-// - a chosen file can be chosen again (the input is emptied after each choice).
+// - a chosen file can be chosen again (the input is emptied after each choice);
+// - a file is read only when it is not too large, and a file that cannot be read is said in one
+//   line naming it.
 //
 // Pure: the handlers read only the event given, so tests drive them with plain objects (the
 // shapes below are the parts of DragEvent they read; a DragEvent fits them).
@@ -88,4 +90,17 @@ export function pickedFiles(e: { readonly currentTarget: unknown }): File[] {
   const files = Array.from(input.files ?? []);
   input.value = '';
   return files;
+}
+
+/**
+ * A file's text, or the one line that says why not, naming the file: larger than `maxBytes`
+ * (refused before it is read into memory; `tooLarge` says what to do instead) or unreadable.
+ */
+export async function readFileText(file: File, maxBytes: number, tooLarge: string): Promise<{ text: string } | { error: string }> {
+  if (file.size > maxBytes) return { error: `${file.name}: ${tooLarge}` };
+  try {
+    return { text: await file.text() };
+  } catch (err) {
+    return { error: `${file.name}: cannot be read (${err instanceof Error ? err.message : String(err)})` };
+  }
 }
