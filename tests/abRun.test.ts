@@ -38,7 +38,11 @@ describe('barrage ab', () => {
     const r = await runCli(['ab', 'fast', 'slow', '--rounds', '4', '--warmup-sec', '0', '--min-seconds', '3', '--json', '--junit', junit], env, 110_000);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(3);
-    expect(Date.now() - started).toBeLessThan(60_000);
+    // Eight 3 s runs, no warm-up (each run's stored warm-up is checked below): 24 s of load.
+    // A bound against hanging, not a measurement — this file runs beside other files (the e2e
+    // project), and at load 15 on a shared 2-core machine this file took 107 s: its two A/B
+    // commands about 48 s each, near the 60 s this bound was.
+    expect(Date.now() - started).toBeLessThan(100_000);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({
       state: 'completed',
