@@ -2,7 +2,7 @@
 // OpenTelemetry collector (a node http server on 127.0.0.1 recording POST /v1/metrics bodies,
 // OTLP/HTTP JSON), and every push must agree with the run's own per-second samples (its --out
 // jsonl stream) for the second it carries; a collector that refuses is reported, not fatal.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -149,6 +149,80 @@ describe('barrage run --otlp', () => {
       await collector.close();
     }
   }, 90_000);
+
+  it('a flow run pushes per-step series (attribute `step`) equal to its own step seconds', async () => {
+    const collector = await standInCollector();
+    try {
+      const jsonl = join(dir, 'flow.jsonl');
+      const scenarioFile = join(dir, 'flow.json');
+      // Two steps with known outcomes: "home" answers 200 and passes its check; "broken" answers
+      // 503, an unexpected status whose check fails too (onFailure continue, so both run each time).
+      writeFileSync(
+        scenarioFile,
+        JSON.stringify({
+          protocol: 'flow',
+          name: 'otlp flow',
+          url: target.httpUrl,
+          virtualUsers: 2,
+          durationSec: 3,
+          workers: 1,
+          steps: [
+            { type: 'http', name: 'home', url: '/', checks: [{ type: 'status', status: '200' }] },
+            { type: 'http', name: 'broken', url: '/status?code=503', checks: [{ type: 'status', status: '2xx' }], onFailure: 'continue', thinkMs: 5 },
+          ],
+        }),
+      );
+      const r = await runCli(['run', '--scenario', scenarioFile, '--no-save', '--keep-going', '--otlp', collector.url, '--out', `jsonl=${jsonl}`]);
+      expect(r.code, r.stderr).toBe(0);
+      const lines = readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const stepLines = lines.filter((l) => l.type === 'step');
+      expect(new Set(stepLines.map((l) => l.step))).toEqual(new Set(['home', 'broken']));
+      const checked = new Set<number>();
+      for (const rec of collector.received.slice(0, -1)) {
+        const { points } = pointsOf(rec.body);
+        const t = points.find((p) => p.name === 'barrage_run_second')!.value;
+        const point = (name: string, attrs: Record<string, string>) => {
+          const found = points.filter((p) => p.name === name && Object.entries(attrs).every(([k, v]) => p.attributes[k] === v));
+          expect(found, `${name} ${JSON.stringify(attrs)} at ${t}`).toHaveLength(1);
+          return found[0];
+        };
+        for (const step of ['home', 'broken']) {
+          const now = stepLines.find((l) => l.t === t && l.step === step);
+          // A push may fold in seconds that came while an earlier one was sent: the counters hold
+          // everything up to t; the gauges the last second the step did anything in.
+          const upTo = stepLines.filter((l) => l.t <= t && l.step === step);
+          if (upTo.length === 0) continue;
+          const c = point('barrage_step_completed', { step });
+          expect(c.attributes).toEqual({ run: 'unsaved', scenario: 'otlp flow', protocol: 'flow', stage: '', step });
+          expect(c.value).toBe(upTo.reduce((a, l) => a + l.count, 0));
+          expect(point('barrage_step_checks', { step, result: 'passed' }).value).toBe(upTo.reduce((a, l) => a + l.checks.passed, 0));
+          expect(point('barrage_step_checks', { step, result: 'failed' }).value).toBe(upTo.reduce((a, l) => a + l.checks.failed, 0));
+          const kinds: Record<string, number> = {};
+          for (const l of upTo) for (const [k, n] of Object.entries((l.errorsByKind ?? {}) as Record<string, number>)) kinds[k] = (kinds[k] ?? 0) + n;
+          for (const [kind, n] of Object.entries(kinds)) expect(point('barrage_step_errors', { step, kind }).value).toBe(n);
+          expect(points.filter((p) => p.name === 'barrage_step_errors' && p.attributes.step === step).map((p) => p.attributes.kind).sort()).toEqual(Object.keys(kinds).sort());
+          if (step === 'home') expect(kinds).toEqual({});
+          const last = upTo.at(-1);
+          expect(point('barrage_step_completed_per_second', { step }).value).toBe(last.count);
+          if (now?.latencyUs) {
+            expect(point('barrage_step_latency_seconds', { step, quantile: '0.5' }).value).toBeCloseTo(now.latencyUs.p50 / 1e6, 9);
+            expect(point('barrage_step_latency_seconds', { step, quantile: '0.99' }).value).toBeCloseTo(now.latencyUs.p99 / 1e6, 9);
+            expect(point('barrage_step_latency_seconds', { step, quantile: '1' }).value).toBeCloseTo(now.latencyUs.max / 1e6, 9);
+          }
+          checked.add(t);
+        }
+      }
+      expect(checked.size).toBeGreaterThanOrEqual(2);
+      // Every "broken" answer was a 503: as many failed checks (errors of kind check) as completions.
+      const broken = stepLines.filter((l) => l.step === 'broken');
+      const total = broken.reduce((a, l) => a + l.count, 0);
+      expect(total).toBeGreaterThan(0);
+      expect(broken.reduce((a, l) => a + l.checks.failed, 0)).toBe(total);
+      expect(broken.reduce((a, l) => a + (l.errorsByKind?.check ?? 0), 0)).toBe(total);
+    } finally {
+      await collector.close();
+    }
+  }, 60_000);
 
   it('a collector that refuses is said in one line; the run\'s exit code is its own', async () => {
     const collector = await standInCollector(400);

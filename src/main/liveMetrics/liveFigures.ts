@@ -2,7 +2,8 @@
 // app plots and the history stores, so a dashboard and Barrage's own run view always agree.
 // Shared by the Prometheus endpoint and the OTLP push, so both expose the same figures.
 import { stageOfSecond } from '../../shared/loadProfile.ts';
-import type { ErrorKind, RunProgress } from '../../shared/runResult.ts';
+import { decodeHistogram } from '../../shared/result/histogramCodec.ts';
+import type { ErrorKind, RunProgress, StepSecond } from '../../shared/runResult.ts';
 import type { Scenario } from '../../shared/scenario.ts';
 
 /** What every series of a run is labelled with (OpenTelemetry: attributes). */
@@ -66,4 +67,31 @@ export function secondFigures(p: RunProgress): SecondFigures {
     completedTotal: p.totals.throughput,
     errorsTotal: p.totals.errors,
   };
+}
+
+/** One flow step's figures in one second (a `step` label / attribute on every series). */
+export interface StepSecondFigures {
+  step: string;
+  completed: number;
+  /** Latency of the step's completions in the second; null when none completed. */
+  latencySeconds: { p50: number; p99: number; max: number } | null;
+  /** Errors by kind; errors whose kind the second did not say are counted as "other", so the sum stays right. */
+  errorsByKind: Array<[string, number]>;
+  checksPassed: number;
+  checksFailed: number;
+}
+
+/** The second's figures of each step that did anything in it (RunSample.steps). */
+export function stepSecondFigures(p: RunProgress): StepSecondFigures[] {
+  return (p.sample.steps ?? []).map((step: StepSecond) => {
+    let latencySeconds: StepSecondFigures['latencySeconds'] = null;
+    if (step.histogram && step.count > 0) {
+      const h = decodeHistogram(step.histogram);
+      latencySeconds = { p50: h.getValueAtPercentile(50) / 1e6, p99: h.getValueAtPercentile(99) / 1e6, max: h.maxValue / 1e6 };
+    }
+    const kinds = Object.entries(step.errorsByKind ?? {}).map(([k, n]): [string, number] => [k, n ?? 0]);
+    const unkinded = step.errors - kinds.reduce((a, [, n]) => a + n, 0);
+    if (unkinded > 0) kinds.push(['other', unkinded]);
+    return { step: step.step, completed: step.count, latencySeconds, errorsByKind: kinds, checksPassed: step.checks.passed, checksFailed: step.checks.failed };
+  });
 }

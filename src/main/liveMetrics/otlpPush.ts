@@ -12,7 +12,7 @@ import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter, 
 import { ERROR_KINDS, type RunProgress, type RunSummary } from '../../shared/runResult.ts';
 import type { Scenario } from '../../shared/scenario.ts';
 import type { RunOutput } from '../ci/runOutput.ts';
-import { runLabels, secondFigures } from './liveFigures.ts';
+import { runLabels, secondFigures, stepSecondFigures } from './liveFigures.ts';
 import { appVersion } from '../appVersion.ts';
 import { otlpMetricsUrl } from './otlpUrl.ts';
 
@@ -99,6 +99,13 @@ export class OtlpPush implements RunOutput {
       cpu: gauge('barrage_generator_cpu_percent', 'The busiest load worker\'s CPU in the last merged second, percent of one core', '%'),
       lag: gauge('barrage_generator_loop_lag_seconds', 'The largest event-loop delay of a load worker in the last merged second', 's'),
       warmup: gauge('barrage_warmup', '1 while the last merged second is part of the warm-up'),
+      // Flows: the same figures per step, with the step's name as the attribute `step` — the
+      // Prometheus endpoint's per-step series (docs/FLOWS.md, docs/OBSERVABILITY.md).
+      stepCompleted: counter('barrage_step_completed', 'Flow steps: completions so far (HTTP responses, WebSocket answers matched or pushes received, connects)', '{completion}'),
+      stepCompletedPerSecond: gauge('barrage_step_completed_per_second', 'Flow steps: completions in the last merged second', '{completion}/s'),
+      stepLatency: gauge('barrage_step_latency_seconds', 'Flow steps: latency of the last merged second\'s completions of the step: quantile 0.5, 0.99, and 1 (the maximum)', 's'),
+      stepErrors: counter('barrage_step_errors', 'Flow steps: errors so far, by kind (check, extraction, variable, expect-timeout, status, ...)', '{error}'),
+      stepChecks: counter('barrage_step_checks', 'Flow steps: checks so far, by result (passed, failed)', '{check}'),
     };
   }
 
@@ -112,6 +119,7 @@ export class OtlpPush implements RunOutput {
     if (!this.scenario) return;
     const labels: Attributes = { ...runLabels(runId, this.scenario, p.sample.t) };
     const f = secondFigures(p);
+    const steps = stepSecondFigures(p);
     // A new stage is a new set of attributes: the SDK keeps exporting the previous stage's last
     // gauge values, so that stage is marked as no longer running (a dashboard filters on it).
     const left = this.lastLabels && this.lastLabels.stage !== labels.stage ? this.lastLabels : null;
@@ -137,6 +145,19 @@ export class OtlpPush implements RunOutput {
       m.cpu.record(f.generatorCpuPercent, labels);
       m.lag.record(f.generatorLoopLagSeconds, labels);
       m.warmup.record(f.warmup ? 1 : 0, labels);
+      for (const step of steps) {
+        const sl = { ...labels, step: step.step };
+        m.stepCompleted.add(step.completed, sl);
+        m.stepCompletedPerSecond.record(step.completed, sl);
+        if (step.latencySeconds) {
+          m.stepLatency.record(step.latencySeconds.p50, { ...sl, quantile: '0.5' });
+          m.stepLatency.record(step.latencySeconds.p99, { ...sl, quantile: '0.99' });
+          m.stepLatency.record(step.latencySeconds.max, { ...sl, quantile: '1' });
+        }
+        for (const [kind, n] of step.errorsByKind) m.stepErrors.add(n, { ...sl, kind });
+        m.stepChecks.add(step.checksPassed, { ...sl, result: 'passed' });
+        m.stepChecks.add(step.checksFailed, { ...sl, result: 'failed' });
+      }
     });
   }
 

@@ -4,11 +4,10 @@
 // than the process-global one. Values change once per merged second, when the run's sample does.
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Registry, type OpenMetricsContentType } from 'prom-client';
-import { decodeHistogram } from '../../shared/result/histogramCodec.ts';
 import { ERROR_KINDS, type RunProgress, type RunSummary } from '../../shared/runResult.ts';
 import type { Scenario } from '../../shared/scenario.ts';
 import type { RunOutput } from '../ci/runOutput.ts';
-import { runLabels, secondFigures, type RunLabels } from './liveFigures.ts';
+import { runLabels, secondFigures, stepSecondFigures, type RunLabels } from './liveFigures.ts';
 
 const LABELS = ['run', 'scenario', 'protocol', 'stage'] as const;
 type Label = (typeof LABELS)[number];
@@ -141,24 +140,19 @@ export class PrometheusEndpoint implements RunOutput {
     m.cpu.set(labels, f.generatorCpuPercent);
     m.lag.set(labels, f.generatorLoopLagSeconds);
     m.warmup.set(labels, f.warmup ? 1 : 0);
-    for (const step of p.sample.steps ?? []) {
+    for (const step of stepSecondFigures(p)) {
       const sl = { ...labels, step: step.step };
       this.steps.add(step.step);
-      m.stepCompleted.inc(sl, step.count);
-      m.stepCompletedPerSecond.set(sl, step.count);
-      if (step.histogram && step.count > 0) {
-        const h = decodeHistogram(step.histogram);
-        m.stepLatency.set({ ...sl, quantile: '0.5' }, h.getValueAtPercentile(50) / 1e6);
-        m.stepLatency.set({ ...sl, quantile: '0.99' }, h.getValueAtPercentile(99) / 1e6);
-        m.stepLatency.set({ ...sl, quantile: '1' }, h.maxValue / 1e6);
+      m.stepCompleted.inc(sl, step.completed);
+      m.stepCompletedPerSecond.set(sl, step.completed);
+      if (step.latencySeconds) {
+        m.stepLatency.set({ ...sl, quantile: '0.5' }, step.latencySeconds.p50);
+        m.stepLatency.set({ ...sl, quantile: '0.99' }, step.latencySeconds.p99);
+        m.stepLatency.set({ ...sl, quantile: '1' }, step.latencySeconds.max);
       }
-      const kinds = Object.entries(step.errorsByKind ?? {});
-      for (const [kind, n] of kinds) m.stepErrors.inc({ ...sl, kind }, n ?? 0);
-      // Errors whose kind the second did not say are counted as "other", so the sum stays right.
-      const unkinded = step.errors - kinds.reduce((a, [, n]) => a + (n ?? 0), 0);
-      if (unkinded > 0) m.stepErrors.inc({ ...sl, kind: 'other' }, unkinded);
-      m.stepChecks.inc({ ...sl, result: 'passed' }, step.checks.passed);
-      m.stepChecks.inc({ ...sl, result: 'failed' }, step.checks.failed);
+      for (const [kind, n] of step.errorsByKind) m.stepErrors.inc({ ...sl, kind }, n);
+      m.stepChecks.inc({ ...sl, result: 'passed' }, step.checksPassed);
+      m.stepChecks.inc({ ...sl, result: 'failed' }, step.checksFailed);
     }
   }
 
