@@ -61,6 +61,15 @@ export const DEPENDENCY_TRIMS = [
     find: "const semver = require('semver')\nconst hasWorkerSupport = semver.gte(process.versions.node, '11.7.0')",
     replace: "const hasWorkerSupport = true // Node >= 22 (Barrage's engines): semver not loaded",
   },
+  {
+    // hdr-histogram-js builds an Intl.NumberFormat when its log writer module loads (its package
+    // entry loads every module), and the first Intl number format of a process loads ICU's data:
+    // ≈ 25 CPU-ms and more wall time before a run's first request, for a log format Barrage never
+    // writes. Built on its first use instead.
+    file: 'node_modules/hdr-histogram-js/dist/HistogramLogWriter.js',
+    find: 'const timeFormatter = (0, formatters_1.floatFormatter)(5, 3);',
+    replace: 'let timeFormat;\nconst timeFormatter = (t) => (timeFormat ??= (0, formatters_1.floatFormatter)(5, 3))(t);',
+  },
 ];
 
 /** The rolldown plugin that applies DEPENDENCY_TRIMS. */

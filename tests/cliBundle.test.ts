@@ -59,36 +59,44 @@ describe('the bundled CLI', () => {
     expect(summary.throughput.total).toBeGreaterThan(0);
   });
 
-  it('compiles no WebAssembly and loads no semver on the way to an HTTP run (autocannon trimmed in the bundle)', async () => {
-    // A preload counts WebAssembly compilations and lists every file the process loads.
+  it('compiles no WebAssembly, loads no semver and loads no ICU number format for an HTTP run (dependencies trimmed in the bundle)', async () => {
+    // A preload counts WebAssembly compilations and Intl number formats (the first one loads
+    // ICU's data), and lists every file the process loads.
     const preload = join(dir, 'probe.mjs');
     writeFileSync(
       preload,
       `import module from 'node:module';
       import { writeFileSync } from 'node:fs';
       let wasm = 0;
+      let intl = 0;
       const loaded = [];
       WebAssembly.Module = new Proxy(WebAssembly.Module, { construct(t, a, n) { wasm++; return Reflect.construct(t, a, n); } });
       for (const k of ['compile', 'instantiate']) { const f = WebAssembly[k]; WebAssembly[k] = (...a) => { wasm++; return f(...a); }; }
+      Intl.NumberFormat = new Proxy(Intl.NumberFormat, { construct(t, a, n) { intl++; return Reflect.construct(t, a, n); }, apply(t, th, a) { intl++; return Reflect.apply(t, th, a); } });
+      const toLocale = Number.prototype.toLocaleString;
+      Number.prototype.toLocaleString = function (...a) { intl++; return toLocale.apply(this, a); };
       module.registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context); } });
-      process.on('exit', () => writeFileSync(process.env.PROBE_OUT, JSON.stringify({ wasm, loaded })));`,
+      process.on('exit', () => writeFileSync(process.env.PROBE_OUT, JSON.stringify({ wasm, intl, loaded })));`,
     );
     const probe = async (env: NodeJS.ProcessEnv) => {
       const out = join(dir, `probe-${Date.now()}.json`);
-      const run = await runCli(['run', target.httpUrl, '-c', '1', '-d', '0.5', '-q', '--no-save'], { ...debug, ...env, NODE_OPTIONS: `--import=${preload}`, PROBE_OUT: out });
+      // --json: the text summary at the end formats its numbers with Intl, after the load.
+      const run = await runCli(['run', target.httpUrl, '-c', '1', '-d', '0.5', '-q', '--no-save', '--json'], { ...debug, ...env, NODE_OPTIONS: `--import=${preload}`, PROBE_OUT: out });
       expect(run.code, run.stderr).toBe(0);
-      const seen = JSON.parse(readFileSync(out, 'utf8')) as { wasm: number; loaded: string[] };
+      const seen = JSON.parse(readFileSync(out, 'utf8')) as { wasm: number; intl: number; loaded: string[] };
       // semver's files (the sources), or its code in a chunk of the bundle (rolldown marks each module).
       const chunks = seen.loaded.filter((u) => u.includes('/.cache/barrage/cli/')).map((u) => readFileSync(fileURLToPath(u), 'utf8'));
       const semver = seen.loaded.some((u) => u.includes('/node_modules/semver/')) || chunks.some((text) => /^\/\/ node_modules\/semver\//m.test(text));
-      return { wasm: seen.wasm, semver };
+      return { wasm: seen.wasm, intl: seen.intl, semver };
     };
-    expect(await probe({})).toEqual({ wasm: 0, semver: false });
-    // The check can fail: autocannon as installed (the sources) compiles it and loads semver
-    // (and Node's type stripper, WebAssembly too, may add one when a source changed).
+    expect(await probe({})).toEqual({ wasm: 0, intl: 0, semver: false });
+    // The check can fail: autocannon and hdr-histogram-js as installed (the sources) compile it,
+    // load semver and build a number format (and Node's type stripper, WebAssembly too, may add
+    // one when a source changed).
     const sources = await probe({ BARRAGE_NO_BUNDLE: '1' });
     expect(sources.wasm).toBeGreaterThanOrEqual(1);
     expect(sources.semver).toBe(true);
+    expect(sources.intl).toBeGreaterThanOrEqual(1);
   });
 
   it('reaches its first request on far less CPU than the sources do', async () => {

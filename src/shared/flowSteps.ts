@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { strictObject } from './strictObject.ts';
 import { headersSchema } from './headersSchema.ts';
+import { groupThousands } from './units.ts';
 
 export const FLOW_LIMITS = {
   steps: 200,
@@ -267,7 +268,7 @@ export const flowDataSchema = builtOnFirstUse('flowDataSchema', () =>
       rows: z
         .array(z.record(z.string(), dataValue, { error: 'must be an object of column: value' }), { error: 'must be a list of rows' })
         .min(1, { error: 'needs at least one row' })
-        .max(FLOW_LIMITS.dataRows, { error: `at most ${FLOW_LIMITS.dataRows.toLocaleString('en-US')} rows` })
+        .max(FLOW_LIMITS.dataRows, { error: `at most ${groupThousands(FLOW_LIMITS.dataRows)} rows` })
         .optional(),
       /** SHA-256 (hex) of the rows' canonical JSON: shown with the row count, to tell data files apart. */
       sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'must be 64 hex digits' }).optional(),

@@ -13,6 +13,7 @@ import { peakTarget, profileDurationSec, type StageTarget } from './loadProfile.
 import { maxConnections, stageTargetOf } from './scenarioLoad.ts';
 import { thresholdListSchema, tryParseThreshold } from './thresholds.ts';
 import { expandSourceAddresses } from './sourceAddresses.ts';
+import { groupThousands } from './units.ts';
 
 /** Ceilings that keep a typo from becoming a denial of service of the generator itself. */
 export const LIMITS = {
@@ -55,13 +56,13 @@ const positiveInt = (max: number, what: string) =>
     .number({ error: `must be a number` })
     .int({ error: `must be a whole number` })
     .min(1, { error: `must be at least 1` })
-    .max(max, { error: `must be at most ${max.toLocaleString('en-US')} (${what})` });
+    .max(max, { error: `must be at most ${groupThousands(max)} (${what})` });
 
 const positiveNumber = (max: number, what: string) =>
   z
     .number({ error: `must be a number` })
     .gt(0, { error: `must be greater than 0` })
-    .max(max, { error: `must be at most ${max.toLocaleString('en-US')} (${what})` });
+    .max(max, { error: `must be at most ${groupThousands(max)} (${what})` });
 
 /** One step of a load profile (see loadProfile.ts): ramp linearly to `target` over `durationSec`. */
 export const stageSchema = strictObject(
@@ -73,7 +74,7 @@ export const stageSchema = strictObject(
     target: z
       .number({ error: 'must be a number' })
       .min(0, { error: 'cannot be negative' })
-      .max(LIMITS.rate, { error: `must be at most ${LIMITS.rate.toLocaleString('en-US')}` }),
+      .max(LIMITS.rate, { error: `must be at most ${groupThousands(LIMITS.rate)}` }),
   },
   'must be an object such as {"durationSec": 30, "target": 200}',
 );
@@ -85,7 +86,7 @@ const common = {
     .number({ error: `must be a number` })
     .gt(0, { error: `must be greater than 0`, abort: true })
     .min(MIN_DURATION_SEC, { error: `must be at least ${MIN_DURATION_SEC} seconds` })
-    .max(LIMITS.durationSec, { error: `must be at most ${LIMITS.durationSec.toLocaleString('en-US')} (24 hours)` })
+    .max(LIMITS.durationSec, { error: `must be at most ${groupThousands(LIMITS.durationSec)} (24 hours)` })
     .optional(),
   amount: positiveInt(LIMITS.amount, 'requests or messages').optional(),
   workers: positiveInt(LIMITS.workers, 'worker threads').optional(),
@@ -495,7 +496,7 @@ function checkStages(s: StagedFields, ctx: z.RefinementCtx): void {
       if (!Number.isInteger(stage.target)) {
         ctx.addIssue({ code: 'custom', path: ['stages', i, 'target'], message: 'must be a whole number of connections' });
       } else if (stage.target > LIMITS.connections) {
-        ctx.addIssue({ code: 'custom', path: ['stages', i, 'target'], message: `must be at most ${LIMITS.connections.toLocaleString('en-US')} connections` });
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'target'], message: `must be at most ${groupThousands(LIMITS.connections)} connections` });
       }
     });
     if (s.rate !== undefined && s.protocol === 'http') {

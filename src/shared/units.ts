@@ -8,6 +8,18 @@ export function formatUs(us: number | null | undefined): string {
   return `${trim(us / 1_000_000)} s`;
 }
 
+/**
+ * A whole number with thousands separators, exactly as `n.toLocaleString('en-US')` writes it,
+ * without Intl: the first use of Intl's number formatting in a process loads ICU's data (≈ 25
+ * CPU-ms and more wall time), and the scenario schema's messages were built at load, on the way
+ * to every run's first request (docs/PERFORMANCE.md, "Start-up"). Other numbers go to Intl.
+ */
+export function groupThousands(n: number): string {
+  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n)).replace(/\B(?=(\d{3})+$)/g, ',');
+  return n < 0 ? `-${digits}` : digits;
+}
+
 export function formatCount(n: number | null | undefined, digits = 0): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–';
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });

@@ -1,5 +1,6 @@
 // Start-up (issue #11): the flow protocol's zod schemas are built on their first use, not when
-// scenario.ts is loaded, so a `barrage run` of HTTP or WebSocket does not pay for them. Checked in
+// scenario.ts is loaded, so a `barrage run` of HTTP or WebSocket does not pay for them; and the
+// schema messages' numbers are written without Intl (its first use loads ICU's data). Checked in
 // a fresh Node process: the unit tests share one module graph, where another file may already
 // have parsed a flow.
 import { spawnSync } from 'node:child_process';
@@ -8,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { groupThousands } from '../../src/shared/units.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -44,4 +46,9 @@ it('an HTTP or WebSocket scenario builds none of the flow schemas; the first flo
   expect(seen.wsOk).toBe(true);
   expect(seen.afterFlow).toEqual(expect.arrayContaining(['flowStepSchema', 'httpStepSchema', 'checkSchema']));
   expect(seen.flowError).toBe('steps.0.checks.0.status: must be a status (200), a class (2xx) or a list (200,201,204)');
+});
+
+it('groupThousands writes whole numbers exactly as toLocaleString("en-US") does (the schema messages use it instead of Intl)', () => {
+  const values = [0, 1, -1, 7, 999, 1000, -1000, 9999, 10_000, 50_000, 86_400, 999_999, 1_000_000, 10_000_000, 86_400_000, 1_000_000_000, 1_073_741_824, -123_456_789, Number.MAX_SAFE_INTEGER, 12.5, 1e21, -0.25];
+  for (const v of values) expect(groupThousands(v), String(v)).toBe(v.toLocaleString('en-US'));
 });
