@@ -5,7 +5,8 @@
 // leave the builder, and the dialog's work with it), a drag of text is not taken for a file drop
 // (only files are), Esc closes and the focus goes back to the button that opened it. And the
 // builder: Back after running an unsaved new flow shows the flow again (it used to open an empty
-// builder), while a new "New scenario" starts afresh. Screenshots of each dialog go to
+// builder), an HTTP scenario left half typed for another view too, while a new "New scenario"
+// starts afresh. Screenshots of each dialog go to
 // test-output/screenshots/dialog-*.png.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -181,6 +182,20 @@ describe('dialogs alike, and Back to an unsaved flow', () => {
     expect(await field('Name').inputValue()).toBe('');
     expect(await stepNames('Iteration')).toEqual(['request']);
   }, 60_000);
+
+  test('an HTTP scenario half typed, left for History by a link: Back shows it as it was', async () => {
+    await nav('Scenarios').click();
+    await page.getByRole('button', { name: 'New scenario' }).click();
+    await page.getByRole('heading', { name: 'New scenario', level: 1 }).waitFor();
+    await field('Name').fill('Half typed');
+    await field('URL').fill('http://127.0.0.1:9/half');
+    await nav('History').click();
+    await page.getByRole('heading', { name: 'History', level: 1 }).waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { name: 'New scenario', level: 1 }).waitFor();
+    expect(await field('Name').inputValue()).toBe('Half typed');
+    expect(await field('URL').inputValue()).toBe('http://127.0.0.1:9/half');
+  });
 
   test('no script errors or CSP violations happened', () => {
     expect(app().problems).toEqual([]);
