@@ -16,6 +16,7 @@ interface StepOut {
   errors: { total: number; byKind: Record<string, number> };
   checks: Array<{ passed: number; failed: number }>;
   latencyUs: { p50: number } | null;
+  ws?: { outOfOrder: number; unmatched: number };
 }
 interface RunOut {
   flow: { steps: StepOut[]; data?: { rows: number; sha256: string } };
@@ -72,6 +73,12 @@ describe('the example flows run against the demo target', () => {
     expect(rpc.errors.byKind['expect-timeout'] ?? 0).toBe(0);
     expect(rpc.errors.byKind['protocol'] ?? 0).toBe(0);
     expect(rpc.checks[0].failed).toBe(0);
+    // Answers overtake one another (4 in flight, 20 ms of jitter): counted per step through the
+    // workers, the merged seconds and the summary; every message carried an id the step sent.
+    expect(rpc.ws!.outOfOrder).toBeGreaterThan(0);
+    expect(rpc.ws!.outOfOrder).toBeLessThan(rpc.count);
+    expect(rpc.ws!.unmatched).toBe(0);
+    expect(out.flow.steps.find((s) => s.name === 'connect')!.ws).toBeUndefined();
     // The target answers after 20 ms + [0, 20) ms: the median exchange ≈ 30 ms.
     expect(rpc.latencyUs!.p50).toBeGreaterThan(20_000);
     expect(rpc.latencyUs!.p50).toBeLessThan(120_000);
