@@ -77,6 +77,9 @@ describe('flow runs in the history', () => {
     const broken = JSON.parse(text) as { runs: Array<{ samples: Array<{ steps: Array<Record<string, unknown>> }> }> };
     broken.runs[0].samples[1].steps[0].histogram = 'nope';
     expect(() => parseRunFile(JSON.stringify(broken), 'runs.json')).toThrow(/sample 2: step 1 \("list items"\): .*HdrHistogram/);
+    const badCount = JSON.parse(text) as typeof broken;
+    badCount.runs[0].samples[1].steps[0].outOfOrder = 'many';
+    expect(() => parseRunFile(JSON.stringify(badCount), 'runs.json')).toThrow(/sample 2: step 1 \("list items"\): outOfOrder is not a count$/);
   });
 
   it('leaves runs without steps as they were', () => {
