@@ -362,7 +362,7 @@ export interface StepSecond {
    * ws-send steps with expect: answers that came after the answer to a request sent later in
    * the same step (the echo mode's rule), and messages carrying the match key that matched no
    * send of the step (answers for someone else, late answers to an earlier step). Absent when 0
-   * and in seconds stored before they were counted (schema 9).
+   * and in seconds stored before they were counted (schema 8).
    */
   outOfOrder?: number;
   unmatched?: number;

@@ -94,7 +94,7 @@ describe('flow runs in the history', () => {
   });
 });
 
-describe('a ws-send step’s answers out of order and unmatched (schema 9)', () => {
+describe('a ws-send step’s answers out of order and unmatched (schema 8)', () => {
   it('are stored per second, merged over workers and summed into the step’s figures', async () => {
     const { flowFigures } = await import('../../src/shared/result/flowFigures.ts');
     const { mergeStepSeconds } = await import('../../src/shared/result/stepSeconds.ts');

@@ -261,7 +261,7 @@ function checkSample(s: unknown, i: number): void {
       for (const key of ['count', 'errors']) if (typeof step[key] !== 'number' || !Number.isFinite(step[key])) throw new Error(`${at} ("${step.step}"): ${key} is not a number`);
       const checks = step.checks;
       if (!isObject(checks) || typeof checks.passed !== 'number' || typeof checks.failed !== 'number') throw new Error(`${at} ("${step.step}"): checks is not { passed, failed }`);
-      // A ws-send step's counts (schema 9): absent, or a count.
+      // A ws-send step's counts (schema 8): absent, or a count.
       for (const key of ['outOfOrder', 'unmatched']) {
         const n = step[key];
         if (n !== undefined && !(typeof n === 'number' && Number.isInteger(n) && n >= 0)) throw new Error(`${at} ("${step.step}"): ${key} is not a count`);

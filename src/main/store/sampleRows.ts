@@ -4,7 +4,7 @@
 // Since schema 5 each second also keeps its latency histogram (a few hundred bytes, more for
 // a wide spread of latencies), which the group comparison's p99 merges and resamples.
 // Since schema 6 a flow's seconds also keep their iterations (columns of run_samples) and their
-// steps (rows of run_step_samples, see stepRowsOf / stepOfRow); since schema 9 a ws-send step's
+// steps (rows of run_step_samples, see stepRowsOf / stepOfRow); since schema 8 a ws-send step's
 // answers out of order and unmatched messages.
 import type { ErrorKind, RunSample, StepSecond } from '../../shared/runResult.ts';
 
@@ -112,7 +112,7 @@ export interface StepRow {
   check_counts: string | null;
   status_codes: string | null;
   histogram: Uint8Array | null;
-  /** Since schema 9; NULL when 0. */
+  /** Since schema 8; NULL when 0. */
   out_of_order: number | null;
   unmatched: number | null;
 }
