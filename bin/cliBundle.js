@@ -16,6 +16,9 @@
 //
 //   node bin/cliBundle.js          build now if stale (waits for a build under way); exit 0 when fresh
 //   BARRAGE_NO_BUNDLE=1 barrage …  run the sources, never the bundle
+//   BARRAGE_BUNDLE_DIR=DIR node bin/cliBundle.js   build once into DIR (the container image's
+//                                  build stage); BARRAGE_BUNDLE_DIR=DIR barrage … then runs it
+//                                  as it is, without the freshness check (an image never changes)
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -123,6 +126,10 @@ export function firstChanged(inputs, base = root) {
  */
 export function freshBundle(entry = 'barrage') {
   if (process.env.BARRAGE_NO_BUNDLE) return null;
+  if (process.env.BARRAGE_BUNDLE_DIR) {
+    const prebuilt = join(process.env.BARRAGE_BUNDLE_DIR, `${entry}.js`);
+    return existsSync(prebuilt) ? prebuilt : null;
+  }
   let current;
   try {
     current = JSON.parse(readFileSync(currentFile, 'utf8'));
@@ -189,14 +196,17 @@ function takeLock() {
   return false;
 }
 
-/** Builds the bundle into a new directory and makes it current. Returns the build's directory. */
-export async function buildBundle() {
+/**
+ * Builds the bundle into a new directory and makes it current. Returns the build's directory.
+ * With `into`, builds into that directory only (no manifest: BARRAGE_BUNDLE_DIR runs it as it is).
+ */
+export async function buildBundle({ into } = {}) {
   const { build } = await import('rolldown');
   // A file saved while the build reads the sources may be in it in either version: its stamp is
   // then one no file has, so the next command sees the bundle as stale and builds again.
   const startedAt = Date.now() - 1000;
   const dir = `b-${Date.now().toString(36)}-${process.pid}`;
-  const outDir = join(cacheDir, dir);
+  const outDir = into ?? join(cacheDir, dir);
   const result = await build({
     cwd: root,
     input: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, join(root, file)])),
@@ -222,6 +232,7 @@ export async function buildBundle() {
   // ES modules, said so: without a package.json of its own a .js file under node_modules is taken
   // for CommonJS, and Node would first try (and fail) to compile every chunk as such.
   writeFileSync(join(outDir, 'package.json'), '{"type":"module"}\n');
+  if (into) return outDir;
   const inputs = new Set(STAMPS);
   for (const out of result.output) {
     if (out.type !== 'chunk') continue;
@@ -286,7 +297,10 @@ export const bundleCacheDir = cacheDir;
 export const compileCacheDir = join(root, 'node_modules', '.cache', 'barrage', 'v8');
 
 // Run as a script: build now (the launcher's background build, `npm run bench`, CI).
-if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
+if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url && process.env.BARRAGE_BUNDLE_DIR) {
+  const into = await buildBundle({ into: process.env.BARRAGE_BUNDLE_DIR });
+  process.stderr.write(`CLI bundle built into ${into}\n`);
+} else if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
   try {
     // A background build gives way to one under way; run by hand, it waits for it.
     const ok = await ensureBundle({ waitMs: process.env.BARRAGE_BUNDLE_QUIET ? 0 : 120_000 });

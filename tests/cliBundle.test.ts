@@ -1,13 +1,15 @@
 // The CLI as users run it: from its bundle (bin/cliBundle.js), with everything a run does not
 // need loaded lazily. A run is still stored, a report and a comparison still load their code,
 // and the start-up to the first request stays well below running the sources.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript (it runs before any TypeScript can be loaded), no types
-import { ensureBundle } from '../bin/cliBundle.js';
+import { bundleCacheDir, ensureBundle } from '../bin/cliBundle.js';
 import { timeFirstRequest, type StartupMeasurement } from '../bench/startupProbe.ts';
 import { startDemoTarget, type DemoTarget } from '../src/main/target/demoTarget.ts';
 import { runCli } from './support/cliProcess.ts';
@@ -98,6 +100,21 @@ describe('the bundled CLI', () => {
     expect(sources.semver).toBe(true);
     expect(sources.intl).toBeGreaterThanOrEqual(1);
   });
+
+  it('builds once into a folder that BARRAGE_BUNDLE_DIR then runs as it is (the container image)', async () => {
+    // Inside node_modules, as /opt/barrage/cli is beside the image's node_modules: better-sqlite3
+    // stays outside the bundle and is found from there.
+    const into = join(bundleCacheDir as string, '..', `prebuilt-test-${process.pid}`);
+    try {
+      await promisify(execFile)(process.execPath, [fileURLToPath(new URL('../bin/cliBundle.js', import.meta.url))], { env: { ...process.env, BARRAGE_BUNDLE_DIR: into, BARRAGE_BUNDLE_QUIET: '1' }, timeout: 180_000 });
+      const run = await runCli(['run', target.httpUrl, '-c', '1', '-d', '0.5', '-q', '--no-save', '--json', '-w', '2'], { ...debug, BARRAGE_BUNDLE_DIR: into });
+      expect(run.stderr).toContain(`barrage: running the bundle ${join(into, 'barrage.js')}`);
+      expect(run.code, run.stderr).toBe(0);
+      expect((JSON.parse(run.stdout) as { status: string }).status).toBe('completed');
+    } finally {
+      rmSync(into, { recursive: true, force: true });
+    }
+  }, 240_000);
 
   it('reaches its first request on far less CPU than the sources do', async () => {
     // Alternating rounds; CPU seconds of the `barrage` process at the moment the target sees
