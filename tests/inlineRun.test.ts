@@ -128,6 +128,8 @@ describe('inline runs (one worker on the controller’s thread)', () => {
       await import('@/src/main/engine/worker/loadServer.ts');
       await import('@/src/main/engine/http/httpLoad.ts');
       await import('@/src/main/engine/poll/pollLoad.ts');
+      await import('@/src/main/engine/http2/h2Load.ts');
+      await import('@/src/main/engine/sse/sseLoad.ts');
       await import('@/src/main/engine/ws/wsSwarm.ts');
       await import('@/src/main/engine/flow/flowLoad.ts');
       ${extra}

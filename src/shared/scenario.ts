@@ -10,7 +10,7 @@ import { checkFlow, flowDataSchema, flowStepSchema } from './flowSteps.ts';
 export const FLOW_VERSION = 1;
 import { urlHasPassword, urlHasUserOnly } from './redact.ts';
 import { peakTarget, profileDurationSec, type StageTarget } from './loadProfile.ts';
-import { maxConnections, stageTargetOf } from './scenarioLoad.ts';
+import { DEFAULT_HTTP2_STREAMS, maxConnections, stageTargetOf } from './scenarioLoad.ts';
 import { thresholdListSchema, tryParseThreshold } from './thresholds.ts';
 import { expandSourceAddresses } from './sourceAddresses.ts';
 import { groupThousands } from './units.ts';
@@ -34,8 +34,6 @@ export const LIMITS = {
   streams: 1000,
 } as const;
 
-/** HTTP/2 streams in flight per connection when a scenario does not say (bounded by the server's SETTINGS_MAX_CONCURRENT_STREAMS). */
-export const DEFAULT_HTTP2_STREAMS = 10;
 
 /** Connection-specific HTTP/1.1 headers that HTTP/2 forbids (RFC 9113 §8.2.2). */
 export const HTTP2_FORBIDDEN_HEADERS = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade'] as const;
@@ -362,7 +360,7 @@ export type Protocol = Scenario['protocol'];
 export const DEFAULT_DURATION_SEC = 10;
 
 // Zod-free, for the load workers (see scenarioLoad.ts); re-exported for everyone else.
-export { maxConnections, stageTargetOf };
+export { DEFAULT_HTTP2_STREAMS, maxConnections, stageTargetOf };
 
 /** Whether requests arrive on a schedule (open model): a rate, or stages that set the rate. */
 export function isOpenModel(s: Scenario): boolean {

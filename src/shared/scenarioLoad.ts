@@ -6,6 +6,9 @@
 import { peakTarget, type StageTarget } from './loadProfile.ts';
 import type { Protocol, Scenario } from './scenario.ts';
 
+/** HTTP/2 streams in flight per connection when a scenario does not say (bounded by the server's SETTINGS_MAX_CONCURRENT_STREAMS). */
+export const DEFAULT_HTTP2_STREAMS = 10;
+
 /** What a scenario's stages ramp: see `stageTarget` in the schema. */
 export function stageTargetOf(s: { protocol: Protocol; stageTarget?: StageTarget | 'virtualUsers'; mode?: string }): StageTarget {
   // A flow's virtual users are its connections as far as the profile is concerned: the pool that

@@ -14,8 +14,9 @@ import { connect as tlsConnect } from 'node:tls';
 import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import { ArrivalCurve } from '../../../shared/loadProfile.ts';
 import type { Http2Figures } from '../../../shared/runResult.ts';
-import { DEFAULT_HTTP2_STREAMS, type HttpScenario } from '../../../shared/scenario.ts';
-import { stageTargetOf } from '../../../shared/scenarioLoad.ts';
+import type { HttpScenario } from '../../../shared/scenario.ts';
+// The zod-free module (a load worker never validates): scenario.ts would load zod into every worker.
+import { DEFAULT_HTTP2_STREAMS, stageTargetOf } from '../../../shared/scenarioLoad.ts';
 import { epochMs, type Clock } from '../../clock.ts';
 // require()d, not imported: see nodeHttp.ts.
 import { http2 } from '../../nodeHttp.ts';
