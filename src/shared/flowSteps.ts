@@ -150,9 +150,9 @@ export const httpStepSchema = builtOnFirstUse('httpStepSchema', () =>
     ...think,
     onFailure,
   }),
-  );
+);
 
-  /** Opens the virtual user's WebSocket; later ws-send / ws-await steps use it until ws-close. */
+/** Opens the virtual user's WebSocket; later ws-send / ws-await steps use it until ws-close. */
 export const wsConnectStepSchema = builtOnFirstUse('wsConnectStepSchema', () =>
   strictObject({
     type: z.literal('ws-connect'),
@@ -165,13 +165,13 @@ export const wsConnectStepSchema = builtOnFirstUse('wsConnectStepSchema', () =>
     ...think,
     onFailure,
   }),
-  );
+);
 
-  /**
-   * How an answer is matched to the message that asked for it: the answer's JSON value at `path`
-   * equals the sent message's value at `sentPath` (default: the same path) — JSON-RPC's `id` — or
-   * the answer matches a regular expression (which may use variables).
-   */
+/**
+ * How an answer is matched to the message that asked for it: the answer's JSON value at `path`
+ * equals the sent message's value at `sentPath` (default: the same path) — JSON-RPC's `id` — or
+ * the answer matches a regular expression (which may use variables).
+ */
 export const matchSchema = builtOnFirstUse('matchSchema', () =>
   z.union(
     [
@@ -206,9 +206,9 @@ export const wsSendStepSchema = builtOnFirstUse('wsSendStepSchema', () =>
     ...think,
     onFailure,
   }),
-  );
+);
 
-  /** Waits for `count` pushed messages (optionally only those that match); lag from a timestamp field when given. */
+/** Waits for `count` pushed messages (optionally only those that match); lag from a timestamp field when given. */
 export const wsAwaitStepSchema = builtOnFirstUse('wsAwaitStepSchema', () =>
   strictObject({
     type: z.literal('ws-await'),
@@ -223,7 +223,7 @@ export const wsAwaitStepSchema = builtOnFirstUse('wsAwaitStepSchema', () =>
     ...think,
     onFailure,
   }),
-  );
+);
 
 export const wsCloseStepSchema = builtOnFirstUse('wsCloseStepSchema', () =>
   strictObject({
@@ -231,33 +231,33 @@ export const wsCloseStepSchema = builtOnFirstUse('wsCloseStepSchema', () =>
     name: stepName,
     ...think,
   }),
-  );
+);
 
 export const flowStepSchema = builtOnFirstUse('flowStepSchema', () =>
   z.discriminatedUnion('type', [httpStepSchema, wsConnectStepSchema, wsSendStepSchema, wsAwaitStepSchema, wsCloseStepSchema], {
     error: 'type must be "http", "ws-connect", "ws-send", "ws-await" or "ws-close"',
   }),
-  );
-  export type FlowStep = z.output<typeof flowStepSchema>;
-  export type FlowStepInput = z.input<typeof flowStepSchema>;
-  export type HttpStep = z.output<typeof httpStepSchema>;
-  export type WsConnectStep = z.output<typeof wsConnectStepSchema>;
-  export type WsSendStep = z.output<typeof wsSendStepSchema>;
-  export type WsAwaitStep = z.output<typeof wsAwaitStepSchema>;
-  export type WsCloseStep = z.output<typeof wsCloseStepSchema>;
-  export type FlowStepType = FlowStep['type'];
+);
+export type FlowStep = z.output<typeof flowStepSchema>;
+export type FlowStepInput = z.input<typeof flowStepSchema>;
+export type HttpStep = z.output<typeof httpStepSchema>;
+export type WsConnectStep = z.output<typeof wsConnectStepSchema>;
+export type WsSendStep = z.output<typeof wsSendStepSchema>;
+export type WsAwaitStep = z.output<typeof wsAwaitStepSchema>;
+export type WsCloseStep = z.output<typeof wsCloseStepSchema>;
+export type FlowStepType = FlowStep['type'];
 
-  /** How data rows are handed out: one per virtual user, the next one per iteration, or a random one per iteration. */
-  export const DATA_ASSIGN = ['per-vu', 'sequential', 'random'] as const;
-  export type DataAssign = (typeof DATA_ASSIGN)[number];
+/** How data rows are handed out: one per virtual user, the next one per iteration, or a random one per iteration. */
+export const DATA_ASSIGN = ['per-vu', 'sequential', 'random'] as const;
+export type DataAssign = (typeof DATA_ASSIGN)[number];
 
-  const dataValue = z.union([z.string(), z.number(), z.boolean()], { error: 'must be text, a number or true/false' });
+const dataValue = z.union([z.string(), z.number(), z.boolean()], { error: 'must be text, a number or true/false' });
 
-  /**
-   * A data file's rows, bound to variables by column name. The CLI reads `file` (CSV or JSON)
-   * into `rows` before the scenario is validated (src/main/flowData/); the stored scenario keeps
-   * the rows themselves, so a run stays reproducible after the file changes.
-   */
+/**
+ * A data file's rows, bound to variables by column name. The CLI reads `file` (CSV or JSON)
+ * into `rows` before the scenario is validated (src/main/flowData/); the stored scenario keeps
+ * the rows themselves, so a run stays reproducible after the file changes.
+ */
 export const flowDataSchema = builtOnFirstUse('flowDataSchema', () =>
   strictObject(
     {

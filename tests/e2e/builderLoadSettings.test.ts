@@ -1,6 +1,8 @@
-// End to end in Chromium: the builder's load profile — a preset fills the stage table, the
-// preview draws the plan, a row is edited, the scenario saves with its stages, and opening it
-// again shows the same table.
+// End to end in Chromium: the builder's load settings. The load profile — a preset fills the
+// stage table, the preview draws the plan, a row is edited, the scenario saves with its stages,
+// and opening it again shows the same table; and the WebSocket builder's "Handshakes in flight
+// (max)" field (the scenario's maxConnecting, the CLI's --max-connecting), next to the connect
+// rate, with the schema's message at the field, saved with the scenario.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +12,7 @@ import { openStore } from '../../src/main/store/runStore.ts';
 import { launchChromium, openApp } from '../support/chromium.ts';
 import { startServe, type ServeProcess } from './support/serveProcess.ts';
 
-describe('the stage editor', () => {
+describe('the builder’s load settings', () => {
   let dir: string;
   let serve: ServeProcess;
   let browser: Browser;
@@ -19,7 +21,7 @@ describe('the stage editor', () => {
   const field = (label: string) => page.getByLabel(label, { exact: true });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'barrage-e2e-stages-'));
+    dir = mkdtempSync(join(tmpdir(), 'barrage-e2e-load-settings-'));
     serve = await startServe(join(dir, 'runs.db'));
     browser = await launchChromium();
     page = await openApp(browser, serve.url, problems);
@@ -94,6 +96,38 @@ describe('the stage editor', () => {
     await stages.waitFor();
     await expect(stages.locator('tbody tr').count()).resolves.toBe(3);
     await expect(stages.locator('tbody tr').nth(1).textContent()).resolves.toMatch(/^22s–3s50\/s/);
+    expect(problems).toEqual([]);
+  });
+
+  test('the WebSocket builder’s handshakes in flight: edited, validated at the field and saved as maxConnecting', async () => {
+    // From the run page the test above leaves, back to the scenario list.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Scenarios', exact: true }).click();
+    await page.getByRole('button', { name: 'New scenario' }).click();
+    await page.getByRole('heading', { name: 'New scenario' }).waitFor();
+    // An HTTP scenario has no such field.
+    await expect(field('Handshakes in flight (max)').count()).resolves.toBe(0);
+    await page.getByRole('radio', { name: 'WebSocket' }).check();
+    await field('Name').fill('Many sockets');
+    await field('URL').fill('ws://127.0.0.1:9/ws/push');
+    await expect.poll(() => field('Handshakes in flight (max)').inputValue()).toBe('1000');
+    await field('Connect rate (per s)').fill('2000');
+
+    await field('Handshakes in flight (max)').fill('0');
+    await expect.poll(() => page.locator('#maxConnecting-error').textContent()).toMatch(/Must be at least 1/);
+    expect(await field('Handshakes in flight (max)').getAttribute('aria-invalid')).toBe('true');
+    await field('Handshakes in flight (max)').fill('many');
+    await expect.poll(() => page.locator('#maxConnecting-error').textContent()).toMatch(/Must be a number/);
+    await field('Handshakes in flight (max)').fill('250');
+    await page.locator('#maxConnecting-error').waitFor({ state: 'detached' });
+
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Saved', { exact: true }).waitFor();
+    const store = openStore(join(dir, 'runs.db'));
+    try {
+      expect(store.getScenario('Many sockets')!.config).toMatchObject({ protocol: 'ws', connectRate: 2000, maxConnecting: 250 });
+    } finally {
+      store.close();
+    }
     expect(problems).toEqual([]);
   });
 });
