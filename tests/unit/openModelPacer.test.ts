@@ -117,3 +117,21 @@ describe('sending on the slots (fake clock)', () => {
     ]);
   });
 });
+
+describe('slots due', () => {
+  it('never fewer than the sends made: the last slot sent 1 ms early is due, so a run that ends then counts every slot of its plan', () => {
+    // 100/s over 1 s: slot 99 is due at 990 ms, and sent at 989 ms (EARLY_SEND_MS). An answer at
+    // once ends the run there, before 990 ms: its last second must still say 100 due (it said 99).
+    const clock = new FakeClock(START);
+    const pacer = new OpenModelPacer(START, 100, START + 1000, Infinity, clock);
+    const sends: Send[] = [];
+    eagerConnection(pacer, clock, sends);
+    clock.advanceTo(START + 990 - EARLY_SEND_MS);
+    expect(sends).toHaveLength(100);
+    expect(pacer.dueBy(clock.now())).toBe(100);
+    // Before any send, and between slots, the due count is the schedule's.
+    const fresh = new OpenModelPacer(START, 100, START + 1000, Infinity, new FakeClock(START));
+    expect(fresh.dueBy(START + 455)).toBe(46);
+    expect(fresh.dueBy(START - 1)).toBe(0);
+  });
+});

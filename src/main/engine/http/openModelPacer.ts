@@ -16,6 +16,8 @@ const END_SLACK_MS = 0.001;
 
 export class OpenModelPacer {
   private next = 0;
+  /** Slots whose send has run (on time, late, or up to EARLY_SEND_MS early). */
+  private fired = 0;
   private readonly startAt: number;
   private readonly limit: number;
   private readonly offsetMs: (k: number) => number;
@@ -59,17 +61,25 @@ export class OpenModelPacer {
   sendNext(send: (originMs: number) => void): boolean {
     const due = this.take();
     if (due === undefined) return false;
-    const fire = () => send(Math.min(due, this.clock.now()));
+    const fire = () => {
+      this.fired++;
+      send(Math.min(due, this.clock.now()));
+    };
     const wait = due - this.clock.now();
     if (wait <= EARLY_SEND_MS) fire();
     else this.clock.after(wait - EARLY_SEND_MS, fire);
     return true;
   }
 
-  /** Slots due at or before `atMs` (epoch ms), within the run's end and amount. */
+  /**
+   * Slots due at or before `atMs` (epoch ms), within the run's end and amount — and never fewer
+   * than the sends already made: a slot sent up to EARLY_SEND_MS before its due time is due. (A
+   * run whose last slot went out 1 ms early and was answered at once ended before that slot's
+   * due time, and its last second reported one slot fewer due than the plan held: 324 of 325.)
+   */
   dueBy(atMs: number): number {
-    if (atMs < this.startAt) return 0;
-    return Math.min(this.limit, Math.floor(this.arrivalsBefore(atMs - this.startAt)) + 1);
+    if (atMs < this.startAt) return Math.min(this.limit, this.fired);
+    return Math.min(this.limit, Math.max(this.fired, Math.floor(this.arrivalsBefore(atMs - this.startAt)) + 1));
   }
 
   get taken(): number {
